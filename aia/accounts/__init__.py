@@ -1,0 +1,1 @@
+"""Agencies (and, later, their people and roles)."""

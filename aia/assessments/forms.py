@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+
+class NewSystemForm(FlaskForm):
+    name = StringField("Name of the system", validators=[
+        DataRequired("Give the system a name."), Length(max=200)],
+        description="The name the public would know it by, for example 'Housing benefit triage'.")
+    agency = SelectField("Agency", coerce=int, validators=[InputRequired("Choose an agency.")])
+    description = TextAreaField("What it does, in one or two sentences",
+                                validators=[Length(max=2000)])
+    questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
+
+
+class StepMeta(FlaskForm):
+    """Hidden fields every step form carries."""
+
+    lock_version = HiddenField()
+    shown = HiddenField()
+
+
+class SubmitForm(FlaskForm):
+    lock_version = HiddenField()
+
+
+class StartDraftForm(FlaskForm):
+    questionnaire = SelectField("Questionnaire", validators=[InputRequired()])

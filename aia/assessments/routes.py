@@ -1,0 +1,279 @@
+"""Thin views: the list of systems, a new system, the step pages, review, submit, results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..engine import (
+    Definition,
+    answers_from_form,
+    build_step_form,
+    missing_required,
+    resolve,
+)
+from ..engine.conditions import is_answered
+from ..extensions import db
+from . import bp, queries, services, wizard
+from .forms import NewSystemForm, StartDraftForm, StepMeta, SubmitForm
+from .models import Draft, System
+
+
+def registry():
+    return current_app.extensions["aia.questionnaires"]
+
+
+def definition_of(draft: Draft) -> Definition:
+    definition = registry().get(draft.questionnaire_key, draft.questionnaire_version)
+    if definition is None:
+        abort(500, f"questionnaire {draft.questionnaire_key} v{draft.questionnaire_version} "
+                   "is no longer installed")
+    return definition
+
+
+def questionnaire_choices() -> list[tuple[str, str]]:
+    return [(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
+            for d in registry().latest_all()]
+
+
+def chosen_definition(value: str) -> Definition:
+    key, _, version = value.partition(":")
+    definition = registry().get(key, int(version)) if version.isdigit() else None
+    if definition is None:
+        abort(400, "unknown questionnaire")
+    return definition
+
+
+@bp.route("/")
+def index():
+    systems = queries.systems_overview(db.session)
+    return render_template("assessments/index.html", systems=systems)
+
+
+@bp.route("/systems/new", methods=["GET", "POST"])
+def new_system():
+    form = NewSystemForm()
+    form.agency.choices = [(a.id, a.name) for a in queries.agencies(db.session)]
+    form.questionnaire.choices = questionnaire_choices()
+    if form.validate_on_submit():
+        system = services.create_system(db.session, form.agency.data, form.name.data,
+                                        form.description.data or "")
+        draft = services.start_draft(db.session, system,
+                                     chosen_definition(form.questionnaire.data))
+        db.session.commit()
+        flash(f"“{system.name}” created. Its answers are saved as you go.", "success")
+        return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
+    return render_template("assessments/new_system.html", form=form)
+
+
+@bp.route("/systems/<uid>")
+def system(uid: str):
+    system = queries.system_or_404(db.session, uid)
+    start_form = StartDraftForm()
+    start_form.questionnaire.choices = questionnaire_choices()
+    if system.latest_revision is not None:
+        start_form.questionnaire.data = (f"{system.latest_revision.questionnaire_key}:"
+                                         f"{system.latest_revision.questionnaire_version}")
+    return render_template("assessments/system.html", system=system, start_form=start_form)
+
+
+@bp.route("/systems/<uid>/draft", methods=["POST"])
+def start_draft(uid: str):
+    system = queries.system_or_404(db.session, uid)
+    form = StartDraftForm()
+    form.questionnaire.choices = questionnaire_choices()
+    if not form.validate_on_submit():
+        flash("Could not start a new draft: the form had expired. Please try again.", "error")
+        return redirect(url_for(".system", uid=uid))
+    definition = chosen_definition(form.questionnaire.data)
+    previous = system.latest_revision
+    draft = services.start_draft(db.session, system, definition,
+                                 previous.answers if previous else None)
+    db.session.commit()
+    return redirect(url_for(".step", uid=uid, step_key=draft.step_key))
+
+
+def _draft_or_redirect(system: System) -> Draft | None:
+    if system.draft is None:
+        flash("This system has no draft in progress.", "info")
+    return system.draft
+
+
+@bp.route("/systems/<uid>/draft/<step_key>", methods=["GET", "POST"])
+def step(uid: str, step_key: str):
+    system = queries.system_or_404(db.session, uid)
+    draft = _draft_or_redirect(system)
+    if draft is None:
+        return redirect(url_for(".system", uid=uid))
+    definition = definition_of(draft)
+    if not definition.has_step(step_key):
+        abort(404)
+    step = definition.step(step_key)
+    resolution = resolve(definition, draft.answers)
+    if step_key not in resolution.step_keys() and request.method == "GET":
+        return redirect(url_for(".step_or_review", uid=uid,
+                                step_key=wizard.neighbour(definition, resolution, step_key, 1)))
+    conditions = wizard.browser_conditions(definition, step)
+    keys = wizard.rendered_keys(step, resolution, conditions)
+    form_class = build_step_form(step, keys, base=StepMeta)
+
+    if request.method == "GET":
+        initial = {k: definition.questions[k].to_form(draft.answers.get(k)) for k in keys}
+        form = form_class(data={**initial, "lock_version": draft.lock_version,
+                                "shown": ",".join(k for k in keys if k in resolution.visible)})
+        return _render_step(definition, draft, step, form, keys, resolution, conditions)
+
+    form = form_class()
+    action = request.form.get("action", "save")
+    valid = form.validate()
+    csrf_expired = "csrf_token" in form.errors
+    if csrf_expired:
+        # The posted answers are shown again; nothing is saved until the user saves again.
+        form.csrf_token.errors = []
+        form.lock_version.data = str(form.lock_version.data or draft.lock_version)
+        flash("Your session expired before this step was saved. Your answers are still below: "
+              "press Save or Next again to keep them.", "error")
+        return _render_step(definition, draft, step, form, keys, resolution, conditions), 400
+
+    posted = answers_from_form(step, form)
+    expected = _int(form.lock_version.data)
+    try:
+        services.save_answers(db.session, draft, posted, step_key, expected)
+    except services.DraftConflict as conflict:
+        db.session.rollback()
+        theirs = _their_changes(definition, conflict.draft, posted, keys)
+        form.lock_version.data = str(conflict.draft.lock_version)
+        flash("Someone else saved this draft while you were editing it. Your answers are kept "
+              "in the form; theirs are shown under each question that differs. Save again to "
+              "keep yours.", "error")
+        return _render_step(definition, conflict.draft, step, form, keys, resolution,
+                            conditions, theirs=theirs), 409
+    db.session.commit()
+    form.lock_version.data = str(draft.lock_version)
+
+    resolution = resolve(definition, draft.answers)
+    if not valid:
+        flash("Some answers need correcting: see the messages by each question. "
+              "Everything else is saved.", "error")
+        return _render_step(definition, draft, step, form, keys, resolution, conditions), 422
+    if action == "back":
+        return redirect(url_for(".step_or_review", uid=uid,
+                                step_key=wizard.neighbour(definition, resolution, step_key, -1)))
+    if action != "next":
+        flash("Draft saved.", "success")
+        return redirect(url_for(".step", uid=uid, step_key=step_key))
+
+    shown = set((form.shown.data or "").split(","))
+    revealed = [q.key for q in step.questions
+                if q.key in resolution.visible and q.key not in shown
+                and not is_answered(draft.answers.get(q.key))]
+    missing = [k for k in missing_required(definition, resolution, step_key) if k in shown]
+    for key in missing:
+        getattr(form, key).errors = ["Answer this question to go on."]
+    if revealed or missing:
+        if revealed:
+            flash("Your answers opened more questions on this step: please answer them too.",
+                  "info")
+        if missing:
+            flash("Some questions still need an answer: see the messages by each question.",
+                  "error")
+        keys = wizard.rendered_keys(step, resolution, conditions)
+        form_class = build_step_form(step, keys, base=StepMeta)
+        fresh = form_class(data={k: definition.questions[k].to_form(draft.answers.get(k))
+                                 for k in keys} | {"lock_version": draft.lock_version})
+        for key in missing:
+            getattr(fresh, key).errors = ["Answer this question to go on."]
+        fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
+        return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
+    return redirect(url_for(".step_or_review", uid=uid,
+                            step_key=wizard.neighbour(definition, resolution, step_key, 1)))
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _their_changes(definition: Definition, draft: Draft, mine: dict[str, Any],
+                   keys: list[str]) -> dict[str, str]:
+    """question key -> the other person's saved answer, where it differs from what was posted."""
+    return {k: definition.questions[k].display(draft.answers.get(k)) or "(no answer)"
+            for k in keys if draft.answers.get(k) != mine.get(k)}
+
+
+def _render_step(definition: Definition, draft: Draft, step, form, keys, resolution,
+                 conditions, theirs: dict[str, str] | None = None):
+    position, total = wizard.progress(resolution, step.key)
+    return render_template(
+        "assessments/step.html", system=draft.system, draft=draft, definition=definition,
+        step=step, form=form, keys=keys, visible=resolution.visible, conditions=conditions,
+        known=wizard.known_answers(definition, step, resolution, conditions),
+        position=position, total=total, theirs=theirs or {},
+        is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
+
+
+@bp.route("/systems/<uid>/draft/go/<step_key>")
+def step_or_review(uid: str, step_key: str):
+    if step_key == wizard.REVIEW:
+        return redirect(url_for(".review", uid=uid))
+    return redirect(url_for(".step", uid=uid, step_key=step_key))
+
+
+@bp.route("/systems/<uid>/review", methods=["GET", "POST"])
+def review(uid: str):
+    system = queries.system_or_404(db.session, uid)
+    draft = _draft_or_redirect(system)
+    if draft is None:
+        return redirect(url_for(".system", uid=uid))
+    definition = definition_of(draft)
+    form = SubmitForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                revision = services.submit(db.session, draft, definition,
+                                           _int(form.lock_version.data))
+                db.session.commit()
+            except services.DraftConflict:
+                db.session.rollback()
+                flash("Someone else changed this draft after you opened this page. Check the "
+                      "answers below before submitting.", "error")
+                status = 409
+            except services.IncompleteDraft:
+                db.session.rollback()
+                flash("Some required answers are missing: see the list below.", "error")
+                status = 422
+            else:
+                flash(f"Revision {revision.number} submitted.", "success")
+                return redirect(url_for(".revision", uid=uid, number=revision.number))
+        else:
+            flash("Your session expired before the submission went through. Nothing was lost: "
+                  "please submit again.", "error")
+            status = 400
+        draft = db.session.get(Draft, draft.id) or draft
+    resolution = resolve(definition, draft.answers)
+    missing = missing_required(definition, resolution)
+    form.lock_version.data = str(draft.lock_version)
+    return render_template("assessments/review.html", system=system, draft=draft,
+                           definition=definition, resolution=resolution, missing=missing,
+                           form=form), status
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>")
+def revision(uid: str, number: int):
+    system = queries.system_or_404(db.session, uid)
+    revision = queries.revision_or_404(db.session, system, number)
+    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    return render_template("assessments/revision.html", system=system, revision=revision,
+                           definition=definition, scores=revision.scores)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return render_template("errors/error.html", code=400, title="The form expired",
+                           message="The page was open too long or your session ended. "
+                                   "Go back, reload the page and try again."), 400

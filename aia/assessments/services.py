@@ -1,0 +1,107 @@
+"""The write side of assessments: create, save a step, submit. Each function flushes; the
+caller commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..db import now_utc
+from ..engine import Definition, content_hash, missing_required, resolve, score
+from .models import Draft, Revision, System
+
+log = logging.getLogger(__name__)
+
+
+class DraftConflict(Exception):
+    """Someone else saved the draft since this form was opened."""
+
+    def __init__(self, draft: Draft):
+        super().__init__(f"draft {draft.id} was saved by someone else")
+        self.draft = draft
+
+
+class IncompleteDraft(Exception):
+    def __init__(self, missing: list[str]):
+        super().__init__(f"{len(missing)} required answer(s) missing")
+        self.missing = missing
+
+
+def create_system(session: Session, agency_id: int, name: str, description: str) -> System:
+    system = System(agency_id=agency_id, name=name.strip(), description=description.strip())
+    session.add(system)
+    session.flush()
+    log.info("system %s created", system.uid)
+    return system
+
+
+def start_draft(session: Session, system: System, definition: Definition,
+                answers: Mapping[str, Any] | None = None) -> Draft:
+    """A new draft, empty or starting from earlier answers (those the definition still knows)."""
+    if system.draft is not None:
+        return system.draft
+    known = {k: v for k, v in (answers or {}).items()
+             if k in definition.questions and definition.questions[k].check_value(v) is None}
+    draft = Draft(system=system, questionnaire_key=definition.key,
+                  questionnaire_version=definition.version,
+                  questionnaire_hash=definition.content_hash, answers=known,
+                  step_key=definition.steps[0].key)
+    session.add(draft)
+    session.flush()
+    log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
+    return draft
+
+
+def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], step_key: str,
+                 expected_lock: int) -> Draft:
+    """Merge one step's answers into the draft, unless someone else saved it in between.
+
+    The compare-and-set runs in the database so that two concurrent saves cannot both win.
+    """
+    merged = {**draft.answers, **answers}
+    result = session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
+        .values(answers=merged, step_key=step_key, lock_version=expected_lock + 1,
+                updated_dt=now_utc())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(draft)
+        raise DraftConflict(draft)
+    session.refresh(draft)
+    return draft
+
+
+def submit(session: Session, draft: Draft, definition: Definition, expected_lock: int) -> Revision:
+    """Freeze the draft into the system's next revision, in the caller's transaction."""
+    if draft.lock_version != expected_lock:
+        raise DraftConflict(draft)
+    resolution = resolve(definition, draft.answers)
+    missing = missing_required(definition, resolution)
+    if missing:
+        raise IncompleteDraft(missing)
+    system = draft.system
+    number = (session.scalar(sa.select(sa.func.max(Revision.number))
+                             .where(Revision.system_id == system.id)) or 0) + 1
+    scores = score(definition, resolution.answers)
+    revision = Revision(
+        system=system, number=number, questionnaire_key=definition.key,
+        questionnaire_version=definition.version, questionnaire_hash=definition.content_hash,
+        answers=dict(resolution.answers), scores=scores,
+        impact_level=scores["impact_level"],
+        charter_rating=(scores["charter"] or {}).get("rating"), sha256="",
+        submitted_dt=now_utc())
+    revision.sha256 = content_hash(revision.hashed_document())
+    session.add(revision)
+    deleted = session.execute(sa.delete(Draft).where(Draft.id == draft.id,
+                                                     Draft.lock_version == expected_lock))
+    if deleted.rowcount != 1:
+        raise DraftConflict(draft)
+    session.expunge(draft)
+    session.flush()
+    log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
+    return revision

@@ -1,0 +1,55 @@
+"""What the step pages need from the engine: which questions a step renders, where Next and
+Back lead, and the conditions the browser evaluates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Definition, Resolution, Step, client_condition
+from ..engine.conditions import referenced_questions
+
+REVIEW = "review"
+
+
+def browser_conditions(definition: Definition, step: Step) -> dict[str, Any]:
+    """question key -> its condition, for the questions whose visibility depends on this step."""
+    on_step = {q.key for q in step.questions}
+    conditions = {}
+    for question in step.questions:
+        if question.show_if is None:
+            continue
+        expanded = client_condition(definition, question.show_if)
+        if set(referenced_questions(expanded)) & on_step:
+            conditions[question.key] = expanded
+    return conditions
+
+
+def rendered_keys(step: Step, resolution: Resolution, conditions: dict[str, Any]) -> list[str]:
+    """Visible questions, plus those that answers on this very step may reveal."""
+    return [q.key for q in step.questions if q.key in resolution.visible or q.key in conditions]
+
+
+def known_answers(definition: Definition, step: Step, resolution: Resolution,
+                  conditions: dict[str, Any]) -> dict[str, Any]:
+    """Answers from earlier steps that this step's conditions read."""
+    on_step = {q.key for q in step.questions}
+    wanted = {k for c in conditions.values() for k in referenced_questions(c)} - on_step
+    return {k: resolution.answers[k] for k in sorted(wanted) if k in resolution.answers}
+
+
+def neighbour(definition: Definition, resolution: Resolution, step_key: str, offset: int) -> str:
+    """The visible step after (offset 1) or before (-1) this one; REVIEW after the last."""
+    order = [s.key for s in definition.steps]
+    here = order.index(step_key)
+    visible = set(resolution.step_keys())
+    candidates = order[here + 1:] if offset > 0 else list(reversed(order[:here]))
+    for key in candidates:
+        if key in visible:
+            return key
+    return REVIEW if offset > 0 else step_key
+
+
+def progress(resolution: Resolution, step_key: str) -> tuple[int, int]:
+    keys = resolution.step_keys()
+    position = keys.index(step_key) + 1 if step_key in keys else 1
+    return position, len(keys)

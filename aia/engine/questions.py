@@ -1,0 +1,407 @@
+"""Question types: one class each, holding how it is read from a file, built into a form
+field, validated, scored and shown. The registry refuses a duplicate or unknown type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from wtforms import fields, widgets
+from wtforms.validators import Length, Optional, ValidationError
+
+from .conditions import Condition, is_answered
+
+QUESTION_TYPES: dict[str, type[Question]] = {}
+
+SCORING_KINDS = ("risk", "mitigation")
+COMMON_KEYS = {"key", "type", "label", "help", "required", "show_if", "area"}
+
+
+def register(cls: type[Question]) -> type[Question]:
+    if cls.type_name in QUESTION_TYPES:
+        raise RuntimeError(f"question type '{cls.type_name}' is registered twice")
+    QUESTION_TYPES[cls.type_name] = cls
+    return cls
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    points: int = 0
+
+
+class Question:
+    """A question as read from a questionnaire file. Subclasses say what their type adds."""
+
+    type_name: ClassVar[str] = ""
+    extra_keys: ClassVar[set[str]] = set()
+
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
+        unknown = set(raw) - COMMON_KEYS - self.extra_keys
+        if unknown:
+            raise fail(f"unknown field(s) {sorted(unknown)} for a {self.type_name} question")
+        self.key: str = raw["key"]
+        self.step_key = step_key
+        self.label = _text(raw, "label", fail, required=True)
+        self.help = _text(raw, "help", fail)
+        self.area = _text(raw, "area", fail)
+        required = raw.get("required", False)
+        if not isinstance(required, bool):
+            raise fail("'required' must be true or false")
+        self.required = required
+        self.show_if: Condition | None = None  # set by the loader, which knows the order
+        self.scoring: str | None = None
+        self.flag: str | None = None
+        self.flag_on: tuple[str, ...] = ()
+
+    # -- form ------------------------------------------------------------------------------
+    def field(self) -> fields.Field:
+        raise NotImplementedError
+
+    def from_form(self, data: Any) -> Any:
+        """The JSON value to store for what the form field holds (None when unanswered)."""
+        return data if is_answered(data) else None
+
+    def to_form(self, value: Any) -> Any:
+        """What to put in the form field for a stored value."""
+        return value
+
+    # -- stored answers ----------------------------------------------------------------------
+    def check_value(self, value: Any) -> str | None:
+        """Why a stored value is not a valid answer, or None when it is."""
+        return None
+
+    def points(self, value: Any) -> int:
+        return 0
+
+    def max_points(self) -> int:
+        return 0
+
+    def display(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def _field_kwargs(self) -> dict[str, Any]:
+        return {"label": self.label, "description": self.help or "", "validators": [Optional()]}
+
+
+class ChoiceQuestion(Question):
+    """Shared behaviour of the questions answered by picking options."""
+
+    extra_keys = {"options", "scoring"}
+    multiple: ClassVar[bool] = False
+
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
+        super().__init__(raw, step_key, fail)
+        self.options = self._read_options(raw, fail)
+        self.scoring = _scoring(raw, fail)
+        if self.scoring is None and any(o.points for o in self.options):
+            raise fail("options carry points but the question has no 'scoring: risk|mitigation'")
+        if self.scoring is not None and not any(o.points for o in self.options):
+            raise fail(f"'scoring: {self.scoring}' but no option carries points")
+
+    def _read_options(self, raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> list[Option]:
+        items = raw.get("options")
+        if not isinstance(items, list) or len(items) < 2:
+            raise fail("needs 'options': a list of at least two options")
+        options: list[Option] = []
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                raise fail(f"option {i + 1} must be a mapping with value and label")
+            extra = set(item) - {"value", "label", "points"}
+            if extra:
+                raise fail(f"option {i + 1} has unknown field(s) {sorted(extra)}")
+            value = item.get("value")
+            if not isinstance(value, str) or not value.strip():
+                raise fail(f"option {i + 1} has no value (write it as text, in quotes if needed)")
+            label = item.get("label")
+            if not isinstance(label, str) or not label.strip():
+                raise fail(f"option '{value}' has no label")
+            points = item.get("points", 0)
+            if not isinstance(points, int) or isinstance(points, bool) or points < 0:
+                raise fail(f"option '{value}' points must be a whole number, 0 or more")
+            options.append(Option(value, label, points))
+        values = [o.value for o in options]
+        duplicate = next((v for v in values if values.count(v) > 1), None)
+        if duplicate is not None:
+            raise fail(f"option value '{duplicate}' is used twice")
+        return options
+
+    @property
+    def values(self) -> list[str]:
+        return [o.value for o in self.options]
+
+    def label_of(self, value: str) -> str:
+        return next((o.label for o in self.options if o.value == value), value)
+
+    def check_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        chosen = value if self.multiple else [value]
+        if self.multiple and not isinstance(value, list):
+            return "expected a list of options"
+        for v in chosen:
+            if v not in self.values:
+                return f"'{v}' is not one of the options"
+        return None
+
+    def points(self, value: Any) -> int:
+        if self.check_value(value) is not None or value is None:
+            return 0
+        chosen = set(value) if self.multiple else {value}
+        return sum(o.points for o in self.options if o.value in chosen)
+
+    def max_points(self) -> int:
+        if self.multiple:
+            return sum(o.points for o in self.options)
+        return max((o.points for o in self.options), default=0)
+
+    def display(self, value: Any) -> str:
+        if value is None:
+            return ""
+        chosen = value if isinstance(value, list) else [value]
+        return "; ".join(self.label_of(v) for v in chosen)
+
+
+@register
+class SingleChoice(ChoiceQuestion):
+    type_name = "single_choice"
+
+    def field(self) -> fields.Field:
+        return fields.RadioField(choices=[(o.value, o.label) for o in self.options],
+                                 **self._field_kwargs())
+
+
+class MultiCheckboxField(fields.SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+@register
+class MultipleChoice(ChoiceQuestion):
+    type_name = "multiple_choice"
+    multiple = True
+
+    def field(self) -> fields.Field:
+        return MultiCheckboxField(choices=[(o.value, o.label) for o in self.options],
+                                  **self._field_kwargs())
+
+    def from_form(self, data: Any) -> Any:
+        # Keep the order of the options, whatever order the browser sent.
+        chosen = set(data or [])
+        picked = [v for v in self.values if v in chosen]
+        return picked or None
+
+
+YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+
+
+@register
+class YesNoUnsure(SingleChoice):
+    """Yes / no / not sure; may carry points per answer and raise a triage flag."""
+
+    type_name = "yes_no_unsure"
+    extra_keys = {"points", "scoring", "flag", "flag_on"}
+
+    def _read_options(self, raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> list[Option]:
+        points = raw.get("points", {}) or {}
+        if not isinstance(points, Mapping):
+            raise fail("'points' must map yes / no / unsure to whole numbers")
+        points = {("yes" if k is True else "no" if k is False else k): v for k, v in points.items()}
+        unknown = set(points) - {v for v, _ in YES_NO_UNSURE}
+        if unknown:
+            raise fail(f"'points' has unknown answer(s) {sorted(map(str, unknown))}")
+        for answer, value in points.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise fail(f"points for '{answer}' must be a whole number, 0 or more")
+        flag = raw.get("flag")
+        if flag is not None and not isinstance(flag, str):
+            raise fail("'flag' must be a flag key")
+        self.flag = flag
+        flag_on = raw.get("flag_on", ["yes", "unsure"])
+        flag_on = ["yes" if v is True else "no" if v is False else v for v in flag_on]
+        if not isinstance(flag_on, list) or not set(flag_on) <= {"yes", "no", "unsure"}:
+            raise fail("'flag_on' must be a list of yes / no / unsure")
+        if "flag_on" in raw and flag is None:
+            raise fail("'flag_on' without 'flag'")
+        self.flag_on = tuple(flag_on)
+        return [Option(v, label, points.get(v, 0)) for v, label in YES_NO_UNSURE]
+
+
+class TextQuestion(Question):
+    extra_keys = {"max_length"}
+    default_max: ClassVar[int] = 200
+
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
+        super().__init__(raw, step_key, fail)
+        max_length = raw.get("max_length", self.default_max)
+        if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
+            raise fail("'max_length' must be a whole number above 0")
+        self.max_length = max_length
+
+    def _field_kwargs(self) -> dict[str, Any]:
+        kwargs = super()._field_kwargs()
+        kwargs["validators"].append(Length(
+            max=self.max_length,
+            message=f"Keep this under {self.max_length} characters (now %(length)s)."))
+        return kwargs
+
+    def from_form(self, data: Any) -> Any:
+        text = (data or "").replace("\r\n", "\n").strip()
+        return text or None
+
+    def check_value(self, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            return "expected text"
+        if isinstance(value, str) and len(value) > self.max_length:
+            return f"longer than {self.max_length} characters"
+        return None
+
+
+@register
+class ShortText(TextQuestion):
+    type_name = "short_text"
+
+    def field(self) -> fields.Field:
+        return fields.StringField(**self._field_kwargs())
+
+
+@register
+class LongText(TextQuestion):
+    type_name = "long_text"
+    default_max = 10_000
+
+    def field(self) -> fields.Field:
+        return fields.TextAreaField(**self._field_kwargs())
+
+
+@register
+class Number(Question):
+    type_name = "number"
+    extra_keys = {"min", "max", "whole"}
+
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
+        super().__init__(raw, step_key, fail)
+        for bound in ("min", "max"):
+            value = raw.get(bound)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise fail(f"'{bound}' must be a number")
+        self.min = raw.get("min")
+        self.max = raw.get("max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise fail("'min' is above 'max'")
+        whole = raw.get("whole", True)
+        if not isinstance(whole, bool):
+            raise fail("'whole' must be true or false")
+        self.whole = whole
+
+    def field(self) -> fields.Field:
+        kwargs = self._field_kwargs()
+        kwargs["validators"].append(self._validate)
+        kwargs["render_kw"] = {"inputmode": "numeric" if self.whole else "decimal"}
+        return fields.StringField(**kwargs)
+
+    def _parse(self, text: str) -> Decimal:
+        try:
+            number = Decimal(text.strip().replace(" ", "").replace(",", ""))
+        except InvalidOperation:
+            raise ValueError("Enter a number, for example 1200.") from None
+        if not number.is_finite():
+            raise ValueError("Enter a number, for example 1200.")
+        if self.whole and number != number.to_integral_value():
+            raise ValueError("Enter a whole number, without decimals.")
+        if self.min is not None and number < Decimal(str(self.min)):
+            raise ValueError(f"Enter a number of at least {self.min}.")
+        if self.max is not None and number > Decimal(str(self.max)):
+            raise ValueError(f"Enter a number of at most {self.max}.")
+        return number
+
+    def _validate(self, form: Any, field: fields.Field) -> None:
+        try:
+            self._parse(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def from_form(self, data: Any) -> Any:
+        if not is_answered((data or "").strip()):
+            return None
+        number = self._parse(data)
+        return int(number) if self.whole else float(number)
+
+    def to_form(self, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    def check_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "expected a number"
+        try:
+            self._parse(str(value))
+        except ValueError as error:
+            return str(error)
+        return None
+
+    def display(self, value: Any) -> str:
+        if value is None:
+            return ""
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+@register
+class Date(Question):
+    type_name = "date"
+
+    def field(self) -> fields.Field:
+        kwargs = self._field_kwargs()
+        kwargs["validators"].append(_validate_date)
+        kwargs["render_kw"] = {"placeholder": "YYYY-MM-DD", "autocomplete": "off"}
+        return fields.StringField(**kwargs)
+
+    def from_form(self, data: Any) -> Any:
+        text = (data or "").strip()
+        return dt.date.fromisoformat(text).isoformat() if text else None
+
+    def check_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        try:
+            dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "expected a date as YYYY-MM-DD"
+        return None
+
+    def display(self, value: Any) -> str:
+        return "" if value is None else dt.date.fromisoformat(value).strftime("%-d %B %Y")
+
+
+def _validate_date(form: Any, field: fields.Field) -> None:
+    text = (field.data or "").strip()
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2025-03-31.") from None
+    if len(text) != 10:
+        raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2025-03-31.")
+
+
+def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
+          required: bool = False) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        if required:
+            raise fail(f"needs a '{name}'")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"'{name}' must be non-empty text")
+    return value.strip()
+
+
+def _scoring(raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> str | None:
+    scoring = raw.get("scoring")
+    if scoring is not None and scoring not in SCORING_KINDS:
+        raise fail(f"'scoring' must be one of {', '.join(SCORING_KINDS)}, not {scoring!r}")
+    return scoring

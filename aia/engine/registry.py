@@ -1,0 +1,39 @@
+"""All questionnaire definitions of a folder, by key and version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .definition import Definition, load_file
+from .errors import DefinitionError
+
+
+class Registry:
+    def __init__(self, definitions: list[Definition]):
+        self._by_id: dict[tuple[str, int], Definition] = {}
+        for definition in definitions:
+            ident = (definition.key, definition.version)
+            if ident in self._by_id:
+                other = self._by_id[ident].source
+                raise DefinitionError(definition.source, "key",
+                                      f"{definition.ident} is also defined in {other}")
+            self._by_id[ident] = definition
+
+    @classmethod
+    def from_folder(cls, folder: str | Path) -> Registry:
+        files = sorted(Path(folder).glob("*.yaml"))
+        return cls([load_file(path) for path in files])
+
+    def get(self, key: str, version: int) -> Definition | None:
+        return self._by_id.get((key, version))
+
+    def latest(self, key: str) -> Definition | None:
+        versions = [d for (k, _), d in self._by_id.items() if k == key]
+        return max(versions, key=lambda d: d.version) if versions else None
+
+    def latest_all(self) -> list[Definition]:
+        keys = sorted({k for k, _ in self._by_id})
+        return [self.latest(k) for k in keys]  # type: ignore[misc]
+
+    def all(self) -> list[Definition]:
+        return [self._by_id[k] for k in sorted(self._by_id)]

@@ -1,0 +1,5 @@
+"""Questionnaire definitions (YAML data), loaded by aia.engine.Registry."""
+
+from pathlib import Path
+
+FOLDER = Path(__file__).parent
