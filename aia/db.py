@@ -56,7 +56,7 @@ class _DatabaseState:
         self.engine = engine
         # Tests bind sessions to one connection holding an outer transaction.
         self.bind: sa.Engine | sa.Connection = engine
-        self.join_transaction_mode: str = "conservative_savepoint"
+        self.join_transaction_mode: str | None = None
 
 
 def _scope() -> int:
@@ -84,8 +84,10 @@ class Database:
 
     def _new_session(self) -> Session:
         state = self.state()
-        return Session(bind=state.bind, expire_on_commit=False,
-                       join_transaction_mode=state.join_transaction_mode)  # type: ignore[arg-type]
+        options: dict[str, Any] = {"bind": state.bind, "expire_on_commit": False}
+        if state.join_transaction_mode:
+            options["join_transaction_mode"] = state.join_transaction_mode
+        return Session(**options)
 
 
 def make_engine(url: str) -> sa.Engine:

@@ -15,7 +15,7 @@ from ..engine import (
     resolve,
 )
 from ..engine.conditions import is_answered
-from ..extensions import db
+from ..extensions import csrf, db
 from . import bp, queries, services, wizard
 from .forms import NewSystemForm, StartDraftForm, StepMeta, SubmitForm
 from .models import Draft, System
@@ -102,6 +102,7 @@ def _draft_or_redirect(system: System) -> Draft | None:
 
 
 @bp.route("/systems/<uid>/draft/<step_key>", methods=["GET", "POST"])
+@csrf.exempt  # the step form checks its own token, so that an expired one loses nothing
 def step(uid: str, step_key: str):
     system = queries.system_or_404(db.session, uid)
     draft = _draft_or_redirect(system)
@@ -224,6 +225,7 @@ def step_or_review(uid: str, step_key: str):
 
 
 @bp.route("/systems/<uid>/review", methods=["GET", "POST"])
+@csrf.exempt  # checked by SubmitForm, which says what happened
 def review(uid: str):
     system = queries.system_or_404(db.session, uid)
     draft = _draft_or_redirect(system)

@@ -1,0 +1,7 @@
+"""The transparency report: context as plain data, HTML, PDF."""
+
+from flask import Blueprint
+
+bp = Blueprint("report", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,57 @@
+// Shows and hides conditional questions at once. Without this script the server does the
+// same after "Next"; the conditions are the server's own, sent as data-show-if.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-wizard]");
+  if (!form) { return; }
+  var known = JSON.parse(document.getElementById("known-answers").textContent || "{}");
+  var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-question]"));
+  var shownField = form.querySelector("input[name=shown]");
+
+  function valueOf(key) {
+    var block = form.querySelector('[data-question="' + key + '"]');
+    if (!block) { return known[key]; }
+    if (block.hidden) { return undefined; }
+    var inputs = block.querySelectorAll("input[name='" + key + "'], textarea[name='" + key + "'], select[name='" + key + "']");
+    if (!inputs.length) { return undefined; }
+    if (inputs[0].type === "checkbox") {
+      var picked = [];
+      inputs.forEach(function (i) { if (i.checked) { picked.push(i.value); } });
+      return picked;
+    }
+    if (inputs[0].type === "radio") {
+      var chosen;
+      inputs.forEach(function (i) { if (i.checked) { chosen = i.value; } });
+      return chosen;
+    }
+    return inputs[0].value.trim() || undefined;
+  }
+
+  function answered(v) { return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length); }
+
+  function holds(cond) {
+    if (cond.all) { return cond.all.every(holds); }
+    if (cond.any) { return cond.any.some(holds); }
+    if (cond.not) { return !holds(cond.not); }
+    var v = valueOf(cond.q);
+    if ("answered" in cond) { return answered(v) === cond.answered; }
+    var values = Array.isArray(v) ? v : (answered(v) ? [v] : []);
+    if ("has" in cond) { return values.indexOf(cond.has) !== -1; }
+    return values.some(function (x) { return cond["in"].indexOf(String(x)) !== -1; });
+  }
+
+  function update() {
+    blocks.forEach(function (block) {
+      var raw = block.getAttribute("data-show-if");
+      if (raw) { block.hidden = !holds(JSON.parse(raw)); }
+    });
+    if (shownField) {
+      shownField.value = blocks.filter(function (b) { return !b.hidden; })
+        .map(function (b) { return b.getAttribute("data-question"); }).join(",");
+    }
+  }
+
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+})();

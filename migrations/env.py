@@ -1,0 +1,28 @@
+"""Alembic environment: runs on a connection handed over by ``aia init-db`` or the tests,
+or on the app's database (``AIA_DATABASE_URL``) when run as ``alembic upgrade head``."""
+
+from alembic import context
+
+from aia.db import Base, make_engine
+import aia.models  # noqa: F401  (registers every table)
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    from config import config_from_env
+
+    engine = make_engine(config_from_env().DATABASE_URL)
+    with engine.begin() as conn:
+        run(conn)
