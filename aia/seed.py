@@ -77,7 +77,6 @@ def load_demo(session: Session, registry: Registry) -> str:
                     "Ranks benefit claims for manual review. " + HTML_LOOKALIKE)
     draft = services.start_draft(session, triage, starter, STARTER_FULL)
     services.submit(session, draft, starter, draft.lock_version)
-    session.refresh(triage)
     draft = services.start_draft(session, triage, starter,
                                  {**STARTER_FULL, "measures": ["bias_tests", "logging",
                                                                "explanation"]})

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from wtforms.fields.choices import SelectChoice
 
 from ..engine import (
     Definition,
@@ -33,8 +34,8 @@ def definition_of(draft: Draft) -> Definition:
     return definition
 
 
-def questionnaire_choices() -> list[tuple[str, str]]:
-    return [(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
+def questionnaire_choices() -> list[SelectChoice]:
+    return [SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
             for d in registry().latest_all()]
 
 
@@ -55,7 +56,7 @@ def index():
 @bp.route("/systems/new", methods=["GET", "POST"])
 def new_system():
     form = NewSystemForm()
-    form.agency.choices = [(a.id, a.name) for a in queries.agencies(db.session)]
+    form.agency.choices = [SelectChoice(a.id, a.name) for a in queries.agencies(db.session)]
     form.questionnaire.choices = questionnaire_choices()
     if form.validate_on_submit():
         system = services.create_system(db.session, form.agency.data, form.name.data,
@@ -114,8 +115,7 @@ def step(uid: str, step_key: str):
     step = definition.step(step_key)
     resolution = resolve(definition, draft.answers)
     if step_key not in resolution.step_keys() and request.method == "GET":
-        return redirect(url_for(".step_or_review", uid=uid,
-                                step_key=wizard.neighbour(definition, resolution, step_key, 1)))
+        return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
     conditions = wizard.browser_conditions(definition, step)
     keys = wizard.rendered_keys(step, resolution, conditions)
     form_class = build_step_form(step, keys, base=StepMeta)
@@ -160,8 +160,7 @@ def step(uid: str, step_key: str):
               "Everything else is saved.", "error")
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 422
     if action == "back":
-        return redirect(url_for(".step_or_review", uid=uid,
-                                step_key=wizard.neighbour(definition, resolution, step_key, -1)))
+        return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, -1))
     if action != "next":
         flash("Draft saved.", "success")
         return redirect(url_for(".step", uid=uid, step_key=step_key))
@@ -182,14 +181,14 @@ def step(uid: str, step_key: str):
                   "error")
         keys = wizard.rendered_keys(step, resolution, conditions)
         form_class = build_step_form(step, keys, base=StepMeta)
-        fresh = form_class(data={k: definition.questions[k].to_form(draft.answers.get(k))
+        fresh = form_class(formdata=None,
+                           data={k: definition.questions[k].to_form(draft.answers.get(k))
                                  for k in keys} | {"lock_version": draft.lock_version})
         for key in missing:
             getattr(fresh, key).errors = ["Answer this question to go on."]
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
-    return redirect(url_for(".step_or_review", uid=uid,
-                            step_key=wizard.neighbour(definition, resolution, step_key, 1)))
+    return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
 
 
 def _int(value: Any) -> int:
@@ -217,7 +216,6 @@ def _render_step(definition: Definition, draft: Draft, step, form, keys, resolut
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
 
 
-@bp.route("/systems/<uid>/draft/go/<step_key>")
 def step_or_review(uid: str, step_key: str):
     if step_key == wizard.REVIEW:
         return redirect(url_for(".review", uid=uid))

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
@@ -102,6 +103,7 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
     if deleted.rowcount != 1:
         raise DraftConflict(draft)
     session.expunge(draft)
+    set_committed_value(system, "draft", None)
     session.flush()
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

@@ -119,7 +119,19 @@ def load_file(path: str | Path) -> Definition:
 
 
 class _StrictBoolLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true / false, so that yes, no and on stay text."""
+    """YAML 1.2 booleans: only true / false, so that yes, no and on stay text. A key written
+    twice in one mapping is refused, where YAML would silently keep the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping", node.start_mark,
+                        f"found duplicate key '{key_node.value}'", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
 
 
 _StrictBoolLoader.yaml_implicit_resolvers = {
@@ -137,7 +149,8 @@ def parse_definition(text: str, source: str = "<string>") -> Definition:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        raise DefinitionError(source, where, f"is not valid YAML ({getattr(error, 'problem', error)})") from None
+        problem = getattr(error, "problem", error)
+        raise DefinitionError(source, where, f"is not valid YAML ({problem})") from None
     return _Loader(source).load(raw)
 
 
@@ -251,6 +264,9 @@ class _Loader:
         cls = QUESTION_TYPES.get(qtype) if isinstance(qtype, str) else None
         if cls is None:
             raise self.fail(where, f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        flag_on = raw.get("flag_on", ["yes"])
+        if "flag_on" in cls.extra_keys and (not isinstance(flag_on, list) or not flag_on):
+            raise self.fail(where, "'flag_on' must be a non-empty list of yes / no / unsure")
         question = cls(raw, step_key, lambda reason: self.fail(where, reason))
         if question.flag is not None and question.flag not in flags:
             raise self.fail(where, f"raises flag '{question.flag}', which the file does not declare")
@@ -299,6 +315,8 @@ class _Loader:
         if not isinstance(raw, Mapping) or set(raw) != {"likelihood", "impact"}:
             raise self.fail("charter", "needs exactly 'likelihood' and 'impact' question keys")
         for part, expected in (("likelihood", LIKELIHOODS), ("impact", IMPACTS)):
+            if not isinstance(raw[part], str):
+                raise self.fail(f"charter.{part}", "must be the key of a question")
             question = questions.get(raw[part])
             if question is None:
                 raise self.fail(f"charter.{part}", f"unknown question '{raw[part]}'")

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from wtforms import fields, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from .conditions import Condition, is_answered
@@ -130,6 +131,9 @@ class ChoiceQuestion(Question):
             raise fail(f"option value '{duplicate}' is used twice")
         return options
 
+    def choices(self) -> list[SelectChoice]:
+        return [SelectChoice(o.value, o.label) for o in self.options]
+
     @property
     def values(self) -> list[str]:
         return [o.value for o in self.options]
@@ -171,7 +175,7 @@ class SingleChoice(ChoiceQuestion):
     type_name = "single_choice"
 
     def field(self) -> fields.Field:
-        return fields.RadioField(choices=[(o.value, o.label) for o in self.options],
+        return fields.RadioField(choices=self.choices(),
                                  **self._field_kwargs())
 
 
@@ -186,7 +190,7 @@ class MultipleChoice(ChoiceQuestion):
     multiple = True
 
     def field(self) -> fields.Field:
-        return MultiCheckboxField(choices=[(o.value, o.label) for o in self.options],
+        return MultiCheckboxField(choices=self.choices(),
                                   **self._field_kwargs())
 
     def from_form(self, data: Any) -> Any:

@@ -1,0 +1,15 @@
+.PHONY: help dev test test-pg seed lint bench
+help:            ## list the targets
+	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
+dev:             ## install, create the SQLite database, load demo data, serve on 127.0.0.1:5000
+	bash scripts/dev
+test:            ## run the whole test suite on SQLite
+	bash scripts/run-tests
+test-pg:         ## run the whole test suite on the local PostgreSQL
+	AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash scripts/run-tests
+seed:            ## load the demo data into the configured database
+	AIA_ENV=development .venv/bin/aia seed-demo
+lint:            ## ruff
+	.venv/bin/ruff check aia tests bench config.py
+bench:           ## print the benchmark figures
+	.venv/bin/python bench/wizard.py

@@ -1,0 +1,144 @@
+"""Fixtures that combine: ``app`` (one per run, schema built by the migrations), ``db_session``
+(each test inside a transaction that is rolled back), ``client``, and factories.
+
+Set ``AIA_DATABASE_URL=postgresql+psycopg://...`` to run everything on PostgreSQL: the run
+then works in a database of its own, created and dropped here, so runs never meet."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from aia import create_app
+from aia.cli import upgrade_database
+from aia.db import Database
+from config import TestConfig
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("AIA_DATABASE_URL", "")
+    if not configured.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    name = f"aia_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(configured).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> type[TestConfig]:
+    return type("RunConfig", (TestConfig,), {
+        "DATABASE_URL": database_url,
+        "REPORT_DIR": str(tmp_path_factory.mktemp("reports")),
+    })
+
+
+@pytest.fixture(scope="session")
+def app(app_config: type[TestConfig]):
+    app = create_app(app_config)
+    with app.app_context():
+        upgrade_database()
+    yield app
+    Database.state(app).engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session whose work, and that of every request in the test, is rolled back."""
+    state = Database.state(app)
+    connection = state.engine.connect()
+    transaction = connection.begin()
+    state.bind, state.join_transaction_mode = connection, "create_savepoint"
+    # No app context stays pushed: each request gets its own, as in production (and so its
+    # own session and its own ``g``).
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        state.bind, state.join_transaction_mode = state.engine, None
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def registry(app):
+    return app.extensions["aia.questionnaires"]
+
+
+@pytest.fixture
+def make_agency(db_session):
+    from aia.accounts.models import Agency
+
+    def make(**overrides) -> Agency:
+        slug = overrides.pop("slug", f"agency-{uuid.uuid4().hex[:6]}")
+        agency = Agency(slug=slug, name=overrides.pop("name", f"Agency {slug}"), **overrides)
+        db_session.add(agency)
+        db_session.flush()
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def make_system(db_session, make_agency):
+    from aia.assessments import services
+
+    def make(name: str = "Test system", agency=None, description: str = ""):
+        agency = agency or make_agency()
+        return services.create_system(db_session, agency.id, name, description)
+
+    return make
+
+
+@pytest.fixture
+def make_draft(db_session, make_system, registry):
+    from aia.assessments import services
+
+    def make(answers=None, system=None, key: str = "starter", version: int | None = None):
+        definition = registry.get(key, version) if version else registry.latest(key)
+        return services.start_draft(db_session, system or make_system(), definition, answers)
+
+    return make
+
+
+@pytest.fixture
+def make_revision(db_session, make_draft, registry):
+    """A submitted revision; answers default to a complete starter assessment."""
+    from aia.assessments import services
+
+    from .answers import STARTER_COMPLETE
+
+    def make(answers=None, system=None, **overrides):
+        draft = make_draft({**STARTER_COMPLETE, **(answers or {})}, system=system)
+        definition = registry.get(draft.questionnaire_key, draft.questionnaire_version)
+        revision = services.submit(db_session, draft, definition, draft.lock_version)
+        for name, value in overrides.items():
+            setattr(revision, name, value)
+        db_session.flush()
+        return revision
+
+    return make

@@ -1,0 +1,49 @@
+"""The ``aia`` commands, through Flask's CLI runner."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from aia.accounts.models import Agency
+from aia.assessments.models import Draft, Revision, System
+
+
+def test_check_questionnaires_lists_every_definition(app):
+    result = app.test_cli_runner().invoke(args=["check-questionnaires"])
+    assert result.exit_code == 0, result.output
+    assert "ok  starter-v1.yaml: starter v1" in result.output
+
+
+def test_check_questionnaires_names_file_question_and_reason(app, tmp_path):
+    (tmp_path / "broken.yaml").write_text(
+        "schema: 1\nkey: b\nversion: 1\ntitle: B\nlevels: []\nsteps:\n  - key: s\n    title: S\n"
+        "    questions:\n      - {key: q1, type: dropdown, label: Q}\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["check-questionnaires", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "broken.yaml at question q1: unknown type 'dropdown'" in result.output
+
+
+def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
+    """On a database of its own, as a user would run it."""
+    from aia import create_app
+    from aia.cli import upgrade_database
+    from aia.db import Database
+    from config import TestConfig
+
+    config = type("Own", (TestConfig,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"})
+    own = create_app(config)
+    with own.app_context():
+        upgrade_database()
+    runner = own.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["seed-demo"]).output.strip() == "demo data already loaded"
+    engine = Database.state(own).engine
+    with engine.connect() as c:
+        names = c.scalars(sa.select(System.name)).all()
+        assert c.scalar(sa.select(sa.func.count()).select_from(Revision)) == 3
+        assert c.scalar(sa.select(sa.func.count()).select_from(Draft)) == 2
+        assert c.scalar(sa.select(sa.func.count()).select_from(Agency)) == 3
+    text = " ".join(names)
+    assert "🧮" in text and "المساكن" in text
+    engine.dispose()

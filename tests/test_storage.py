@@ -1,0 +1,106 @@
+"""Revisions are immutable, hashed and held so by the database; the migrations give the same
+schema as the models."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import DBAPIError
+
+from aia.assessments.models import Revision
+from aia.cli import alembic_config
+from aia.db import Base, Database, now_utc
+from aia.engine import content_hash
+
+
+def test_revision_hash_is_sha256_of_canonical_json(make_revision):
+    revision = make_revision()
+    assert len(revision.sha256) == 64
+    assert revision.sha256 == content_hash(revision.hashed_document())
+    assert revision.hashed_document()["questionnaire"]["key"] == "starter"
+
+
+def test_revision_numbers_follow_each_other(make_revision, make_system):
+    system = make_system()
+    first = make_revision(system=system)
+    second = make_revision(system=system, answers={"appeal": "yes"})
+    assert (first.number, second.number) == (1, 2)
+    assert first.sha256 != second.sha256
+
+
+@pytest.mark.parametrize("column, value", [
+    ("answers", {"decision": "rewritten"}),
+    ("scores", {"impact_level": 1}),
+    ("sha256", "0" * 64),
+    ("impact_level", 1),
+])
+def test_database_refuses_to_change_a_revision(db_session, make_revision, column, value):
+    revision = make_revision()
+    with pytest.raises(DBAPIError, match="cannot be changed"):
+        with db_session.begin_nested():
+            db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                               .values({column: value}))
+
+
+def test_database_refuses_to_delete_a_revision(db_session, make_revision):
+    revision = make_revision()
+    with pytest.raises(DBAPIError, match="cannot be deleted"):
+        with db_session.begin_nested():
+            db_session.execute(sa.delete(Revision).where(Revision.id == revision.id))
+
+
+def test_status_may_change_but_only_to_a_known_state(db_session, make_revision):
+    revision = make_revision()
+    with db_session.begin_nested():
+        db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                           .values(status="approved"))
+    with pytest.raises(DBAPIError):
+        with db_session.begin_nested():
+            db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                               .values(status="lost"))
+
+
+def test_datetimes_are_utc_aware(db_session, make_revision):
+    revision = make_revision()
+    db_session.expire_all()
+    loaded = db_session.get(Revision, revision.id)
+    assert loaded.submitted_dt.utcoffset().total_seconds() == 0
+    assert abs((now_utc() - loaded.submitted_dt).total_seconds()) < 300
+
+
+def test_migrations_match_the_models(app):
+    engine = Database.state(app).engine
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_each_migration_goes_down_and_up(app_config, tmp_path):
+    """On a database of its own (a fresh SQLite file, whatever the run's database)."""
+    from aia import create_app
+
+    config = type("Own", (app_config,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    app = create_app(config)
+    engine = Database.state(app).engine
+    cfg = alembic_config()
+    script_revisions = [r.revision for r in _script(cfg).walk_revisions()]
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+        for _ in script_revisions:
+            command.downgrade(cfg, "-1")
+            command.upgrade(cfg, "+1")
+        command.downgrade(cfg, "base")
+        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
+        command.upgrade(cfg, "head")
+    engine.dispose()
+
+
+def _script(cfg):
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(cfg)

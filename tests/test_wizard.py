@@ -1,0 +1,264 @@
+"""The multi-step form through the test client, with CSRF switched on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from aia.assessments.models import Draft, Revision, System
+
+from .answers import STARTER_COMPLETE
+from .webform import form_values, submit_data
+
+STEP_ANSWERS = {
+    "about": {"decision": STARTER_COMPLETE["decision"], "purpose": STARTER_COMPLETE["purpose"],
+              "go_live": "2025-01-15", "people_per_year": "5,000", "decision_area": "services"},
+    "triage": {"affects_rights": "yes", "uses_group_data": "no", "black_box": "no"},
+    "risks": {"harm_likelihood": "occasional", "harm_impact": "moderate",
+              "harm_description": "Payments could be delayed.", "data_kinds": ["administrative"]},
+    "mitigation": {"human_review": "yes", "appeal": "no"},
+    "signoff": {"contact": "team@agency.example"},
+}
+
+
+def test_csrf_is_on(app):
+    assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+@pytest.fixture
+def started(client, make_agency):
+    """A system created through the form; returns (uid, first step page)."""
+    agency = make_agency(name="Tax Office")
+    page = client.get("/systems/new").get_data(as_text=True)
+    response = client.post("/systems/new", data=submit_data(page, {
+        "name": "Fraud triage", "agency": str(agency.id), "description": "Ranks files.",
+        "questionnaire": "starter:1"}))
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", location).group(1)
+    return uid, client.get(location).get_data(as_text=True)
+
+
+def post_step(client, uid, step, page, answers, action="next"):
+    return client.post(f"/systems/{uid}/draft/{step}", data=submit_data(page, answers, action))
+
+
+def walk_to(client, uid, last_step):
+    """Fill every step up to and including ``last_step`` with STEP_ANSWERS."""
+    page = client.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
+    for step, answers in STEP_ANSWERS.items():
+        response = post_step(client, uid, step, page, answers)
+        assert response.status_code == 302, (step, response.get_data(as_text=True)[:3000])
+        page = client.get(response.headers["Location"], follow_redirects=True).get_data(
+            as_text=True)
+        if step == last_step:
+            return page
+    return page
+
+
+def test_new_system_form_refuses_missing_name(client, make_agency):
+    agency = make_agency()
+    page = client.get("/systems/new").get_data(as_text=True)
+    response = client.post("/systems/new", data=submit_data(page, {
+        "name": "", "agency": str(agency.id), "description": "kept text",
+        "questionnaire": "starter:1"}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Give the system a name." in html
+    assert "kept text" in html
+
+
+def test_whole_assessment_end_to_end(client, started, db_session):
+    uid, page = started
+    assert "Step 1 of 5" in page
+    assert "<title>Step 1 of 5: About the system" in page
+    review = walk_to(client, uid, "signoff")
+    assert "Review your answers" in review
+    assert "Payments could be delayed." in review
+    assert "required answers are missing" not in review
+
+    response = client.post(f"/systems/{uid}/review", data=submit_data(review))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/systems/{uid}/revisions/1")
+    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    # risk: services 3 + affects_rights yes 3 + administrative 1 = 7 of 17; mitigation 3 of 10
+    # (under 80 %): final 7; 7/17 = 41 % -> level II; occasional x moderate -> moderate.
+    assert "Level II" in results
+    assert "Moderate risk" in results
+    assert "7 <span class=\"muted\">of 17</span>" in results
+    assert "Possible harm to people" in results
+
+    system = db_session.scalar(sa.select(System).where(System.uid == uid))
+    revision = db_session.scalar(sa.select(Revision).where(Revision.system_id == system.id))
+    assert revision.number == 1 and revision.status == "submitted"
+    assert revision.answers["people_per_year"] == 5000
+    assert revision.impact_level == 2 and revision.charter_rating == "moderate"
+    assert db_session.scalar(sa.select(Draft).where(Draft.system_id == system.id)) is None
+
+    pdf = client.get(f"/systems/{uid}/revisions/1/report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF-")
+
+
+def test_missing_required_answer_stays_on_step_and_keeps_typing(client, started):
+    uid, page = started
+    response = post_step(client, uid, "about", page, {
+        "decision": "", "purpose": "My long purpose text ✍️", "decision_area": None})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("Answer this question to go on.") >= 2
+    assert "My long purpose text ✍️" in html
+    assert 'href="#decision"' in html  # the error summary links to the field
+    assert re.search(r'id="decision-error"', html)
+
+
+def test_invalid_number_and_date_keep_everything_typed(client, started, db_session):
+    uid, page = started
+    response = post_step(client, uid, "about", page, {
+        "decision": "Kept decision", "purpose": "Kept purpose", "people_per_year": "lots",
+        "go_live": "2025-02-30", "decision_area": "internal"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a number, for example 1200." in html
+    assert "Enter a real date as YYYY-MM-DD" in html
+    values = form_values(html)
+    assert values["people_per_year"] == ["lots"] and values["go_live"] == ["2025-02-30"]
+    assert values["decision"] == ["Kept decision"]
+    # The valid answers were saved all the same.
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["decision"] == "Kept decision"
+    assert "people_per_year" not in draft.answers
+
+
+def test_conditional_question_appears_after_next_without_javascript(client, started):
+    uid, _ = started
+    page = walk_to(client, uid, "triage")  # affects_rights = yes raises the harm flag
+    assert "Describe the harm you expect" in page
+    assert "On what legal basis are biometric data used?" in page  # rendered for the script
+    values = form_values(page)
+    assert "biometric_basis" not in values["shown"][0].split(",")
+    # Ticking biometric data reveals a question on the same step: Next stays and says so.
+    response = post_step(client, uid, "risks", page, {
+        **STEP_ANSWERS["risks"], "data_kinds": ["biometric"]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Your answers opened more questions on this step" in html
+    assert "biometric_basis" in form_values(html)["shown"][0].split(",")
+    response = post_step(client, uid, "risks", html, {"biometric_basis": "Statute 12."})
+    assert response.status_code == 302
+
+
+def test_no_flag_no_harm_question(client, started):
+    uid, page = started
+    response = post_step(client, uid, "about", page, STEP_ANSWERS["about"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    response = post_step(client, uid, "triage", page, {
+        "affects_rights": "no", "uses_group_data": "no", "black_box": "no"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-question="harm_description"' not in page
+
+
+def test_hidden_answers_are_never_counted(client, started, db_session):
+    uid, _ = started
+    page = walk_to(client, uid, "triage")
+    response = post_step(client, uid, "risks", page, {
+        **STEP_ANSWERS["risks"], "data_kinds": ["biometric"],
+        "biometric_basis": "Statute 12."})
+    assert response.status_code == 302
+    # Go back to the step and untick biometric data: its follow-up is now hidden.
+    page = client.get(f"/systems/{uid}/draft/risks").get_data(as_text=True)
+    response = post_step(client, uid, "risks", page, {
+        **STEP_ANSWERS["risks"], "data_kinds": ["administrative"]})
+    assert response.status_code == 302
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["biometric_basis"] == "Statute 12."  # kept in the draft...
+    review = walk_to(client, uid, "signoff")
+    assert "Statute 12." not in review
+    client.post(f"/systems/{uid}/review", data=submit_data(review))
+    revision = db_session.scalar(sa.select(Revision).join(System).where(System.uid == uid))
+    assert "biometric_basis" not in revision.answers  # ...but never in the revision
+    assert all(row["question"] != "biometric_basis" for row in revision.scores["breakdown"])
+
+
+def test_back_keeps_answers_and_save_draft_resumes(client, started, db_session):
+    uid, page = started
+    response = post_step(client, uid, "about", page, STEP_ANSWERS["about"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    response = post_step(client, uid, "triage", page, {"affects_rights": "unsure"}, "back")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"], follow_redirects=True).get_data(
+        as_text=True)
+    assert form_values(page)["decision"] == [STARTER_COMPLETE["decision"]]
+    page = client.get(f"/systems/{uid}/draft/triage").get_data(as_text=True)
+    assert form_values(page)["affects_rights"] == ["unsure"]
+    response = post_step(client, uid, "triage", page, {"uses_group_data": "yes"}, "save")
+    assert response.headers["Location"].endswith(f"/systems/{uid}/draft/triage")
+    index = client.get("/").get_data(as_text=True)
+    assert f'href="/systems/{uid}/draft/triage">Resume' in index
+
+
+def test_expired_csrf_token_loses_nothing(client, started, db_session):
+    uid, page = started
+    data = submit_data(page, {"decision": "Typed before the session ended",
+                              "csrf_token": "expired-token"}, "next")
+    response = client.post(f"/systems/{uid}/draft/about", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Your session expired" in html
+    assert "Typed before the session ended" in html
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert "decision" not in draft.answers
+    # Pressing Next again on the page as shown now saves.
+    response = post_step(client, uid, "about", html, STEP_ANSWERS["about"])
+    assert response.status_code == 302
+
+
+def test_two_people_saving_the_same_draft(client, app, started, db_session):
+    uid, page_a = started
+    other = app.test_client()
+    page_b = other.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
+    first = post_step(other, uid, "about", page_b, {"decision": "Theirs"}, "save")
+    assert first.status_code == 302
+    second = post_step(client, uid, "about", page_a, {"decision": "Mine"}, "save")
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Someone else saved this draft" in html
+    assert form_values(html)["decision"] == ["Mine"]
+    assert "Saved meanwhile by someone else:</strong> Theirs" in html
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["decision"] == "Theirs"
+    # Saving again from the conflict page keeps mine.
+    third = post_step(client, uid, "about", html, {}, "save")
+    assert third.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Draft, draft.id).answers["decision"] == "Mine"
+
+
+def test_review_lists_missing_answers_and_refuses_submit(client, started, db_session):
+    uid, page = started
+    review = client.get(f"/systems/{uid}/review").get_data(as_text=True)
+    assert "required answers are missing" in review
+    assert "Which decision does the system take or support?" in review
+    response = client.post(f"/systems/{uid}/review", data=submit_data(review))
+    assert response.status_code == 422
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Revision).join(System)
+                             .where(System.uid == uid)) == 0
+
+
+def test_user_text_is_escaped(client, make_revision, make_system):
+    system = make_system(name='<img src=x onerror="alert(1)">')
+    make_revision(system=system, answers={"decision": "<script>alert(2)</script>"})
+    html = client.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    html = client.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)
+    assert "<script>alert(2)" not in html
+
+
+def test_unknown_ids_are_404(client, make_system):
+    system = make_system()
+    assert client.get("/systems/sys-doesnotexist").status_code == 404
+    assert client.get(f"/systems/{system.uid}/revisions/9").status_code == 404
+    assert client.get(f"/systems/{system.uid}/draft/nowhere").status_code == 302  # no draft
