@@ -1,0 +1,86 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the app served over HTTP.
+
+The tests in this folder do not use the rolled-back-transaction fixtures of ``tests/``: a live
+server commits, so it gets a database of its own (``live.database``), filled once with the demo
+data. Each test works on systems it creates itself, so tests do not depend on each other.
+
+Without Chromium the tests are skipped, except in CI (``CI=true``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+
+from . import live
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = live.find_chromium()
+    if path is None:
+        message = ("Chromium is not installed (Debian: apt-get install chromium), "
+                   "so the browser tests cannot run")
+        if live.in_ci():
+            pytest.fail(f"{message}; in CI this is a failure, not a skip", pytrace=False)
+        pytest.skip(f"{message}: skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path,
+                                             args=live.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a database of its own, migrated and holding the demo data."""
+    tmp = tmp_path_factory.mktemp("live")
+    with live.database(tmp) as database_url:
+        yield live.make_live_app(database_url, tmp)
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app: Flask) -> Iterator[str]:
+    """Base URL of the app, served on a loopback port for the whole run."""
+    with live.serve(live_app) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
+    """``open_page(path="/", **context_options)``: a signed-in tab, in a browser context of its
+    own (own cookies), opened at ``path``. Context options go to Playwright's ``new_context``,
+    e.g. ``java_script_enabled=False`` or ``viewport={"width": 320, "height": 640}``.
+
+    This is the one place where tests get a page the app lets them use."""
+    contexts = []
+
+    def open_page(path: str | None = "/", **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=live_url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        live.sign_in(page, live_url)
+        if path is not None:
+            page.goto(path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    """A signed-in tab on the list of assessments."""
+    return open_page("/")
