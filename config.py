@@ -27,6 +27,17 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     # Upper bound on a PDF render, in seconds of wall time.
     REPORT_TIMEOUT = float(_env("REPORT_TIMEOUT", "60"))
+    # A signed-in session ends after this many minutes without a request.
+    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+    PASSWORD_MIN_LENGTH = int(_env("PASSWORD_MIN_LENGTH", "12"))
+    # One of argon2-cffi's profiles: RFC_9106_LOW_MEMORY (Argon2id, 64 MiB) or RFC_9106_HIGH_MEMORY.
+    PASSWORD_HASH_PROFILE = _env("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+    # Failed sign-ins allowed, per account and per address (Flask-Limiter syntax).
+    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "20 per minute; 100 per hour")
+    # memory:// suits one process; use redis://host:6379 with several workers or hosts.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
 
 
 class DevelopmentConfig(Config):
@@ -39,6 +50,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SESSION_COOKIE_SECURE = False
     DATABASE_URL = _env("DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_PROFILE = "CHEAPEST"
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

@@ -33,11 +33,17 @@ def create_app(config: Any = None) -> Flask:
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
 
     from . import models  # noqa: F401  (every table known before any query)
+    from .accounts import bp as accounts_bp
+    from .accounts import sessions
     from .assessments import bp as assessments_bp
     from .report import bp as report_bp
+    from .review import bp as review_bp
 
+    sessions.init_app(app)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(review_bp)
     _register_error_pages(app)
     _register_template_helpers(app)
 
@@ -50,11 +56,15 @@ def create_app(config: Any = None) -> Flask:
 def _register_error_pages(app: Flask) -> None:
     messages = {
         400: ("Bad request", "The request could not be understood."),
+        403: ("Not allowed for your role", "Your account can see this, but its role does not "
+                                           "allow this action."),
         404: ("Page not found", "There is nothing at this address. It may have moved, or the "
                                 "link may be wrong."),
         405: ("Not allowed", "This page cannot be used that way."),
         409: ("Conflict", "Someone else changed this at the same time."),
         413: ("Too large", "What you sent is larger than this service accepts."),
+        429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, "
+                                   "then try again."),
         500: ("Something went wrong", "The error was logged. Nothing you entered before the "
                                       "last successful save was lost."),
     }

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from .accounts.models import ROLES
 from .engine import DefinitionError, Registry
 from .extensions import db
 
@@ -66,11 +67,79 @@ def register_commands(app: Flask) -> None:
     @click.argument("name")
     def create_agency(slug: str, name: str) -> None:
         """Create an agency, e.g. ``aia create-agency tax "Tax Office"``."""
-        from .accounts.models import Agency
+        from .accounts.services import AccountError
+        from .accounts.services import create_agency as create
 
-        db.session.add(Agency(slug=slug, name=name))
+        try:
+            create(db.session, None, slug, name)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo(f"agency {slug} created")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", required=True, type=click.Choice(ROLES),
+                  help="author and approver need --agency; auditor and admin have none.")
+    @click.option("--agency", "agency_slug", help="The agency's short name (slug).")
+    @click.option("--name", default="", help="The person's name as shown (default: from the "
+                                             "email address).")
+    @click.option("--password-stdin", is_flag=True,
+                  help="Read the password from the first line of standard input.")
+    def create_user(email: str, role: str, agency_slug: str | None, name: str,
+                    password_stdin: bool) -> None:
+        """Create an account, e.g. ``aia create-user ana@tax.example --agency tax --role
+        author``. The password is asked for (twice) unless --password-stdin."""
+        from .accounts.passwords import WeakPassword
+        from .accounts.services import AccountError, agency_by_slug
+        from .accounts.services import create_user as create
+
+        agency = None
+        if agency_slug:
+            agency = agency_by_slug(db.session, agency_slug)
+            if agency is None:
+                raise click.ClickException(f"no agency {agency_slug}")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = create(db.session, None, email, name, role, agency, password)
+        except (AccountError, WeakPassword) as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"{user.role} {user.email} created"
+                   + (f" for agency {agency.slug}" if agency else ""))
+
+    @app.cli.command("disable-user")
+    @click.argument("email")
+    @click.option("--reason", default="", help="Kept in the audit trail.")
+    def disable_user(email: str, reason: str) -> None:
+        """Disable an account and end its sessions."""
+        from .accounts.services import set_active, user_by_email
+
+        user = user_by_email(db.session, email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        set_active(db.session, None, user, False, reason)
+        db.session.commit()
+        click.echo(f"{user.email} disabled")
+
+    @app.cli.command("verify")
+    def verify() -> None:
+        """Check the audit trail's hash chain, every revision's hash, every stored PDF and
+        every revision's state against its events; exit 1 if anything does not match."""
+        from .audit.verify import verify_all
+
+        failed = False
+        for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
+            click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
+                       + ("" if check.ok else f", {len(check.problems)} problem(s)"))
+            for problem in check.problems:
+                click.echo(f"     {problem}")
+            failed = failed or not check.ok
+        if failed:
+            sys.exit(1)
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

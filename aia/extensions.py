@@ -1,8 +1,14 @@
 """Extensions, created once and bound to an app in create_app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from .db import Database
 
 db = Database()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# No default limits: only the routes that ask for one are limited (sign-in).
+limiter = Limiter(key_func=get_remote_address)

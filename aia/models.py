@@ -1,8 +1,11 @@
 """Every model, imported in one place so that metadata is complete."""
 
 from . import db_rules  # noqa: F401  (attaches the database rules)
-from .accounts.models import Agency
+from .accounts.models import Agency, PendingForm, User
 from .assessments.models import Draft, Revision, System
+from .audit.models import AuditEvent
 from .db import Base
+from .review.models import Comment
 
-__all__ = ["Agency", "Base", "Draft", "Revision", "System"]
+__all__ = ["Agency", "AuditEvent", "Base", "Comment", "Draft", "PendingForm", "Revision",
+           "System", "User"]

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .accounts import services as account_services
 from .accounts.models import Agency
-from .assessments import services
-from .assessments.models import System
+from .assessments import lifecycle, services
+from .assessments.models import Revision, System
 from .engine import Registry
+from .review import services as review_services
 
 AWKWARD_LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
 HTML_LOOKALIKE = '<script>alert("x")</script> <img src=x onerror=alert(1)> & <b>bold</b>'
@@ -57,49 +61,102 @@ STARTER_LOW = {
 }
 
 
+DEMO_USERS = [
+    # email, name, role, agency slug
+    ("amira@benefits.example", "Amira Haddad", "author", "benefits"),
+    ("ben@benefits.example", "Ben Okafor", "approver", "benefits"),
+    ("chris@transport.example", "Chris Novak", "author", "city-transport"),
+    ("dana@transport.example", "Dana Lindqvist", "approver", "city-transport"),
+    ("hala@housing.example", "هالة منصور", "author", "hay-ministry"),
+    ("idris@housing.example", "Idris Benali", "approver", "hay-ministry"),
+    ("olu@oversight.example", "Olu Adeyemi", "auditor", None),
+    ("admin@aia.example", "Operator", "admin", None),
+]
+
+
 def load_demo(session: Session, registry: Registry) -> str:
-    """Idempotent: does nothing when the demo agencies already exist."""
+    """Idempotent: does nothing when the demo agencies already exist. Demo accounts get random
+    passwords, shown once in the summary returned."""
     if session.scalar(sa.select(Agency).where(Agency.slug == AGENCIES[0][0])):
         return "demo data already loaded"
-    agencies = {}
-    for slug, name in AGENCIES:
-        agencies[slug] = Agency(slug=slug, name=name)
-        session.add(agencies[slug])
-    session.flush()
+    agencies = {slug: account_services.create_agency(session, None, slug, name)
+                for slug, name in AGENCIES}
+    passwords = {email: secrets.token_urlsafe(12) for email, *_ in DEMO_USERS}
+    users = {email: account_services.create_user(
+        session, None, email, name, role, agencies[slug] if slug else None, passwords[email])
+        for email, name, role, slug in DEMO_USERS}
     starter = registry.latest("starter")
     assert starter is not None, "the starter questionnaire is missing"
 
-    def system(agency: str, name: str, description: str) -> System:
-        return services.create_system(session, agencies[agency].id, name, description)
+    def system(agency: str, name: str, description: str, author: str) -> System:
+        return services.create_system(session, agencies[agency].id, name, description,
+                                      actor=users[author])
 
-    # Submitted twice: revision 1, then revision 2 with stronger measures.
+    def submit(system: System, answers: dict, author: str) -> Revision:
+        draft = services.start_draft(session, system, starter, answers, actor=users[author])
+        return services.submit(session, draft, starter, draft.lock_version, actor=users[author])
+
+    def publish(revision: Revision, approver: str) -> None:
+        lifecycle.change_status(session, users[approver], revision, "approve")
+        lifecycle.publish(session, users[approver], revision)
+
+    # Published, published again (the first superseded), and a third awaiting review.
     triage = system("benefits", "Claim review triage 🧮",
-                    "Ranks benefit claims for manual review. " + HTML_LOOKALIKE)
-    draft = services.start_draft(session, triage, starter, STARTER_FULL)
-    services.submit(session, draft, starter, draft.lock_version)
-    draft = services.start_draft(session, triage, starter,
-                                 {**STARTER_FULL, "measures": ["bias_tests", "logging",
-                                                               "explanation"]})
-    services.submit(session, draft, starter, draft.lock_version)
+                    "Ranks benefit claims for manual review. " + HTML_LOOKALIKE,
+                    "amira@benefits.example")
+    publish(submit(triage, STARTER_FULL, "amira@benefits.example"), "ben@benefits.example")
+    stronger = {**STARTER_FULL, "measures": ["bias_tests", "logging", "explanation"]}
+    publish(submit(triage, stronger, "amira@benefits.example"), "ben@benefits.example")
+    submit(triage, {**stronger, "appeal": "unsure"}, "amira@benefits.example")
 
+    # Sent back for changes, with comments, and a new draft answering them.
     lights = system("city-transport", "Street light repair order",
-                    "Sorts repair tickets; a person always confirms.")
-    draft = services.start_draft(session, lights, starter, STARTER_LOW)
-    services.submit(session, draft, starter, draft.lock_version)
+                    "Sorts repair tickets; a person always confirms.", "chris@transport.example")
+    sent_back = submit(lights, STARTER_LOW, "chris@transport.example")
+    review_services.review(session, users["olu@oversight.example"], sent_back, {
+        "appeal": "Who can people complain to? <b>Name</b> the office. 📮",
+        "harm_impact": "Unlit streets affect safety: is “low” right?",
+        None: "Please describe how residents can contest the order. شكراً",
+    }, "request_changes")
+    services.start_draft(session, lights, starter, STARTER_LOW,
+                         actor=users["chris@transport.example"])
+
+    # Approved, awaiting publication.
+    buses = system("city-transport", "Bus lane camera review",
+                   "Flags camera clips for a person to check.", "chris@transport.example")
+    revision = submit(buses, {**STARTER_LOW, "decision": "Which clips a warden watches"},
+                      "chris@transport.example")
+    review_services.review(session, users["dana@transport.example"], revision,
+                           {None: "Clear and complete."}, "approve")
+
+    # Published, then withdrawn.
+    school = system("hay-ministry", "School transport eligibility",
+                    "Checked distances to school; replaced by a manual process.",
+                    "hala@housing.example")
+    revision = submit(school, {**STARTER_LOW, "decision": "Who gets a free bus pass"},
+                      "hala@housing.example")
+    publish(revision, "idris@housing.example")
+    lifecycle.withdraw(session, users["idris@housing.example"], revision,
+                       "The system was switched off on 1 March; decisions are made by hand.")
 
     # A draft halfway through, with right-to-left text.
     housing = system("hay-ministry", "تخصيص المساكن الاجتماعية – Social housing allocation",
-                     "يرتب طلبات السكن حسب الحاجة. Orders housing applications by need.")
+                     "يرتب طلبات السكن حسب الحاجة. Orders housing applications by need.",
+                     "hala@housing.example")
     draft = services.start_draft(session, housing, starter, {
         "decision": "من يحصل على شقة أولاً؟ Who is offered a flat first?",
         "purpose": AWKWARD_LONG_WORD + " " + HTML_LOOKALIKE,
         "decision_area": "services",
-    })
+    }, actor=users["hala@housing.example"])
     draft.step_key = "triage"
 
     # Just created, nothing answered.
-    fresh = system("city-transport", "Parking fine appeals sorter 🚗",
-                   "Not started yet.")
-    services.start_draft(session, fresh, starter)
+    fresh = system("city-transport", "Parking fine appeals sorter 🚗", "Not started yet.",
+                   "chris@transport.example")
+    services.start_draft(session, fresh, starter, actor=users["chris@transport.example"])
     session.flush()
-    return "demo data loaded: 3 agencies, 4 systems (2 submitted, 2 drafts)"
+    lines = ["demo data loaded: 3 agencies, 6 systems, 6 revisions in every state, 3 drafts",
+             "", "Demo accounts (for demonstration only; these passwords are shown once):"]
+    lines += [f"  {role:<9} {email:<26} {passwords[email]}  {slug or '(every agency)'}"
+              for email, _, role, slug in DEMO_USERS]
+    return "\n".join(lines)

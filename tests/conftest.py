@@ -81,7 +81,48 @@ def db_session(app):
 
 @pytest.fixture
 def client(app, db_session):
+    from aia.extensions import limiter
+
+    limiter.reset()  # sign-in attempts of earlier tests do not count
     return app.test_client()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app, db_session, make_agency):
+    """An account; authors and approvers get a new agency unless one is given."""
+    from aia.accounts import services
+    from aia.accounts.models import AGENCY_ROLES
+
+    def make(role: str = "author", agency=None, email: str | None = None,
+             password: str = PASSWORD, name: str = ""):
+        if role in AGENCY_ROLES and agency is None:
+            agency = make_agency()
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@agency.example"
+        with app.app_context():  # hashing reads the app's settings
+            return services.create_user(db_session, None, email, name, role, agency, password)
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign a test client in through the login form; returns the account.
+    ``login("approver", agency)`` makes the account; ``login(user)`` uses an existing one."""
+    from .webform import submit_data
+
+    def sign_in(who="author", agency=None, on=None, password: str = PASSWORD):
+        user = make_user(who, agency) if isinstance(who, str) else who
+        browser = on or client
+        page = browser.get("/login").get_data(as_text=True)
+        response = browser.post("/login", data=submit_data(page, {
+            "email": user.email, "password": password}))
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return user
+
+    return sign_in
 
 
 @pytest.fixture
@@ -132,10 +173,11 @@ def make_revision(db_session, make_draft, registry):
 
     from .answers import STARTER_COMPLETE
 
-    def make(answers=None, system=None, **overrides):
+    def make(answers=None, system=None, submitted_by=None, **overrides):
         draft = make_draft({**STARTER_COMPLETE, **(answers or {})}, system=system)
         definition = registry.get(draft.questionnaire_key, draft.questionnaire_version)
-        revision = services.submit(db_session, draft, definition, draft.lock_version)
+        revision = services.submit(db_session, draft, definition, draft.lock_version,
+                                   actor=submitted_by)
         for name, value in overrides.items():
             setattr(revision, name, value)
         db_session.flush()

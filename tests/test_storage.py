@@ -25,7 +25,7 @@ def test_revision_hash_is_sha256_of_canonical_json(make_revision):
 
 def test_revision_numbers_follow_each_other(make_revision, make_system):
     system = make_system()
-    first = make_revision(system=system)
+    first = make_revision(system=system, status="changes_requested")  # so a new draft may start
     second = make_revision(system=system, answers={"appeal": "yes"})
     assert (first.number, second.number) == (1, 2)
     assert first.sha256 != second.sha256

@@ -1,4 +1,4 @@
-"""The multi-step form through the test client, with CSRF switched on."""
+"""The multi-step form through the test client, signed in as an author, with CSRF on."""
 
 from __future__ import annotations
 
@@ -28,9 +28,15 @@ def test_csrf_is_on(app):
 
 
 @pytest.fixture
-def started(client, make_agency):
-    """A system created through the form; returns (uid, first step page)."""
-    agency = make_agency(name="Tax Office")
+def tax_office(make_agency):
+    return make_agency(name="Tax Office")
+
+
+@pytest.fixture
+def started(client, tax_office, login):
+    """A system created through the form by a signed-in author; returns (uid, first page)."""
+    agency = tax_office
+    login("author", agency)
     page = client.get("/systems/new").get_data(as_text=True)
     response = client.post("/systems/new", data=submit_data(page, {
         "name": "Fraud triage", "agency": str(agency.id), "description": "Ranks files.",
@@ -58,8 +64,9 @@ def walk_to(client, uid, last_step):
     return page
 
 
-def test_new_system_form_refuses_missing_name(client, make_agency):
+def test_new_system_form_refuses_missing_name(client, make_agency, login):
     agency = make_agency()
+    login("author", agency)
     page = client.get("/systems/new").get_data(as_text=True)
     response = client.post("/systems/new", data=submit_data(page, {
         "name": "", "agency": str(agency.id), "description": "kept text",
@@ -216,9 +223,10 @@ def test_expired_csrf_token_loses_nothing(client, started, db_session):
     assert response.status_code == 302
 
 
-def test_two_people_saving_the_same_draft(client, app, started, db_session):
+def test_two_people_saving_the_same_draft(client, app, started, db_session, tax_office, login):
     uid, page_a = started
     other = app.test_client()
+    login("author", tax_office, on=other)
     page_b = other.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
     first = post_step(other, uid, "about", page_b, {"decision": "Theirs"}, "save")
     assert first.status_code == 302
@@ -248,7 +256,8 @@ def test_review_lists_missing_answers_and_refuses_submit(client, started, db_ses
                              .where(System.uid == uid)) == 0
 
 
-def test_user_text_is_escaped(client, make_revision, make_system):
+def test_user_text_is_escaped(client, make_revision, make_system, login):
+    login("auditor")
     system = make_system(name='<img src=x onerror="alert(1)">')
     make_revision(system=system, answers={"decision": "<script>alert(2)</script>"})
     html = client.get(f"/systems/{system.uid}").get_data(as_text=True)
@@ -257,8 +266,9 @@ def test_user_text_is_escaped(client, make_revision, make_system):
     assert "<script>alert(2)" not in html
 
 
-def test_unknown_ids_are_404(client, make_system):
+def test_unknown_ids_are_404(client, make_system, login):
     system = make_system()
+    login("author", system.agency)
     assert client.get("/systems/sys-doesnotexist").status_code == 404
     assert client.get(f"/systems/{system.uid}/revisions/9").status_code == 404
     assert client.get(f"/systems/{system.uid}/draft/nowhere").status_code == 302  # no draft

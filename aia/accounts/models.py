@@ -1,11 +1,24 @@
+"""Agencies, the people who use the app, and forms kept across a lost session."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, now_utc
+from ..db import Base, JSONType, UTCDateTime, now_utc
+
+ROLES = ("author", "approver", "auditor", "admin")
+# Roles that work for one agency; the others (oversight, operation) belong to none.
+AGENCY_ROLES = ("author", "approver")
+ROLE_LABELS = {"author": "Author", "approver": "Approver", "auditor": "Auditor",
+               "admin": "Administrator"}
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
 
 
 class Agency(Base):
@@ -18,3 +31,57 @@ class Agency(Base):
 
     def __repr__(self) -> str:
         return f"<Agency {self.slug}>"
+
+
+class User(UserMixin, Base):
+    """A person who signs in. ``session_generation`` is part of the session's user id: raising
+    it (sign-out, new password, account disabled) ends every session the person has."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_generation: Mapped[int] = mapped_column(default=1)
+    created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    password_changed_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    agency: Mapped[Agency | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN ({_sql_list(ROLES)})", name="role_known"),
+        sa.CheckConstraint(f"(role IN ({_sql_list(AGENCY_ROLES)})) = (agency_id IS NOT NULL)",
+                           name="agency_when_agency_role"),
+        sa.CheckConstraint("session_generation >= 1", name="session_generation_positive"),
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class PendingForm(Base):
+    """A step form posted after its session had ended, kept until the same person signs in
+    again and it can be saved."""
+
+    __tablename__ = "pending_form"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    path: Mapped[str] = mapped_column(sa.String(500))
+    form: Mapped[list[Any]] = mapped_column(JSONType)
+    created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -14,6 +14,8 @@ from ..db import Base, JSONType, UTCDateTime, now_utc
 
 REVISION_STATUSES = ("submitted", "changes_requested", "approved", "published", "superseded",
                      "withdrawn")
+# While the latest revision is in one of these, no new draft starts.
+AWAITING_DECISION = ("submitted", "approved")
 # What a revision is: none of these may change once written (the database holds this too).
 REVISION_CONTENT = ("system_id", "number", "uid", "questionnaire_key", "questionnaire_version",
                     "questionnaire_hash", "answers", "scores", "impact_level", "charter_rating",

@@ -1,4 +1,5 @@
-"""The read side of assessments."""
+"""The read side of assessments. Every lookup takes the viewer: a system of an agency they may
+not see is not found (404)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import Session, selectinload
 
-from ..accounts.models import Agency
+from ..accounts.access import visible_systems
+from ..accounts.models import User
 from .models import Revision, System
 
 
-def system_or_404(session: Session, uid: str) -> System:
-    system = session.scalar(sa.select(System).where(System.uid == uid))
+def system_or_404(session: Session, uid: str, viewer: User) -> System:
+    system = session.scalar(sa.select(System).where(System.uid == uid, visible_systems(viewer)))
     if system is None:
         abort(404)
     return system
@@ -25,12 +27,9 @@ def revision_or_404(session: Session, system: System, number: int) -> Revision:
     return revision
 
 
-def systems_overview(session: Session) -> list[System]:
+def systems_overview(session: Session, viewer: User) -> list[System]:
     return list(session.scalars(
-        sa.select(System).options(selectinload(System.draft), selectinload(System.revisions),
-                                  selectinload(System.agency))
+        sa.select(System).where(visible_systems(viewer))
+        .options(selectinload(System.draft), selectinload(System.revisions),
+                 selectinload(System.agency))
         .order_by(System.created_dt.desc(), System.id.desc())))
-
-
-def agencies(session: Session) -> list[Agency]:
-    return list(session.scalars(sa.select(Agency).order_by(Agency.name)))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
+from ..accounts.access import may, require
+from ..accounts.sessions import take_pending_form
 from ..engine import (
     Definition,
     answers_from_form,
@@ -17,7 +20,9 @@ from ..engine import (
 )
 from ..engine.conditions import is_answered
 from ..extensions import csrf, db
-from . import bp, queries, services, wizard
+from ..review.forms import ReasonForm
+from ..review.queries import comments_for_draft
+from . import bp, lifecycle, queries, services, wizard
 from .forms import NewSystemForm, StartDraftForm, StepMeta, SubmitForm
 from .models import Draft, System
 
@@ -47,22 +52,34 @@ def chosen_definition(value: str) -> Definition:
     return definition
 
 
+def _system(uid: str, action: str = "read") -> System:
+    """The system, if the signed-in person may see it (else 404) and do ``action`` (else 403)."""
+    system = queries.system_or_404(db.session, uid, require("read"))
+    require(action, system)
+    return system
+
+
 @bp.route("/")
 def index():
-    systems = queries.systems_overview(db.session)
+    user = current_user._get_current_object()
+    if user.role == "admin":
+        return redirect(url_for("accounts.users"))
+    systems = queries.systems_overview(db.session, user)
     return render_template("assessments/index.html", systems=systems)
 
 
 @bp.route("/systems/new", methods=["GET", "POST"])
 def new_system():
+    user = require("edit")
     form = NewSystemForm()
-    form.agency.choices = [SelectChoice(a.id, a.name) for a in queries.agencies(db.session)]
+    # Authors and approvers create systems for their own agency only.
+    form.agency.choices = [SelectChoice(user.agency.id, user.agency.name)]
     form.questionnaire.choices = questionnaire_choices()
     if form.validate_on_submit():
         system = services.create_system(db.session, form.agency.data, form.name.data,
-                                        form.description.data or "")
+                                        form.description.data or "", actor=user)
         draft = services.start_draft(db.session, system,
-                                     chosen_definition(form.questionnaire.data))
+                                     chosen_definition(form.questionnaire.data), actor=user)
         db.session.commit()
         flash(f"“{system.name}” created. Its answers are saved as you go.", "success")
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
@@ -71,18 +88,20 @@ def new_system():
 
 @bp.route("/systems/<uid>")
 def system(uid: str):
-    system = queries.system_or_404(db.session, uid)
+    system = _system(uid)
+    sent_back, comments = comments_for_draft(db.session, system)
     start_form = StartDraftForm()
     start_form.questionnaire.choices = questionnaire_choices()
     if system.latest_revision is not None:
         start_form.questionnaire.data = (f"{system.latest_revision.questionnaire_key}:"
                                          f"{system.latest_revision.questionnaire_version}")
-    return render_template("assessments/system.html", system=system, start_form=start_form)
+    return render_template("assessments/system.html", system=system, start_form=start_form,
+                           sent_back=sent_back, overall_comments=comments.get(None, []))
 
 
 @bp.route("/systems/<uid>/draft", methods=["POST"])
 def start_draft(uid: str):
-    system = queries.system_or_404(db.session, uid)
+    system = _system(uid, "edit")
     form = StartDraftForm()
     form.questionnaire.choices = questionnaire_choices()
     if not form.validate_on_submit():
@@ -90,8 +109,14 @@ def start_draft(uid: str):
         return redirect(url_for(".system", uid=uid))
     definition = chosen_definition(form.questionnaire.data)
     previous = system.latest_revision
-    draft = services.start_draft(db.session, system, definition,
-                                 previous.answers if previous else None)
+    try:
+        draft = services.start_draft(db.session, system, definition,
+                                     previous.answers if previous else None,
+                                     actor=current_user._get_current_object())
+    except services.DraftNotAllowed as refused:
+        flash(f"Revision {refused.revision.number} awaits a decision: a new draft can start "
+              "once it is published or sent back for changes.", "error")
+        return redirect(url_for(".system", uid=uid)), 409
     db.session.commit()
     return redirect(url_for(".step", uid=uid, step_key=draft.step_key))
 
@@ -105,7 +130,9 @@ def _draft_or_redirect(system: System) -> Draft | None:
 @bp.route("/systems/<uid>/draft/<step_key>", methods=["GET", "POST"])
 @csrf.exempt  # the step form checks its own token, so that an expired one loses nothing
 def step(uid: str, step_key: str):
-    system = queries.system_or_404(db.session, uid)
+    system = _system(uid, "edit")
+    # A form posted after the session ended is saved now, as if it had just been posted.
+    kept = take_pending_form(db.session, current_user._get_current_object(), request.path)
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
@@ -114,20 +141,22 @@ def step(uid: str, step_key: str):
         abort(404)
     step = definition.step(step_key)
     resolution = resolve(definition, draft.answers)
-    if step_key not in resolution.step_keys() and request.method == "GET":
+    posting = request.method == "POST" or kept is not None
+    if step_key not in resolution.step_keys() and not posting:
         return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
     conditions = wizard.browser_conditions(definition, step)
     keys = wizard.rendered_keys(step, resolution, conditions)
     form_class = build_step_form(step, keys, base=StepMeta)
 
-    if request.method == "GET":
+    if not posting:
         initial = {k: definition.questions[k].to_form(draft.answers.get(k)) for k in keys}
         form = form_class(data={**initial, "lock_version": draft.lock_version,
                                 "shown": ",".join(k for k in keys if k in resolution.visible)})
         return _render_step(definition, draft, step, form, keys, resolution, conditions)
 
-    form = form_class()
-    action = request.form.get("action", "save")
+    # A kept form had its CSRF token checked when it was kept (sessions.stash_form).
+    form = form_class() if kept is None else form_class(formdata=kept, meta={"csrf": False})
+    action = (kept or request.form).get("action", "save")
     valid = form.validate()
     csrf_expired = "csrf_token" in form.errors
     if csrf_expired:
@@ -208,11 +237,13 @@ def _their_changes(definition: Definition, draft: Draft, mine: dict[str, Any],
 def _render_step(definition: Definition, draft: Draft, step, form, keys, resolution,
                  conditions, theirs: dict[str, str] | None = None):
     position, total = wizard.progress(resolution, step.key)
+    sent_back, comments = comments_for_draft(db.session, draft.system)
     return render_template(
         "assessments/step.html", system=draft.system, draft=draft, definition=definition,
         step=step, form=form, keys=keys, visible=resolution.visible, conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
-        position=position, total=total, theirs=theirs or {},
+        position=position, total=total, theirs=theirs or {}, sent_back=sent_back,
+        review_comments=comments,
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
 
 
@@ -225,7 +256,7 @@ def step_or_review(uid: str, step_key: str):
 @bp.route("/systems/<uid>/review", methods=["GET", "POST"])
 @csrf.exempt  # checked by SubmitForm, which says what happened
 def review(uid: str):
-    system = queries.system_or_404(db.session, uid)
+    system = _system(uid, "edit")
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
@@ -236,7 +267,8 @@ def review(uid: str):
         if form.validate_on_submit():
             try:
                 revision = services.submit(db.session, draft, definition,
-                                           _int(form.lock_version.data))
+                                           _int(form.lock_version.data),
+                                           actor=current_user._get_current_object())
                 db.session.commit()
             except services.DraftConflict:
                 db.session.rollback()
@@ -265,11 +297,14 @@ def review(uid: str):
 
 @bp.route("/systems/<uid>/revisions/<int:number>")
 def revision(uid: str, number: int):
-    system = queries.system_or_404(db.session, uid)
+    system = _system(uid)
     revision = queries.revision_or_404(db.session, system, number)
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    user = current_user._get_current_object()
     return render_template("assessments/revision.html", system=system, revision=revision,
-                           definition=definition, scores=revision.scores)
+                           definition=definition, scores=revision.scores,
+                           actions=lifecycle.allowed_actions(user, revision),
+                           may_review=may(user, "review", system), reason_form=ReasonForm())
 
 
 @bp.errorhandler(CSRFError)

@@ -1,5 +1,5 @@
-"""The write side of assessments: create, save a step, submit. Each function flushes; the
-caller commits."""
+"""The write side of assessments: create, save a step, submit. Each function flushes and
+writes its audit event; the caller commits."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..accounts.models import User
+from ..audit.services import record
 from ..db import now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
-from .models import Draft, Revision, System
+from .models import AWAITING_DECISION, Draft, Revision, System
 
 log = logging.getLogger(__name__)
 
@@ -26,25 +28,39 @@ class DraftConflict(Exception):
         self.draft = draft
 
 
+class DraftNotAllowed(Exception):
+    """A revision awaits a decision: no new draft until it is approved and published, or sent
+    back for changes."""
+
+    def __init__(self, revision: Revision):
+        super().__init__(f"revision {revision.number} is {revision.status}")
+        self.revision = revision
+
+
 class IncompleteDraft(Exception):
     def __init__(self, missing: list[str]):
         super().__init__(f"{len(missing)} required answer(s) missing")
         self.missing = missing
 
 
-def create_system(session: Session, agency_id: int, name: str, description: str) -> System:
+def create_system(session: Session, agency_id: int, name: str, description: str,
+                  actor: User | None = None) -> System:
     system = System(agency_id=agency_id, name=name.strip(), description=description.strip())
     session.add(system)
     session.flush()
+    record(session, "system.created", actor, system=system, details={"name": system.name})
     log.info("system %s created", system.uid)
     return system
 
 
 def start_draft(session: Session, system: System, definition: Definition,
-                answers: Mapping[str, Any] | None = None) -> Draft:
+                answers: Mapping[str, Any] | None = None, actor: User | None = None) -> Draft:
     """A new draft, empty or starting from earlier answers (those the definition still knows)."""
     if system.draft is not None:
         return system.draft
+    latest = system.latest_revision
+    if latest is not None and latest.status in AWAITING_DECISION:
+        raise DraftNotAllowed(latest)
     known = {k: v for k, v in (answers or {}).items()
              if k in definition.questions and definition.questions[k].check_value(v) is None}
     draft = Draft(system=system, questionnaire_key=definition.key,
@@ -53,6 +69,9 @@ def start_draft(session: Session, system: System, definition: Definition,
                   step_key=definition.steps[0].key)
     session.add(draft)
     session.flush()
+    record(session, "draft.started", actor, system=system,
+           details={"questionnaire": definition.ident,
+                    "from_revision": latest.number if latest and answers else None})
     log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
     return draft
 
@@ -77,8 +96,10 @@ def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], ste
     return draft
 
 
-def submit(session: Session, draft: Draft, definition: Definition, expected_lock: int) -> Revision:
-    """Freeze the draft into the system's next revision, in the caller's transaction."""
+def submit(session: Session, draft: Draft, definition: Definition, expected_lock: int,
+           actor: User | None = None) -> Revision:
+    """Freeze the draft into the system's next revision and record who submitted it, in the
+    caller's transaction: if either write fails, neither happens."""
     if draft.lock_version != expected_lock:
         raise DraftConflict(draft)
     resolution = resolve(definition, draft.answers)
@@ -105,5 +126,7 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
     session.expunge(draft)
     set_committed_value(system, "draft", None)
     session.flush()
+    record(session, "revision.submitted", actor, revision=revision,
+           details={"number": number, "sha256": revision.sha256, "to": "submitted"})
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

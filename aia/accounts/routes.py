@@ -1,0 +1,145 @@
+"""Signing in and out, one's own password, and the administrator's pages."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from ..extensions import db, limiter
+from . import bp, queries, services, sessions
+from .access import require
+from .forms import ConfirmForm, LoginForm, NewAgencyForm, NewUserForm, PasswordForm
+from .models import AGENCY_ROLES, User
+from .passwords import WeakPassword
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the limits: a success redirects."""
+    return response.status_code != 302
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next() or url_for("assessments.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            sessions.start(user)
+            return redirect(sessions.pending_form_path(user) or _safe_next()
+                            or url_for("assessments.index"))
+        form.password.errors = ["The email address or the password is not right."]
+        status = 401
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.sign_out(db.session, current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    user: User = current_user._get_current_object()
+    form = PasswordForm()
+    min_length = current_app.config["PASSWORD_MIN_LENGTH"]
+    form.new.description = form.new.description.format(min=min_length)
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, user, form.current.data, form.new.data)
+        except WeakPassword as error:
+            form.new.errors = [str(error)]
+        except services.AccountError as error:
+            form.current.errors = [str(error)]
+        else:
+            db.session.commit()
+            login_user(user)  # this session goes on; every other one has ended
+            sessions.start(user)
+            flash("Password changed. Your other sessions have been signed out.", "success")
+            return redirect(url_for("assessments.index"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+def users():
+    actor = require("manage_accounts")
+    form = NewUserForm()
+    agencies = queries.agencies(db.session)
+    form.agency.choices = [SelectChoice(0, "No agency")] + [
+        SelectChoice(a.id, a.name) for a in agencies]
+    if form.validate_on_submit():
+        agency = next((a for a in agencies if a.id == form.agency.data), None)
+        try:
+            user = services.create_user(db.session, actor, form.email.data, form.name.data,
+                                        form.role.data, agency, form.password.data)
+        except WeakPassword as error:
+            form.password.errors = [str(error)]
+        except services.AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Account {user.email} created.", "success")
+            return redirect(url_for(".users"))
+    return render_template("accounts/users.html", form=form, users=queries.users(db.session),
+                           confirm=ConfirmForm(), agency_roles=AGENCY_ROLES), \
+        422 if form.errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+def set_active(user_id: int):
+    actor = require("manage_accounts")
+    user = queries.user_or_404(db.session, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            services.set_active(db.session, actor, user, active)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{user.email} {'enabled' if active else 'disabled and signed out'}.", "success")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/admin/agencies", methods=["GET", "POST"])
+def agencies():
+    actor = require("manage_accounts")
+    form = NewAgencyForm()
+    if form.validate_on_submit():
+        try:
+            agency = services.create_agency(db.session, actor, form.slug.data, form.name.data)
+        except services.AccountError as error:
+            form.slug.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Agency {agency.name} created.", "success")
+            return redirect(url_for(".agencies"))
+    return render_template("accounts/agencies.html", form=form,
+                           agencies=queries.agencies(db.session)), 422 if form.errors else 200

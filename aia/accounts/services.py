@@ -1,0 +1,117 @@
+"""The write side of accounts: agencies, people, passwords. Each function flushes and writes its
+audit event; the caller commits."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..audit.services import record
+from ..db import now_utc
+from .models import AGENCY_ROLES, ROLES, Agency, User
+from .passwords import check_strength, hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(ValueError):
+    """A request that cannot be done, with a message for the person who made it."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def agency_by_slug(session: Session, slug: str) -> Agency | None:
+    return session.scalar(sa.select(Agency).where(Agency.slug == slug))
+
+
+def create_agency(session: Session, actor: User | None, slug: str, name: str) -> Agency:
+    slug, name = slug.strip(), name.strip()
+    if not slug or not name:
+        raise AccountError("An agency needs a short name (slug) and a name.")
+    if agency_by_slug(session, slug) is not None:
+        raise AccountError(f"There is already an agency {slug}.")
+    agency = Agency(slug=slug, name=name)
+    session.add(agency)
+    session.flush()
+    record(session, "agency.created", actor, agency_id=agency.id,
+           details={"slug": slug, "name": name})
+    return agency
+
+
+def create_user(session: Session, actor: User | None, email: str, name: str, role: str,
+                agency: Agency | None, password: str) -> User:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError("Give an email address.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role}: choose one of {', '.join(ROLES)}.")
+    if (role in AGENCY_ROLES) != (agency is not None):
+        raise AccountError(f"An {role} must belong to an agency." if role in AGENCY_ROLES
+                           else f"An {role} works across agencies and belongs to none.")
+    if user_by_email(session, email) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    check_strength(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
+    user = User(email=email, name=(name or "").strip() or email.split("@")[0], role=role,
+                agency_id=agency.id if agency else None, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    record(session, "user.created", actor, agency_id=user.agency_id,
+           details={"user_id": user.id, "email": email, "role": role})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this email and password, or None (the same time either way)."""
+    user = user_by_email(session, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record(session, "user.signed_in", user, agency_id=user.agency_id)
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session of this person stops working at its next request."""
+    user.session_generation += 1
+
+
+def sign_out(session: Session, user: User) -> None:
+    end_sessions(user)
+    session.flush()
+    record(session, "user.signed_out", user, agency_id=user.agency_id)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("The current password is not right.")
+    check_strength(new, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
+    user.password_hash = hash_password(new)
+    user.password_changed_dt = now_utc()
+    end_sessions(user)
+    session.flush()
+    record(session, "user.password_changed", user, agency_id=user.agency_id)
+
+
+def set_active(session: Session, actor: User | None, user: User, active: bool,
+               reason: str = "") -> None:
+    if actor is not None and actor.id == user.id and not active:
+        raise AccountError("You cannot disable your own account.")
+    user.active = active
+    if not active:
+        end_sessions(user)
+    session.flush()
+    record(session, "user.enabled" if active else "user.disabled", actor, reason=reason,
+           agency_id=user.agency_id, details={"user_id": user.id, "email": user.email})
+    log.info("user %s %s", user.email, "enabled" if active else "disabled")

@@ -1,0 +1,125 @@
+"""The states of a submitted revision and who may move it from one to the next.
+
+submitted -> approved -> published -> superseded (by a later published revision) | withdrawn
+submitted | approved -> changes_requested (a new draft then becomes the next revision)
+
+Each move is a compare-and-set on the status and an audit event with who, when and why. The
+caller commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..accounts.access import may
+from ..accounts.models import User
+from ..audit.queries import first_actor_id
+from ..audit.services import record
+from ..presentation import STATUS_LABELS
+from .models import Revision
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str  # also the permission needed (see accounts.access)
+    sources: tuple[str, ...]
+    target: str
+    needs_reason: bool = False
+
+
+TRANSITIONS = {t.action: t for t in (
+    Transition("request_changes", ("submitted", "approved"), "changes_requested",
+               needs_reason=True),
+    Transition("approve", ("submitted",), "approved"),
+    Transition("publish", ("approved",), "published"),
+    Transition("withdraw", ("published",), "withdrawn", needs_reason=True),
+)}
+# request_changes is a reviewer's decision: approvers and auditors alike.
+PERMISSION = {"request_changes": "review"}
+PAST = {"request_changes": "sent back for changes", "approve": "approved",
+        "publish": "published", "withdraw": "withdrawn"}
+
+
+class TransitionRefused(Exception):
+    """The move is not possible now; the message says why, for the person who tried."""
+
+
+class NotPermitted(TransitionRefused):
+    """The person's role does not allow this move."""
+
+
+def allowed_actions(user: User, revision: Revision) -> list[str]:
+    """The moves this person may make on this revision now."""
+    return [action for action, t in TRANSITIONS.items()
+            if revision.status in t.sources and may(user, PERMISSION.get(action, action),
+                                                    revision.system)]
+
+
+def change_status(session: Session, actor: User, revision: Revision, action: str,
+                  reason: str = "", details: dict | None = None) -> Revision:
+    transition = TRANSITIONS[action]
+    if not may(actor, PERMISSION.get(action, action), revision.system):
+        raise NotPermitted("Your role does not allow this.")
+    if revision.status not in transition.sources:
+        raise TransitionRefused(f"Revision {revision.number} is "
+                                f"{STATUS_LABELS[revision.status].lower()}: it cannot be "
+                                f"{PAST[action]} now.")
+    if transition.needs_reason and not reason.strip():
+        raise TransitionRefused("Say why: the reason is kept in the audit trail.")
+    if action == "approve" and first_actor_id(session, "revision.submitted",
+                                              revision.id) == actor.id:
+        raise TransitionRefused("A revision must be approved by someone other than the person "
+                                "who submitted it.")
+    _set_status(session, actor, revision, transition.target, action, reason, details)
+    return revision
+
+
+def _set_status(session: Session, actor: User | None, revision: Revision, target: str,
+                action: str, reason: str = "", details: dict | None = None) -> None:
+    source = revision.status
+    # Compare-and-set: of two people deciding at once, the second finds the state moved on.
+    result = session.execute(sa.update(Revision)
+                             .where(Revision.id == revision.id, Revision.status == source)
+                             .values(status=target)
+                             .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(revision)
+        raise TransitionRefused(f"Someone else changed revision {revision.number} meanwhile: it "
+                                f"is now {STATUS_LABELS[revision.status].lower()}.")
+    session.refresh(revision)
+    record(session, f"revision.{target}", actor, revision=revision, reason=reason,
+           details={"from": source, "to": target, **(details or {})})
+    log.info("revision %s of %s: %s -> %s (%s)", revision.number, revision.system.uid, source,
+             target, action)
+
+
+def publish(session: Session, actor: User, revision: Revision, reason: str = "") -> Revision:
+    """Publish an approved revision: render its PDF once and store it, and mark the system's
+    earlier published revision superseded; all in the caller's transaction."""
+    from ..report.store import publish_pdf
+
+    if not may(actor, "publish", revision.system):
+        raise NotPermitted("Your role does not allow this.")
+    if revision.status != "approved":
+        raise TransitionRefused(f"Revision {revision.number} is "
+                                f"{STATUS_LABELS[revision.status].lower()}: only an approved "
+                                "revision can be published.")
+    pdf_sha256 = publish_pdf(session, revision)
+    earlier = session.scalars(sa.select(Revision).where(
+        Revision.system_id == revision.system_id, Revision.status == "published",
+        Revision.id != revision.id))
+    for previous in list(earlier):
+        _set_status(session, actor, previous, "superseded", "supersede",
+                    details={"by_revision": revision.number})
+    change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
+    return revision
+
+
+def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
+    return change_status(session, actor, revision, "withdraw", reason)

@@ -1,0 +1,7 @@
+"""The approver's and auditor's side: queue, comments and decisions, history, comparison, trail."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
+
+from . import routes  # noqa: E402,F401

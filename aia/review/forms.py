@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+COMMENT_MAX = 5000
+OVERALL = "overall"
+
+
+def comment_field_name(question_key: str) -> str:
+    return f"comment__{question_key}"
+
+
+def review_form(question_keys: list[str]) -> FlaskForm:
+    """A form with a comment box for each answer shown, and one on the whole revision; built
+    for this request (never a shared class patched)."""
+    form_class = type("ReviewForm", (FlaskForm,), {})
+    for key in question_keys:
+        setattr(form_class, comment_field_name(key), TextAreaField(
+            "Comment on this answer", validators=[Length(max=COMMENT_MAX)]))
+    setattr(form_class, OVERALL, TextAreaField(
+        "Comment on the whole revision", validators=[Length(max=COMMENT_MAX)],
+        description="Needed to request changes unless you commented on an answer."))
+    return form_class()
+
+
+def posted_comments(form: FlaskForm, question_keys: list[str]) -> dict[str | None, str]:
+    comments: dict[str | None, str] = {
+        key: form[comment_field_name(key)].data or "" for key in question_keys}
+    comments[None] = form[OVERALL].data or ""
+    return comments
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[Length(max=COMMENT_MAX)])

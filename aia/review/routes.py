@@ -1,0 +1,142 @@
+"""Thin views: the review queue, a reviewer's page, publishing and withdrawing, a system's
+history and trail, and two revisions side by side."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..accounts.access import require
+from ..assessments import lifecycle
+from ..assessments import queries as assessment_queries
+from ..audit.models import EVENT_LABELS
+from ..audit.queries import system_trail
+from ..engine import Definition
+from ..extensions import db
+from ..report.context import answers_by_step
+from . import bp, queries, services
+from .forms import ReasonForm, comment_field_name, posted_comments, review_form
+
+
+def _definition(key: str, version: int) -> Definition:
+    definition = current_app.extensions["aia.questionnaires"].get(key, version)
+    if definition is None:
+        abort(500, f"questionnaire {key} v{version} is no longer installed")
+    return definition
+
+
+def _revision(uid: str, number: int, action: str):
+    user = require("read")
+    system = assessment_queries.system_or_404(db.session, uid, user)
+    require(action, system)
+    return user, system, assessment_queries.revision_or_404(db.session, system, number)
+
+
+@bp.route("/review")
+def queue():
+    user = require("review")
+    return render_template("review/queue.html", revisions=queries.queue(db.session, user))
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/review", methods=["GET", "POST"])
+def review(uid: str, number: int):
+    user, system, revision = _revision(uid, number, "review")
+    definition = _definition(revision.questionnaire_key, revision.questionnaire_version)
+    steps = answers_by_step(definition, revision.answers)
+    keys = [q["key"] for step in steps for q in step["questions"]]
+    form = review_form(keys)
+    status = 200
+    if request.method == "POST":
+        decision = request.form.get("decision") or None
+        if form.validate_on_submit():
+            try:
+                added = services.review(db.session, user, revision,
+                                        posted_comments(form, keys), decision)
+            except lifecycle.NotPermitted:
+                db.session.rollback()
+                abort(403)
+            except lifecycle.TransitionRefused as refused:
+                db.session.rollback()
+                flash(str(refused), "error")
+                status = 409
+            else:
+                db.session.commit()
+                flash(_review_message(revision, decision, len(added)), "success")
+                return redirect(url_for("assessments.revision", uid=uid, number=number))
+        else:
+            flash("The form expired or a comment is too long: nothing was saved. Your "
+                  "comments are still below.", "error")
+            status = 400
+    return render_template(
+        "review/review.html", system=system, revision=revision, steps=steps, form=form,
+        field_name=comment_field_name, comments=queries.comments_by_question(db.session,
+                                                                             revision.id),
+        actions=lifecycle.allowed_actions(user, revision)), status
+
+
+def _review_message(revision, decision: str | None, added: int) -> str:
+    if decision == "approve":
+        return f"Revision {revision.number} approved. It can now be published."
+    if decision == "request_changes":
+        return (f"Changes requested on revision {revision.number}. The authors see your "
+                "comments next to the questions in their next draft.")
+    return f"{added} comment(s) saved." if added else "Nothing to save: every comment was empty."
+
+
+def _lifecycle_action(uid: str, number: int, action: str, apply):
+    user, system, revision = _revision(uid, number, action)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("The form expired: nothing was done. Please try again.", "error")
+        return redirect(url_for("assessments.revision", uid=uid, number=number)), 400
+    try:
+        apply(db.session, user, revision, form.reason.data or "")
+    except lifecycle.NotPermitted:
+        db.session.rollback()
+        abort(403)
+    except lifecycle.TransitionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("assessments.revision", uid=uid, number=number)), 409
+    db.session.commit()
+    flash(f"Revision {revision.number} {lifecycle.PAST[action]}.", "success")
+    return redirect(url_for("assessments.revision", uid=uid, number=number))
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["POST"])
+def publish(uid: str, number: int):
+    return _lifecycle_action(uid, number, "publish", lifecycle.publish)
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/withdraw", methods=["POST"])
+def withdraw(uid: str, number: int):
+    return _lifecycle_action(uid, number, "withdraw", lifecycle.withdraw)
+
+
+@bp.route("/systems/<uid>/history")
+def history(uid: str):
+    user = require("read")
+    system = assessment_queries.system_or_404(db.session, uid, user)
+    return render_template("review/history.html", system=system,
+                           events=system_trail(db.session, system.id), event_labels=EVENT_LABELS,
+                           revision_numbers={r.id: r.number for r in system.revisions})
+
+
+@bp.route("/systems/<uid>/compare")
+def compare(uid: str):
+    user = require("read")
+    system = assessment_queries.system_or_404(db.session, uid, user)
+    numbers = [r.number for r in system.revisions]
+    old_number = request.args.get("from", type=int)
+    new_number = request.args.get("to", type=int)
+    if old_number is None or new_number is None:
+        if len(numbers) < 2:
+            flash("There is only one revision: nothing to compare yet.", "info")
+            return redirect(url_for(".history", uid=uid))
+        old_number, new_number = numbers[-2], numbers[-1]
+    old = assessment_queries.revision_or_404(db.session, system, old_number)
+    new = assessment_queries.revision_or_404(db.session, system, new_number)
+    comparison = queries.compare(
+        old, new, _definition(old.questionnaire_key, old.questionnaire_version),
+        _definition(new.questionnaire_key, new.questionnaire_version))
+    return render_template("review/compare.html", system=system, old=old, new=new,
+                           numbers=numbers, comparison=comparison)

@@ -1,0 +1,63 @@
+"""Comments and decisions on a submitted revision. The caller commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from ..accounts.access import may
+from ..accounts.models import User
+from ..assessments import lifecycle
+from ..assessments.models import Revision
+from ..audit.services import record
+from .models import Comment
+
+log = logging.getLogger(__name__)
+
+DECISIONS = ("approve", "request_changes")
+
+
+def add_comments(session: Session, actor: User, revision: Revision,
+                 comments: Mapping[str | None, str]) -> list[Comment]:
+    """Comments keyed by question (None: on the whole revision); blank ones are skipped."""
+    if not may(actor, "review", revision.system):
+        raise lifecycle.NotPermitted("Your role does not allow comments.")
+    added = [Comment(revision_id=revision.id, question_key=key, author_id=actor.id,
+                     body=body.strip())
+             for key, body in comments.items() if body and body.strip()]
+    if not added:
+        return []
+    session.add_all(added)
+    session.flush()
+    record(session, "revision.commented", actor, revision=revision,
+           details={"comments": [c.id for c in added],
+                    "questions": sorted(c.question_key for c in added if c.question_key)})
+    return added
+
+
+def review(session: Session, actor: User, revision: Revision,
+           comments: Mapping[str | None, str], decision: str | None) -> list[Comment]:
+    """Keep the reviewer's comments and, if they decided, move the revision on. A request for
+    changes needs a reason: the comment on the whole, or at least one comment on an answer."""
+    if decision is not None and decision not in DECISIONS:
+        raise lifecycle.TransitionRefused("Unknown decision.")
+    if decision is not None:  # refuse before writing anything
+        _check_decision(session, actor, revision, decision)
+    added = add_comments(session, actor, revision, comments)
+    if decision is not None:
+        overall = (comments.get(None) or "").strip()
+        reason = overall or (f"See the {len(added)} comment(s) on answers." if added else "")
+        lifecycle.change_status(session, actor, revision, decision, reason,
+                                {"comments": [c.id for c in added]})
+    return added
+
+
+def _check_decision(session: Session, actor: User, revision: Revision, decision: str) -> None:
+    if decision not in lifecycle.allowed_actions(actor, revision):
+        if not may(actor, lifecycle.PERMISSION.get(decision, decision), revision.system):
+            raise lifecycle.NotPermitted("Your role does not allow this decision.")
+        raise lifecycle.TransitionRefused(
+            f"Revision {revision.number} is {revision.status.replace('_', ' ')}: that decision "
+            "is no longer possible.")
