@@ -25,8 +25,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "1") == "1"
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
-    # Upper bound on a PDF render, in seconds of wall time.
+    # Upper bounds on a PDF render: seconds of wall time, and megabytes of address space of the
+    # child process that renders it (AIA_REPORT_ISOLATED=0 renders in the web process, unbounded).
     REPORT_TIMEOUT = float(_env("REPORT_TIMEOUT", "60"))
+    REPORT_MEMORY_MB = int(_env("REPORT_MEMORY_MB", "1024"))
+    REPORT_ISOLATED = _env("REPORT_ISOLATED", "1") == "1"
     # A signed-in session ends after this many minutes without a request.
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
     PASSWORD_MIN_LENGTH = int(_env("PASSWORD_MIN_LENGTH", "12"))

@@ -1,17 +1,82 @@
-"""Everything the report shows, as plain dicts and lists: no ORM object reaches a template."""
+"""Everything the report shows, as plain dicts and lists: no ORM object reaches a template.
+
+The report works with any questionnaire. Where a questionnaire uses one of the well-known keys
+below (the starter assessment and the full ADS impact assessment do), the summary and the
+commitments are filled from those answers; otherwise those parts are left out.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..assessments.models import Revision
-from ..engine import Definition, resolve
-from ..presentation import STATUS_LABELS, format_dt
+from ..engine import Definition, Resolution, canonical_json, resolve
+from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
+from .charts import area_totals, impact_chart_svg, risk_matrix_svg
+from .errors import ReportTooLarge
+
+# The plain-language summary: a heading and the answer keys that can fill it, first one wins.
+SUMMARY_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("The decision it takes or supports", ("decision_supported", "decision")),
+    ("What it is for", ("purpose",)),
+    ("Area of the decisions", ("decision_area",)),
+    ("The system's part in the decision", ("system_role",)),
+    ("People it decides about in a year", ("people_per_year",)),
+    ("Groups that could be treated differently", ("fairness_groups",)),
+    ("Effects that can follow from a decision", ("harm_areas",)),
+    ("Stage", ("system_status",)),
+    ("In use since, or from", ("go_live_date", "go_live")),
+    ("Built by", ("built_by",)),
+    ("Legal basis", ("legal_basis",)),
+    ("Questions from the public to", ("public_contact", "contact")),
+)
+COMMITMENT_STATUS = re.compile(r"^commitment_(?P<name>[a-z0-9_]+?)_status$")
+COMMITMENT_AREA_PREFIX = "Charter commitment:"
+# Free-text answers about measures, shown with the scored ones.
+MITIGATION_TEXT_KEYS = ("mitigation_plan", "harm_measures", "fairness_measures", "autonomy_measures",
+                        "explanation_how")
+
+# Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
+MAX_ANSWERS_BYTES = 512 * 1024
+MAX_TEXT_CHARS = 50_000
 
 
-def answers_by_step(definition: Definition, answers: dict[str, Any]) -> list[dict[str, Any]]:
+def text_direction(text: object) -> str:
+    """"rtl" when the first strongly directional letter is right-to-left (as HTML's
+    dir=auto, which WeasyPrint does not implement), else "ltr"."""
+    for char in str(text or ""):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def check_size(revision: Revision) -> None:
+    """Refuse a revision whose text is over the limits, saying which limit and by how much."""
+    size = len(canonical_json(revision.answers))
+    if size > MAX_ANSWERS_BYTES:
+        raise ReportTooLarge(
+            f"The answers of revision {revision.number} take {size // 1024} KiB; a report is "
+            f"made from at most {MAX_ANSWERS_BYTES // 1024} KiB of answers.")
+    texts = [("system name", revision.system.name), ("description", revision.system.description)]
+    texts += [(f"answer '{key}'", value) for key, value in revision.answers.items()
+              if isinstance(value, str)]
+    for what, text in texts:
+        if len(text or "") > MAX_TEXT_CHARS:
+            raise ReportTooLarge(
+                f"The {what} of revision {revision.number} has {len(text):,} characters; a "
+                f"report shows at most {MAX_TEXT_CHARS:,} characters in one answer.")
+
+
+def answers_by_step(definition: Definition, answers: dict[str, Any],
+                    resolution: Resolution | None = None) -> list[dict[str, Any]]:
     """The visible questions of each visible step with their answers as text."""
-    resolution = resolve(definition, answers)
+    resolution = resolution or resolve(definition, answers)
     steps = []
     for step in resolution.steps:
         rows = [{"key": q.key, "label": q.label, "type": q.type_name,
@@ -21,16 +86,119 @@ def answers_by_step(definition: Definition, answers: dict[str, Any]) -> list[dic
     return steps
 
 
-def report_context(revision: Revision, definition: Definition) -> dict[str, Any]:
+def _answer_text(definition: Definition, resolution: Resolution, key: str) -> str:
+    question = definition.questions.get(key)
+    if question is None or key not in resolution.answers:
+        return ""
+    return question.display(resolution.answers[key])
+
+
+def summary(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
+    items = []
+    for heading, keys in SUMMARY_FIELDS:
+        for key in keys:
+            text = _answer_text(definition, resolution, key)
+            if text:
+                items.append({"heading": heading, "text": text, "key": key})
+                break
+    return items
+
+
+def commitments(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
+    """The charter commitments the questionnaire asks about, with status and evidence."""
+    found = []
+    for key, question in definition.questions.items():
+        match = COMMITMENT_STATUS.match(key)
+        if match is None:
+            continue
+        name = match["name"]
+        area = question.area or ""
+        title = (area[len(COMMITMENT_AREA_PREFIX):].strip() if area.startswith(COMMITMENT_AREA_PREFIX)
+                 else name.replace("_", " "))
+        found.append({
+            "name": name, "title": title[:1].upper() + title[1:],
+            "status": _answer_text(definition, resolution, key) or "Not answered",
+            "status_value": resolution.answers.get(key) or "",
+            "evidence": _answer_text(definition, resolution, f"commitment_{name}_evidence"),
+        })
+    return found
+
+
+def mitigation(definition: Definition, resolution: Resolution,
+               scores: Mapping[str, Any]) -> dict[str, Any]:
+    measures = [{"label": row["label"], "answer": row["answer_text"], "points": row["points"],
+                 "max": row["max"]}
+                for row in scores.get("breakdown", []) if row["kind"] == "mitigation"]
+    plans = [{"label": definition.questions[key].label,
+              "text": _answer_text(definition, resolution, key)}
+             for key in MITIGATION_TEXT_KEYS if _answer_text(definition, resolution, key)]
+    return {"measures": measures, "plans": plans, **scores.get("mitigation", {})}
+
+
+def revision_list(revision: Revision) -> list[dict[str, Any]]:
+    """The system's revisions up to this one (later ones do not change this report)."""
+    return [{"number": r.number, "submitted": format_dt(r.submitted_dt),
+             "status": STATUS_LABELS.get(r.status, r.status),
+             "impact_level": r.scores.get("impact_level_numeral", ""), "sha256": r.sha256,
+             "this": r.number == revision.number}
+            for r in revision.system.revisions if r.number <= revision.number]
+
+
+def _plain_rows(rows: Iterable[Mapping[str, Any]] | None, keys: tuple[str, ...]) -> list[dict]:
+    """Rows given by other parts of the app, reduced to text under the keys the template reads."""
+    return [{key: "" if row.get(key) is None else str(row.get(key)) for key in keys}
+            for row in rows or ()]
+
+
+HISTORY_KEYS = ("when", "event", "actor", "note")
+REVIEW_KEYS = ("when", "reviewer", "decision", "comment")
+
+
+def report_context(revision: Revision, definition: Definition, *,
+                   history: Iterable[Mapping[str, Any]] | None = None,
+                   reviews: Iterable[Mapping[str, Any]] | None = None,
+                   published: bool = False) -> dict[str, Any]:
+    """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
+    (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
+    anything else is marked as a preview."""
+    check_size(revision)
     system = revision.system
+    scores = revision.scores
+    resolution = resolve(definition, revision.answers)
+    charter = scores.get("charter") or {}
+    risk_areas = area_totals(scores.get("breakdown", []), "risk")
+    mitigation_areas = area_totals(scores.get("breakdown", []), "mitigation")
+    status = "published" if published else revision.status
+    submitted = revision.submitted_dt
     return {
+        "published": published,
         "system": {"uid": system.uid, "name": system.name, "description": system.description},
         "agency": {"name": system.agency.name},
         "revision": {"uid": revision.uid, "number": revision.number,
-                     "status": STATUS_LABELS.get(revision.status, revision.status),
-                     "submitted": format_dt(revision.submitted_dt), "sha256": revision.sha256},
+                     "status": STATUS_LABELS.get(status, status),
+                     "submitted": format_dt(submitted),
+                     "submitted_date": submitted.strftime("%-d %B %Y"),
+                     "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "sha256": revision.sha256},
         "questionnaire": {"title": definition.title, "key": definition.key,
-                          "version": definition.version, "hash": definition.content_hash},
-        "scores": revision.scores,
-        "steps": answers_by_step(definition, revision.answers),
+                          "version": definition.version, "hash": definition.content_hash,
+                          "language": definition.language or "en"},
+        "scores": scores,
+        "charter": {**charter, "label": RATING_LABELS.get(charter.get("rating") or "", ""),
+                    "matrix_svg": risk_matrix_svg(charter.get("likelihood"),
+                                                  charter.get("impact"))} if charter else None,
+        "impact_chart_svg": impact_chart_svg(scores, risk_areas, mitigation_areas),
+        "risk_areas": risk_areas,
+        "summary": summary(definition, resolution),
+        "flags": scores.get("flags", []),
+        "commitments": commitments(definition, resolution),
+        "obligations": scores.get("obligations", []),
+        "mitigation": mitigation(definition, resolution, scores),
+        "steps": answers_by_step(definition, revision.answers, resolution),
+        "revisions": revision_list(revision),
+        "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
+        "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
+        "keywords": ["algorithmic impact assessment", "transparency report",
+                     "automated decision system", system.agency.name,
+                     f"impact level {scores.get('impact_level_numeral', '')}"],
     }

@@ -1,25 +1,43 @@
 """One path to a PDF: HTML from a template, then WeasyPrint with a fetcher that loads nothing
-but the app's own bundled assets."""
+but the app's own bundled assets, in a child process bounded in wall time and memory.
+
+The PDF is PDF/A-3u, tagged, with the revision's data attached as JSON. Its dates come from the
+revision and its identifier from its content, so one revision always gives the same bytes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import logging
 import mimetypes
+import multiprocessing
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from flask import render_template
-from weasyprint import HTML
+from flask import current_app, render_template
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import ReportRenderFailed, ReportUnsafe
 
 log = logging.getLogger(__name__)
 
 ASSET_DIR = Path(__file__).resolve().parent.parent / "static" / "report"
 ASSET_SCHEME = "aia-asset:"
+PDF_VARIANT = "pdf/a-3u"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 1024
 
 
 class AssetOnlyFetcher(URLFetcher):
     """Serves ``aia-asset:<name>`` from the bundled report assets and refuses everything else:
-    no file:, no network, no data: URLs, no redirects."""
+    no file:, no network, no data: URLs, no redirects. What it refused is kept in ``refused``."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=("aia-asset",), allow_redirects=False)
@@ -37,8 +55,129 @@ class AssetOnlyFetcher(URLFetcher):
         raise ValueError("the report loads only its own bundled assets")
 
 
-def render_pdf(template: str, **context: object) -> bytes:
-    html = render_template(template, **context)
+@dataclass(frozen=True)
+class DataAttachment:
+    """A file carried inside the PDF (PDF/A-3 associated file)."""
+
+    name: str
+    data: bytes
+    description: str
+    created: dt.datetime
+    relationship: str = "Data"
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    timeout: float = DEFAULT_TIMEOUT  # seconds of wall time
+    memory_mb: int = DEFAULT_MEMORY_MB  # address space of the rendering process
+    isolated: bool = True  # render in a child process (the limits need it)
+
+    @classmethod
+    def from_config(cls, config: Any) -> RenderLimits:
+        return cls(timeout=float(config.get("REPORT_TIMEOUT", DEFAULT_TIMEOUT)),
+                   memory_mb=int(config.get("REPORT_MEMORY_MB", DEFAULT_MEMORY_MB)),
+                   isolated=bool(config.get("REPORT_ISOLATED", True)))
+
+
+@dataclass
+class RenderedPDF:
+    pdf: bytes
+    refused: list[str] = field(default_factory=list)
+    peak_rss_kib: int = 0  # of the rendering process, when it was a child
+
+
+def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> RenderedPDF:
+    """Render in this process, with no limit but the fetcher's."""
+    # fontTools stamps the fonts it rewrites (colour emoji) with the time, unless told a fixed
+    # one: the document's own date, so that a re-render gives the same bytes.
+    moment = attachments[0].created if attachments else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
     fetcher = AssetOnlyFetcher()
     document = HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=fetcher)
-    return document.write_pdf()
+    files = [Attachment(file_obj=io.BytesIO(a.data), url_fetcher=fetcher, name=a.name,
+                        description=a.description, created=_naive_utc(a.created),
+                        modified=_naive_utc(a.created), relationship=a.relationship)
+             for a in attachments]
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
+    return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    # WeasyPrint writes attachment dates with a literal "Z": give it UTC.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _child(connection: Connection, html: str, attachments: tuple[DataAttachment, ...],
+           memory_mb: int, cpu_seconds: int) -> None:
+    """Runs in the child process: cap memory and CPU, render, send the result back."""
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        result = write_pdf(html, attachments)
+        result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        connection.send(("ok", result))
+    except MemoryError:
+        connection.send(("error", f"the renderer needed more than {memory_mb} MB of memory"))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
+        connection.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # A fork server: children start from a small process that has only imported WeasyPrint,
+    # never from a web worker with threads, open connections and locks held.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "aia.report.render"])
+    return context
+
+
+def write_pdf_limited(html: str, attachments: tuple[DataAttachment, ...],
+                      limits: RenderLimits) -> RenderedPDF:
+    """Render in a child process that is killed when it runs over its time."""
+    if not limits.isolated:
+        return write_pdf(html, attachments)
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, daemon=True, name="aia-report-render",
+                              args=(sender, html, attachments, limits.memory_mb,
+                                    int(limits.timeout) + 1))
+    started = time.monotonic()
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.timeout):
+            raise ReportRenderFailed(
+                f"The report took longer than {limits.timeout:g} s to render and was stopped.")
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError:
+            raise ReportRenderFailed(
+                "The report renderer stopped without a result (out of memory or killed).") from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        process.close()
+    if outcome != "ok":
+        raise ReportRenderFailed(f"The report renderer failed: {payload}")
+    log.debug("report rendered in %.2f s", time.monotonic() - started)
+    return payload
+
+
+def render_html(template: str, **context: Any) -> str:
+    return render_template(template, **context)
+
+
+def render_pdf(template: str, attachments: tuple[DataAttachment, ...] = (),
+               **context: Any) -> bytes:
+    """The PDF of a template, within the app's limits. Refuses to return a document for which
+    the renderer tried to load anything but the app's own assets."""
+    html = render_html(template, **context)
+    result = write_pdf_limited(html, attachments, RenderLimits.from_config(current_app.config))
+    if result.refused:
+        raise ReportUnsafe("The report tried to load something other than its own assets: "
+                           + ", ".join(result.refused[:3]))
+    return result.pdf

@@ -1,23 +1,61 @@
+"""The PDF of a revision: the stored bytes once published, a marked preview before."""
+
 from __future__ import annotations
 
-from flask import Response, current_app
+import logging
+import re
+
+from flask import Response, render_template, request
 
 from ..accounts.access import require
 from ..assessments import queries
 from ..extensions import db
 from . import bp
-from .context import report_context
-from .render import render_pdf
+from .build import build_pdf
+from .context import text_direction
+from .errors import ReportError
+from .store import stored_pdf_bytes
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_STATUSES = ("published", "superseded", "withdrawn")
+
+
+def safe_filename(system_uid: str, number: int, preview: bool) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", system_uid).strip(".-")[:60] or "system"
+    return f"{stem}-revision-{number}{'-preview' if preview else ''}.pdf"
+
+
+bp.add_app_template_filter(text_direction, "text_dir")
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/report.pdf")
 def revision_pdf(uid: str, number: int):
     system = queries.system_or_404(db.session, uid, require("read"))
     revision = queries.revision_or_404(db.session, system, number)
-    definition = current_app.extensions["aia.questionnaires"].get(
-        revision.questionnaire_key, revision.questionnaire_version)
-    pdf = render_pdf("report/report.html", report=report_context(revision, definition))
-    filename = f"{system.uid}-revision-{revision.number}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={
+    stored = bool(revision.pdf_sha256) or revision.status in PUBLISHED_STATUSES
+    if stored:
+        pdf = stored_pdf_bytes(revision)
+    else:
+        pdf = build_pdf(db.session, revision, published=False)
+    filename = safe_filename(system.uid, revision.number, preview=not stored)
+    response = Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{filename}"',
         "X-Content-Type-Options": "nosniff"})
+    if stored:
+        # The stored bytes never change: the hash is a strong validator.
+        response.set_etag(revision.pdf_sha256)
+        response.cache_control.private = True
+        response.cache_control.max_age = 3600
+        return response.make_conditional(request)
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.app_errorhandler(ReportError)
+def report_error(error: ReportError):
+    """Wherever a report fails (a download, a publication), the operator sees why."""
+    db.session.rollback()
+    log.error("report error: %s", error)
+    return render_template("errors/error.html", code=error.status_code, title=error.title,
+                           message=str(error)), error.status_code

@@ -1,0 +1,106 @@
+"""Answer sets for trying the report on any questionnaire: a rich one (every flag raised, long
+answers with awkward text) and a minimal one (only what is required). Used by the report's
+tests, its benchmark and the page images in the docs. Deterministic: no randomness."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ..engine import Definition, missing_required, resolve
+from ..engine.questions import ChoiceQuestion, Question
+
+PARAGRAPHS = (
+    "The system reads the application form and the agency's own records, and gives each case "
+    "a score from 0 to 100. Caseworkers see the cases with the highest scores first. The score "
+    "never decides a case on its own: a caseworker opens every case, reads the file and takes "
+    "the decision, and the letter the person receives names the caseworker's team.",
+    "We looked at a year of past cases before the system went live. In that year, people who "
+    "applied on paper waited on average eleven days longer than people who applied online; the "
+    "system must not make that gap larger. Every quarter an analyst outside the project team "
+    "compares waiting times and outcomes by age band, region and the way people applied, and "
+    "writes a short note that goes to the programme board.",
+    "People can ask for their case to be looked at again by a different caseworker, who sees "
+    "the file but not the score. They can also complain to the ombudsman. The decision letter "
+    "explains both routes in plain words, in the five languages most used by applicants.",
+    "Awkward text kept on purpose: emoji 👪📋🚗, Arabic مراجعة شهرية لطلبات السكن, Hebrew "
+    "בדיקה חודשית, a very long word "
+    "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft, and text "
+    "that looks like markup: <b>bold</b> & <script>alert(1)</script>.",
+)
+# Options that raise the most concerns, so that every conditional question shows.
+PREFERRED = {"charter_likelihood": "occasional", "charter_impact": "high",
+             "harm_likelihood": "occasional", "harm_impact": "high"}
+COMMITMENT_STATUSES = ("met", "partly", "not_yet", "not_applicable")
+
+
+def long_text(key: str, chars: int) -> str:
+    """About ``chars`` characters of paragraphs, opening with the question's key."""
+    parts = [f"Answer to “{key.replace('_', ' ')}”."]
+    for paragraph in itertools.cycle(PARAGRAPHS):
+        if sum(len(p) + 2 for p in parts) >= chars:
+            break
+        parts.append(paragraph)
+    return "\n\n".join(parts)
+
+
+def _choice(question: ChoiceQuestion, commitments: itertools.cycle) -> Any:
+    values = [o.value for o in question.options]
+    if question.key in PREFERRED and PREFERRED[question.key] in values:
+        return PREFERRED[question.key]
+    if question.key.startswith("commitment_") and set(COMMITMENT_STATUSES) <= set(values):
+        return next(commitments)
+    if question.multiple:
+        return values
+    if question.type_name == "yes_no_unsure":
+        return "yes"
+    return max(question.options, key=lambda o: o.points).value
+
+
+def _value(question: Question, chars: int, commitments: itertools.cycle) -> Any:
+    if isinstance(question, ChoiceQuestion):
+        return _choice(question, commitments)
+    limit = getattr(question, "max_length", None) or 10**9
+    if question.type_name == "long_text":
+        return long_text(question.key, min(chars, limit))
+    if question.type_name == "short_text":
+        return f"Answer to “{question.key.replace('_', ' ')}” 📬 team@agency.example"[:limit]
+    if question.type_name == "number":
+        return 125000
+    if question.type_name == "date":
+        return "2025-03-31"
+    return None
+
+
+def rich_answers(definition: Definition, chars: int = 1800) -> dict[str, Any]:
+    """An answer for every question, raising every flag, with long texts."""
+    commitments = itertools.cycle(COMMITMENT_STATUSES)
+    answers = {}
+    for step in definition.steps:
+        for question in step.questions:
+            value = _value(question, chars, commitments)
+            if value is not None and question.check_value(value) is None:
+                answers[question.key] = value
+    return answers
+
+
+def minimal_answers(definition: Definition) -> dict[str, Any]:
+    """Only the required answers, choosing options that raise nothing where it can."""
+    answers: dict[str, Any] = {}
+    for _ in range(len(definition.questions) + 1):
+        missing = missing_required(definition, resolve(definition, answers))
+        if not missing:
+            break
+        for key in missing:
+            question = definition.questions[key]
+            if isinstance(question, ChoiceQuestion):
+                low = min(question.options, key=lambda o: o.points)
+                value = "no" if question.type_name == "yes_no_unsure" else low.value
+                answers[key] = [value] if question.multiple else value
+            elif question.type_name == "number":
+                answers[key] = 1
+            elif question.type_name == "date":
+                answers[key] = "2025-01-01"
+            else:
+                answers[key] = "x"
+    return answers

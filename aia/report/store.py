@@ -1,0 +1,92 @@
+"""The store of published PDFs: one file per document, named by its SHA-256.
+
+A published report is rendered once. The register serves the stored bytes after checking them
+against the hash on the revision; a missing or altered file is an error for an operator, never
+a reason to render again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..assessments.models import Revision
+from .build import build_pdf
+from .errors import StoredReportAltered, StoredReportMissing
+
+log = logging.getLogger(__name__)
+
+
+def report_dir() -> Path:
+    return Path(current_app.config["REPORT_DIR"])
+
+
+def _path_for(sha256: str) -> Path:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise StoredReportAltered(f"The recorded report hash {sha256[:80]!r} is not a SHA-256.")
+    return report_dir() / f"{sha256}.pdf"
+
+
+def write_atomically(folder: Path, name: str, data: bytes) -> Path:
+    """Write to a temporary file in the same folder, then rename: readers see the whole file
+    or none."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def publish_pdf(session: Session, revision: Revision) -> str:
+    """Render the register's copy of a revision, store it and record its hash on the revision
+    (in the caller's transaction, which also sets the status). Returns the hash."""
+    pdf = build_pdf(session, revision, published=True)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    write_atomically(report_dir(), f"{sha256}.pdf", pdf)
+    revision.pdf_sha256 = sha256
+    session.flush()
+    log.info("report of revision %s of system %s stored as %s", revision.number,
+             revision.system.uid, sha256)
+    return sha256
+
+
+def stored_pdf_bytes(revision: Revision) -> bytes:
+    """The stored bytes of a published revision, checked against its recorded hash."""
+    if not revision.pdf_sha256:
+        raise StoredReportMissing(f"Revision {revision.number} of system {revision.system.uid} "
+                                  "has no stored report.")
+    path = _path_for(revision.pdf_sha256)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        log.error("stored report %s of revision %s of system %s is missing", path.name,
+                  revision.number, revision.system.uid)
+        raise StoredReportMissing(f"The stored report {path.name} is missing.") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != revision.pdf_sha256:
+        log.error("stored report %s of revision %s of system %s was altered (now %s)",
+                  path.name, revision.number, revision.system.uid, actual)
+        raise StoredReportAltered(f"The stored report {path.name} was altered: its SHA-256 "
+                                  f"is now {actual}.")
+    return data
+
+
+def stored_pdf(revision: Revision) -> Path:
+    """The path of a published revision's PDF, after checking it exists and is unchanged."""
+    stored_pdf_bytes(revision)
+    return _path_for(revision.pdf_sha256 or "")
