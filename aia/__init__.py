@@ -36,6 +36,7 @@ def create_app(config: Any = None) -> Flask:
     from .accounts import bp as accounts_bp
     from .accounts import sessions
     from .assessments import bp as assessments_bp
+    from .register import bp as register_bp
     from .report import bp as report_bp
     from .review import bp as review_bp
 
@@ -44,6 +45,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(report_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(register_bp)
     _register_error_pages(app)
     _register_template_helpers(app)
 

@@ -5,7 +5,8 @@ from .accounts.models import Agency, PendingForm, User
 from .assessments.models import Draft, Revision, System
 from .audit.models import AuditEvent
 from .db import Base
+from .register.models import Feedback, RegisterEntry
 from .review.models import Comment
 
-__all__ = ["Agency", "AuditEvent", "Base", "Comment", "Draft", "PendingForm", "Revision",
-           "System", "User"]
+__all__ = ["Agency", "AuditEvent", "Base", "Comment", "Draft", "Feedback", "PendingForm",
+           "RegisterEntry", "Revision", "System", "User"]

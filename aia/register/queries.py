@@ -1,0 +1,193 @@
+"""The read side of the register: search with filters, keyset pagination, entry lookups."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .models import RegisterEntry
+
+PAGE_SIZE = 20
+E = RegisterEntry
+SORTS: dict[str, tuple[list[sa.ColumnElement], bool]] = {
+    # name -> (key columns, descending)
+    "newest": ([E.published_dt, E.id], True),
+    "oldest": ([E.published_dt, E.id], False),
+    "name": ([E.name_sort, E.id], False),
+    "level": ([E.impact_level, E.published_dt, E.id], True),
+}
+LISTED_STATES = ("current", "withdrawn")
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    agency: str = ""
+    level: int | None = None
+    rating: str = ""
+    state: str = "current"
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        def date(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+
+        level = args.get("level", "")
+        state = args.get("state", "current")
+        return cls(
+            q=args.get("q", "").strip()[:200], agency=args.get("agency", "")[:64],
+            level=int(level) if level in ("1", "2", "3", "4") else None,
+            rating=args.get("rating", "") if args.get("rating") in ("low", "moderate", "high")
+            else "",
+            state=state if state in ("current", "withdrawn", "all") else "current",
+            published_from=date("from"), published_to=date("to"),
+            sort=args.get("sort") if args.get("sort") in SORTS else "newest")
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        states = LISTED_STATES if self.state == "all" else (self.state,)
+        where = [E.state.in_(states)]
+        for term in self.q.casefold().split()[:8]:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(E.search_text.like(f"%{escaped}%", escape="\\"))
+        if self.agency:
+            where.append(E.agency_slug == self.agency)
+        if self.level:
+            where.append(E.impact_level == self.level)
+        if self.rating:
+            where.append(E.charter_rating == self.rating)
+        if self.published_from:
+            where.append(E.published_dt >= _midnight(self.published_from))
+        if self.published_to:
+            where.append(E.published_dt < _midnight(self.published_to + dt.timedelta(days=1)))
+        return where
+
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments (for links that keep them)."""
+        out = {"q": self.q, "agency": self.agency, "level": str(self.level or ""),
+               "rating": self.rating, "state": self.state, "sort": self.sort,
+               "from": self.published_from.isoformat() if self.published_from else "",
+               "to": self.published_to.isoformat() if self.published_to else ""}
+        return {k: v for k, v in out.items() if v and (k, v) not in (("state", "current"),
+                                                                     ("sort", "newest"))}
+
+
+@dataclass
+class Page:
+    entries: list[RegisterEntry]
+    total: int
+    next_cursor: str | None
+    first: bool
+    filters: Filters = field(default_factory=Filters)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _encode(entry: RegisterEntry, columns: list[sa.ColumnElement]) -> str:
+    values = []
+    for column in columns:
+        value = getattr(entry, column.key)
+        values.append(value.isoformat() if isinstance(value, dt.datetime) else value)
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, columns: list[sa.ColumnElement]) -> list | None:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        return None
+    if not isinstance(raw, list) or len(raw) != len(columns):
+        return None
+    values = []
+    for column, value in zip(columns, raw, strict=True):
+        if column.key == "published_dt":
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except (TypeError, ValueError):
+                return None
+        elif column.key in ("id", "impact_level"):
+            if not isinstance(value, int):
+                return None
+        elif not isinstance(value, str):
+            return None
+        values.append(value)
+    return values
+
+
+def search(session: Session, filters: Filters, cursor: str | None = None,
+           page_size: int = PAGE_SIZE) -> Page:
+    """One page of entries after ``cursor``, and the number of entries that match."""
+    columns, descending = SORTS[filters.sort]
+    where = filters.conditions()
+    total = session.scalar(sa.select(sa.func.count()).select_from(E).where(*where)) or 0
+    query = sa.select(E).where(*where)
+    after = _decode(cursor, columns) if cursor else None
+    if after is not None:
+        key = sa.tuple_(*columns)
+        query = query.where(key < sa.tuple_(*after) if descending else key > sa.tuple_(*after))
+    order = [c.desc() if descending else c.asc() for c in columns]
+    rows = list(session.scalars(query.order_by(*order).limit(page_size + 1)))
+    next_cursor = _encode(rows[page_size - 1], columns) if len(rows) > page_size else None
+    return Page(rows[:page_size], total, next_cursor, after is None, filters)
+
+
+def latest_entry(session: Session, system_uid: str) -> RegisterEntry | None:
+    """The entry the public sees for a system: its current one, or its withdrawn one."""
+    return session.scalar(sa.select(E).where(E.system_uid == system_uid,
+                                             E.state.in_(LISTED_STATES))
+                          .order_by(E.published_dt.desc(), E.id.desc()).limit(1))
+
+
+def entry_history(session: Session, system_uid: str) -> list[RegisterEntry]:
+    return list(session.scalars(sa.select(E).where(E.system_uid == system_uid)
+                                .order_by(E.revision_number.desc())))
+
+
+def entry_for_revision(session: Session, system_uid: str, number: int) -> RegisterEntry | None:
+    return session.scalar(sa.select(E).where(E.system_uid == system_uid,
+                                             E.revision_number == number))
+
+
+def iter_current(session: Session, batch: int = 500) -> Iterator[RegisterEntry]:
+    """Every current entry, oldest first, a batch at a time (constant memory)."""
+    last_id = 0
+    while True:
+        rows = list(session.scalars(sa.select(E).where(E.state == "current", E.id > last_id)
+                                    .order_by(E.id).limit(batch)))
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        for row in rows:
+            session.expunge(row)
+
+
+def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetime, RegisterEntry]]:
+    """Latest publications and withdrawals, newest first."""
+    published = list(session.scalars(sa.select(E).order_by(E.published_dt.desc()).limit(limit)))
+    withdrawn = list(session.scalars(sa.select(E).where(E.state == "withdrawn")
+                                     .order_by(E.ended_dt.desc()).limit(limit)))
+    events = [("published", e.published_dt, e) for e in published]
+    events += [("withdrawn", e.ended_dt, e) for e in withdrawn]
+    events.sort(key=lambda item: (item[1], item[2].id), reverse=True)
+    return events[:limit]
+
+
+def agencies(session: Session) -> list[tuple[str, str]]:
+    rows = session.execute(sa.select(E.agency_slug, E.agency_name)
+                           .where(E.state.in_(LISTED_STATES)).distinct()
+                           .order_by(E.agency_name))
+    return [tuple(r) for r in rows]

@@ -1,0 +1,123 @@
+"""Public pages of the register: no login. Only entries written at publication appear."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+
+from ..db import now_utc
+from ..extensions import db
+from . import bp, exports, queries, services
+from .forms import FeedbackForm
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/register/")
+def index():
+    filters = queries.Filters.from_args(request.args)
+    page = queries.search(db.session, filters, request.args.get("after"))
+    return render_template("register/index.html", page=page, filters=filters,
+                           agencies=queries.agencies(db.session))
+
+
+def _latest_or_404(uid: str):
+    entry = queries.latest_entry(db.session, uid)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/register/<uid>")
+def entry(uid: str):
+    entry = _latest_or_404(uid)
+    history = [e for e in queries.entry_history(db.session, uid) if e.id != entry.id]
+    form = FeedbackForm()
+    return render_template("register/entry.html", entry=entry, history=history, form=form,
+                           counts=services.feedback_counts(db.session, entry.system_id))
+
+
+@bp.route("/register/<uid>/feedback", methods=["POST"])
+def feedback(uid: str):
+    entry = _latest_or_404(uid)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        services.submit_feedback(db.session, entry, form.kind.data, form.message.data,
+                                 form.reply_to.data)
+        db.session.commit()
+        flash("Thank you: your message was sent to the agency. The count on this page shows "
+              "how many messages it has received and answered.", "success")
+        return redirect(url_for(".entry", uid=uid) + "#feedback")
+    history = [e for e in queries.entry_history(db.session, uid) if e.id != entry.id]
+    return render_template("register/entry.html", entry=entry, history=history, form=form,
+                           counts=services.feedback_counts(db.session, entry.system_id)), 422
+
+
+@bp.route("/register/<uid>/revisions/<int:number>/report.pdf")
+def report(uid: str, number: int):
+    entry = queries.entry_for_revision(db.session, uid, number)
+    if entry is None or not entry.pdf_sha256:
+        abort(404)
+    path = Path(current_app.config["REPORT_DIR"]) / f"{entry.pdf_sha256}.pdf"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        log.error("stored report %s of %s revision %s is missing", entry.pdf_sha256, uid, number)
+        abort(503)
+    if hashlib.sha256(data).hexdigest() != entry.pdf_sha256:
+        log.error("stored report %s of %s revision %s does not match its hash",
+                  entry.pdf_sha256, uid, number)
+        abort(503)
+    response = send_file(path, mimetype="application/pdf", download_name=f"{uid}-revision-{number}.pdf",
+                         etag=entry.pdf_sha256, conditional=True, max_age=3600)
+    return response
+
+
+@bp.route("/register/<uid>.json")
+def entry_json(uid: str):
+    entry = _latest_or_404(uid)
+    document = exports.entry_document(entry, url_for, queries.entry_history(db.session, uid))
+    return Response(json.dumps(document, ensure_ascii=False, indent=2),
+                    mimetype="application/json")
+
+
+@bp.route("/register.json")
+def register_json():
+    stream = exports.json_stream(queries.iter_current(db.session), url_for,
+                                 now_utc().isoformat())
+    return Response(stream_with_context(stream), mimetype="application/json")
+
+
+@bp.route("/register.csv")
+def register_csv():
+    stream = exports.csv_stream(queries.iter_current(db.session), url_for)
+    return Response(stream_with_context(stream), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+
+
+@bp.route("/register/feed.atom")
+def feed():
+    events = queries.feed_events(db.session)
+    updated = (events[0][1] if events else now_utc()).isoformat()
+    return Response(exports.atom_feed(events, url_for, updated),
+                    mimetype="application/atom+xml")
+
+
+@bp.route("/register/schema.json")
+def schema():
+    return Response(exports.SCHEMA_PATH.read_text(encoding="utf-8"), mimetype="application/schema+json")

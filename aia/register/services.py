@@ -1,0 +1,150 @@
+"""The write side of the register: publication, withdrawal, feedback. Each function flushes;
+the caller commits (inside the same transaction as the lifecycle change it follows)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..assessments.models import Revision, System
+from ..db import now_utc
+from ..engine import Definition
+from ..report.context import answers_by_step
+from .models import Feedback, RegisterEntry
+
+log = logging.getLogger(__name__)
+
+# Where the register finds the plain-language parts of an entry, by questionnaire key
+# conventions shared by the built-in questionnaires (first key present wins).
+DECISION_KEYS = ("decision_supported", "decision")
+SUMMARY_KEYS = ("purpose",)
+CONTACT_KEYS = ("public_contact", "contact")
+
+MAX_FEEDBACK = 5000
+MAX_REPLY_TO = 254
+
+
+class RegisterError(ValueError):
+    """A register action that cannot be done, with a message for the person who tried."""
+
+
+def _first(answers: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((str(answers[k]) for k in keys if answers.get(k)), None)
+
+
+def entry_details(revision: Revision, definition: Definition | None) -> dict[str, Any]:
+    """The parts of a published revision the public sees, as plain JSON-ready data."""
+    scores = revision.scores
+    answers = revision.answers
+    return {
+        "decision": _first(answers, DECISION_KEYS),
+        "summary": _first(answers, SUMMARY_KEYS),
+        "contact": _first(answers, CONTACT_KEYS),
+        "impact_level_name": scores.get("impact_level_name"),
+        "obligations": scores.get("obligations", []),
+        "flags": [{"key": f["key"], "label": f["label"]} for f in scores.get("flags", [])],
+        "final_score": scores.get("final_score"),
+        "max_score": scores.get("risk", {}).get("max"),
+        "questionnaire": {"key": revision.questionnaire_key,
+                          "version": revision.questionnaire_version,
+                          "title": definition.title if definition else revision.questionnaire_key},
+        "revision_sha256": revision.sha256,
+        "submitted_dt": revision.submitted_dt.isoformat(),
+        "answers": answers_by_step(definition, answers) if definition else [],
+    }
+
+
+def search_text(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p).casefold()
+
+
+def record_publication(session: Session, revision: Revision, definition: Definition | None,
+                       published_dt=None) -> RegisterEntry:
+    """Put a just-published revision on the register; the system's previous current entry,
+    if any, becomes superseded."""
+    published_dt = published_dt or now_utc()
+    system = revision.system
+    previous = current_entry(session, system.id)
+    if previous is not None:
+        previous.state = "superseded"
+        previous.ended_dt = published_dt
+    details = entry_details(revision, definition)
+    entry = RegisterEntry(
+        revision_id=revision.id, system_id=system.id, agency_id=system.agency_id,
+        system_uid=system.uid, revision_uid=revision.uid, revision_number=revision.number,
+        name=system.name, name_sort=system.name.casefold()[:200],
+        agency_slug=system.agency.slug, agency_name=system.agency.name,
+        description=system.description or "", impact_level=revision.impact_level,
+        charter_rating=revision.charter_rating,
+        search_text=search_text(system.name, system.agency.name, system.description,
+                                details["decision"], details["summary"]),
+        state="current", published_dt=published_dt, pdf_sha256=revision.pdf_sha256,
+        details=details)
+    session.add(entry)
+    session.flush()
+    log.info("register entry for %s revision %s published", system.uid, revision.number)
+    return entry
+
+
+def record_withdrawal(session: Session, system: System, reason: str,
+                      withdrawn_dt=None) -> RegisterEntry:
+    """Mark the system's current entry withdrawn; it stays visible, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegisterError("Say why the entry is withdrawn: the public sees the reason.")
+    entry = current_entry(session, system.id)
+    if entry is None:
+        raise RegisterError("This system has no current register entry to withdraw.")
+    entry.state = "withdrawn"
+    entry.ended_dt = withdrawn_dt or now_utc()
+    entry.withdrawal_reason = reason
+    session.flush()
+    log.info("register entry for %s withdrawn", system.uid)
+    return entry
+
+
+def current_entry(session: Session, system_id: int) -> RegisterEntry | None:
+    return session.scalar(sa.select(RegisterEntry).where(RegisterEntry.system_id == system_id,
+                                                         RegisterEntry.state == "current"))
+
+
+def submit_feedback(session: Session, entry: RegisterEntry, kind: str, message: str,
+                    reply_to: str | None) -> Feedback:
+    message = (message or "").strip()
+    if kind not in ("question", "complaint"):
+        raise RegisterError("Choose whether this is a question or a complaint.")
+    if not message:
+        raise RegisterError("Write your question or complaint.")
+    if len(message) > MAX_FEEDBACK:
+        raise RegisterError(f"Keep the message under {MAX_FEEDBACK} characters.")
+    feedback = Feedback(system_id=entry.system_id, agency_id=entry.agency_id, kind=kind,
+                        message=message, reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None)
+    session.add(feedback)
+    session.flush()
+    log.info("feedback %s received for %s", feedback.id, entry.system_uid)
+    return feedback
+
+
+def handle_feedback(session: Session, feedback: Feedback, answer: str | None) -> Feedback:
+    """Answer the feedback (shown as answered), or close it without an answer."""
+    if feedback.state != "open":
+        raise RegisterError("This message has already been handled.")
+    answer = (answer or "").strip() or None
+    if answer is not None and len(answer) > MAX_FEEDBACK:
+        raise RegisterError(f"Keep the answer under {MAX_FEEDBACK} characters.")
+    feedback.answer = answer
+    feedback.state = "answered" if answer else "closed"
+    feedback.handled_dt = now_utc()
+    session.flush()
+    return feedback
+
+
+def feedback_counts(session: Session, system_id: int) -> dict[str, int]:
+    rows = session.execute(sa.select(Feedback.state, sa.func.count())
+                           .where(Feedback.system_id == system_id).group_by(Feedback.state))
+    counts = dict(rows.all())
+    return {"received": sum(counts.values()), "answered": counts.get("answered", 0),
+            "closed": counts.get("closed", 0), "open": counts.get("open", 0)}

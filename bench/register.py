@@ -1,0 +1,192 @@
+"""The public register at scale: fills a fresh database with N published entries (100,000 by
+default), then prints the median and 95th-percentile times of the list page, a filtered
+search and a deep page, and the time and peak memory of the full CSV and JSON exports.
+
+    .venv/bin/python bench/register.py [--entries 100000] [--requests 50]
+    AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/python bench/register.py
+
+On PostgreSQL the run works in a database of its own, created and dropped here.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aia import create_app  # noqa: E402
+from aia.cli import upgrade_database  # noqa: E402
+from aia.db import Database  # noqa: E402
+from aia.register import queries  # noqa: E402
+from aia.register.models import RegisterEntry  # noqa: E402
+from config import TestConfig  # noqa: E402
+
+WORDS = ("benefit housing permit parking fraud school grant tax licence health care "
+         "transport waste water police court visa pension loan subsidy inspection").split()
+
+
+def fill(engine: sa.Engine, count: int) -> None:
+    """Agencies, systems, revisions and their register entries, inserted in bulk."""
+    rng = random.Random(7)
+    meta = sa.MetaData()
+    meta.reflect(engine, only=["agency", "system", "revision", "register_entry"])
+    agency, system, revision, entry = (meta.tables[t] for t in
+                                       ("agency", "system", "revision", "register_entry"))
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with engine.begin() as c:
+        c.execute(agency.insert(), [{"id": i, "slug": f"agency-{i}", "name": f"Agency {i} of "
+                                     f"{rng.choice(WORDS).title()}", "created_dt": start}
+                                    for i in range(1, 51)])
+    batch = 5000
+    for first in range(1, count + 1, batch):
+        ids = range(first, min(first + batch, count + 1))
+        systems, revisions, entries = [], [], []
+        for i in ids:
+            words = rng.sample(WORDS, 3)
+            name = f"{words[0].title()} {words[1]} scoring {i}"
+            description = f"Ranks {words[1]} applications using {words[2]} records."
+            agency_id = rng.randint(1, 50)
+            level = rng.randint(1, 4)
+            rating = rng.choice(("low", "moderate", "high"))
+            published = start + dt.timedelta(minutes=17 * i)
+            systems.append({"id": i, "uid": f"sys-{i:010x}", "agency_id": agency_id,
+                            "name": name, "description": description, "created_dt": published})
+            revisions.append({
+                "id": i, "uid": f"rev-{i:010x}", "system_id": i, "number": 1,
+                "questionnaire_key": "starter", "questionnaire_version": 1,
+                "questionnaire_hash": "0" * 64, "answers": {"decision": description},
+                "scores": {"impact_level": level}, "impact_level": level,
+                "charter_rating": rating, "sha256": f"{i:064x}", "status": "published",
+                "submitted_dt": published, "pdf_sha256": f"{i:064x}"})
+            entries.append({
+                "id": i, "revision_id": i, "system_id": i, "agency_id": agency_id,
+                "system_uid": f"sys-{i:010x}", "revision_uid": f"rev-{i:010x}",
+                "revision_number": 1, "name": name, "name_sort": name.casefold(),
+                "agency_slug": f"agency-{agency_id}", "agency_name": f"Agency {agency_id}",
+                "description": description, "impact_level": level, "charter_rating": rating,
+                "search_text": f"{name} agency {agency_id} {description}".casefold(),
+                "state": "withdrawn" if i % 97 == 0 else "current", "published_dt": published,
+                "ended_dt": published + dt.timedelta(days=30) if i % 97 == 0 else None,
+                "withdrawal_reason": "No longer used." if i % 97 == 0 else None,
+                "pdf_sha256": f"{i:064x}",
+                "details": {"decision": description, "summary": None, "contact": None,
+                            "impact_level_name": None, "obligations": [], "flags": [],
+                            "questionnaire": {"key": "starter", "version": 1},
+                            "revision_sha256": f"{i:064x}"}})
+        with engine.begin() as c:
+            c.execute(system.insert(), systems)
+            c.execute(revision.insert(), revisions)
+            c.execute(entry.insert(), entries)
+    with engine.begin() as c:
+        if engine.dialect.name == "postgresql":
+            for table in ("agency", "system", "revision", "register_entry"):
+                c.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))")
+            c.exec_driver_sql("ANALYZE")
+        else:
+            c.exec_driver_sql("ANALYZE")
+
+
+def timed(client, url: str, n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return samples
+
+
+def line(name: str, samples: list[float]) -> str:
+    samples = sorted(samples)
+    p95 = samples[max(0, int(round(0.95 * len(samples))) - 1)]
+    return (f"{name:<44} median {statistics.median(samples) * 1000:7.1f} ms   "
+            f"p95 {p95 * 1000:7.1f} ms")
+
+
+def export(client, url: str) -> str:
+    tracemalloc.start()
+    start = time.perf_counter()
+    response = client.get(url, buffered=False)
+    size = sum(len(chunk) for chunk in response.response)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    response.close()
+    return (f"{url:<44} {elapsed:6.2f} s   {size / 1e6:6.1f} MB out   "
+            f"peak Python memory {peak / 1e6:5.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    configured = os.environ.get("AIA_DATABASE_URL", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        admin = None
+        if configured.startswith("postgresql"):
+            name = f"aia_bench_{uuid.uuid4().hex[:10]}"
+            admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            url = sa.make_url(configured).set(database=name).render_as_string(False)
+        else:
+            url = f"sqlite:///{tmp}/register.sqlite3"
+        try:
+            config = type("Bench", (TestConfig,), {"DATABASE_URL": url, "REPORT_DIR": tmp})
+            app = create_app(config)
+            with app.app_context():
+                upgrade_database()
+            engine = Database.state(app).engine
+            start = time.perf_counter()
+            fill(engine, args.entries)
+            print(f"database: {engine.dialect.name}; {args.entries:,} published entries "
+                  f"loaded in {time.perf_counter() - start:.1f} s")
+            client = app.test_client()
+            with app.app_context():
+                from aia.extensions import db
+
+                filters = queries.Filters(sort="newest")
+                deep = db.session.scalar(sa.select(RegisterEntry)
+                                         .where(RegisterEntry.state == "current")
+                                         .order_by(RegisterEntry.published_dt.desc(),
+                                                   RegisterEntry.id.desc())
+                                         .offset(int(args.entries * 0.9)).limit(1))
+                cursor = queries._encode(deep, queries.SORTS[filters.sort][0])
+            print(line("list page (first 20, newest first)",
+                       timed(client, "/register/", args.requests)))
+            print(line("search 'housing' + level III + agency",
+                       timed(client, "/register/?q=housing&level=3&agency=agency-7",
+                             args.requests)))
+            print(line("search 'parking scoring' (two words)",
+                       timed(client, "/register/?q=parking+scoring", args.requests)))
+            print(line("deep page (at 90 % of the list)",
+                       timed(client, f"/register/?after={cursor}", args.requests)))
+            print(line("entry page", timed(client, f"/register/{deep.system_uid}",
+                                           args.requests)))
+            print(export(client, "/register.csv"))
+            print(export(client, "/register.json"))
+            engine.dispose()
+        finally:
+            if admin is not None:
+                with admin.connect() as c:
+                    c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""The public register: only published revisions, withdrawn ones marked, search, filters,
+pagination, exports that validate against the published schema, and feedback."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+import sqlalchemy as sa
+
+from aia.register import services
+from aia.register.exports import SCHEMA_PATH
+from aia.register.models import Feedback
+
+from .webform import submit_data
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def publish(db_session, registry):
+    """Publish a revision on the register, as the lifecycle's publish step does."""
+
+    def publish(revision, when: dt.datetime | None = None):
+        revision.status = "published"
+        revision.pdf_sha256 = f"{revision.id:064x}"
+        definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+        entry = services.record_publication(db_session, revision, definition, when)
+        db_session.flush()
+        return entry
+
+    return publish
+
+
+@pytest.fixture
+def validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def world(make_agency, make_system, make_revision, make_draft, publish, db_session):
+    """One system in each state; only two of them published."""
+    tax = make_agency(slug="tax", name="Tax Office")
+    roads = make_agency(slug="roads", name="Roads Authority")
+    published = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
+    publish(make_revision(system=published))
+    withdrawn = make_system("Pothole predictor", agency=roads, description="Finds holes.")
+    publish(make_revision(system=withdrawn, answers={"affects_rights": "no"}))
+    services.record_withdrawal(db_session, withdrawn, "Replaced by manual inspection.")
+    drafted = make_system("Secret draft system", agency=tax)
+    make_draft(system=drafted)
+    submitted = make_system("Submitted only system", agency=tax)
+    make_revision(system=submitted)
+    approved = make_system("Approved not published", agency=roads)
+    make_revision(system=approved, status="approved")
+    db_session.flush()
+    return {"published": published, "withdrawn": withdrawn, "drafted": drafted,
+            "submitted": submitted, "approved": approved}
+
+
+UNPUBLISHED = ("Secret draft system", "Submitted only system", "Approved not published")
+
+
+def test_only_published_revisions_appear_anywhere(client, world):
+    pages = {
+        "list": client.get("/register/?state=all").get_data(as_text=True),
+        "json": client.get("/register.json").get_data(as_text=True),
+        "csv": client.get("/register.csv").get_data(as_text=True),
+        "feed": client.get("/register/feed.atom").get_data(as_text=True),
+    }
+    for name, body in pages.items():
+        for hidden in UNPUBLISHED:
+            assert hidden not in body, (name, hidden)
+    assert "Benefit fraud ranking" in pages["list"] and "Benefit fraud ranking" in pages["csv"]
+    for key in ("drafted", "submitted", "approved"):
+        uid = world[key].uid
+        assert client.get(f"/register/{uid}").status_code == 404
+        assert client.get(f"/register/{uid}.json").status_code == 404
+        assert client.get(f"/register/{uid}/revisions/1/report.pdf").status_code == 404
+
+
+def test_withdrawn_entry_stays_visible_marked_with_reason(client, world):
+    uid = world["withdrawn"].uid
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    assert "Withdrawn on" in page and "Replaced by manual inspection." in page
+    assert "Pothole predictor" not in client.get("/register/").get_data(as_text=True)
+    listed = client.get("/register/?state=withdrawn").get_data(as_text=True)
+    assert "Pothole predictor" in listed and "Benefit fraud ranking" not in listed
+    document = client.get(f"/register/{uid}.json").get_json()
+    assert document["status"] == "withdrawn"
+    assert document["withdrawal_reason"] == "Replaced by manual inspection."
+    # Exports list current entries only; the feed tells of the withdrawal.
+    assert "Pothole predictor" not in client.get("/register.csv").get_data(as_text=True)
+    feed = ET.fromstring(client.get("/register/feed.atom").data)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert "Withdrawn: Pothole predictor" in titles
+    assert "Published: Pothole predictor" in titles
+
+
+def test_search_and_filters_give_the_right_rows(client, make_agency, make_system,
+                                                make_revision, publish):
+    health = make_agency(slug="health", name="Health Ministry")
+    housing = make_agency(slug="housing", name="Housing Office")
+    rows = [
+        ("Waiting list triage", health, {"decision_area": "internal"},
+         dt.datetime(2024, 1, 10, tzinfo=dt.UTC)),
+        ("Rent subsidy check", housing, {},
+         dt.datetime(2024, 6, 1, tzinfo=dt.UTC)),
+        ("Ambulance routing", health, {"harm_likelihood": "probable", "harm_impact": "high"},
+         dt.datetime(2025, 2, 1, tzinfo=dt.UTC)),
+    ]
+    levels = {}
+    for name, agency, answers, when in rows:
+        revision = make_revision(system=make_system(name, agency=agency,
+                                                    description=f"About {name.lower()}"),
+                                 answers=answers)
+        levels[name] = revision.impact_level
+        publish(revision, when)
+
+    def names(query: str) -> list[str]:
+        html = client.get(f"/register/?{query}").get_data(as_text=True)
+        return re.findall(r'<a href="/register/sys-[0-9a-f]+" dir="auto">([^<]+)</a>', html)
+
+    assert names("q=TRIAGE") == ["Waiting list triage"]
+    assert names("q=health+ministry&sort=name") == ["Ambulance routing", "Waiting list triage"]
+    assert names("agency=housing") == ["Rent subsidy check"]
+    assert names("rating=high") == ["Ambulance routing"]
+    assert names("from=2024-05-01&to=2024-12-31") == ["Rent subsidy check"]
+    assert names("sort=oldest") == ["Waiting list triage", "Rent subsidy check",
+                                    "Ambulance routing"]
+    assert names("q=nothing-matches") == []
+    assert "1 entry found" in client.get("/register/?agency=housing").get_data(as_text=True)
+    assert levels["Waiting list triage"] != levels["Rent subsidy check"]
+    for level in set(levels.values()):
+        expected = sorted(n for n, lv in levels.items() if lv == level)
+        assert names(f"level={level}&sort=name") == expected
+
+
+def test_pagination_visits_every_entry_once(client, make_system, make_revision, publish,
+                                            make_agency):
+    agency = make_agency()
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+    expected = set()
+    for i in range(45):
+        name = f"System {i:02d}"
+        # Several share a publication time, so the tie-break on id matters.
+        publish(make_revision(system=make_system(name, agency=agency)),
+                start + dt.timedelta(days=i // 3))
+        expected.add(name)
+    seen, url, pages = [], "/register/", 0
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'dir="auto">(System \d\d)</a>', html)
+        pages += 1
+        link = re.search(r'href="([^"]+)" rel="next"', html)
+        url = link.group(1).replace("&amp;", "&") if link else None
+    assert pages == 3
+    assert len(seen) == 45 and set(seen) == expected
+    assert seen == sorted(seen, reverse=True)  # newest first
+    assert "45 entries found" in html
+    assert client.get("/register/?after=not-a-cursor").status_code == 200
+
+
+def test_exports_validate_against_the_schema(client, world, publish, make_revision,
+                                             validator):
+    publish(make_revision(system=world["published"], answers={"appeal": "yes"}))
+    uid = world["published"].uid
+    document = client.get(f"/register/{uid}.json").get_json()
+    validator.validate(document)
+    assert document["revision"]["number"] == 2
+    assert [e["revision"]["number"] for e in document["earlier_revisions"]] == [1]
+    assert document["earlier_revisions"][0]["status"] == "superseded"
+    withdrawn = client.get(f"/register/{world['withdrawn'].uid}.json").get_json()
+    validator.validate(withdrawn)
+    everything = json.loads(client.get("/register.json").get_data(as_text=True))
+    assert [e["id"] for e in everything["entries"]] == [uid]
+    for entry in everything["entries"]:
+        validator.validate(entry)
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    assert [r["id"] for r in rows] == [uid] and rows[0]["revision_number"] == "2"
+    served = client.get("/register/schema.json")
+    assert served.status_code == 200 and served.get_json()["title"] == "Algorithm register entry"
+
+
+def test_csv_neutralises_formulas(client, make_system, make_revision, publish):
+    publish(make_revision(system=make_system("=HYPERLINK(\"http://x\")")))
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    assert rows[0]["name"].startswith("'=")
+
+
+def test_entry_page_shows_summary_level_contact_and_earlier_revisions(
+        client, world, publish, make_revision):
+    system = world["published"]
+    publish(make_revision(system=system, answers={"appeal": "yes"}))
+    html = client.get(f"/register/{system.uid}").get_data(as_text=True)
+    assert "Level II" in html
+    assert "team@agency.example" in html
+    assert "Who is invited to a review interview" in html
+    assert "Earlier published revisions" in html
+    assert f"/register/{system.uid}/revisions/1/report.pdf" in html
+    assert f"{system.latest_revision.id:064x}" in html  # the current PDF's SHA-256
+
+
+def test_feedback_is_stored_escaped_and_counted(client, world, db_session):
+    uid = world["published"].uid
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    assert "0 messages received, 0 answered" in page
+    response = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
+        "kind": "complaint", "message": "<script>alert(1)</script> My claim was ranked wrongly.",
+        "reply_to": ""}))
+    assert response.status_code == 302
+    stored = db_session.scalar(sa.select(Feedback))
+    assert stored.kind == "complaint" and stored.state == "open"
+    assert stored.message.startswith("<script>")  # stored as typed...
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    assert "1 message received, 0 answered" in page
+    assert "<script>alert(1)" not in page  # ...and never echoed as markup
+
+
+def test_feedback_needs_csrf_and_keeps_text_on_error(client, world, db_session):
+    uid = world["published"].uid
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    no_token = submit_data(page, {"kind": "question", "message": "Hello", "csrf_token": None})
+    assert client.post(f"/register/{uid}/feedback", data=no_token).status_code == 400
+    too_long = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
+        "kind": "question", "message": "x" * 5001, "reply_to": "not-an-email"}))
+    html = too_long.get_data(as_text=True)
+    assert too_long.status_code == 422
+    assert "Keep the message under 5000 characters." in html
+    assert "Enter an email address" in html
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Feedback)) == 0
+
+
+def test_withdrawal_needs_a_reason(db_session, world):
+    with pytest.raises(services.RegisterError, match="Say why"):
+        services.record_withdrawal(db_session, world["published"], "  ")
