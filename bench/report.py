@@ -3,7 +3,7 @@ answers), rendered as in production (child process, PDF/A-3u, tagged, with its a
 plain WeasyPrint document of the same number of pages, in the same run. Prints figures (median
 of several runs); asserts nothing.
 
-    .venv/bin/python bench/report.py [--runs 7] [--chars 900] [--questionnaire ads-impact]
+    .venv/bin/python bench/report.py [--runs 7] [--chars 400] [--questionnaire ads-impact]
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def timed(runs: int, action) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--chars", type=int, default=900,
+    parser.add_argument("--chars", type=int, default=400,
                         help="characters in each long answer of the rich revision")
     parser.add_argument("--questionnaire", default="ads-impact")
     args = parser.parse_args()

@@ -135,8 +135,7 @@ def impact_chart_svg(scores: Mapping[str, Any], risk_areas: list[dict[str, Any]]
         x0 = left + bar_w * bounds[index] / 100
         x1 = left + bar_w * bounds[index + 1] / 100
         body.append(_rect(x0, y, x1 - x0, 18, shades[index], "#ffffff", 1))
-        body.append(_text((x0 + x1) / 2, y + 13, f"Level {LEVEL_NAMES[index]}", 9.5, "middle",
-                          fill=MUTED))
+        body.append(_text(x0 + 5, y + 13, f"Level {LEVEL_NAMES[index]}", 9.5, fill=MUTED))
     marker = left + bar_w * min(final, risk_max) / risk_max
     body.append(_rect(marker - 1.5, y - 4, 3, 26, INK))
     y += 34

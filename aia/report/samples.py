@@ -15,6 +15,11 @@ PARAGRAPHS = (
     "a score from 0 to 100. Caseworkers see the cases with the highest scores first. The score "
     "never decides a case on its own: a caseworker opens every case, reads the file and takes "
     "the decision, and the letter the person receives names the caseworker's team.",
+    "Awkward text kept on purpose: emoji 👪📋🚗, Arabic مراجعة شهرية لطلبات السكن, Hebrew "
+    "בדיקה חודשית, a very long word "
+    + "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft" * 3
+    + ", and text "
+    "that looks like markup: <b>bold</b> & <script>alert(1)</script>.",
     "We looked at a year of past cases before the system went live. In that year, people who "
     "applied on paper waited on average eleven days longer than people who applied online; the "
     "system must not make that gap larger. Every quarter an analyst outside the project team "
@@ -23,10 +28,6 @@ PARAGRAPHS = (
     "People can ask for their case to be looked at again by a different caseworker, who sees "
     "the file but not the score. They can also complain to the ombudsman. The decision letter "
     "explains both routes in plain words, in the five languages most used by applicants.",
-    "Awkward text kept on purpose: emoji 👪📋🚗, Arabic مراجعة شهرية لطلبات السكن, Hebrew "
-    "בדיקה חודשית, a very long word "
-    "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft, and text "
-    "that looks like markup: <b>bold</b> & <script>alert(1)</script>.",
 )
 # Options that raise the most concerns, so that every conditional question shows.
 PREFERRED = {"charter_likelihood": "occasional", "charter_impact": "high",
