@@ -54,7 +54,7 @@ def review_record(session: Session, revision: Revision) -> dict[str, list[dict[s
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
     if user_model is not None and actor_ids:
         roles = dict(session.execute(sa.select(user_model.id, user_model.role)
-                                     .where(user_model.id.in_(actor_ids))).tuples().all())
+                                     .where(user_model.id.in_(actor_ids))).all())
     history, reviews = [], []
     for event in events:
         actor = (ROLE_WORDS.get(roles.get(event.actor_id, ""), "a user")
