@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
-from aia.accounts.models import Agency
+from aia.accounts.models import Agency, User
 from aia.assessments.models import Draft, Revision, System
 
 
@@ -30,20 +32,28 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     from aia.db import Database
     from config import TestConfig
 
-    config = type("Own", (TestConfig,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"})
+    config = type("Own", (TestConfig,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}",
+                                         "REPORT_DIR": str(tmp_path / "reports")})
     own = create_app(config)
     with own.app_context():
         upgrade_database()
     runner = own.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
+    assert "Demo accounts (for demonstration only" in result.output
+    assert re.search(r"auditor +olu@oversight.example +\S{16}", result.output)
     assert runner.invoke(args=["seed-demo"]).output.strip() == "demo data already loaded"
     engine = Database.state(own).engine
     with engine.connect() as c:
         names = c.scalars(sa.select(System.name)).all()
-        assert c.scalar(sa.select(sa.func.count()).select_from(Revision)) == 3
-        assert c.scalar(sa.select(sa.func.count()).select_from(Draft)) == 2
+        statuses = set(c.scalars(sa.select(Revision.status)).all())
+        assert c.scalar(sa.select(sa.func.count()).select_from(Draft)) == 3
         assert c.scalar(sa.select(sa.func.count()).select_from(Agency)) == 3
+        assert set(c.scalars(sa.select(User.role)).all()) == {"author", "approver", "auditor",
+                                                              "admin"}
+    assert statuses == {"submitted", "changes_requested", "approved", "published", "superseded",
+                        "withdrawn"}
     text = " ".join(names)
     assert "🧮" in text and "المساكن" in text
+    assert runner.invoke(args=["verify"]).exit_code == 0
     engine.dispose()

@@ -53,9 +53,14 @@ def may(user: User, action: str, system: System | None = None) -> bool:
     return system is None or sees_agency(user, system.agency_id)
 
 
+def viewer() -> User:
+    """The signed-in person (every non-public view has one: see sessions.require_session)."""
+    return current_user._get_current_object()
+
+
 def require(action: str, system: System | None = None) -> User:
     """The signed-in person, if they may do ``action`` (to ``system``); else 404 or 403."""
-    user: User = current_user._get_current_object()
+    user = viewer()
     if system is not None and not sees_agency(user, system.agency_id):
         abort(404)
     if not may(user, action, system):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .models import ROLE_LABELS
@@ -27,7 +28,7 @@ class NewUserForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter an email address."),
                                                     Length(max=254)])
     name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Role", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     agency = SelectField("Agency", coerce=int, validators=[Optional()],
                          description="For authors and approvers; auditors and administrators "
                                      "belong to no agency.")

@@ -66,6 +66,7 @@ def start(user: User) -> None:
 def require_session():
     if is_public(request.endpoint):
         return None
+    owner = _session_user_id()  # before signing out below clears it
     if current_user.is_authenticated:
         idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
         now = int(time.time())
@@ -75,7 +76,7 @@ def require_session():
         logout_user()
         flash(f"You were signed out after {current_app.config['SESSION_IDLE_MINUTES']} minutes "
               "without activity.", "info")
-    if request.method == "POST" and request.endpoint in KEPT_ON_EXPIRY and stash_form():
+    if request.method == "POST" and request.endpoint in KEPT_ON_EXPIRY and stash_form(owner):
         flash("Your answers are kept: they will be saved as soon as you sign in again.", "info")
     return login_manager.unauthorized()
 
@@ -86,7 +87,7 @@ def _session_user_id() -> int | None:
     return int(user_id) if user_id.isdigit() else None
 
 
-def stash_form() -> bool:
+def stash_form(owner: int | None) -> bool:
     """Keep the posted form for replay after sign-in; only a form carrying this browser
     session's CSRF token is kept, so no other site can plant answers."""
     try:
@@ -94,7 +95,9 @@ def stash_form() -> bool:
     except ValidationError:
         return False
     token = secrets.token_urlsafe(32)
-    db.session.add(PendingForm(token=token, user_id=_session_user_id(), path=request.path,
+    too_old = now_utc() - dt.timedelta(hours=PENDING_FORM_HOURS)
+    db.session.execute(sa.delete(PendingForm).where(PendingForm.created_dt < too_old))
+    db.session.add(PendingForm(token=token, user_id=owner, path=request.path,
                                form=list(request.form.items(multi=True))))
     db.session.commit()
     session["pending_form"] = token

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..accounts.access import may
@@ -100,8 +101,10 @@ def _set_status(session: Session, actor: User | None, revision: Revision, target
 
 
 def publish(session: Session, actor: User, revision: Revision, reason: str = "") -> Revision:
-    """Publish an approved revision: render its PDF once and store it, and mark the system's
-    earlier published revision superseded; all in the caller's transaction."""
+    """Publish an approved revision: render its PDF once and store it, mark the system's
+    earlier published revision superseded, and put it on the public register; all in the
+    caller's transaction."""
+    from ..register.services import record_publication
     from ..report.store import publish_pdf
 
     if not may(actor, "publish", revision.system):
@@ -118,8 +121,19 @@ def publish(session: Session, actor: User, revision: Revision, reason: str = "")
         _set_status(session, actor, previous, "superseded", "supersede",
                     details={"by_revision": revision.number})
     change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
+    definition = current_app.extensions["aia.questionnaires"].get(
+        revision.questionnaire_key, revision.questionnaire_version)
+    record_publication(session, revision, definition)
     return revision
 
 
 def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
-    return change_status(session, actor, revision, "withdraw", reason)
+    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
+    the reason."""
+    from ..register.services import current_entry, record_withdrawal
+
+    change_status(session, actor, revision, "withdraw", reason)
+    entry = current_entry(session, revision.system_id)
+    if entry is not None and entry.revision_id == revision.id:
+        record_withdrawal(session, revision.system, reason)
+    return revision

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
-from ..accounts.access import may, require
+from ..accounts.access import may, require, viewer
 from ..accounts.sessions import take_pending_form
 from ..engine import (
     Definition,
@@ -54,14 +53,14 @@ def chosen_definition(value: str) -> Definition:
 
 def _system(uid: str, action: str = "read") -> System:
     """The system, if the signed-in person may see it (else 404) and do ``action`` (else 403)."""
-    system = queries.system_or_404(db.session, uid, require("read"))
+    system = queries.system_or_404(db.session, uid, viewer())
     require(action, system)
     return system
 
 
 @bp.route("/")
 def index():
-    user = current_user._get_current_object()
+    user = viewer()
     if user.role == "admin":
         return redirect(url_for("accounts.users"))
     systems = queries.systems_overview(db.session, user)
@@ -112,7 +111,7 @@ def start_draft(uid: str):
     try:
         draft = services.start_draft(db.session, system, definition,
                                      previous.answers if previous else None,
-                                     actor=current_user._get_current_object())
+                                     actor=viewer())
     except services.DraftNotAllowed as refused:
         flash(f"Revision {refused.revision.number} awaits a decision: a new draft can start "
               "once it is published or sent back for changes.", "error")
@@ -132,7 +131,7 @@ def _draft_or_redirect(system: System) -> Draft | None:
 def step(uid: str, step_key: str):
     system = _system(uid, "edit")
     # A form posted after the session ended is saved now, as if it had just been posted.
-    kept = take_pending_form(db.session, current_user._get_current_object(), request.path)
+    kept = take_pending_form(db.session, viewer(), request.path)
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
@@ -268,7 +267,7 @@ def review(uid: str):
             try:
                 revision = services.submit(db.session, draft, definition,
                                            _int(form.lock_version.data),
-                                           actor=current_user._get_current_object())
+                                           actor=viewer())
                 db.session.commit()
             except services.DraftConflict:
                 db.session.rollback()
@@ -300,7 +299,7 @@ def revision(uid: str, number: int):
     system = _system(uid)
     revision = queries.revision_or_404(db.session, system, number)
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
-    user = current_user._get_current_object()
+    user = viewer()
     return render_template("assessments/revision.html", system=system, revision=revision,
                            definition=definition, scores=revision.scores,
                            actions=lifecycle.allowed_actions(user, revision),

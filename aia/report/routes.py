@@ -7,7 +7,7 @@ import re
 
 from flask import Response, render_template, request
 
-from ..accounts.access import require
+from ..accounts.access import viewer
 from ..assessments import queries
 from ..extensions import db
 from . import bp
@@ -31,7 +31,7 @@ bp.add_app_template_filter(text_direction, "text_dir")
 
 @bp.route("/systems/<uid>/revisions/<int:number>/report.pdf")
 def revision_pdf(uid: str, number: int):
-    system = queries.system_or_404(db.session, uid, require("read"))
+    system = queries.system_or_404(db.session, uid, viewer())
     revision = queries.revision_or_404(db.session, system, number)
     stored = bool(revision.pdf_sha256) or revision.status in PUBLISHED_STATUSES
     if stored:

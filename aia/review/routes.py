@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from ..accounts.access import require
+from ..accounts.access import require, viewer
 from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
 from ..audit.models import EVENT_LABELS
@@ -25,7 +25,7 @@ def _definition(key: str, version: int) -> Definition:
 
 
 def _revision(uid: str, number: int, action: str):
-    user = require("read")
+    user = viewer()
     system = assessment_queries.system_or_404(db.session, uid, user)
     require(action, system)
     return user, system, assessment_queries.revision_or_404(db.session, system, number)
@@ -114,8 +114,7 @@ def withdraw(uid: str, number: int):
 
 @bp.route("/systems/<uid>/history")
 def history(uid: str):
-    user = require("read")
-    system = assessment_queries.system_or_404(db.session, uid, user)
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
     return render_template("review/history.html", system=system,
                            events=system_trail(db.session, system.id), event_labels=EVENT_LABELS,
                            revision_numbers={r.id: r.number for r in system.revisions})
@@ -123,8 +122,7 @@ def history(uid: str):
 
 @bp.route("/systems/<uid>/compare")
 def compare(uid: str):
-    user = require("read")
-    system = assessment_queries.system_or_404(db.session, uid, user)
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
     numbers = [r.number for r in system.revisions]
     old_number = request.args.get("from", type=int)
     new_number = request.args.get("to", type=int)
