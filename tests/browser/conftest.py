@@ -57,20 +57,23 @@ def live_url(live_app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
-    """``open_page(path="/", **context_options)``: a signed-in tab, in a browser context of its
-    own (own cookies), opened at ``path``. Context options go to Playwright's ``new_context``,
-    e.g. ``java_script_enabled=False`` or ``viewport={"width": 320, "height": 640}``.
+    """``open_page(path="/", as_role="author", **context_options)``: a tab signed in through
+    the login form, in a browser context of its own (own cookies), opened at ``path``.
+    ``as_role=None`` gives a tab nobody signed in to. The author works for the agency with the
+    right-to-left demo draft; the auditor reads every agency. Context options go to
+    Playwright's ``new_context``, e.g. ``java_script_enabled=False`` or ``viewport=...``.
 
     This is the one place where tests get a page the app lets them use."""
     contexts = []
 
-    def open_page(path: str | None = "/", **options):
+    def open_page(path: str | None = "/", as_role: str | None = "author", **options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=live_url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        live.sign_in(page, live_url)
+        if as_role is not None:
+            live.sign_in(page, as_role)
         if path is not None:
             page.goto(path)
         return page
@@ -82,5 +85,5 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
 
 @pytest.fixture
 def page(open_page):
-    """A signed-in tab on the list of assessments."""
+    """A tab signed in as an author, on the list of assessments."""
     return open_page("/")

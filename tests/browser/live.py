@@ -77,8 +77,20 @@ def database(tmp: Path) -> Iterator[str]:
         admin.dispose()
 
 
+# The people the browser signs in as: role -> (email, agency slug of the demo data).
+PASSWORD = "correct horse battery staple"
+PEOPLE = {
+    "author": ("author@browser.example", "hay-ministry"),
+    "approver": ("approver@browser.example", "benefits"),
+    "auditor": ("auditor@browser.example", None),
+    "admin": ("admin@browser.example", None),
+}
+
+
 def make_live_app(database_url: str, report_dir: Path) -> Flask:
-    """An app on ``database_url``, migrated to head and holding the demo data."""
+    """An app on ``database_url``, migrated to head, holding the demo data and the PEOPLE."""
+    from aia.accounts import services as account_services
+
     config = type("LiveConfig", (TestConfig,), {
         "DATABASE_URL": database_url,
         "REPORT_DIR": str(report_dir),
@@ -87,6 +99,10 @@ def make_live_app(database_url: str, report_dir: Path) -> Flask:
     with app.app_context():
         upgrade_database()
         load_demo(db.session, app.extensions["aia.questionnaires"])
+        for role, (email, slug) in PEOPLE.items():
+            agency = account_services.agency_by_slug(db.session, slug) if slug else None
+            account_services.create_user(db.session, None, email, f"Browser {role}", role,
+                                         agency, PASSWORD)
         db.session.commit()
     return app
 
@@ -116,8 +132,12 @@ def live_server(tmp: Path) -> Iterator[str]:
             yield base_url
 
 
-def sign_in(page, base_url: str) -> None:
-    """Bring ``page`` (a Playwright page) to a state where the assessment pages open.
-
-    Every page of the app is open today, so there is nothing to do. When the app asks for a
-    login, this is the one place that signs in, through the real login form."""
+def sign_in(page, role: str = "author") -> None:
+    """Sign ``page`` (a Playwright page with the app as base URL) in through the login form,
+    as the person of PEOPLE with this role. The one place the browser signs in."""
+    email, _ = PEOPLE[role]
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)

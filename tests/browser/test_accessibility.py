@@ -1,0 +1,311 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every kind of page (failing on any serious or
+critical violation), a whole assessment with the keyboard alone, the skip link, visible focus,
+labelled and grouped fields, titles that name the step, right-to-left text, and pages that
+reflow at 320 px and at 200 % zoom."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+from playwright.sync_api import expect
+
+from aia.extensions import db
+
+from . import keyboard
+from .pages import (
+    STEP_ORDER,
+    answer_step,
+    check_axe,
+    create_system,
+    group,
+    press_next,
+    step_url,
+)
+
+pytestmark = pytest.mark.browser
+
+STEP_TITLES = {"about": "About the system", "triage": "Triage", "risks": "Risk and impact",
+               "mitigation": "Measures", "signoff": "Sign-off"}
+
+RTL_SYSTEM = "تخصيص المساكن الاجتماعية – Social housing allocation"
+
+
+# Pages with a parameter other than a system and a revision, or that need a draft, are
+# walked by the tests below instead.
+WALKED_ELSEWHERE = {"assessments.step", "assessments.review"}
+NOT_PAGES = (".pdf", ".json", ".csv", ".atom")
+
+
+def demo_uid(app, name: str) -> str:
+    from aia.assessments.models import System
+
+    with app.app_context():
+        return db.session.scalar(sa.select(System.uid).where(System.name == name))
+
+
+def html_pages(app, uid: str, number: int) -> list[str]:
+    """Every page the app serves by GET: those without parameters, and those of one system
+    and one of its revisions. A page added later (a login page, a review queue, a history)
+    is checked without this test changing."""
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if ("GET" not in rule.methods or rule.endpoint == "static"
+                    or rule.endpoint in WALKED_ELSEWHERE or rule.rule.endswith(NOT_PAGES)
+                    or rule.arguments - {"uid", "number"}):
+                continue
+            values = {"uid": uid, "number": number}
+            urls.append(url_for(rule.endpoint, **{k: values[k] for k in rule.arguments}))
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("role", [None, "author", "approver", "auditor", "admin"])
+def test_axe_on_every_page(open_page, live_app, role):
+    page = open_page(None, as_role=role)
+    uid = demo_uid(live_app, "Claim review triage 🧮")
+    checked = []
+    for url in html_pages(live_app, uid, 3):
+        response = page.goto(url)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        check_axe(page, f"{url} as {role or 'nobody signed in'} ({response.status})")
+        checked.append(url)
+    assert "/" in checked and f"/systems/{uid}" in checked
+
+
+def test_axe_on_login_page_with_errors(open_page):
+    page = open_page("/login", as_role=None)
+    check_axe(page, "login page")
+    page.get_by_label("Email address").fill("nobody@agency.example")
+    page.get_by_label("Password", exact=True).fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+    check_axe(page, "login page with errors")
+
+
+def test_axe_on_every_step_of_an_assessment(open_page):
+    page = open_page("/systems/new")
+    page.get_by_role("button", name="Create and start").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_axe(page, "new system form with errors")
+
+    uid = create_system(page, "Checked by axe")
+    page.goto(f"/systems/{uid}/review")
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_axe(page, "review with missing answers")
+    page.goto(step_url(uid, "about"))
+
+    page.get_by_label("When did or will the system go live?").fill("2025-02-30")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_axe(page, "a step with errors")
+    page.get_by_label("When did or will the system go live?").fill("2025-01-15")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+
+    for here, then in zip(STEP_ORDER, STEP_ORDER[1:] + ["review"], strict=True):
+        expect(page).to_have_title(re.compile(
+            rf"^Step {STEP_ORDER.index(here) + 1} of 5: {STEP_TITLES[here]} – Checked by axe"))
+        check_axe(page, f"step {here}")
+        answer_step(page, here)
+        if here == "risks":  # with the questions it reveals shown
+            group(page, "Which kinds of data").get_by_label("Biometric data").check()
+            check_axe(page, "step risks with a revealed question")
+            page.get_by_label("On what legal basis").fill("Statute 12.")
+        press_next(page, then)
+
+    expect(page).to_have_title(re.compile(r"^Review your answers – Checked by axe"))
+    check_axe(page, "review")
+    page.get_by_role("button", name="Submit revision").click()
+    page.wait_for_url(f"**/systems/{uid}/revisions/1")
+    expect(page).to_have_title(re.compile(r"^Revision 1 – Checked by axe"))
+    check_axe(page, "revision results")
+    page.goto(f"/systems/{uid}")
+    check_axe(page, "a system with a revision")
+
+
+def test_axe_on_demo_pages_with_awkward_text(open_page):
+    page = open_page("/")
+    page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
+    check_axe(page, "a system with a right-to-left name and a draft")
+    page.get_by_role("link", name="Resume the draft").click()
+    check_axe(page, "a step of that draft")
+    page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
+    page.get_by_role("link", name="Review answers").click()
+    check_axe(page, "review of that draft")
+
+    page = open_page("/", as_role="auditor")
+    check_axe(page, "the list of every agency's systems")
+    page.get_by_role("link", name="Claim review triage 🧮").click()
+    page.get_by_role("link", name="Revision 2", exact=True).click()
+    check_axe(page, "results with flags and HTML-like text")
+
+
+def test_axe_on_error_page(page):
+    response = page.goto("/systems/sys-doesnotexist")
+    assert response.status == 404
+    expect(page).to_have_title(re.compile(r"^Page not found"))
+    check_axe(page, "404 page")
+
+
+def test_whole_assessment_with_the_keyboard_alone(page):
+    keyboard.press_button(page, "Assess a new system")
+    page.wait_for_url("**/systems/new")
+    keyboard.type_into(page, "name", "Keyboard only")
+    keyboard.type_into(page, "description", "Filled without a mouse.")
+    keyboard.select_value(page, "questionnaire", "starter:1")
+    keyboard.press_button(page, "Create and start")
+    page.wait_for_url(re.compile(r"/draft/about$"))
+    uid = re.search(r"/systems/(sys-[0-9a-f]+)/", page.url).group(1)
+
+    keyboard.type_into(page, "decision", "Who is invited to a review interview")
+    keyboard.type_into(page, "purpose", "Sorts claims for reviewers.")
+    keyboard.type_into(page, "people_per_year", "5000")
+    keyboard.pick_radio(page, "decision_area", "services")
+    keyboard.press_button(page, "Next")
+    page.wait_for_url(f"**{step_url(uid, 'triage')}")
+
+    keyboard.pick_radio(page, "affects_rights", "yes")
+    keyboard.pick_radio(page, "uses_group_data", "no")
+    keyboard.pick_radio(page, "black_box", "no")
+    keyboard.press_button(page, "Next")
+    page.wait_for_url(f"**{step_url(uid, 'risks')}")
+
+    keyboard.pick_radio(page, "harm_likelihood", "occasional")
+    keyboard.pick_radio(page, "harm_impact", "moderate")
+    keyboard.type_into(page, "harm_description", "Payments could be delayed.")
+    keyboard.tick(page, "data_kinds", "administrative")
+    keyboard.press_button(page, "Next")
+    page.wait_for_url(f"**{step_url(uid, 'mitigation')}")
+
+    keyboard.pick_radio(page, "human_review", "yes")
+    keyboard.pick_radio(page, "appeal", "no")
+    keyboard.press_button(page, "Next")
+    page.wait_for_url(f"**{step_url(uid, 'signoff')}")
+
+    keyboard.type_into(page, "contact", "team@agency.example")
+    page.keyboard.press("Enter")  # Enter in a field goes forward, never back
+    page.wait_for_url(f"**/systems/{uid}/review")
+
+    keyboard.press_button(page, "Submit revision")
+    page.wait_for_url(f"**/systems/{uid}/revisions/1")
+    expect(page.locator(".level")).to_contain_text("Level II")
+
+
+def test_skip_link_is_first_and_moves_to_the_content(page):
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["width"] > 20, "the focused skip link must be seen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+_FOCUS_RING = """() => {
+  const el = document.activeElement, s = getComputedStyle(el);
+  return {outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+          shadow: s.boxShadow !== "none", background: s.backgroundColor};
+}"""
+
+
+def test_focus_is_always_visible(page):
+    uid = create_system(page, "Focus seen")
+    kinds = {
+        "about": {
+            "link": lambda f: f["tag"] == "a",
+            "text field": lambda f: f["tag"] == "input" and f["type"] == "text",
+            "text box": lambda f: f["tag"] == "textarea",
+            "radio": lambda f: f["type"] == "radio",
+            "button": lambda f: f["tag"] == "button",
+        },
+        "risks": {"checkbox": lambda f: f["type"] == "checkbox"},
+    }
+    for step, wanted_kinds in kinds.items():
+        page.goto(step_url(uid, step))
+        for kind, wanted in wanted_kinds.items():
+            keyboard.tab_until(page, wanted, kind)
+            ring = page.evaluate(_FOCUS_RING)
+            assert ring["outline"] or ring["shadow"], f"a focused {kind} shows no ring: {ring}"
+    page.goto("/systems/new")
+    keyboard.tab_until(page, lambda f: f["tag"] == "select", "drop-down list")
+    ring = page.evaluate(_FOCUS_RING)
+    assert ring["outline"] or ring["shadow"], f"a focused drop-down list shows no ring: {ring}"
+
+
+_UNGROUPED = """() => Array.from(document.querySelectorAll("input[type=radio], input[type=checkbox]"))
+  .filter(i => { const f = i.closest("fieldset"); return !f || !f.querySelector("legend"); })
+  .map(i => i.id)"""
+_UNLABELLED = """() => Array.from(document.querySelectorAll(
+    "input:not([type=hidden]), textarea, select"))
+  .filter(i => !i.labels || !i.labels.length).map(i => i.id || i.name)"""
+
+
+def test_fields_are_labelled_and_choices_grouped(page):
+    uid = create_system(page, "Labels and legends")
+    for step in STEP_ORDER:
+        page.goto(step_url(uid, step))
+        assert page.evaluate(_UNLABELLED) == [], f"fields without a label on {step}"
+        assert page.evaluate(_UNGROUPED) == [], f"choices outside a fieldset+legend on {step}"
+    page.goto("/systems/new")
+    assert page.evaluate(_UNLABELLED) == []
+
+
+def test_right_to_left_text_reads_right_to_left(open_page):
+    page = open_page("/", as_role="auditor")
+    name = page.get_by_role("link", name=RTL_SYSTEM, exact=True)
+    assert name.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    english = page.get_by_role("link", name="Street light repair order", exact=True)
+    assert english.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    name.click()
+    expect(page.get_by_role("heading", level=1)).to_have_attribute("dir", "auto")
+
+    page = open_page("/")
+    uid = create_system(page, "Typed in Arabic")
+    field = page.get_by_label("Which decision does the system take or support?")
+    field.fill("من يحصل على شقة أولاً؟")
+    assert field.evaluate("el => el.matches(':dir(rtl)')")
+    page.get_by_role("button", name="Save draft").click()
+    page.goto(f"/systems/{uid}/review")
+    answer = page.locator(".answer").first
+    expect(answer).to_have_attribute("dir", "auto")
+    assert answer.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.mark.parametrize("viewport", [
+    pytest.param({"width": 320, "height": 640}, id="320px"),
+    pytest.param({"width": 640, "height": 450}, id="200-percent-zoom"),
+])
+def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
+    urls = []
+    page = open_page("/", as_role="auditor", viewport=viewport, device_scale_factor=2)
+    page.get_by_role("link", name="Claim review triage 🧮").click()
+    urls += ["/", page.url, page.url + "/revisions/2", page.url + "/history",
+             "/systems/sys-doesnotexist"]
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), (
+            f"{url} scrolls sideways at {viewport['width']} px: "
+            f"{page.evaluate('document.documentElement.scrollWidth')} px wide")
+
+    page = open_page("/", viewport=viewport, device_scale_factor=2)
+    page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
+    urls = ["/systems/new", page.url, page.url + "/draft/about", page.url + "/review"]
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), (
+            f"{url} scrolls sideways at {viewport['width']} px: "
+            f"{page.evaluate('document.documentElement.scrollWidth')} px wide")
+    create_system(page, "Narrow")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "a step with errors scrolls sideways"
