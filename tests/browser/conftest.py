@@ -9,6 +9,7 @@ Without Chromium the tests are skipped, except in CI (``CI=true``), where that i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -65,11 +66,18 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
 
     This is the one place where tests get a page the app lets them use."""
     contexts = []
+    elsewhere: list[str] = []  # requests for anything not served by the app itself
+
+    def refuse(route) -> None:
+        elsewhere.append(route.request.url)
+        route.abort()
 
     def open_page(path: str | None = "/", as_role: str | None = "author", **options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=live_url, **options)
         context.set_default_timeout(10_000)
+        # The pages must work offline: no CDN, no web font, no tracker.
+        context.route(re.compile(rf"^(?!{re.escape(live_url)}/|data:|blob:)"), refuse)
         contexts.append(context)
         page = context.new_page()
         if as_role is not None:
@@ -81,6 +89,7 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
     yield open_page
     for context in contexts:
         context.close()
+    assert not elsewhere, f"pages asked for something outside the app: {sorted(set(elsewhere))}"
 
 
 @pytest.fixture
