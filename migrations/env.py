@@ -5,6 +5,7 @@ from alembic import context
 
 from aia.db import Base, make_engine
 import aia.models  # noqa: F401  (registers every table)
+from aia.register.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -12,7 +13,8 @@ target_metadata = Base.metadata
 
 def run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

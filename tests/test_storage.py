@@ -14,6 +14,7 @@ from aia.assessments.models import Revision
 from aia.cli import alembic_config
 from aia.db import Base, Database, now_utc
 from aia.engine import content_hash
+from aia.register.search import include_name
 
 
 def test_revision_hash_is_sha256_of_canonical_json(make_revision):
@@ -74,7 +75,8 @@ def test_datetimes_are_utc_aware(db_session, make_revision):
 def test_migrations_match_the_models(app):
     engine = Database.state(app).engine
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_name": include_name})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 

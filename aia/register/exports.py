@@ -23,10 +23,25 @@ CSV_COLUMNS = [
     "withdrawal_reason", "contact", "report_url", "report_sha256", "revision_sha256", "url",
 ]
 
-UrlFor = Callable[..., str]
+class Links:
+    """The register's external URLs, built once per request from templates: calling url_for
+    for each of 100,000 rows would cost more than writing them."""
+
+    def __init__(self, url_for: Callable[..., str]):
+        self._entry = url_for("register.entry", uid="__UID__", _external=True)
+        self._report = url_for("register.report", uid="__UID__", number=987654321, _external=True)
+        self.schema = url_for("register.schema", _external=True)
+        self.feed = url_for("register.feed", _external=True)
+        self.index = url_for("register.index", _external=True)
+
+    def entry(self, uid: str) -> str:
+        return self._entry.replace("__UID__", uid)
+
+    def report(self, uid: str, number: int) -> str:
+        return self._report.replace("__UID__", uid).replace("987654321", str(number))
 
 
-def entry_document(entry: RegisterEntry, url_for: UrlFor,
+def entry_document(entry: RegisterEntry, links: Links,
                    history: Iterable[RegisterEntry] = ()) -> dict[str, Any]:
     """The open-data form of one entry (see docs/open-data.md)."""
     details = entry.details
@@ -53,8 +68,8 @@ def entry_document(entry: RegisterEntry, url_for: UrlFor,
         "contact": details.get("contact"),
         "questionnaire": {"key": details["questionnaire"]["key"],
                           "version": details["questionnaire"]["version"]},
-        "report": _report(entry, url_for),
-        "url": url_for("register.entry", uid=entry.system_uid, _external=True),
+        "report": _report(entry, links),
+        "url": links.entry(entry.system_uid),
     }
     earlier = [e for e in history if e.id != entry.id]
     if earlier:
@@ -62,33 +77,36 @@ def entry_document(entry: RegisterEntry, url_for: UrlFor,
             {"revision": {"id": e.revision_uid, "number": e.revision_number},
              "published": e.published_dt.isoformat(),
              "ended": e.ended_dt.isoformat() if e.ended_dt else None,
-             "status": e.state, "report": _report(e, url_for)} for e in earlier]
+             "status": e.state, "report": _report(e, links)} for e in earlier]
     return document
 
 
-def _report(entry: RegisterEntry, url_for: UrlFor) -> dict[str, Any] | None:
+def _report(entry: RegisterEntry, links: Links) -> dict[str, Any] | None:
     if not entry.pdf_sha256:
         return None
-    return {"url": url_for("register.report", uid=entry.system_uid,
-                           number=entry.revision_number, _external=True),
+    return {"url": links.report(entry.system_uid, entry.revision_number),
             "sha256": entry.pdf_sha256, "media_type": "application/pdf"}
 
 
-def json_stream(entries: Iterable[RegisterEntry], url_for: UrlFor,
+def json_stream(entries: Iterable[RegisterEntry], links: Links,
                 generated: str) -> Iterator[str]:
-    schema = url_for("register.schema", _external=True)
-    yield ('{"generated":' + json.dumps(generated) + ',"schema":' + json.dumps(schema)
-           + ',"entries":[\n')
-    first = True
+    head = {"generated": generated, "schema": links.schema}
+    chunk = [json.dumps(head, ensure_ascii=False)[:-1] + ',"entries":[\n']
+    size, separator = 0, ""
     for entry in entries:
-        yield ("" if first else ",\n") + json.dumps(entry_document(entry, url_for),
-                                                    ensure_ascii=False)
-        first = False
-    yield "\n]}\n"
+        text = separator + json.dumps(entry_document(entry, links), ensure_ascii=False)
+        chunk.append(text)
+        size += len(text)
+        separator = ",\n"
+        if size > 64 * 1024:
+            yield "".join(chunk)
+            chunk, size = [], 0
+    chunk.append("\n]}\n")
+    yield "".join(chunk)
 
 
-def csv_row(entry: RegisterEntry, url_for: UrlFor) -> list[str]:
-    doc = entry_document(entry, url_for)
+def csv_row(entry: RegisterEntry, links: Links) -> list[str]:
+    doc = entry_document(entry, links)
     report = doc["report"] or {}
     values = {
         "id": doc["id"], "revision_id": doc["revision"]["id"],
@@ -110,12 +128,12 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def csv_stream(entries: Iterable[RegisterEntry], url_for: UrlFor) -> Iterator[str]:
+def csv_stream(entries: Iterable[RegisterEntry], links: Links) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow(csv_row(entry, url_for))
+        writer.writerow(csv_row(entry, links))
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -123,17 +141,17 @@ def csv_stream(entries: Iterable[RegisterEntry], url_for: UrlFor) -> Iterator[st
     yield buffer.getvalue()
 
 
-def atom_feed(events, url_for: UrlFor, updated: str) -> str:
-    feed_url = url_for("register.feed", _external=True)
+def atom_feed(events, links: Links, updated: str) -> str:
+    feed_url = links.feed
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
         "<title>Algorithm register: publications and withdrawals</title>",
         f'<link rel="self" href="{escape(feed_url)}"/>',
-        f'<link href="{escape(url_for("register.index", _external=True))}"/>',
+        f'<link href="{escape(links.index)}"/>',
         f"<id>{escape(feed_url)}</id>", f"<updated>{escape(updated)}</updated>",
     ]
     for kind, when, entry in events:
-        link = url_for("register.entry", uid=entry.system_uid, _external=True)
+        link = links.entry(entry.system_uid)
         verb = "Withdrawn" if kind == "withdrawn" else "Published"
         summary = (f"{verb}: revision {entry.revision_number} of {entry.name} "
                    f"({entry.agency_name}), impact level {LEVEL_NUMERALS[entry.impact_level]}.")

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..accounts.models import Agency
+from . import search as fulltext
 from .models import RegisterEntry
 
 PAGE_SIZE = 20
+# Above this many matches, a page is read along the sorting index rather than by sorting
+# all the matches (see search.condition).
+MANY = 2000
 E = RegisterEntry
 SORTS: dict[str, tuple[list[sa.ColumnElement], bool]] = {
     # name -> (key columns, descending)
@@ -55,12 +60,12 @@ class Filters:
             published_from=date("from"), published_to=date("to"),
             sort=args.get("sort") if args.get("sort") in SORTS else "newest")
 
-    def conditions(self) -> list[sa.ColumnElement[bool]]:
+    def conditions(self, dialect: str, many: bool = False) -> list[sa.ColumnElement[bool]]:
         states = LISTED_STATES if self.state == "all" else (self.state,)
         where = [E.state.in_(states)]
-        for term in self.q.casefold().split()[:8]:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(E.search_text.like(f"%{escaped}%", escape="\\"))
+        words = fulltext.terms(self.q)
+        if words:
+            where.append(fulltext.condition(dialect, words, many))
         if self.agency:
             where.append(E.agency_slug == self.agency)
         if self.level:
@@ -131,8 +136,11 @@ def search(session: Session, filters: Filters, cursor: str | None = None,
            page_size: int = PAGE_SIZE) -> Page:
     """One page of entries after ``cursor``, and the number of entries that match."""
     columns, descending = SORTS[filters.sort]
-    where = filters.conditions()
+    dialect = session.get_bind().dialect.name
+    where = filters.conditions(dialect)
     total = session.scalar(sa.select(sa.func.count()).select_from(E).where(*where)) or 0
+    if total > MANY:
+        where = filters.conditions(dialect, many=True)
     query = sa.select(E).where(*where)
     after = _decode(cursor, columns) if cursor else None
     if after is not None:
@@ -161,18 +169,18 @@ def entry_for_revision(session: Session, system_uid: str, number: int) -> Regist
                                              E.revision_number == number))
 
 
-def iter_current(session: Session, batch: int = 500) -> Iterator[RegisterEntry]:
-    """Every current entry, oldest first, a batch at a time (constant memory)."""
+def iter_current(session: Session, batch: int = 1000) -> Iterator[sa.Row]:
+    """Every current entry as a plain row (same attribute names as RegisterEntry), in id
+    order, a batch at a time: memory stays the same however large the register grows."""
     last_id = 0
     while True:
-        rows = list(session.scalars(sa.select(E).where(E.state == "current", E.id > last_id)
-                                    .order_by(E.id).limit(batch)))
+        rows = session.execute(sa.select(*E.__table__.c).where(E.state == "current",
+                                                               E.id > last_id)
+                               .order_by(E.id).limit(batch)).all()
         if not rows:
             return
         yield from rows
         last_id = rows[-1].id
-        for row in rows:
-            session.expunge(row)
 
 
 def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetime, RegisterEntry]]:
@@ -187,7 +195,8 @@ def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetim
 
 
 def agencies(session: Session) -> list[tuple[str, str]]:
-    rows = session.execute(sa.select(E.agency_slug, E.agency_name)
-                           .where(E.state.in_(LISTED_STATES)).distinct()
-                           .order_by(E.agency_name))
+    """Agencies with at least one entry on the register, for the filter."""
+    listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(LISTED_STATES))
+    rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists())
+                           .order_by(Agency.name))
     return [tuple(r) for r in rows]

@@ -91,21 +91,22 @@ def report(uid: str, number: int):
 @bp.route("/register/<uid>.json")
 def entry_json(uid: str):
     entry = _latest_or_404(uid)
-    document = exports.entry_document(entry, url_for, queries.entry_history(db.session, uid))
+    document = exports.entry_document(entry, exports.Links(url_for),
+                                      queries.entry_history(db.session, uid))
     return Response(json.dumps(document, ensure_ascii=False, indent=2),
                     mimetype="application/json")
 
 
 @bp.route("/register.json")
 def register_json():
-    stream = exports.json_stream(queries.iter_current(db.session), url_for,
+    stream = exports.json_stream(queries.iter_current(db.session), exports.Links(url_for),
                                  now_utc().isoformat())
     return Response(stream_with_context(stream), mimetype="application/json")
 
 
 @bp.route("/register.csv")
 def register_csv():
-    stream = exports.csv_stream(queries.iter_current(db.session), url_for)
+    stream = exports.csv_stream(queries.iter_current(db.session), exports.Links(url_for))
     return Response(stream_with_context(stream), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="register.csv"'})
 
@@ -114,7 +115,7 @@ def register_csv():
 def feed():
     events = queries.feed_events(db.session)
     updated = (events[0][1] if events else now_utc()).isoformat()
-    return Response(exports.atom_feed(events, url_for, updated),
+    return Response(exports.atom_feed(events, exports.Links(url_for), updated),
                     mimetype="application/atom+xml")
 
 

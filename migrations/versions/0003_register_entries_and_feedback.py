@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from aia.db import UTCDateTime
+from aia.register.search import create_statements, drop_statements
 
 revision = '0003'
 down_revision = '0002'
@@ -81,9 +82,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_register_entry_system_id'), ['system_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_register_entry_system_uid'), ['system_uid'], unique=False)
 
+    for statement in create_statements(op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for statement in drop_statements(op.get_bind().dialect.name):
+        op.execute(statement)
     with op.batch_alter_table('register_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_register_entry_system_uid'))
         batch_op.drop_index(batch_op.f('ix_register_entry_system_id'))
