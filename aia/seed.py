@@ -72,6 +72,7 @@ DEMO_USERS = [
     ("olu@oversight.example", "Olu Adeyemi", "auditor", None),
     ("admin@aia.example", "Operator", "admin", None),
 ]
+SCOPE = {"auditor": "(reads every agency)", "admin": "(people and agencies only)"}
 
 
 def load_demo(session: Session, registry: Registry) -> str:
@@ -157,6 +158,6 @@ def load_demo(session: Session, registry: Registry) -> str:
     session.flush()
     lines = ["demo data loaded: 3 agencies, 6 systems, 6 revisions in every state, 3 drafts",
              "", "Demo accounts (for demonstration only; these passwords are shown once):"]
-    lines += [f"  {role:<9} {email:<26} {passwords[email]}  {slug or '(every agency)'}"
+    lines += [f"  {role:<9} {email:<26} {passwords[email]}  {slug or SCOPE[role]}"
               for email, _, role, slug in DEMO_USERS]
     return "\n".join(lines)
