@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -245,3 +247,32 @@ def test_feedback_needs_csrf_and_keeps_text_on_error(client, world, db_session):
 def test_withdrawal_needs_a_reason(db_session, world):
     with pytest.raises(services.RegisterError, match="Say why"):
         services.record_withdrawal(db_session, world["published"], "  ")
+
+
+def test_register_serves_the_stored_report_bytes(app, client, db_session, make_system,
+                                                 make_revision, registry, tmp_path):
+    from aia.report.store import publish_pdf
+
+    system = make_system("Stored report system")
+    revision = make_revision(system=system)
+    with app.app_context():
+        sha256 = publish_pdf(db_session, revision)
+    revision.status = "published"
+    services.record_publication(db_session, revision, registry.get("starter", 1))
+    db_session.flush()
+    url = f"/register/{system.uid}/revisions/1/report.pdf"
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert hashlib.sha256(response.data).hexdigest() == sha256
+    assert response.headers["ETag"] == f'"{sha256}"'
+    assert client.get(url, headers={"If-None-Match": f'"{sha256}"'}).status_code == 304
+    # An altered file is an error, never silently re-rendered.
+    stored = Path(app.config["REPORT_DIR"]) / f"{sha256}.pdf"
+    original = stored.read_bytes()
+    try:
+        stored.write_bytes(original + b"% tampered")
+        response = client.get(url)
+        assert response.status_code >= 500
+        assert "altered" in response.get_data(as_text=True)
+    finally:
+        stored.write_bytes(original)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from pathlib import Path
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
 
+from ..assessments.models import Revision
 from ..db import now_utc
 from ..extensions import db
+from ..report.routes import safe_filename
+from ..report.store import stored_pdf_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
 
@@ -70,22 +69,19 @@ def feedback(uid: str):
 
 @bp.route("/register/<uid>/revisions/<int:number>/report.pdf")
 def report(uid: str, number: int):
+    """The stored bytes of a published report, never a new render; a missing or altered file
+    is an error the operator sees (see report.routes.report_error)."""
     entry = queries.entry_for_revision(db.session, uid, number)
     if entry is None or not entry.pdf_sha256:
         abort(404)
-    path = Path(current_app.config["REPORT_DIR"]) / f"{entry.pdf_sha256}.pdf"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        log.error("stored report %s of %s revision %s is missing", entry.pdf_sha256, uid, number)
-        abort(503)
-    if hashlib.sha256(data).hexdigest() != entry.pdf_sha256:
-        log.error("stored report %s of %s revision %s does not match its hash",
-                  entry.pdf_sha256, uid, number)
-        abort(503)
-    response = send_file(path, mimetype="application/pdf", download_name=f"{uid}-revision-{number}.pdf",
-                         etag=entry.pdf_sha256, conditional=True, max_age=3600)
-    return response
+    revision = db.session.get(Revision, entry.revision_id)
+    response = Response(stored_pdf_bytes(revision), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{safe_filename(uid, number, preview=False)}"',
+        "X-Content-Type-Options": "nosniff"})
+    response.set_etag(entry.pdf_sha256)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
 
 
 @bp.route("/register/<uid>.json")
