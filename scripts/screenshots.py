@@ -1,0 +1,142 @@
+"""Screenshots of each kind of page, for the README and the guides, taken in Debian's Chromium
+from the app served on a loopback port with the demo data (a fresh SQLite database, or
+PostgreSQL when AIA_DATABASE_URL names a server).
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only NAME ...]
+
+Needs Chromium (Debian: apt-get install chromium); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.browser import live  # noqa: E402
+from tests.browser.pages import STEP_ORDER, answer_step, create_system, group, press_next  # noqa: E402
+
+DESKTOP = {"viewport": {"width": 1200, "height": 860}}
+NARROW = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 2}
+MAX_HEIGHT = 2000  # px of page kept in one picture
+
+
+class Camera:
+    def __init__(self, browser, base_url: str, out: Path, only: set[str]):
+        self.browser, self.base_url, self.out, self.only = browser, base_url, out, only
+        self.taken: list[str] = []
+
+    def page(self, role: str | None, **options) -> Page:
+        context = self.browser.new_context(base_url=self.base_url, **(options or DESKTOP))
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        if role:
+            live.sign_in(page, role)
+        return page
+
+    def shoot(self, page: Page, name: str) -> None:
+        if self.only and name not in self.only:
+            return
+        page.wait_for_load_state("networkidle")
+        page.mouse.move(0, 0)
+        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+        width = page.viewport_size["width"]
+        page.screenshot(path=self.out / f"{name}.png", full_page=True,
+                        clip={"x": 0, "y": 0, "width": width, "height": height},
+                        animations="disabled", caret="hide")
+        self.taken.append(name)
+        print(f"  {name}.png  {page.url.removeprefix(self.base_url)}")
+
+
+def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
+    page = camera.page(None)
+    page.goto("/login")
+    camera.shoot(page, "login")
+    if page.goto("/register/").ok:
+        camera.shoot(page, "register")
+
+    page = camera.page("author")
+    camera.shoot(page, "assessments")
+    page.goto("/systems/new")
+    camera.shoot(page, "new-system")
+    uid = create_system(page, "Benefit fraud triage",
+                        "Ranks new benefit claims for a manual check.")
+    camera.shoot(page, "step")
+    page.get_by_label("About how many people").fill("about 5000")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.locator(".error-summary").wait_for()
+    camera.shoot(page, "step-with-errors")
+    for here, then in zip(STEP_ORDER, STEP_ORDER[1:] + ["review"], strict=True):
+        answer_step(page, here)
+        if here == "risks":
+            group(page, "Which kinds of data").get_by_label("Biometric data").check()
+            page.get_by_label("On what legal basis").fill("Section 12 of the Benefits Act.")
+            camera.shoot(page, "step-conditional-question")
+        press_next(page, then)
+    camera.shoot(page, "review")
+    page.get_by_role("button", name="Submit revision").click()
+    page.wait_for_url(f"**/systems/{uid}/revisions/1")
+    camera.shoot(page, "revision-results")
+    page.goto("/systems/sys-doesnotexist")
+    camera.shoot(page, "not-found")
+
+    page = camera.page("auditor")
+    page.goto(f"/systems/{demo_name('Claim review triage 🧮')}")
+    camera.shoot(page, "system")
+    page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/history")
+    camera.shoot(page, "history")
+    page.goto("/review")
+    camera.shoot(page, "review-queue")
+
+    page = camera.page("approver")
+    page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/revisions/3/review")
+    camera.shoot(page, "review-decision")
+
+    page = camera.page("author", **NARROW)
+    camera.shoot(page, "narrow-assessments")
+    page.get_by_role("link", name=re.compile("^Resume the draft of")).first.click()
+    camera.shoot(page, "narrow-step")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", default=[], help="names of the pictures to take")
+    args = parser.parse_args()
+    chromium = live.find_chromium()
+    if chromium is None:
+        sys.exit("Chromium is not installed (Debian: apt-get install chromium)")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory() as tmp, live.database(Path(tmp)) as database_url:
+        app = live.make_live_app(database_url, Path(tmp))
+
+        def demo_name(name: str) -> str:
+            import sqlalchemy as sa
+
+            from aia.assessments.models import System
+            from aia.extensions import db
+
+            with app.app_context():
+                return db.session.scalar(sa.select(System.uid).where(System.name == name))
+
+        with live.serve(app) as base_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium,
+                                                 args=live.CHROMIUM_ARGS)
+            camera = Camera(browser, base_url, args.out, set(args.only))
+            print(f"screenshots into {args.out}:")
+            walk(camera, demo_name)
+            browser.close()
+    print(f"{len(camera.taken)} screenshots")
+
+
+if __name__ == "__main__":
+    main()
