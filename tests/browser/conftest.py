@@ -18,8 +18,8 @@ from flask import Flask
 from . import live
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
+def require_chromium() -> str:
+    """Chromium's path; without it, skip the test, or fail it in CI."""
     path = live.find_chromium()
     if path is None:
         message = ("Chromium is not installed (Debian: apt-get install chromium), "
@@ -28,6 +28,11 @@ def chromium_path() -> str:
             pytest.fail(f"{message}; in CI this is a failure, not a skip", pytrace=False)
         pytest.skip(f"{message}: skipped")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_chromium()
 
 
 @pytest.fixture(scope="session")
