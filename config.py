@@ -40,6 +40,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "20 per minute; 100 per hour")
     # memory:// suits one process; use redis://host:6379 with several workers or hosts.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Messages from the public register, per address.
+    FEEDBACK_LIMIT = _env("FEEDBACK_LIMIT", "5 per minute; 30 per day")
     RATELIMIT_HEADERS_ENABLED = True
 
 

@@ -37,6 +37,7 @@ def create_app(config: Any = None) -> Flask:
     from .accounts import sessions
     from .assessments import bp as assessments_bp
     from .register import bp as register_bp
+    from .register.queue import bp as feedback_queue_bp
     from .report import bp as report_bp
     from .review import bp as review_bp
 
@@ -46,6 +47,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(report_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(register_bp)
+    app.register_blueprint(feedback_queue_bp)
     _register_error_pages(app)
     _register_template_helpers(app)
 

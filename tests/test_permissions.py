@@ -16,6 +16,8 @@ import sqlalchemy as sa
 
 from aia.assessments import lifecycle
 from aia.assessments.models import Revision
+from aia.extensions import limiter
+from aia.register.models import Feedback
 
 from .answers import STARTER_COMPLETE
 
@@ -92,12 +94,18 @@ ROWS = [
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
     ("GET", "/register/schema.json", "none", {}, PUBLIC),
+    # the agency's queue of messages from the register
+    ("GET", "/feedback", "feedback", {}, expect(admin=403, foreign=200)),
+    ("POST", "/feedback/{feedback_id}", "feedback",
+     {"action": "answer", "f{feedback_id}-answer": "Because the law says so."},
+     expect(author=302, approver=302, auditor=403)),
 ]
 
 
 def _rule_of(url_template: str) -> str:
     return (url_template.replace("{uid}", "<uid>").replace("{number}", "<int:number>")
             .replace("{step}", "<step_key>").replace("{user_id}", "<int:user_id>")
+            .replace("{feedback_id}", "<int:feedback_id>")
             .replace("/static/app.css", "/static/<path:filename>"))
 
 
@@ -136,6 +144,13 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
             first = revision("changes_requested")
             values.update(uid=first.system.uid,
                           number=revision("submitted", first.system).number)
+        elif state == "feedback":
+            system = revision("published").system
+            feedback = Feedback(system_id=system.id, agency_id=home.id, kind="question",
+                                message="Why this system?")
+            db_session.add(feedback)
+            db_session.flush()
+            values.update(uid=system.uid, feedback_id=feedback.id)
         elif state != "none":
             state = {"sent_back": "changes_requested"}.get(state, state)
             values.update(uid=revision(state).system.uid)
@@ -159,7 +174,7 @@ def _status(app, login, world, values, role, method, url, data) -> tuple[int, st
     client = app.test_client()
     if role != "anonymous":
         login(world.people[role], on=client)
-    form = {k: _fill(v, values) for k, v in data.items()}
+    form = {_fill(k, values): _fill(v, values) for k, v in data.items()}
     if method == "POST":
         form["csrf_token"] = _csrf(client)
     response = client.open(_fill(url, values), method=method, data=form)
@@ -176,6 +191,7 @@ def test_permission_table(app, db_session, client, login, world, method, url, st
     connection = db_session.connection()
     for role in ROLES:
         attempt = connection.begin_nested()  # each role meets the same state
+        limiter.reset()  # ...and the same rate limits
         results[role] = _status(app, login, world, values, role, method, url, data)
         attempt.rollback()
     if expected == PUBLIC:

@@ -276,3 +276,54 @@ def test_register_serves_the_stored_report_bytes(app, client, db_session, make_s
         assert "altered" in response.get_data(as_text=True)
     finally:
         stored.write_bytes(original)
+
+
+def test_feedback_is_rate_limited_per_address(client, world):
+    uid = world["published"].uid
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    data = submit_data(page, {"kind": "question", "message": "Why?", "reply_to": ""})
+    statuses = [client.post(f"/register/{uid}/feedback", data=data).status_code
+                for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert "Too many attempts" in client.post(f"/register/{uid}/feedback",
+                                              data=data).get_data(as_text=True)
+
+
+def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, world, login,
+                                                         make_user, db_session):
+    uid = world["published"].uid
+    tax = world["published"].agency
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    for message in ("First <b>question</b>", "Second question"):
+        client.post(f"/register/{uid}/feedback", data=submit_data(page, {
+            "kind": "question", "message": message, "reply_to": "me@example.org"}))
+    first, second = db_session.scalars(sa.select(Feedback).order_by(Feedback.id)).all()
+
+    staff = app.test_client()
+    login("author", tax, on=staff)
+    queue = staff.get("/feedback").get_data(as_text=True)
+    assert "First &lt;b&gt;question&lt;/b&gt;" in queue and "Open (2)" in queue
+    answer = staff.post(f"/feedback/{first.id}", data=submit_data(queue, {
+        f"f{first.id}-answer": "Because the law requires it.", "action": "answer"}))
+    assert answer.status_code == 302
+    queue = staff.get("/feedback").get_data(as_text=True)
+    close = staff.post(f"/feedback/{second.id}", data=submit_data(queue, {"action": "close"}))
+    assert close.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Feedback, first.id).state == "answered"
+    assert db_session.get(Feedback, second.id).state == "closed"
+    entry_page = client.get(f"/register/{uid}").get_data(as_text=True)
+    assert "2 messages received, 1 answered, 1 closed without an answer" in entry_page
+    assert "Because the law requires it." not in entry_page  # messages are not published
+
+    # Another agency's staff neither see nor handle them; an auditor sees but cannot answer.
+    other = app.test_client()
+    login("approver", world["withdrawn"].agency, on=other)
+    assert "First" not in other.get("/feedback?state=answered").get_data(as_text=True)
+    page = other.get("/feedback").get_data(as_text=True)
+    assert other.post(f"/feedback/{first.id}", data=submit_data(page, {
+        "action": "close"})).status_code == 404
+    auditor = app.test_client()
+    login("auditor", on=auditor)
+    assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(
+        as_text=True)

@@ -8,6 +8,7 @@ import logging
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -18,7 +19,7 @@ from flask import (
 
 from ..assessments.models import Revision
 from ..db import now_utc
-from ..extensions import db
+from ..extensions import db, limiter
 from ..report.routes import safe_filename
 from ..report.store import stored_pdf_bytes
 from . import bp, exports, queries, services
@@ -52,6 +53,7 @@ def entry(uid: str):
 
 
 @bp.route("/register/<uid>/feedback", methods=["POST"])
+@limiter.limit(lambda: current_app.config["FEEDBACK_LIMIT"])
 def feedback(uid: str):
     entry = _latest_or_404(uid)
     form = FeedbackForm()
