@@ -13,6 +13,7 @@ from .accounts.models import Agency
 from .assessments import lifecycle, services
 from .assessments.models import Revision, System
 from .engine import Registry
+from .register import services as register_services
 from .review import services as review_services
 
 AWKWARD_LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
@@ -110,6 +111,16 @@ def load_demo(session: Session, registry: Registry) -> str:
     publish(submit(triage, stronger, "amira@benefits.example"), "ben@benefits.example")
     submit(triage, {**stronger, "appeal": "unsure"}, "amira@benefits.example")
 
+    # Messages from the public about the published entry: one answered, one open.
+    entry = register_services.current_entry(session, triage.id)
+    question = register_services.submit_feedback(
+        session, entry, "question", "Does the ranking ever refuse a claim by itself? 🤔",
+        "reader@example.org")
+    register_services.handle_feedback(session, question,
+                                      "No: it only orders the reviewers' list.")
+    register_services.submit_feedback(
+        session, entry, "complaint", "My claim waited six weeks. " + HTML_LOOKALIKE, None)
+
     # Sent back for changes, with comments, and a new draft answering them.
     lights = system("city-transport", "Street light repair order",
                     "Sorts repair tickets; a person always confirms.", "chris@transport.example")
@@ -156,7 +167,8 @@ def load_demo(session: Session, registry: Registry) -> str:
                    "chris@transport.example")
     services.start_draft(session, fresh, starter, actor=users["chris@transport.example"])
     session.flush()
-    lines = ["demo data loaded: 3 agencies, 6 systems, 6 revisions in every state, 3 drafts",
+    lines = ["demo data loaded: 3 agencies, 6 systems, 6 revisions in every state, 3 drafts, "
+             "2 messages from the public",
              "", "Demo accounts (for demonstration only; these passwords are shown once):"]
     lines += [f"  {role:<9} {email:<26} {passwords[email]}  {slug or SCOPE[role]}"
               for email, _, role, slug in DEMO_USERS]
