@@ -64,7 +64,6 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
         camera.shoot(page, "register")
 
     page = camera.page("author")
-    camera.shoot(page, "assessments")
     page.goto("/systems/new")
     camera.shoot(page, "new-system")
     uid = create_system(page, "Benefit fraud triage",
@@ -88,7 +87,8 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     page.goto("/systems/sys-doesnotexist")
     camera.shoot(page, "not-found")
 
-    page = camera.page("auditor")
+    page = camera.page("auditor")  # reads every agency: systems in every state
+    camera.shoot(page, "assessments")
     page.goto(f"/systems/{demo_name('Claim review triage 🧮')}")
     camera.shoot(page, "system")
     page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/history")
@@ -100,8 +100,9 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/revisions/3/review")
     camera.shoot(page, "review-decision")
 
-    page = camera.page("author", **NARROW)
+    page = camera.page("auditor", **NARROW)
     camera.shoot(page, "narrow-assessments")
+    page = camera.page("author", **NARROW)
     page.get_by_role("link", name=re.compile("^Resume the draft of")).first.click()
     camera.shoot(page, "narrow-step")
 
