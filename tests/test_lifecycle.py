@@ -239,3 +239,26 @@ def test_publication_and_withdrawal_reach_the_public_register(app, client, db_se
     move(app, db_session, "withdraw", people["approver"], revision, "Switched off in March.")
     db_session.refresh(entry)
     assert (entry.state, entry.withdrawal_reason) == ("withdrawn", "Switched off in March.")
+
+
+def test_system_page_offers_a_new_draft_only_to_who_may_start_one(app, login, make_user,
+                                                                 make_agency, make_system,
+                                                                 make_revision, db_session):
+    from aia.assessments import lifecycle
+
+    agency = make_agency()
+    system = make_system(agency=agency)
+    revision = make_revision(system=system)
+    reader = app.test_client()
+    login("auditor", on=reader)
+    page = reader.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert "is submitted: a new draft can start once" in page
+    approver = make_user("approver", agency)
+    lifecycle.change_status(db_session, approver, revision, "request_changes", "Fix it.")
+    db_session.flush()
+    page = reader.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert "/draft\"" not in page and "No draft in progress." in page
+    author = app.test_client()
+    login("author", agency, on=author)
+    page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert f'action="/systems/{system.uid}/draft"' in page

@@ -23,7 +23,7 @@ from ..review.forms import ReasonForm
 from ..review.queries import comments_for_draft
 from . import bp, lifecycle, queries, services, wizard
 from .forms import NewSystemForm, StartDraftForm, StepMeta, SubmitForm
-from .models import Draft, System
+from .models import AWAITING_DECISION, Draft, System
 
 
 def registry():
@@ -94,8 +94,12 @@ def system(uid: str):
     if system.latest_revision is not None:
         start_form.questionnaire.data = (f"{system.latest_revision.questionnaire_key}:"
                                          f"{system.latest_revision.questionnaire_version}")
+    latest = system.latest_revision
     return render_template("assessments/system.html", system=system, start_form=start_form,
-                           sent_back=sent_back, overall_comments=comments.get(None, []))
+                           sent_back=sent_back, overall_comments=comments.get(None, []),
+                           may_edit=may(viewer(), "edit", system),
+                           awaiting=latest if latest and latest.status in
+                           AWAITING_DECISION else None)
 
 
 @bp.route("/systems/<uid>/draft", methods=["POST"])
