@@ -17,11 +17,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aia import create_app  # noqa: E402
+from aia.accounts import services  # noqa: E402
 from aia.cli import upgrade_database  # noqa: E402
 from aia.extensions import db  # noqa: E402
 from aia.seed import load_demo  # noqa: E402
 from config import TestConfig  # noqa: E402
 from tests.webform import submit_data  # noqa: E402
+
+PASSWORD = "benchmark only, never a real password"
 
 
 def figures(name: str, samples: list[float]) -> str:
@@ -51,9 +54,20 @@ def main() -> None:
             drafted = db.session.scalar(sa.select(System).where(System.draft.has())
                                         .order_by(System.id.desc()))
             uid = drafted.uid
-            revision = db.session.scalar(sa.select(Revision).order_by(Revision.id.desc()))
+            # A revision of the same agency that is not published: rendered on each request.
+            revision = db.session.scalar(
+                sa.select(Revision).join(System).where(System.agency_id == drafted.agency_id,
+                                                       Revision.status != "published")
+                .order_by(Revision.id.desc()))
             pdf_url = f"/systems/{revision.system.uid}/revisions/{revision.number}/report.pdf"
+            account = services.create_user(db.session, None, "bench@agency.example", "Bench",
+                                           "author", drafted.agency, PASSWORD)
+            db.session.commit()
         client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        signed_in = client.post("/login", data=submit_data(page, {
+            "email": account.email, "password": PASSWORD}))
+        assert signed_in.status_code == 302, "could not sign in"
         url_step = f"/systems/{uid}/draft/about"
         saves = []
         for i in range(args.saves):
@@ -63,17 +77,19 @@ def main() -> None:
             start = time.perf_counter()
             response = client.post(url_step, data=data)
             saves.append(time.perf_counter() - start)
-            assert response.status_code == 302, response.status_code
+            assert response.headers["Location"].endswith(url_step), response.status_code
         renders = []
         size = 0
         for _ in range(args.renders):
             start = time.perf_counter()
             response = client.get(pdf_url)
             renders.append(time.perf_counter() - start)
+            assert response.mimetype == "application/pdf", response.status_code
             size = len(response.data)
         print(f"database: {url.split(':')[0]}")
         print(figures("save one step (POST, validate, compare-and-set, commit)", saves))
-        print(figures(f"render the PDF of one revision ({size // 1024} KiB)", renders))
+        print(figures(f"render the preview PDF of one starter revision ({size // 1024} KiB, "
+                      "child process)", renders))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -26,6 +24,8 @@ from aia.db import Database
 from aia.extensions import db
 from aia.seed import load_demo
 from config import TestConfig
+
+from ..databases import own_database
 
 # A browser that never phones home: no updates, no sync, no first-run screens, no GPU.
 CHROMIUM_ARGS = [
@@ -57,24 +57,9 @@ class _QuietHandler(WSGIRequestHandler):
         """Requests are not logged; errors still are."""
 
 
-@contextmanager
-def database(tmp: Path) -> Iterator[str]:
-    """A database URL of its own: a SQLite file in ``tmp``, or a new PostgreSQL database
-    (created here and dropped afterwards) on the server AIA_DATABASE_URL names."""
-    configured = os.environ.get("AIA_DATABASE_URL", "")
-    if not configured.startswith("postgresql"):
-        yield f"sqlite:///{tmp / 'browser.sqlite3'}"
-        return
-    name = f"aia_browser_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(configured).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def database(tmp: Path):
+    """A database of the browser tests' own (see tests.databases)."""
+    return own_database(tmp / "browser.sqlite3", "aia_browser")
 
 
 # The people the browser signs in as: role -> (email, agency slug of the demo data).
