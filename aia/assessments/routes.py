@@ -307,7 +307,26 @@ def revision(uid: str, number: int):
     return render_template("assessments/revision.html", system=system, revision=revision,
                            definition=definition, scores=revision.scores,
                            actions=lifecycle.allowed_actions(user, revision),
-                           may_review=may(user, "review", system), reason_form=ReasonForm())
+                           may_review=may(user, "review", system), reason_form=ReasonForm(),
+                           follow_up=_follow_up(system, revision, definition, user))
+
+
+def _follow_up(system: System, revision, definition: Definition | None, user) -> dict | None:
+    """What a check such as the threshold check leads to: whether the flag that calls for the
+    follow-up questionnaire was raised, and a form to start it with the shared answers."""
+    if definition is None or definition.follow_up is None:
+        return None
+    rule = definition.follow_up
+    target = registry().latest(rule.questionnaire)
+    needed = any(flag["key"] == rule.when_flag for flag in revision.scores.get("flags", []))
+    is_latest = system.latest_revision is not None and system.latest_revision.id == revision.id
+    form = StartDraftForm()
+    form.questionnaire.choices = questionnaire_choices()
+    form.questionnaire.data = f"{target.key}:{target.version}"
+    return {"needed": needed, "label": rule.label, "flag": definition.flags[rule.when_flag],
+            "target": target, "form": form,
+            "may_start": (needed and is_latest and system.draft is None
+                          and may(user, "edit", system))}
 
 
 @bp.errorhandler(CSRFError)

@@ -59,7 +59,10 @@ def start_draft(session: Session, system: System, definition: Definition,
     if system.draft is not None:
         return system.draft
     latest = system.latest_revision
-    if latest is not None and latest.status in AWAITING_DECISION:
+    if (latest is not None and latest.status in AWAITING_DECISION
+            and latest.questionnaire_key == definition.key):
+        # A check that leads to another questionnaire (see Definition.follow_up) does not
+        # hold that one back while it awaits its own decision.
         raise DraftNotAllowed(latest)
     known = {k: v for k, v in (answers or {}).items()
              if k in definition.questions and definition.questions[k].check_value(v) is None}

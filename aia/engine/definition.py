@@ -18,7 +18,7 @@ from .questions import QUESTION_TYPES, Question
 
 SCHEMA_VERSION = 1
 TOP_KEYS = {"schema", "key", "version", "title", "description", "language", "flags", "charter",
-            "scoring", "levels", "steps"}
+            "scoring", "levels", "steps", "follow_up"}
 STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
 LIKELIHOODS = ("probable", "occasional", "improbable")
 IMPACTS = ("low", "moderate", "high")
@@ -65,6 +65,16 @@ class Step:
     questions: list[Question] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """Another questionnaire this one leads to when a flag is raised (a threshold check leads
+    to the full assessment), which starts with the answers the two share."""
+
+    questionnaire: str
+    when_flag: str
+    label: str
+
+
 @dataclass
 class Definition:
     key: str
@@ -80,6 +90,7 @@ class Definition:
     scoring: ScoringRules
     levels: list[Level]
     questions: dict[str, Question] = field(default_factory=dict)
+    follow_up: FollowUp | None = None
 
     @property
     def ident(self) -> str:
@@ -187,7 +198,8 @@ class _Loader:
             language=str(raw.get("language") or "en"), source=self.source,
             content_hash=content_hash(raw), steps=steps, flags=flags, charter=charter,
             scoring=self._scoring(raw.get("scoring") or {}),
-            levels=self._levels(raw.get("levels")), questions=questions)
+            levels=self._levels(raw.get("levels")), questions=questions,
+            follow_up=self._follow_up(raw.get("follow_up"), flags))
         for flag in flags:
             if not definition.flag_raisers(flag):
                 raise self.fail(f"flags.{flag}", "no question raises this flag")
@@ -308,6 +320,19 @@ class _Loader:
         if "has" in cond and not getattr(target, "multiple", False):
             raise self.fail(where, f"'includes' needs a multiple choice question; use 'equals' "
                                    f"for '{cond['q']}'")
+
+    def _follow_up(self, raw: Any, flags: dict[str, Flag]) -> FollowUp | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping) or set(raw) != {"questionnaire", "when_flag", "label"}:
+            raise self.fail("follow_up", "needs exactly 'questionnaire', 'when_flag' and 'label'")
+        if not isinstance(raw["questionnaire"], str) or not _is_key(raw["questionnaire"]):
+            raise self.fail("follow_up.questionnaire", "must be a questionnaire key")
+        if raw["when_flag"] not in flags:
+            raise self.fail("follow_up.when_flag", f"unknown flag {raw['when_flag']!r}")
+        if not isinstance(raw["label"], str) or not raw["label"].strip():
+            raise self.fail("follow_up.label", "must be non-empty text")
+        return FollowUp(raw["questionnaire"], raw["when_flag"], raw["label"].strip())
 
     def _charter(self, raw: Any, questions: dict[str, Question]) -> dict[str, str] | None:
         if raw is None:

@@ -18,6 +18,11 @@ class Registry:
                 raise DefinitionError(definition.source, "key",
                                       f"{definition.ident} is also defined in {other}")
             self._by_id[ident] = definition
+        for definition in definitions:
+            follow_up = definition.follow_up
+            if follow_up is not None and self.latest(follow_up.questionnaire) is None:
+                raise DefinitionError(definition.source, "follow_up.questionnaire",
+                                      f"no questionnaire '{follow_up.questionnaire}' is installed")
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Registry:
