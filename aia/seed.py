@@ -162,13 +162,28 @@ def load_demo(session: Session, registry: Registry) -> str:
     }, actor=users["hala@housing.example"])
     draft.step_key = "triage"
 
+    # A threshold check that calls for the full assessment (its results page offers to start
+    # it with the shared answers).
+    check = registry.latest("threshold")
+    if check is not None:
+        library = system("city-transport", "Library fine reminders",
+                         "Decides which borrowers get a reminder before a fine.",
+                         "chris@transport.example")
+        answers = {q.key: "no" for q in check.questions.values()
+                   if q.type_name == "yes_no_unsure"}
+        answers.update({"system_name": "Library fine reminders", "personal_data": "yes"})
+        draft = services.start_draft(session, library, check, answers,
+                                     actor=users["chris@transport.example"])
+        services.submit(session, draft, check, draft.lock_version,
+                        actor=users["chris@transport.example"])
+
     # Just created, nothing answered.
     fresh = system("city-transport", "Parking fine appeals sorter 🚗", "Not started yet.",
                    "chris@transport.example")
     services.start_draft(session, fresh, starter, actor=users["chris@transport.example"])
     session.flush()
-    lines = ["demo data loaded: 3 agencies, 6 systems, 6 revisions in every state, 3 drafts, "
-             "2 messages from the public",
+    lines = ["demo data loaded: 3 agencies, 7 systems, 7 revisions in every state (one a "
+             "threshold check), 3 drafts, 2 messages from the public",
              "", "Demo accounts (for demonstration only; these passwords are shown once):"]
     lines += [f"  {role:<9} {email:<26} {passwords[email]}  {slug or SCOPE[role]}"
               for email, _, role, slug in DEMO_USERS]

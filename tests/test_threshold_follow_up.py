@@ -89,3 +89,17 @@ def test_follow_up_must_name_a_flag_and_an_installed_questionnaire():
                                          "label: Go on}\n", "check.yaml")
     with pytest.raises(DefinitionError, match="no questionnaire 'other' is installed"):
         Registry([definition])
+
+
+def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
+        app, login, make_agency, make_system, threshold_revision):
+    agency = make_agency()
+    system = make_system(agency=agency)
+    threshold_revision(system, personal_data="unsure")
+    author = app.test_client()
+    login("author", agency, on=author)
+    page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert "Threshold check: full assessment needed" in page
+    assert "Level I" not in page
+    assert "<option selected value=\"ads-impact:1\">" in page  # starts the full assessment
+    assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

@@ -91,15 +91,22 @@ def system(uid: str):
     sent_back, comments = comments_for_draft(db.session, system)
     start_form = StartDraftForm()
     start_form.questionnaire.choices = questionnaire_choices()
-    if system.latest_revision is not None:
-        start_form.questionnaire.data = (f"{system.latest_revision.questionnaire_key}:"
-                                         f"{system.latest_revision.questionnaire_version}")
     latest = system.latest_revision
+    awaiting = latest if latest and latest.status in AWAITING_DECISION else None
+    if latest is not None:
+        definition = registry().get(latest.questionnaire_key, latest.questionnaire_version)
+        follow_up = definition.follow_up if definition else None
+        if follow_up is not None:
+            # After a check, what comes next is the questionnaire it leads to.
+            target = registry().latest(follow_up.questionnaire)
+            start_form.questionnaire.data = f"{target.key}:{target.version}"
+            awaiting = None
+        else:
+            start_form.questionnaire.data = (f"{latest.questionnaire_key}:"
+                                             f"{latest.questionnaire_version}")
     return render_template("assessments/system.html", system=system, start_form=start_form,
                            sent_back=sent_back, overall_comments=comments.get(None, []),
-                           may_edit=may(viewer(), "edit", system),
-                           awaiting=latest if latest and latest.status in
-                           AWAITING_DECISION else None)
+                           may_edit=may(viewer(), "edit", system), awaiting=awaiting)
 
 
 @bp.route("/systems/<uid>/draft", methods=["POST"])
