@@ -19,6 +19,11 @@ class Config:
     DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'aia.sqlite3'}")
     QUESTIONNAIRE_DIR = _env("QUESTIONNAIRE_DIR", str(BASE_DIR / "aia" / "questionnaires"))
     REPORT_DIR = _env("REPORT_DIR", str(BASE_DIR / "reports"))
+    # The scoring method (docs/scoring.md) is served at /register/method.
+    DOCS_DIR = _env("DOCS_DIR", str(BASE_DIR / "docs"))
+    # Where the public register is reached, e.g. https://algorithms.example.gov: reports name
+    # the method page there. Empty: reports name the document instead of an address.
+    PUBLIC_URL = _env("PUBLIC_URL", "").rstrip("/")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = int(_env("CSRF_TIME_LIMIT", str(8 * 3600)))
     SESSION_COOKIE_HTTPONLY = True

@@ -62,6 +62,8 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     camera.shoot(page, "login")
     if page.goto("/register/").ok:
         camera.shoot(page, "register")
+    if page.goto(f"/register/{demo_name('Claim review triage 🧮')}").ok:
+        camera.shoot(page, "register-entry")
 
     page = camera.page("author")
     page.goto("/systems/new")
@@ -95,10 +97,14 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     camera.shoot(page, "history")
     page.goto("/review")
     camera.shoot(page, "review-queue")
+    page.goto(f"/systems/{demo_name('Library fine reminders')}/revisions/1")
+    camera.shoot(page, "threshold-outcome")
 
     page = camera.page("approver")
     page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/revisions/3/review")
     camera.shoot(page, "review-decision")
+    page.goto("/feedback")
+    camera.shoot(page, "feedback-queue")
 
     page = camera.page("auditor", **NARROW)
     camera.shoot(page, "narrow-assessments")

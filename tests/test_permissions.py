@@ -94,6 +94,7 @@ ROWS = [
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
     ("GET", "/register/schema.json", "none", {}, PUBLIC),
+    ("GET", "/register/method", "none", {}, PUBLIC),
     # the agency's queue of messages from the register
     ("GET", "/feedback", "feedback", {}, expect(admin=403, foreign=200)),
     ("POST", "/feedback/{feedback_id}", "feedback",

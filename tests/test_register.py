@@ -327,3 +327,19 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, world, lo
     login("auditor", on=auditor)
     assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(
         as_text=True)
+
+
+def test_the_scoring_method_is_public_and_linked_from_results(app, client, login,
+                                                             make_revision, make_agency,
+                                                             make_system):
+    page = client.get("/register/method")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<h1>" in html and "round" in html.lower() and "<table>" in html
+    agency = make_agency()
+    system = make_system(agency=agency)
+    make_revision(system=system)
+    author = app.test_client()
+    login("author", agency, on=author)
+    results = author.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)
+    assert 'href="/register/method"' in results

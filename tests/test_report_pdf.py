@@ -186,3 +186,13 @@ def test_fetcher_serves_bundled_assets_and_refuses_everything_else():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
+
+
+def test_report_points_to_the_scoring_method(app, db_session, make_report_revision,
+                                             monkeypatch):
+    revision = make_report_revision("starter", rich=False)
+    text = flat(pdf_text(build(app, db_session, revision, published=True)))
+    assert "How an assessment is scored" in text and "docs/scoring.md" in text
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://algorithms.example.gov")
+    text = flat(pdf_text(build(app, db_session, revision, published=True)))
+    assert "https://algorithms.example.gov/register/method" in text

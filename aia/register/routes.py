@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 from flask import (
     Response,
@@ -16,6 +17,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from ..assessments.models import Revision
 from ..db import now_utc
@@ -115,6 +118,21 @@ def feed():
     updated = (events[0][1] if events else now_utc()).isoformat()
     return Response(exports.atom_feed(events, exports.Links(url_for), updated),
                     mimetype="application/atom+xml")
+
+
+@bp.route("/register/method")
+def method():
+    """The scoring method, as written in docs/scoring.md: public, so that anyone can redo a
+    score by hand."""
+    path = Path(current_app.config["DOCS_DIR"]) / "scoring.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        log.error("the scoring method document %s cannot be read", path)
+        abort(404)
+    # Our own document, not user text; raw HTML in it is not passed through.
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return render_template("register/method.html", method_html=Markup(html))  # noqa: S704
 
 
 @bp.route("/register/schema.json")

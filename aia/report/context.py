@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask import current_app
+
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, canonical_json, resolve
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
@@ -154,6 +156,13 @@ HISTORY_KEYS = ("when", "event", "actor", "note")
 REVIEW_KEYS = ("when", "reviewer", "decision", "comment")
 
 
+def method_url() -> str | None:
+    """The address of the scoring method on the public register, when it is configured (a
+    report names no address that depends on who happened to render it)."""
+    base = current_app.config.get("PUBLIC_URL", "")
+    return f"{base}/register/method" if base else None
+
+
 def report_context(revision: Revision, definition: Definition, *,
                    history: Iterable[Mapping[str, Any]] | None = None,
                    reviews: Iterable[Mapping[str, Any]] | None = None,
@@ -198,6 +207,7 @@ def report_context(revision: Revision, definition: Definition, *,
         "revisions": revision_list(revision),
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
+        "method_url": method_url(),
         "keywords": ["algorithmic impact assessment", "transparency report",
                      "automated decision system", system.agency.name,
                      f"impact level {scores.get('impact_level_numeral', '')}"],
