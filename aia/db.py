@@ -4,6 +4,7 @@ session per application context bound to the app's engine."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,6 +93,10 @@ class Database:
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
+        database = sa.make_url(url).database
+        if database and database != ":memory:":
+            # A fresh checkout has no instance/ folder yet.
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = sa.pool.StaticPool
