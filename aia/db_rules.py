@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from .assessments.models import REVISION_CONTENT, Revision
 from .audit.models import AuditEvent
+from .review.models import Comment
 
 _content = ", ".join(REVISION_CONTENT)
 _changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in REVISION_CONTENT)
@@ -27,6 +28,21 @@ SQLITE = {
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     ],
 }
+SQLITE.update({
+    # A stored report's hash is written once, at publication.
+    "revision_pdf": [
+        """CREATE TRIGGER revision_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON revision
+        WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
+        BEGIN SELECT RAISE(ABORT, 'the hash of a stored report cannot be changed'); END""",
+    ],
+    # What a reviewer wrote stays as written.
+    "review_comment": [
+        """CREATE TRIGGER review_comment_no_update BEFORE UPDATE ON review_comment
+        BEGIN SELECT RAISE(ABORT, 'a review comment cannot be changed'); END""",
+        """CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment
+        BEGIN SELECT RAISE(ABORT, 'a review comment cannot be deleted'); END""",
+    ],
+})
 POSTGRESQL = {
     "revision": [
         f"""CREATE OR REPLACE FUNCTION revision_guard() RETURNS trigger AS $$
@@ -53,6 +69,27 @@ POSTGRESQL = {
         FOR EACH STATEMENT EXECUTE FUNCTION audit_event_guard()""",
     ],
 }
+POSTGRESQL.update({
+    "revision_pdf": [
+        """CREATE OR REPLACE FUNCTION revision_pdf_guard() RETURNS trigger AS $$
+        BEGIN
+          IF OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256 THEN
+            RAISE EXCEPTION 'the hash of a stored report cannot be changed';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER revision_pdf_guard BEFORE UPDATE OF pdf_sha256 ON revision
+        FOR EACH ROW EXECUTE FUNCTION revision_pdf_guard()""",
+    ],
+    "review_comment": [
+        """CREATE OR REPLACE FUNCTION review_comment_guard() RETURNS trigger AS $$
+        BEGIN
+          RAISE EXCEPTION 'a review comment cannot be changed or deleted';
+        END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER review_comment_guard BEFORE UPDATE OR DELETE ON review_comment
+        FOR EACH ROW EXECUTE FUNCTION review_comment_guard()""",
+    ],
+})
 # What undoes them, for the migrations' downgrades (dropping a SQLite table drops its triggers).
 POSTGRESQL_DROP = {
     "revision": ["DROP TRIGGER IF EXISTS revision_guard ON revision",
@@ -63,20 +100,37 @@ POSTGRESQL_DROP = {
 }
 
 
-def statements(dialect: str, table: str = "revision") -> list[str]:
-    return (POSTGRESQL if dialect == "postgresql" else SQLITE)[table]
+POSTGRESQL_DROP.update({
+    "revision_pdf": ["DROP TRIGGER IF EXISTS revision_pdf_guard ON revision",
+                     "DROP FUNCTION IF EXISTS revision_pdf_guard()"],
+    "review_comment": ["DROP TRIGGER IF EXISTS review_comment_guard ON review_comment",
+                       "DROP FUNCTION IF EXISTS review_comment_guard()"],
+})
+SQLITE_DROP = {
+    "revision_pdf": ["DROP TRIGGER IF EXISTS revision_pdf_sealed"],
+    "review_comment": ["DROP TRIGGER IF EXISTS review_comment_no_update",
+                       "DROP TRIGGER IF EXISTS review_comment_no_delete"],
+}
 
 
-def drop_statements(dialect: str, table: str) -> list[str]:
-    return POSTGRESQL_DROP[table] if dialect == "postgresql" else []
+def statements(dialect: str, rule: str = "revision") -> list[str]:
+    return (POSTGRESQL if dialect == "postgresql" else SQLITE)[rule]
 
 
-def _attach(table: sa.Table) -> None:
+def drop_statements(dialect: str, rule: str) -> list[str]:
+    if dialect == "postgresql":
+        return POSTGRESQL_DROP[rule]
+    return SQLITE_DROP.get(rule, [])  # dropping a SQLite table drops its triggers
+
+
+def _attach(table: sa.Table, *rules: str) -> None:
     @event.listens_for(table, "after_create")
     def _create_guards(target: sa.Table, connection: sa.Connection, **kw: object) -> None:
-        for statement in statements(connection.dialect.name, target.name):
-            connection.exec_driver_sql(statement)
+        for rule in rules:
+            for statement in statements(connection.dialect.name, rule):
+                connection.exec_driver_sql(statement)
 
 
-_attach(Revision.__table__)
-_attach(AuditEvent.__table__)
+_attach(Revision.__table__, "revision", "revision_pdf")
+_attach(AuditEvent.__table__, "audit_event")
+_attach(Comment.__table__, "review_comment")

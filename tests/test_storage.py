@@ -106,3 +106,35 @@ def _script(cfg):
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(cfg)
+
+
+def test_a_stored_reports_hash_is_written_once(db_session, make_revision):
+    revision = make_revision()
+    with db_session.begin_nested():  # the first time, at publication: allowed
+        db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                           .values(pdf_sha256="a" * 64))
+    with pytest.raises(DBAPIError, match="hash of a stored report cannot be changed"):
+        with db_session.begin_nested():
+            db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                               .values(pdf_sha256="b" * 64))
+    with pytest.raises(DBAPIError, match="hash of a stored report cannot be changed"):
+        with db_session.begin_nested():
+            db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
+                               .values(pdf_sha256=None))
+
+
+def test_review_comments_stay_as_written(db_session, make_revision, make_user):
+    from aia.review.models import Comment
+
+    revision = make_revision()
+    comment = Comment(revision_id=revision.id, question_key=None,
+                      author_id=make_user("auditor").id, body="Please explain the appeal route.")
+    db_session.add(comment)
+    db_session.flush()
+    with pytest.raises(DBAPIError, match="cannot be changed"):
+        with db_session.begin_nested():
+            db_session.execute(sa.update(Comment).where(Comment.id == comment.id)
+                               .values(body="Rewritten."))
+    with pytest.raises(DBAPIError, match="cannot be (changed or )?deleted"):
+        with db_session.begin_nested():
+            db_session.execute(sa.delete(Comment).where(Comment.id == comment.id))

@@ -272,3 +272,12 @@ def test_unknown_ids_are_404(client, make_system, login):
     assert client.get("/systems/sys-doesnotexist").status_code == 404
     assert client.get(f"/systems/{system.uid}/revisions/9").status_code == 404
     assert client.get(f"/systems/{system.uid}/draft/nowhere").status_code == 302  # no draft
+
+
+def test_a_right_to_left_name_is_isolated_in_messages(client, tax_office, login):
+    login("author", tax_office)
+    page = client.get("/systems/new").get_data(as_text=True)
+    name = "تخصيص المساكن"
+    response = client.post("/systems/new", follow_redirects=True, data=submit_data(page, {
+        "name": name, "agency": str(tax_office.id), "questionnaire": "starter:1"}))
+    assert f"“\u2068{name}\u2069” created." in response.get_data(as_text=True)

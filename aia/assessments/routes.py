@@ -80,7 +80,9 @@ def new_system():
         draft = services.start_draft(db.session, system,
                                      chosen_definition(form.questionnaire.data), actor=user)
         db.session.commit()
-        flash(f"“{system.name}” created. Its answers are saved as you go.", "success")
+        # First-strong isolates keep a right-to-left name from reordering the sentence.
+        flash(f"“\u2068{system.name}\u2069” created. Its answers are saved as you go.",
+              "success")
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
     return render_template("assessments/new_system.html", form=form)
 
