@@ -48,11 +48,13 @@ def _latest_or_404(uid: str):
 
 @bp.route("/register/<uid>")
 def entry(uid: str):
-    entry = _latest_or_404(uid)
-    history = [e for e in queries.entry_history(db.session, uid) if e.id != entry.id]
-    form = FeedbackForm()
+    return _entry_page(_latest_or_404(uid), FeedbackForm())
+
+
+def _entry_page(entry, form: FeedbackForm, status: int = 200):
+    history = [e for e in queries.entry_history(db.session, entry.system_uid) if e.id != entry.id]
     return render_template("register/entry.html", entry=entry, history=history, form=form,
-                           counts=services.feedback_counts(db.session, entry.system_id))
+                           counts=services.feedback_counts(db.session, entry.system_id)), status
 
 
 @bp.route("/register/<uid>/feedback", methods=["POST"])
@@ -67,9 +69,7 @@ def feedback(uid: str):
         flash("Thank you: your message was sent to the agency. The count on this page shows "
               "how many messages it has received and answered.", "success")
         return redirect(url_for(".entry", uid=uid) + "#feedback")
-    history = [e for e in queries.entry_history(db.session, uid) if e.id != entry.id]
-    return render_template("register/entry.html", entry=entry, history=history, form=form,
-                           counts=services.feedback_counts(db.session, entry.system_id)), 422
+    return _entry_page(entry, form, 422)
 
 
 @bp.route("/register/<uid>/revisions/<int:number>/report.pdf")
