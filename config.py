@@ -48,6 +48,8 @@ class Config:
     # Messages from the public register, per address.
     FEEDBACK_LIMIT = _env("FEEDBACK_LIMIT", "5 per minute; 30 per day")
     RATELIMIT_HEADERS_ENABLED = True
+    # The level of the app's own log lines (DEBUG, INFO, WARNING...), on standard error.
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):

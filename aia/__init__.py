@@ -3,22 +3,35 @@ decision systems."""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask.wrappers import Response
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from config import config_from_env
+
+from . import db as database
+from . import models  # noqa: F401  (every table known before any query)
+from .accounts import sessions
 from .engine import Registry
 from .extensions import csrf, db
+from .presentation import register as register_presentation
 
 log = logging.getLogger(__name__)
+
+# The packages that serve pages, each with a blueprint ``bp`` in its __init__ and its views
+# in ``routes``; importing a package never loads its views, create_app does.
+BLUEPRINT_PACKAGES = ("accounts", "assessments", "report", "review", "publishing", "register",
+                      "messages")
 
 
 def create_app(config: Any = None) -> Flask:
     """Build the app. ``config`` is a config class, a dict of overrides, or None (environment)."""
-    from config import config_from_env
-
     app = Flask(__name__, instance_relative_config=False)
     if config is None or isinstance(config, dict):
         app.config.from_object(config_from_env())
@@ -28,54 +41,82 @@ def create_app(config: Any = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("AIA_SECRET_KEY is not set: set it to a long random value "
                            "(or AIA_ENV=development for local use)")
-    db.init_app(app)
+    _configure_logging(app)
+    database.init_app(app)
     csrf.init_app(app)
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
-
-    from . import models  # noqa: F401  (every table known before any query)
-    from .accounts import bp as accounts_bp
-    from .accounts import sessions
-    from .assessments import bp as assessments_bp
-    from .register import bp as register_bp
-    from .register.queue import bp as feedback_queue_bp
-    from .report import bp as report_bp
-    from .review import bp as review_bp
-
     sessions.init_app(app)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(report_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(register_bp)
-    app.register_blueprint(feedback_queue_bp)
+    for name in BLUEPRINT_PACKAGES:
+        importlib.import_module(f"{__name__}.{name}.routes")
+        app.register_blueprint(importlib.import_module(f"{__name__}.{name}").bp)
+    _register_request_boundary(app)
     _register_error_pages(app)
-    _register_template_helpers(app)
-
+    register_presentation(app)
+    # The commands reach every package (the demo data, `aia verify`, hence the renderer):
+    # loaded when an app is built, so that importing a model never loads them.
     from .cli import register_commands
 
     register_commands(app)
     return app
 
 
-def _register_error_pages(app: Flask) -> None:
-    messages = {
-        400: ("Bad request", "The request could not be understood."),
-        403: ("Not allowed for your role", "Your account can see this, but its role does not "
-                                           "allow this action."),
-        404: ("Page not found", "There is nothing at this address. It may have moved, or the "
-                                "link may be wrong."),
-        405: ("Not allowed", "This page cannot be used that way."),
-        409: ("Conflict", "Someone else changed this at the same time."),
-        413: ("Too large", "What you sent is larger than this service accepts."),
-        429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, "
-                                   "then try again."),
-        500: ("Something went wrong", "The error was logged. Nothing you entered before the "
-                                      "last successful save was lost."),
-    }
+def _configure_logging(app: Flask) -> None:
+    """The app's own loggers (``aia.*``) reach the operator: on standard error unless the
+    process has configured logging itself (gunicorn's --log-config, a test runner)."""
+    logger = logging.getLogger(__name__)
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    if not logging.getLogger().handlers and not any(
+            getattr(h, "aia", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+        handler.aia = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
+
+def _register_request_boundary(app: Flask) -> None:
+    """One place owns a request's transaction: services flush, the end of the request commits
+    (or, for a server error or an exception, rolls back; Flask-SQLAlchemy removes the session
+    when the request ends)."""
+
+    @app.after_request
+    def commit(response: Response) -> Response:
+        if response.status_code >= 500:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception("commit failed at the end of %s %s", request.method, request.path)
+            title, message = ERROR_MESSAGES[503]
+            return app.make_response((render_template(
+                "errors/error.html", code=503, title=title, message=message), 503))
+        return response
+
+
+ERROR_MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed for your role", "Your account can see this, but its role does not "
+                                       "allow this action."),
+    404: ("Page not found", "There is nothing at this address. It may have moved, or the "
+                            "link may be wrong."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    409: ("Conflict", "Someone else changed this at the same time."),
+    413: ("Too large", "What you sent is larger than this service accepts."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, "
+                               "then try again."),
+    500: ("Something went wrong", "The error was logged. Nothing you entered before the "
+                                  "last successful save was lost."),
+    503: ("Not saved", "The database could not save this just now, so nothing of this "
+                       "request was kept. Go back and try again in a moment."),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        title, message = messages.get(error.code or 500, (error.name, error.description))
+        title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))
         return render_template("errors/error.html", code=error.code, title=title,
                                message=message), error.code
 
@@ -83,12 +124,6 @@ def _register_error_pages(app: Flask) -> None:
     def server_error(error: Exception):
         db.session.rollback()
         log.exception("unhandled error")
-        title, message = messages[500]
+        title, message = ERROR_MESSAGES[500]
         return render_template("errors/error.html", code=500, title=title,
                                message=message), 500
-
-
-def _register_template_helpers(app: Flask) -> None:
-    from .presentation import register
-
-    register(app)

@@ -6,33 +6,36 @@ import sys
 from pathlib import Path
 
 import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from . import create_app
 from .accounts.models import ROLES
+from .accounts.passwords import WeakPassword
+from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
+from .accounts.services import create_agency as create_agency_account
+from .accounts.services import create_user as create_user_account
 from .engine import DefinitionError, Registry
-from .extensions import db
+from .extensions import db, questionnaires
+from .integrity.verify import verify_all
+from .seed import load_demo
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def main() -> None:
-    from . import create_app
-
     FlaskGroup(create_app=create_app, help="aia: algorithm impact assessments.")(prog_name="aia")
 
 
 def alembic_config():
-    from alembic.config import Config as AlembicConfig
-
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def upgrade_database(revision: str = "head") -> None:
-    from alembic import command
-
     cfg = alembic_config()
     with db.engine.begin() as connection:
         cfg.attributes["connection"] = connection
@@ -67,11 +70,8 @@ def register_commands(app: Flask) -> None:
     @click.argument("name")
     def create_agency(slug: str, name: str) -> None:
         """Create an agency, e.g. ``aia create-agency tax "Tax Office"``."""
-        from .accounts.services import AccountError
-        from .accounts.services import create_agency as create
-
         try:
-            create(db.session, None, slug, name)
+            create_agency_account(db.session, None, slug, name)
         except AccountError as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
@@ -90,10 +90,6 @@ def register_commands(app: Flask) -> None:
                     password_stdin: bool) -> None:
         """Create an account, e.g. ``aia create-user ana@tax.example --agency tax --role
         author``. The password is asked for (twice) unless --password-stdin."""
-        from .accounts.passwords import WeakPassword
-        from .accounts.services import AccountError, agency_by_slug
-        from .accounts.services import create_user as create
-
         agency = None
         if agency_slug:
             agency = agency_by_slug(db.session, agency_slug)
@@ -104,7 +100,7 @@ def register_commands(app: Flask) -> None:
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            user = create(db.session, None, email, name, role, agency, password)
+            user = create_user_account(db.session, None, email, name, role, agency, password)
         except (AccountError, WeakPassword) as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
@@ -116,8 +112,6 @@ def register_commands(app: Flask) -> None:
     @click.option("--reason", default="", help="Kept in the audit trail.")
     def disable_user(email: str, reason: str) -> None:
         """Disable an account and end its sessions."""
-        from .accounts.services import set_active, user_by_email
-
         user = user_by_email(db.session, email)
         if user is None:
             raise click.ClickException(f"no account {email}")
@@ -129,8 +123,6 @@ def register_commands(app: Flask) -> None:
     def verify() -> None:
         """Check the audit trail's hash chain, every revision's hash, every stored PDF and
         every revision's state against its events; exit 1 if anything does not match."""
-        from .audit.verify import verify_all
-
         failed = False
         for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
             click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
@@ -144,8 +136,6 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Load demo agencies and systems in every state, with awkward text."""
-        from .seed import load_demo
-
-        summary = load_demo(db.session, current_app.extensions["aia.questionnaires"])
+        summary = load_demo(db.session, questionnaires())
         db.session.commit()
         click.echo(summary)

@@ -1,5 +1,7 @@
-"""The database layer: declarative base, naming convention, JSON type, time helper, and a
-session per application context bound to the app's engine."""
+"""The database layer: Flask-SQLAlchemy's ``db`` (one session per application context), the
+declarative base with stable constraint names, the JSON and UTC datetime types, the time
+helper, and how SQLite is opened so that concurrent writers wait for each other instead of
+failing."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
-from flask.globals import app_ctx
+from flask import Flask, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,12 +27,15 @@ NAMING_CONVENTION = {
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
+# Requests that only read: on SQLite their transactions begin DEFERRED (see sqlite_hooks).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on every database (SQLite drops the offset)."""
 
     impl = sa.DateTime(timezone=True)
@@ -48,74 +54,88 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
 
-class Base(DeclarativeBase):
+class _Declarative(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class _DatabaseState:
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
-        # Tests bind sessions to one connection holding an outer transaction.
-        self.bind: sa.Engine | sa.Connection = engine
-        self.join_transaction_mode: str | None = None
+class AppSession(FlaskSession):
+    """Flask-SQLAlchemy's session, which also honours a connection the session was bound to:
+    the tests bind it to one connection holding an outer transaction that is rolled back."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None,
+                 **kwargs: Any) -> sa.Engine | sa.Connection:
+        if bind is None and isinstance(self.bind, sa.Connection):
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
-def _scope() -> int:
-    return id(app_ctx._get_current_object())
+db = SQLAlchemy(model_class=_Declarative, disable_autonaming=True,
+                session_options={"class_": AppSession, "expire_on_commit": False})
+# The base of every model (Flask-SQLAlchemy's copy of the declarative base above).
+Base = db.Model
 
 
-class Database:
-    """``db.session`` is one SQLAlchemy session per application context."""
-
-    def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
-
-    def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["aia.db"] = _DatabaseState(engine)
-        app.teardown_appcontext(lambda exc: self.session.remove())
-
-    @staticmethod
-    def state(app: Flask | None = None) -> _DatabaseState:
-        return (app or current_app).extensions["aia.db"]
-
-    @property
-    def engine(self) -> sa.Engine:
-        return self.state().engine
-
-    def _new_session(self) -> Session:
-        state = self.state()
-        options: dict[str, Any] = {"bind": state.bind, "expire_on_commit": False}
-        if state.join_transaction_mode:
-            options["join_transaction_mode"] = state.join_transaction_mode
-        return Session(**options)
-
-
-def make_engine(url: str) -> sa.Engine:
-    if url.startswith("sqlite"):
+def init_app(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options: dict[str, Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("postgresql"):
+        # A connection broken by a server restart is replaced before it is used.
+        options.setdefault("pool_pre_ping", True)
+    elif url.startswith("sqlite"):
         database = sa.make_url(url).database
         if database and database != ":memory:":
             # A fresh checkout has no instance/ folder yet.
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sqlite_hooks(db.engine)
+
+
+def sqlite_hooks(engine: sa.Engine) -> None:
+    """Let SQLAlchemy, not the driver, open transactions (so savepoints work); enforce foreign
+    keys; use the write-ahead log, so readers never block the writer; and begin transactions
+    IMMEDIATE, so that two writers queue for the lock (busy_timeout) instead of the second
+    failing with "database is locked" when it upgrades a read to a write. A request that only
+    reads (GET) begins DEFERRED, so that reading never queues behind writers (if such a
+    request writes after all, SQLite upgrades its lock, waiting as long as busy_timeout)."""
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        reading = has_request_context() and request.method in READ_ONLY_METHODS
+        conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+def engine_of(app: Flask) -> sa.Engine:
+    """The app's engine, for code outside a request (commands, tests, benchmarks)."""
+    with app.app_context():
+        return db.engine
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine opened the way the app opens its own (for tools outside a request)."""
+    if url.startswith("sqlite"):
+        database = sa.make_url(url).database
+        if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
         engine = sa.create_engine(url, **kwargs)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
-            # Let SQLAlchemy, not the driver, open transactions, so savepoints work; and
-            # have SQLite enforce foreign keys.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
-
+        sqlite_hooks(engine)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)

@@ -1,14 +1,23 @@
 """Extensions, created once and bound to an app in create_app."""
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from .db import Database
+from .db import db
+from .engine import Registry
 
-db = Database()
+__all__ = ["csrf", "db", "limiter", "login_manager", "questionnaires"]
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # No default limits: only the routes that ask for one are limited (sign-in).
 limiter = Limiter(key_func=get_remote_address)
+
+
+def questionnaires() -> Registry:
+    """The questionnaire definitions the app has installed (loaded by create_app)."""
+    registry: Registry = current_app.extensions["aia.questionnaires"]
+    return registry

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app
+from flask import Flask
+
+from .extensions import questionnaires
 
 STATUS_LABELS = {
     "draft": "Draft",
@@ -29,7 +31,7 @@ def format_dt(value: dt.datetime | None) -> str:
 def check_outcome(revision) -> str | None:
     """For a revision of a check that leads to another questionnaire (the threshold check):
     "needed" or "not needed"; None for an assessment, which has a level and a rating."""
-    definition = current_app.extensions["aia.questionnaires"].get(
+    definition = questionnaires().get(
         revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or definition.follow_up is None:
         return None

@@ -13,6 +13,8 @@ from .accounts.models import Agency
 from .assessments import lifecycle, services
 from .assessments.models import Revision, System
 from .engine import Registry
+from .messages import services as message_services
+from .publishing import services as publishing
 from .register import services as register_services
 from .review import services as review_services
 
@@ -100,7 +102,7 @@ def load_demo(session: Session, registry: Registry) -> str:
 
     def publish(revision: Revision, approver: str) -> None:
         lifecycle.change_status(session, users[approver], revision, "approve")
-        lifecycle.publish(session, users[approver], revision)
+        publishing.publish(session, users[approver], revision, registry=registry)
 
     # Published, published again (the first superseded), and a third awaiting review.
     triage = system("benefits", "Claim review triage 🧮",
@@ -116,8 +118,8 @@ def load_demo(session: Session, registry: Registry) -> str:
     question = register_services.submit_feedback(
         session, entry, "question", "Does the ranking ever refuse a claim by itself? 🤔",
         "reader@example.org")
-    register_services.handle_feedback(session, question,
-                                      "No: it only orders the reviewers' list.")
+    message_services.handle_feedback(session, users["ben@benefits.example"], question,
+                                     "No: it only orders the reviewers' list.")
     register_services.submit_feedback(
         session, entry, "complaint", "My claim waited six weeks. " + HTML_LOOKALIKE, None)
 
@@ -148,7 +150,7 @@ def load_demo(session: Session, registry: Registry) -> str:
     revision = submit(school, {**STARTER_LOW, "decision": "Who gets a free bus pass"},
                       "hala@housing.example")
     publish(revision, "idris@housing.example")
-    lifecycle.withdraw(session, users["idris@housing.example"], revision,
+    publishing.withdraw(session, users["idris@housing.example"], revision,
                        "The system was switched off on 1 March; decisions are made by hand.")
 
     # A draft halfway through, with right-to-left text.

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aia import create_app  # noqa: E402
 from aia.cli import upgrade_database  # noqa: E402
-from aia.db import Database  # noqa: E402
+from aia.db import engine_of  # noqa: E402
 from aia.register import queries  # noqa: E402
 from aia.register.models import RegisterEntry  # noqa: E402
 from config import TestConfig  # noqa: E402
@@ -163,7 +163,7 @@ def main() -> None:
         app = create_app(config)
         with app.app_context():
             upgrade_database()
-        engine = Database.state(app).engine
+        engine = engine_of(app)
         start = time.perf_counter()
         fill(engine, args.entries)
         print(f"database: {engine.dialect.name}; {args.entries:,} published entries "

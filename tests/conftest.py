@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from aia import create_app
 from aia.cli import upgrade_database
-from aia.db import Database
+from aia.db import db, engine_of
 from config import TestConfig
 
 from .databases import own_database
@@ -43,16 +43,17 @@ def app(app_config: type[TestConfig]):
     with app.app_context():
         upgrade_database()
     yield app
-    Database.state(app).engine.dispose()
+    engine_of(app).dispose()
 
 
 @pytest.fixture
 def db_session(app):
     """A session whose work, and that of every request in the test, is rolled back."""
-    state = Database.state(app)
-    connection = state.engine.connect()
+    connection = engine_of(app).connect()
     transaction = connection.begin()
-    state.bind, state.join_transaction_mode = connection, "create_savepoint"
+    factory = db.session.session_factory
+    saved = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     # No app context stays pushed: each request gets its own, as in production (and so its
     # own session and its own ``g``).
     session = Session(bind=connection, join_transaction_mode="create_savepoint",
@@ -61,7 +62,8 @@ def db_session(app):
         yield session
     finally:
         session.close()
-        state.bind, state.join_transaction_mode = state.engine, None
+        factory.kw.clear()
+        factory.kw.update(saved)
         if transaction.is_active:
             transaction.rollback()
         connection.close()

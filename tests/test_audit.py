@@ -16,6 +16,7 @@ from aia.assessments import lifecycle
 from aia.assessments.models import Revision
 from aia.audit.models import GENESIS_HASH, AuditEvent
 from aia.engine import content_hash
+from aia.publishing import services as publishing
 
 GUARDS = {  # (table, dialect) -> what removes the database's refusal, for tampering tests
     ("audit_event", "sqlite"): ["DROP TRIGGER audit_event_no_update",
@@ -176,7 +177,7 @@ def test_verify_checks_a_really_published_pdf(app, db_session, history, make_use
     system, _, second = history
     approver = make_user("approver", system.agency)
     with app.app_context():
-        lifecycle.publish(db_session, approver, second)
+        publishing.publish(db_session, approver, second)
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert "ok   stored PDF reports: 1 checked" in result.output

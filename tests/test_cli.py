@@ -29,7 +29,7 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     """On a database of its own, as a user would run it."""
     from aia import create_app
     from aia.cli import upgrade_database
-    from aia.db import Database
+    from aia.db import engine_of
     from config import TestConfig
 
     config = type("Own", (TestConfig,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}",
@@ -43,7 +43,7 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     assert "Demo accounts (for demonstration only" in result.output
     assert re.search(r"auditor +olu@oversight.example +\S{16}", result.output)
     assert runner.invoke(args=["seed-demo"]).output.strip() == "demo data already loaded"
-    engine = Database.state(own).engine
+    engine = engine_of(own)
     with engine.connect() as c:
         names = c.scalars(sa.select(System.name)).all()
         statuses = set(c.scalars(sa.select(Revision.status)).all())

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from aia.assessments import lifecycle, services
 from aia.assessments.models import Draft, Revision
 from aia.audit.models import AuditEvent
+from aia.publishing import services as publishing
 
 from .answers import STARTER_COMPLETE
 from .webform import submit_data
@@ -30,9 +31,9 @@ def people(make_agency, make_user):
 def move(app, db_session, action, actor, revision, reason="Because."):
     with app.app_context():  # publishing renders the PDF
         if action == "publish":
-            return lifecycle.publish(db_session, actor, revision, reason)
+            return publishing.publish(db_session, actor, revision, reason)
         if action == "withdraw":
-            return lifecycle.withdraw(db_session, actor, revision, reason)
+            return publishing.withdraw(db_session, actor, revision, reason)
         return lifecycle.change_status(db_session, actor, revision, action, reason)
 
 

@@ -11,7 +11,7 @@ import pytest
 from aia.report import build as report_build
 from aia.report import routes as report_routes
 from aia.report.errors import StoredReportAltered, StoredReportMissing
-from aia.report.store import publish_pdf, stored_pdf
+from aia.report.store import download_name, publish_pdf, stored_pdf
 
 from . import test_report_helpers as helpers
 from .test_report_helpers import flat, pdf_text
@@ -93,8 +93,8 @@ def test_unpublished_revision_gets_a_marked_preview(app, make_report_revision, r
 
 
 def test_safe_file_name():
-    assert report_routes.safe_filename('sys-1"; x=../..', 2, False) == "sys-1-x-revision-2.pdf"
-    assert report_routes.safe_filename("", 1, True) == "system-revision-1-preview.pdf"
+    assert download_name('sys-1"; x=../..', 2, False) == "sys-1-x-revision-2.pdf"
+    assert download_name("", 1, True) == "system-revision-1-preview.pdf"
 
 
 def _no_render(*args, **kwargs):

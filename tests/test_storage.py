@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from aia.assessments.models import Revision
 from aia.cli import alembic_config
-from aia.db import Base, Database, now_utc
+from aia.db import Base, engine_of, now_utc
 from aia.engine import content_hash
 from aia.register.search import include_name
 
@@ -73,7 +73,7 @@ def test_datetimes_are_utc_aware(db_session, make_revision):
 
 
 def test_migrations_match_the_models(app):
-    engine = Database.state(app).engine
+    engine = engine_of(app)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
                                                                "include_name": include_name})
@@ -87,7 +87,7 @@ def test_each_migration_goes_down_and_up(app_config, tmp_path):
 
     config = type("Own", (app_config,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
     app = create_app(config)
-    engine = Database.state(app).engine
+    engine = engine_of(app)
     cfg = alembic_config()
     script_revisions = [r.revision for r in _script(cfg).walk_revisions()]
     with engine.begin() as connection:

@@ -6,7 +6,7 @@ may see but an action their role does not allow answers 403.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import abort
@@ -14,8 +14,11 @@ from flask_login import current_user
 
 from .models import User
 
-if TYPE_CHECKING:
-    from ..assessments.models import System
+
+class AgencyOwned(Protocol):
+    """Anything that belongs to one agency (a system, a message from the public, ...)."""
+
+    agency_id: int
 
 # action -> the roles that may do it (to a system of their agency, or of any for an auditor).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -36,18 +39,17 @@ def sees_agency(user: User, agency_id: int) -> bool:
     return user.role in PERMISSIONS["read"] and user.agency_id == agency_id
 
 
-def visible_systems(user: User) -> sa.ColumnElement[bool]:
-    """A WHERE clause on System: the systems this person may see."""
-    from ..assessments.models import System
-
+def visible_to(user: User, agency_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """A WHERE clause on a table's agency column: the rows of the agencies this person may
+    see (``visible_to(user, System.agency_id)``)."""
     if user.role in READS_EVERY_AGENCY:
         return sa.true()
     if user.role in PERMISSIONS["read"] and user.agency_id is not None:
-        return System.agency_id == user.agency_id
+        return agency_id == user.agency_id
     return sa.false()
 
 
-def may(user: User, action: str, system: System | None = None) -> bool:
+def may(user: User, action: str, system: AgencyOwned | None = None) -> bool:
     if user.role not in PERMISSIONS[action]:
         return False
     return system is None or sees_agency(user, system.agency_id)
@@ -58,7 +60,7 @@ def viewer() -> User:
     return current_user._get_current_object()
 
 
-def require(action: str, system: System | None = None) -> User:
+def require(action: str, system: AgencyOwned | None = None) -> User:
     """The signed-in person, if they may do ``action`` (to ``system``); else 404 or 403."""
     user = viewer()
     if system is not None and not sees_agency(user, system.agency_id):

@@ -43,7 +43,6 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             login_user(user)
             sessions.start(user)
             return redirect(sessions.pending_form_path(user) or _safe_next()
@@ -58,7 +57,6 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         services.sign_out(db.session, current_user._get_current_object())
-        db.session.commit()
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for(".login"))
@@ -78,7 +76,6 @@ def password():
         except services.AccountError as error:
             form.current.errors = [str(error)]
         else:
-            db.session.commit()
             login_user(user)  # this session goes on; every other one has ended
             sessions.start(user)
             flash("Password changed. Your other sessions have been signed out.", "success")
@@ -103,7 +100,6 @@ def users():
         except services.AccountError as error:
             form.email.errors = [str(error)]
         else:
-            db.session.commit()
             flash(f"Account {user.email} created.", "success")
             return redirect(url_for(".users"))
     return render_template("accounts/users.html", form=form, users=queries.users(db.session),
@@ -123,7 +119,6 @@ def set_active(user_id: int):
         except services.AccountError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(f"{user.email} {'enabled' if active else 'disabled and signed out'}.", "success")
     return redirect(url_for(".users"))
 
@@ -138,7 +133,6 @@ def agencies():
         except services.AccountError as error:
             form.slug.errors = [str(error)]
         else:
-            db.session.commit()
             flash(f"Agency {agency.name} created.", "success")
             return redirect(url_for(".agencies"))
     return render_template("accounts/agencies.html", form=form,

@@ -99,7 +99,6 @@ def stash_form(owner: int | None) -> bool:
     db.session.execute(sa.delete(PendingForm).where(PendingForm.created_dt < too_old))
     db.session.add(PendingForm(token=token, user_id=owner, path=request.path,
                                form=list(request.form.items(multi=True))))
-    db.session.commit()
     session["pending_form"] = token
     return True
 

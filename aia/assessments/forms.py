@@ -28,3 +28,9 @@ class SubmitForm(FlaskForm):
 
 class StartDraftForm(FlaskForm):
     questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
+
+
+class ReasonForm(FlaskForm):
+    """Why a revision moves on (withdrawal); kept in the audit trail."""
+
+    reason = TextAreaField("Reason", validators=[Length(max=5000)])

@@ -13,14 +13,13 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..accounts.access import may
 from ..accounts.models import User
 from ..audit.queries import first_actor_id
-from ..audit.services import record
 from ..presentation import STATUS_LABELS
+from .events import record_event
 from .models import Revision
 
 log = logging.getLogger(__name__)
@@ -94,46 +93,22 @@ def _set_status(session: Session, actor: User | None, revision: Revision, target
         raise TransitionRefused(f"Someone else changed revision {revision.number} meanwhile: it "
                                 f"is now {STATUS_LABELS[revision.status].lower()}.")
     session.refresh(revision)
-    record(session, f"revision.{target}", actor, revision=revision, reason=reason,
+    record_event(session, f"revision.{target}", actor, revision=revision, reason=reason,
            details={"from": source, "to": target, **(details or {})})
     log.info("revision %s of %s: %s -> %s (%s)", revision.number, revision.system.uid, source,
              target, action)
 
 
-def publish(session: Session, actor: User, revision: Revision, reason: str = "") -> Revision:
-    """Publish an approved revision: render its PDF once and store it, mark the system's
-    earlier published revision superseded, and put it on the public register; all in the
-    caller's transaction."""
-    from ..register.services import record_publication
-    from ..report.store import publish_pdf
-
-    if not may(actor, "publish", revision.system):
-        raise NotPermitted("Your role does not allow this.")
-    if revision.status != "approved":
-        raise TransitionRefused(f"Revision {revision.number} is "
-                                f"{STATUS_LABELS[revision.status].lower()}: only an approved "
-                                "revision can be published.")
-    pdf_sha256 = publish_pdf(session, revision)
-    earlier = session.scalars(sa.select(Revision).where(
-        Revision.system_id == revision.system_id, Revision.status == "published",
-        Revision.id != revision.id))
-    for previous in list(earlier):
-        _set_status(session, actor, previous, "superseded", "supersede",
-                    details={"by_revision": revision.number})
-    change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
-    definition = current_app.extensions["aia.questionnaires"].get(
-        revision.questionnaire_key, revision.questionnaire_version)
-    record_publication(session, revision, definition)
+def lock(session: Session, revision: Revision) -> Revision:
+    """Hold the revision's row until the transaction ends and read its state afresh: of two
+    people publishing at once, the second waits, then finds it published (PostgreSQL locks the
+    row; SQLite's writers already take turns, see aia.db)."""
+    session.execute(sa.select(Revision.id).where(Revision.id == revision.id).with_for_update())
+    session.refresh(revision)
     return revision
 
 
-def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
-    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
-    the reason."""
-    from ..register.services import current_entry, record_withdrawal
-
-    change_status(session, actor, revision, "withdraw", reason)
-    entry = current_entry(session, revision.system_id)
-    if entry is not None and entry.revision_id == revision.id:
-        record_withdrawal(session, revision.system, reason)
-    return revision
+def supersede(session: Session, actor: User, revision: Revision, by_number: int) -> None:
+    """A published revision gives way to a later one of the same system (see publishing)."""
+    _set_status(session, actor, revision, "superseded", "supersede",
+                details={"by_revision": by_number})

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import Session, selectinload
 
-from ..accounts.access import visible_systems
+from ..accounts.access import visible_to
 from ..accounts.models import User
 from .models import Revision, System
 
 
 def system_or_404(session: Session, uid: str, viewer: User) -> System:
-    system = session.scalar(sa.select(System).where(System.uid == uid, visible_systems(viewer)))
+    system = session.scalar(sa.select(System).where(System.uid == uid, visible_to(viewer, System.agency_id)))
     if system is None:
         abort(404)
     return system
@@ -29,7 +29,7 @@ def revision_or_404(session: Session, system: System, number: int) -> Revision:
 
 def systems_overview(session: Session, viewer: User) -> list[System]:
     return list(session.scalars(
-        sa.select(System).where(visible_systems(viewer))
+        sa.select(System).where(visible_to(viewer, System.agency_id))
         .options(selectinload(System.draft), selectinload(System.revisions),
                  selectinload(System.agency))
         .order_by(System.created_dt.desc(), System.id.desc())))

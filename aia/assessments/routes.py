@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
@@ -12,22 +12,21 @@ from ..accounts.access import may, require, viewer
 from ..accounts.sessions import take_pending_form
 from ..engine import (
     Definition,
+    Registry,
     answers_from_form,
     build_step_form,
     missing_required,
     resolve,
 )
 from ..engine.conditions import is_answered
-from ..extensions import csrf, db
-from ..review.forms import ReasonForm
-from ..review.queries import comments_for_draft
+from ..extensions import csrf, db, questionnaires
 from . import bp, lifecycle, queries, services, wizard
-from .forms import NewSystemForm, StartDraftForm, StepMeta, SubmitForm
-from .models import AWAITING_DECISION, Draft, System
+from .forms import NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
+from .models import AWAITING_DECISION, Draft, Revision, System
 
 
-def registry():
-    return current_app.extensions["aia.questionnaires"]
+def registry() -> Registry:
+    return questionnaires()
 
 
 def definition_of(draft: Draft) -> Definition:
@@ -79,7 +78,6 @@ def new_system():
                                         form.description.data or "", actor=user)
         draft = services.start_draft(db.session, system,
                                      chosen_definition(form.questionnaire.data), actor=user)
-        db.session.commit()
         # First-strong isolates keep a right-to-left name from reordering the sentence.
         flash(f"“\u2068{system.name}\u2069” created. Its answers are saved as you go.",
               "success")
@@ -90,7 +88,6 @@ def new_system():
 @bp.route("/systems/<uid>")
 def system(uid: str):
     system = _system(uid)
-    sent_back, comments = comments_for_draft(db.session, system)
     start_form = StartDraftForm()
     start_form.questionnaire.choices = questionnaire_choices()
     latest = system.latest_revision
@@ -107,7 +104,6 @@ def system(uid: str):
             start_form.questionnaire.data = (f"{latest.questionnaire_key}:"
                                              f"{latest.questionnaire_version}")
     return render_template("assessments/system.html", system=system, start_form=start_form,
-                           sent_back=sent_back, overall_comments=comments.get(None, []),
                            may_edit=may(viewer(), "edit", system), awaiting=awaiting)
 
 
@@ -129,7 +125,6 @@ def start_draft(uid: str):
         flash(f"Revision {refused.revision.number} awaits a decision: a new draft can start "
               "once it is published or sent back for changes.", "error")
         return redirect(url_for(".system", uid=uid)), 409
-    db.session.commit()
     return redirect(url_for(".step", uid=uid, step_key=draft.step_key))
 
 
@@ -183,8 +178,15 @@ def step(uid: str, step_key: str):
     expected = _int(form.lock_version.data)
     try:
         services.save_answers(db.session, draft, posted, step_key, expected)
+    except services.DraftGone as gone:
+        number = gone.revision.number if gone.revision is not None else None
+        flash(("Someone else submitted this draft while you were editing it"
+               + (f": it became revision {number}." if number else ".")
+               + " What you typed on this page was not saved, and is still below: copy what you "
+               "need, then start a new draft from the system's page."), "error")
+        return _render_step(definition, gone.draft, step, form, keys, resolution,
+                            conditions), 409
     except services.DraftConflict as conflict:
-        db.session.rollback()
         theirs = _their_changes(definition, conflict.draft, posted, keys)
         form.lock_version.data = str(conflict.draft.lock_version)
         flash("Someone else saved this draft while you were editing it. Your answers are kept "
@@ -192,7 +194,6 @@ def step(uid: str, step_key: str):
               "keep yours.", "error")
         return _render_step(definition, conflict.draft, step, form, keys, resolution,
                             conditions, theirs=theirs), 409
-    db.session.commit()
     form.lock_version.data = str(draft.lock_version)
 
     resolution = resolve(definition, draft.answers)
@@ -249,13 +250,11 @@ def _their_changes(definition: Definition, draft: Draft, mine: dict[str, Any],
 def _render_step(definition: Definition, draft: Draft, step, form, keys, resolution,
                  conditions, theirs: dict[str, str] | None = None):
     position, total = wizard.progress(resolution, step.key)
-    sent_back, comments = comments_for_draft(db.session, draft.system)
     return render_template(
         "assessments/step.html", system=draft.system, draft=draft, definition=definition,
         step=step, form=form, keys=keys, visible=resolution.visible, conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
-        position=position, total=total, theirs=theirs or {}, sent_back=sent_back,
-        review_comments=comments,
+        position=position, total=total, theirs=theirs or {},
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
 
 
@@ -281,14 +280,13 @@ def review(uid: str):
                 revision = services.submit(db.session, draft, definition,
                                            _int(form.lock_version.data),
                                            actor=viewer())
-                db.session.commit()
+            except services.DraftGone as gone:
+                return _submitted_meanwhile(system, gone)
             except services.DraftConflict:
-                db.session.rollback()
                 flash("Someone else changed this draft after you opened this page. Check the "
                       "answers below before submitting.", "error")
                 status = 409
             except services.IncompleteDraft:
-                db.session.rollback()
                 flash("Some required answers are missing: see the list below.", "error")
                 status = 422
             else:
@@ -298,7 +296,7 @@ def review(uid: str):
             flash("Your session expired before the submission went through. Nothing was lost: "
                   "please submit again.", "error")
             status = 400
-        draft = db.session.get(Draft, draft.id) or draft
+        draft = db.session.get(Draft, draft.id, populate_existing=True) or draft
     resolution = resolve(definition, draft.answers)
     missing = missing_required(definition, resolution)
     form.lock_version.data = str(draft.lock_version)
@@ -307,17 +305,31 @@ def review(uid: str):
                            form=form), status
 
 
+def _submitted_meanwhile(system: System, gone: services.DraftGone):
+    """Two people pressed Submit on one draft: the other one's submission won."""
+    revision = gone.revision
+    flash("Someone else submitted this draft at the same time"
+          + (f": it became revision {revision.number}, shown here. Nothing was lost."
+             if revision is not None else "."), "error")
+    if revision is None:
+        return redirect(url_for(".system", uid=system.uid)), 409
+    return revision_page(system, revision, status=409)
+
+
 @bp.route("/systems/<uid>/revisions/<int:number>")
 def revision(uid: str, number: int):
     system = _system(uid)
-    revision = queries.revision_or_404(db.session, system, number)
+    return revision_page(system, queries.revision_or_404(db.session, system, number))
+
+
+def revision_page(system: System, revision: Revision, status: int = 200):
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
     user = viewer()
     return render_template("assessments/revision.html", system=system, revision=revision,
                            definition=definition, scores=revision.scores,
                            actions=lifecycle.allowed_actions(user, revision),
                            may_review=may(user, "review", system), reason_form=ReasonForm(),
-                           follow_up=_follow_up(system, revision, definition, user))
+                           follow_up=_follow_up(system, revision, definition, user)), status
 
 
 def _follow_up(system: System, revision, definition: Definition | None, user) -> dict | None:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
-from ..audit.services import record
 from ..db import now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
+from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, System
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,15 @@ class DraftConflict(Exception):
     def __init__(self, draft: Draft):
         super().__init__(f"draft {draft.id} was saved by someone else")
         self.draft = draft
+
+
+class DraftGone(DraftConflict):
+    """The draft no longer exists: someone else submitted it meanwhile (``revision`` is what it
+    became, when it can be found)."""
+
+    def __init__(self, draft: Draft, revision: Revision | None):
+        super().__init__(draft)
+        self.revision = revision
 
 
 class DraftNotAllowed(Exception):
@@ -48,7 +57,7 @@ def create_system(session: Session, agency_id: int, name: str, description: str,
     system = System(agency_id=agency_id, name=name.strip(), description=description.strip())
     session.add(system)
     session.flush()
-    record(session, "system.created", actor, system=system, details={"name": system.name})
+    record_event(session, "system.created", actor, system=system, details={"name": system.name})
     log.info("system %s created", system.uid)
     return system
 
@@ -72,7 +81,7 @@ def start_draft(session: Session, system: System, definition: Definition,
                   step_key=definition.steps[0].key)
     session.add(draft)
     session.flush()
-    record(session, "draft.started", actor, system=system,
+    record_event(session, "draft.started", actor, system=system,
            details={"questionnaire": definition.ident,
                     "from_revision": latest.number if latest and answers else None})
     log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
@@ -93,16 +102,32 @@ def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], ste
                 updated_dt=now_utc())
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        session.refresh(draft)
-        raise DraftConflict(draft)
+        _raise_conflict(session, draft)
     session.refresh(draft)
     return draft
+
+
+def _raise_conflict(session: Session, draft: Draft) -> None:
+    """Say which race was lost: a colleague saved the draft (it is reloaded with their
+    answers), or submitted it (it is gone; the revision it became is named)."""
+    system_id, draft_id = draft.system_id, draft.id
+    current = session.scalar(sa.select(Draft).where(Draft.id == draft_id)
+                             .execution_options(populate_existing=True))
+    if current is not None:
+        raise DraftConflict(current)
+    latest = session.scalar(sa.select(Revision).where(Revision.system_id == system_id)
+                            .order_by(Revision.number.desc()).limit(1))
+    raise DraftGone(draft, latest)
 
 
 def submit(session: Session, draft: Draft, definition: Definition, expected_lock: int,
            actor: User | None = None) -> Revision:
     """Freeze the draft into the system's next revision and record who submitted it, in the
-    caller's transaction: if either write fails, neither happens."""
+    caller's transaction: if either write fails, neither happens.
+
+    The draft is removed first, by a compare-and-set on its lock version: of two people
+    submitting (or one saving while another submits), exactly one wins, and nothing is written
+    for the other, who is told what happened (DraftConflict, DraftGone)."""
     if draft.lock_version != expected_lock:
         raise DraftConflict(draft)
     resolution = resolve(definition, draft.answers)
@@ -110,6 +135,14 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
     if missing:
         raise IncompleteDraft(missing)
     system = draft.system
+    with session.no_autoflush:
+        deleted = session.execute(sa.delete(Draft).where(Draft.id == draft.id,
+                                                         Draft.lock_version == expected_lock)
+                                  .execution_options(synchronize_session=False))
+    if deleted.rowcount != 1:
+        _raise_conflict(session, draft)
+    session.expunge(draft)
+    set_committed_value(system, "draft", None)
     number = (session.scalar(sa.select(sa.func.max(Revision.number))
                              .where(Revision.system_id == system.id)) or 0) + 1
     scores = score(definition, resolution.answers)
@@ -122,14 +155,8 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
         submitted_dt=now_utc())
     revision.sha256 = content_hash(revision.hashed_document())
     session.add(revision)
-    deleted = session.execute(sa.delete(Draft).where(Draft.id == draft.id,
-                                                     Draft.lock_version == expected_lock))
-    if deleted.rowcount != 1:
-        raise DraftConflict(draft)
-    session.expunge(draft)
-    set_committed_value(system, "draft", None)
     session.flush()
-    record(session, "revision.submitted", actor, revision=revision,
-           details={"number": number, "sha256": revision.sha256, "to": "submitted"})
+    record_event(session, "revision.submitted", actor, revision=revision,
+                 details={"number": number, "sha256": revision.sha256, "to": "submitted"})
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

@@ -1,1 +1,1 @@
-"""The append-only, hash-chained event log, and its verification."""
+"""The append-only, hash-chained event log. It knows events and ids, not what they are about."""

@@ -62,3 +62,16 @@ def missing_required(definition: Definition, resolution: Resolution,
     """Visible required questions without an answer, in order (of one step, or of all)."""
     return [q.key for s in definition.steps if step_key in (None, s.key) for q in s.questions
             if q.required and q.key in resolution.visible and q.key not in resolution.answers]
+
+
+def answers_by_step(definition: Definition, answers: dict[str, Any],
+                    resolution: Resolution | None = None) -> list[dict[str, Any]]:
+    """The visible questions of each visible step with their answers as text."""
+    resolution = resolution or resolve(definition, answers)
+    steps = []
+    for step in resolution.steps:
+        rows = [{"key": q.key, "label": q.label, "type": q.type_name,
+                 "answer": q.display(resolution.answers.get(q.key))}
+                for q in step.questions if q.key in resolution.visible]
+        steps.append({"key": step.key, "title": step.title, "questions": rows})
+    return steps

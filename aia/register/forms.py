@@ -21,7 +21,3 @@ class FeedbackForm(FlaskForm):
         Optional(), Email("Enter an email address like name@example.org, or leave it empty."),
         Length(max=MAX_REPLY_TO)])
 
-
-class AnswerFeedbackForm(FlaskForm):
-    answer = TextAreaField("Answer", validators=[Length(max=MAX_FEEDBACK)],
-                           description="Leave empty and choose Close to close without an answer.")

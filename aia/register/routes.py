@@ -23,8 +23,7 @@ from markupsafe import Markup
 from ..assessments.models import Revision
 from ..db import now_utc
 from ..extensions import db, limiter
-from ..report.routes import safe_filename
-from ..report.store import stored_pdf_bytes
+from ..report.store import download_name, stored_pdf_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
 
@@ -65,7 +64,6 @@ def feedback(uid: str):
     if form.validate_on_submit():
         services.submit_feedback(db.session, entry, form.kind.data, form.message.data,
                                  form.reply_to.data)
-        db.session.commit()
         flash("Thank you: your message was sent to the agency. The count on this page shows "
               "how many messages it has received and answered.", "success")
         return redirect(url_for(".entry", uid=uid) + "#feedback")
@@ -81,7 +79,7 @@ def report(uid: str, number: int):
         abort(404)
     revision = db.session.get(Revision, entry.revision_id)
     response = Response(stored_pdf_bytes(revision), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{safe_filename(uid, number, preview=False)}"',
+        "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
         "X-Content-Type-Options": "nosniff"})
     response.set_etag(entry.pdf_sha256)
     response.cache_control.public = True

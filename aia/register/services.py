@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..assessments.models import Revision, System
 from ..db import now_utc
-from ..engine import Definition
-from ..report.context import answers_by_step
+from ..engine import Definition, answers_by_step
 from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -125,20 +124,6 @@ def submit_feedback(session: Session, entry: RegisterEntry, kind: str, message: 
     session.add(feedback)
     session.flush()
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
-    return feedback
-
-
-def handle_feedback(session: Session, feedback: Feedback, answer: str | None) -> Feedback:
-    """Answer the feedback (shown as answered), or close it without an answer."""
-    if feedback.state != "open":
-        raise RegisterError("This message has already been handled.")
-    answer = (answer or "").strip() or None
-    if answer is not None and len(answer) > MAX_FEEDBACK:
-        raise RegisterError(f"Keep the answer under {MAX_FEEDBACK} characters.")
-    feedback.answer = answer
-    feedback.state = "answered" if answer else "closed"
-    feedback.handled_dt = now_utc()
-    session.flush()
     return feedback
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..assessments.models import Revision
 from ..engine import Definition, canonical_json
+from ..extensions import questionnaires
 from .context import report_context
 from .errors import ReportError
 from .record import review_record
@@ -22,7 +22,7 @@ ATTACHMENT_NAME = "revision.json"
 
 
 def definition_for(revision: Revision) -> Definition:
-    definition = current_app.extensions["aia.questionnaires"].get(
+    definition = questionnaires().get(
         revision.questionnaire_key, revision.questionnaire_version)
     if definition is None:
         raise ReportError(f"The questionnaire {revision.questionnaire_key} version "

@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 
 from ..assessments.models import Revision
-from ..engine import Definition, Resolution, canonical_json, resolve
+from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
 from .errors import ReportTooLarge
@@ -73,19 +73,6 @@ def check_size(revision: Revision) -> None:
             raise ReportTooLarge(
                 f"The {what} of revision {revision.number} has {len(text):,} characters; a "
                 f"report shows at most {MAX_TEXT_CHARS:,} characters in one answer.")
-
-
-def answers_by_step(definition: Definition, answers: dict[str, Any],
-                    resolution: Resolution | None = None) -> list[dict[str, Any]]:
-    """The visible questions of each visible step with their answers as text."""
-    resolution = resolution or resolve(definition, answers)
-    steps = []
-    for step in resolution.steps:
-        rows = [{"key": q.key, "label": q.label, "type": q.type_name,
-                 "answer": q.display(resolution.answers.get(q.key))}
-                for q in step.questions if q.key in resolution.visible]
-        steps.append({"key": step.key, "title": step.title, "questions": rows})
-    return steps
 
 
 def _answer_text(definition: Definition, resolution: Resolution, key: str) -> str:

@@ -1,34 +1,24 @@
 """The review and approval record of a revision, as plain dicts for the report.
 
-Read from the audit trail (and the users' roles) when the app has them; without them the
-report shows the system's revisions alone. People appear by role, never by e-mail address:
-the report is public.
+Read from the audit trail and the users' roles. People appear by role, never by e-mail
+address: the report is public.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..accounts.models import User
 from ..assessments.models import Revision
+from ..audit.models import AuditEvent
 from ..presentation import STATUS_LABELS, format_dt
 
 DECISIONS = ("approved", "changes_requested", "withdrawn")
 ROLE_WORDS = {"author": "an author", "approver": "an approver", "auditor": "an auditor",
               "admin": "an administrator"}
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name and name.startswith(error.name):
-            return None
-        raise
 
 
 def _event_label(action: str) -> str:
@@ -39,22 +29,15 @@ def _event_label(action: str) -> str:
 
 
 def review_record(session: Session, revision: Revision) -> dict[str, list[dict[str, Any]] | None]:
-    """``history``: the events of this revision; ``reviews``: the decisions taken on it. Both
-    None when the app keeps no audit trail."""
-    audit = _module("aia.audit.models")
-    accounts = _module("aia.accounts.models")
-    event_model = getattr(audit, "AuditEvent", None) if audit else None
-    if event_model is None:
-        return {"history": None, "reviews": None}
-    events = list(session.scalars(sa.select(event_model)
-                                  .where(event_model.revision_id == revision.id)
-                                  .order_by(event_model.id)))
+    """``history``: the events of this revision; ``reviews``: the decisions taken on it."""
+    events = list(session.scalars(sa.select(AuditEvent)
+                                  .where(AuditEvent.revision_id == revision.id)
+                                  .order_by(AuditEvent.id)))
     roles: dict[int, str] = {}
-    user_model = getattr(accounts, "User", None) if accounts else None
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    if user_model is not None and actor_ids:
-        roles = dict(session.execute(sa.select(user_model.id, user_model.role)
-                                     .where(user_model.id.in_(actor_ids))).all())
+    if actor_ids:
+        roles = dict(session.execute(sa.select(User.id, User.role)
+                                     .where(User.id.in_(actor_ids))).all())
     history, reviews = [], []
     for event in events:
         actor = (ROLE_WORDS.get(roles.get(event.actor_id, ""), "a user")

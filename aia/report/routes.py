@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Response, render_template, request
 
@@ -14,16 +13,11 @@ from . import bp
 from .build import build_pdf
 from .context import text_direction
 from .errors import ReportError
-from .store import stored_pdf_bytes
+from .store import download_name, stored_pdf_bytes
 
 log = logging.getLogger(__name__)
 
 PUBLISHED_STATUSES = ("published", "superseded", "withdrawn")
-
-
-def safe_filename(system_uid: str, number: int, preview: bool) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", system_uid).strip(".-")[:60] or "system"
-    return f"{stem}-revision-{number}{'-preview' if preview else ''}.pdf"
 
 
 bp.add_app_template_filter(text_direction, "text_dir")
@@ -38,7 +32,7 @@ def revision_pdf(uid: str, number: int):
         pdf = stored_pdf_bytes(revision)
     else:
         pdf = build_pdf(db.session, revision, published=False)
-    filename = safe_filename(system.uid, revision.number, preview=not stored)
+    filename = download_name(system.uid, revision.number, preview=not stored)
     response = Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{filename}"',
         "X-Content-Type-Options": "nosniff"})
@@ -55,7 +49,7 @@ def revision_pdf(uid: str, number: int):
 @bp.app_errorhandler(ReportError)
 def report_error(error: ReportError):
     """Wherever a report fails (a download, a publication), the operator sees why."""
-    db.session.rollback()
+    db.session.rollback()  # nothing of a failed publication is kept
     log.error("report error: %s", error)
     return render_template("errors/error.html", code=error.status_code, title=error.title,
                            message=str(error)), error.status_code

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -90,3 +91,8 @@ def stored_pdf(revision: Revision) -> Path:
     """The path of a published revision's PDF, after checking it exists and is unchanged."""
     stored_pdf_bytes(revision)
     return _path_for(revision.pdf_sha256 or "")
+
+
+def download_name(system_uid: str, number: int, preview: bool) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", system_uid).strip(".-")[:60] or "system"
+    return f"{stem}-revision-{number}{'-preview' if preview else ''}.pdf"

@@ -30,7 +30,3 @@ def posted_comments(form: FlaskForm, question_keys: list[str]) -> dict[str | Non
         key: form[comment_field_name(key)].data or "" for key in question_keys}
     comments[None] = form[OVERALL].data or ""
     return comments
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[Length(max=COMMENT_MAX)])

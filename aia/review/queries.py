@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..accounts.access import visible_systems
+from ..accounts.access import visible_to
 from ..accounts.models import User
 from ..assessments.models import Revision, System
 from ..engine import Definition
@@ -20,7 +20,7 @@ QUEUE_STATES = ("submitted", "approved")
 def queue(session: Session, viewer: User) -> list[Revision]:
     """Revisions awaiting a decision or publication, oldest first."""
     return list(session.scalars(
-        sa.select(Revision).join(System).where(visible_systems(viewer),
+        sa.select(Revision).join(System).where(visible_to(viewer, System.agency_id),
                                                Revision.status.in_(QUEUE_STATES))
         .options(selectinload(Revision.system).selectinload(System.agency))
         .order_by(Revision.submitted_dt, Revision.id)))

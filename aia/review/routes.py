@@ -1,24 +1,24 @@
-"""Thin views: the review queue, a reviewer's page, publishing and withdrawing, a system's
-history and trail, and two revisions side by side."""
+"""Thin views: the review queue, a reviewer's page, a system's history and trail, and two
+revisions side by side; and the reviewers' comments shown on the authors' pages."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..accounts.access import require, viewer
 from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
+from ..assessments.models import Revision, System
 from ..audit.models import EVENT_LABELS
 from ..audit.queries import system_trail
-from ..engine import Definition
-from ..extensions import db
-from ..report.context import answers_by_step
+from ..engine import Definition, answers_by_step
+from ..extensions import db, questionnaires
 from . import bp, queries, services
-from .forms import ReasonForm, comment_field_name, posted_comments, review_form
+from .forms import comment_field_name, posted_comments, review_form
 
 
 def _definition(key: str, version: int) -> Definition:
-    definition = current_app.extensions["aia.questionnaires"].get(key, version)
+    definition = questionnaires().get(key, version)
     if definition is None:
         abort(500, f"questionnaire {key} v{version} is no longer installed")
     return definition
@@ -29,6 +29,14 @@ def _revision(uid: str, number: int, action: str):
     system = assessment_queries.system_or_404(db.session, uid, user)
     require(action, system)
     return user, system, assessment_queries.revision_or_404(db.session, system, number)
+
+
+@bp.app_template_global("review_comments_for")
+def review_comments_for(system: System) -> tuple[Revision | None, dict]:
+    """For the authors' pages of a system (its page, the steps of its draft): the revision sent
+    back for changes and the reviewers' comments on it, by question (None: on the whole).
+    Assessments' templates call this; assessments itself knows nothing of review."""
+    return queries.comments_for_draft(db.session, system)
 
 
 @bp.route("/review")
@@ -52,14 +60,11 @@ def review(uid: str, number: int):
                 added = services.review(db.session, user, revision,
                                         posted_comments(form, keys), decision)
             except lifecycle.NotPermitted:
-                db.session.rollback()
                 abort(403)
             except lifecycle.TransitionRefused as refused:
-                db.session.rollback()
                 flash(str(refused), "error")
                 status = 409
             else:
-                db.session.commit()
                 flash(_review_message(revision, decision, len(added)), "success")
                 return redirect(url_for("assessments.revision", uid=uid, number=number))
         else:
@@ -80,36 +85,6 @@ def _review_message(revision, decision: str | None, added: int) -> str:
         return (f"Changes requested on revision {revision.number}. The authors see your "
                 "comments next to the questions in their next draft.")
     return f"{added} comment(s) saved." if added else "Nothing to save: every comment was empty."
-
-
-def _lifecycle_action(uid: str, number: int, action: str, apply):
-    user, system, revision = _revision(uid, number, action)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash("The form expired: nothing was done. Please try again.", "error")
-        return redirect(url_for("assessments.revision", uid=uid, number=number)), 400
-    try:
-        apply(db.session, user, revision, form.reason.data or "")
-    except lifecycle.NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except lifecycle.TransitionRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(url_for("assessments.revision", uid=uid, number=number)), 409
-    db.session.commit()
-    flash(f"Revision {revision.number} {lifecycle.PAST[action]}.", "success")
-    return redirect(url_for("assessments.revision", uid=uid, number=number))
-
-
-@bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["POST"])
-def publish(uid: str, number: int):
-    return _lifecycle_action(uid, number, "publish", lifecycle.publish)
-
-
-@bp.route("/systems/<uid>/revisions/<int:number>/withdraw", methods=["POST"])
-def withdraw(uid: str, number: int):
-    return _lifecycle_action(uid, number, "withdraw", lifecycle.withdraw)
 
 
 @bp.route("/systems/<uid>/history")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from ..accounts.access import may
 from ..accounts.models import User
 from ..assessments import lifecycle
+from ..assessments.events import record_event
 from ..assessments.models import Revision
-from ..audit.services import record
 from .models import Comment
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def add_comments(session: Session, actor: User, revision: Revision,
         return []
     session.add_all(added)
     session.flush()
-    record(session, "revision.commented", actor, revision=revision,
+    record_event(session, "revision.commented", actor, revision=revision,
            details={"comments": [c.id for c in added],
                     "questions": sorted(c.question_key for c in added if c.question_key)})
     return added
@@ -45,12 +45,16 @@ def review(session: Session, actor: User, revision: Revision,
         raise lifecycle.TransitionRefused("Unknown decision.")
     if decision is not None:  # refuse before writing anything
         _check_decision(session, actor, revision, decision)
-    added = add_comments(session, actor, revision, comments)
-    if decision is not None:
-        overall = (comments.get(None) or "").strip()
-        reason = overall or (f"See the {len(added)} comment(s) on answers." if added else "")
-        lifecycle.change_status(session, actor, revision, decision, reason,
-                                {"comments": [c.id for c in added]})
+    # Comments and decision stand or fall together: if someone else decided meanwhile (the
+    # compare-and-set in lifecycle refuses), none of this reviewer's writes are kept; their
+    # typing stays in the form on the page.
+    with session.begin_nested():
+        added = add_comments(session, actor, revision, comments)
+        if decision is not None:
+            overall = (comments.get(None) or "").strip()
+            reason = overall or (f"See the {len(added)} comment(s) on answers." if added else "")
+            lifecycle.change_status(session, actor, revision, decision, reason,
+                                    {"comments": [c.id for c in added]})
     return added
 
 

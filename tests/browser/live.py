@@ -20,7 +20,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from aia import create_app
 from aia.cli import upgrade_database
-from aia.db import Database
+from aia.db import engine_of
 from aia.extensions import db
 from aia.seed import load_demo
 from config import TestConfig
@@ -105,7 +105,7 @@ def serve(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        Database.state(app).engine.dispose()
+        engine_of(app).dispose()
 
 
 @contextmanager

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..assessments.models import Revision
+from ..audit.models import GENESIS_HASH, AuditEvent
 from ..engine import content_hash
-from .models import GENESIS_HASH, AuditEvent
 
 _BATCH = 500
 

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from ..register.services import MAX_FEEDBACK
+
+
+class AnswerFeedbackForm(FlaskForm):
+    answer = TextAreaField("Answer", validators=[Length(max=MAX_FEEDBACK)],
+                           description="Leave empty and choose Close to close without an answer.")

@@ -1,0 +1,36 @@
+"""The write side of the agency's message queue: answer or close a message, with its audit
+event. Each function flushes; the request boundary commits."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..assessments.events import record_event
+from ..assessments.models import System
+from ..db import now_utc
+from ..register.models import Feedback
+from ..register.services import MAX_FEEDBACK, RegisterError
+
+log = logging.getLogger(__name__)
+
+
+def handle_feedback(session: Session, actor: User | None, feedback: Feedback,
+                    answer: str | None) -> Feedback:
+    """Answer the message (shown as answered), or close it without an answer."""
+    if feedback.state != "open":
+        raise RegisterError("This message has already been handled.")
+    answer = (answer or "").strip() or None
+    if answer is not None and len(answer) > MAX_FEEDBACK:
+        raise RegisterError(f"Keep the answer under {MAX_FEEDBACK} characters.")
+    feedback.answer = answer
+    feedback.state = "answered" if answer else "closed"
+    feedback.handled_dt = now_utc()
+    session.flush()
+    record_event(session, f"feedback.{feedback.state}", actor,
+                 system=session.get(System, feedback.system_id),
+                 details={"feedback": feedback.id, "kind": feedback.kind})
+    log.info("message %s %s", feedback.id, feedback.state)
+    return feedback

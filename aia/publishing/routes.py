@@ -1,0 +1,48 @@
+"""Thin views: publish an approved revision, withdraw a published one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, url_for
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from ..accounts.access import require, viewer
+from ..accounts.models import User
+from ..assessments import lifecycle
+from ..assessments import queries as assessment_queries
+from ..assessments.forms import ReasonForm
+from ..assessments.models import Revision
+from ..extensions import db
+from . import bp, services
+
+
+def _act(uid: str, number: int, action: str,
+         apply: Callable[[Session, User, Revision, str], Revision]) -> Response | tuple[Response, int]:
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
+    user = require(action, system)
+    revision = assessment_queries.revision_or_404(db.session, system, number)
+    back = redirect(url_for("assessments.revision", uid=uid, number=number))
+    if not ReasonForm().validate_on_submit():
+        flash("The form expired: nothing was done. Please try again.", "error")
+        return back, 400
+    try:
+        apply(db.session, user, revision, ReasonForm().reason.data or "")
+    except lifecycle.NotPermitted:
+        abort(403)
+    except lifecycle.TransitionRefused as refused:
+        flash(str(refused), "error")
+        return back, 409
+    flash(f"Revision {revision.number} {lifecycle.PAST[action]}.", "success")
+    return back
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["POST"])
+def publish(uid: str, number: int):
+    return _act(uid, number, "publish", services.publish)
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/withdraw", methods=["POST"])
+def withdraw(uid: str, number: int):
+    return _act(uid, number, "withdraw", services.withdraw)
