@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask.wrappers import Response
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -114,6 +115,12 @@ ERROR_MESSAGES = {
 
 
 def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def form_expired(error: CSRFError):
+        return render_template("errors/error.html", code=400, title="The form expired",
+                               message="The page was open too long or your session ended. "
+                                       "Go back, reload the page and try again."), 400
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))

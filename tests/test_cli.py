@@ -57,3 +57,27 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     assert "🧮" in text and "المساكن" in text
     assert runner.invoke(args=["verify"]).exit_code == 0
     engine.dispose()
+
+
+def test_the_apps_log_lines_reach_the_operator(tmp_path):
+    """Run as an operator would, in a process of its own: the app's INFO lines (here, the
+    audit event of a new agency) appear on standard error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    aia = Path(sys.executable).with_name("aia")
+    env = {**os.environ, "AIA_ENV": "development",
+           "AIA_DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}",
+           "AIA_REPORT_DIR": str(tmp_path / "reports")}
+    env.pop("AIA_LOG_LEVEL", None)
+    subprocess.run([str(aia), "init-db"], env=env, check=True, capture_output=True)
+    result = subprocess.run([str(aia), "create-agency", "tax", "Tax Office"], env=env,
+                            check=True, capture_output=True, text=True)
+    assert re.search(r"INFO \[\d+\] aia\.audit\.services: audit event \d+: agency\.created",
+                     result.stderr), result.stderr
+    quiet = subprocess.run([str(aia), "create-agency", "post", "Post Office"],
+                           env={**env, "AIA_LOG_LEVEL": "WARNING"}, check=True,
+                           capture_output=True, text=True)
+    assert "agency.created" not in quiet.stderr

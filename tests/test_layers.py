@@ -76,7 +76,7 @@ def test_imports_point_down(path: Path) -> None:
     if rel.name == "__init__.py" and len(rel.parts) == 1:
         return  # the app factory sits above everything
     source = rel.parts[0].removesuffix(".py")
-    for module, inside in imports(path):
+    for module, _inside in imports(path):
         target = top_package(module)
         if target is None or target == source or not any(target in f for f in FLOORS):
             continue  # the package itself, or a name of aia/__init__.py (the app factory)
@@ -98,9 +98,9 @@ def test_only_the_known_imports_sit_inside_functions() -> None:
 @pytest.mark.parametrize("module", ["aia.assessments.models", "aia.engine", "aia.review.forms",
                                     "aia.register.models", "aia.models"])
 def test_importing_a_model_loads_no_view_form_or_renderer(module: str) -> None:
-    probe = ("import sys, importlib; importlib.import_module(%r); "
+    probe = (f"import sys, importlib; importlib.import_module({module!r}); "
              "print(' '.join(sorted(m for m in sys.modules if m.startswith('aia') or "
-             "m == 'weasyprint')))" % module)
+             "m == 'weasyprint')))")
     loaded = set(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
                                 text=True).stdout.split())
     views = {m for m in loaded if m.endswith(".routes")}

@@ -191,13 +191,14 @@ def test_approve_then_publish_through_the_pages(app, client, db_session, login, 
     assert "Publish revision 1" in page
     response = client.post(f"/systems/{system.uid}/revisions/1/publish",
                            data={"csrf_token": submit_data(page)["csrf_token"]})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db_session.refresh(revision)
     assert revision.status == "published" and revision.pdf_sha256
-    # Publishing again is refused, and says why.
+    # Publishing again is refused, and the revision's page says why.
     response = client.post(f"/systems/{system.uid}/revisions/1/publish",
-                           data={"csrf_token": submit_data(page)["csrf_token"]})
-    assert response.status_code == 409
+                           data={"csrf_token": submit_data(page)["csrf_token"]},
+                           follow_redirects=True)
+    assert "only an approved revision can be published" in response.get_data(as_text=True)
 
 
 def test_a_failed_audit_write_leaves_no_half_submitted_revision(client, db_session, login,

@@ -78,9 +78,9 @@ ROWS = [
     ("GET", REV + "/review", "submitted", {}, expect(author=403)),
     ("POST", REV + "/review", "submitted", {"decision": "", "overall": "Noted."},
      expect(author=403, approver=302, auditor=302)),
-    ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=302, auditor=403)),
+    ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
     ("POST", REV + "/withdraw", "published", {"reason": "Switched off."},
-     expect(author=403, approver=302, auditor=403)),
+     expect(author=403, approver=303, auditor=403)),
     ("GET", SYS + "/history", "two", {}, expect()),
     ("GET", SYS + "/compare", "two", {}, expect()),
     # static files and the public register

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.access import may, require, viewer
@@ -140,6 +139,9 @@ def step(uid: str, step_key: str):
     system = _system(uid, "edit")
     # A form posted after the session ended is saved now, as if it had just been posted.
     kept = take_pending_form(db.session, viewer(), request.path)
+    if system.draft is None and (request.method == "POST" or kept is not None) \
+            and system.latest_revision is not None:
+        return _posted_after_submission(system, step_key, kept)
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
@@ -184,7 +186,7 @@ def step(uid: str, step_key: str):
                + (f": it became revision {number}." if number else ".")
                + " What you typed on this page was not saved, and is still below: copy what you "
                "need, then start a new draft from the system's page."), "error")
-        return _render_step(definition, gone.draft, step, form, keys, resolution,
+        return _render_step(definition, gone.draft or draft, step, form, keys, resolution,
                             conditions), 409
     except services.DraftConflict as conflict:
         theirs = _their_changes(definition, conflict.draft, posted, keys)
@@ -233,6 +235,31 @@ def step(uid: str, step_key: str):
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
 
 
+def _posted_after_submission(system: System, step_key: str, kept: Any):
+    """A step posted after a colleague submitted the draft: nothing can be saved, and what the
+    person typed is shown again with what happened (409), never dropped."""
+    revision = system.latest_revision
+    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    if definition is None or not definition.has_step(step_key):
+        abort(404)
+    step = definition.step(step_key)
+    resolution = resolve(definition, revision.answers)
+    conditions = wizard.browser_conditions(definition, step)
+    keys = [q.key for q in step.questions]
+    form_class = build_step_form(step, keys, base=StepMeta)
+    form = form_class(formdata=kept, meta={"csrf": False}) if kept is not None else form_class(
+        meta={"csrf": False})
+    flash(f"Someone else submitted this draft while you were editing it: it became revision "
+          f"{revision.number}. What you typed on this page was not saved, and is still below: "
+          "copy what you need, then start a new draft from the system's page.", "error")
+    detached = Draft(system_id=system.id, questionnaire_key=definition.key,
+                     questionnaire_version=definition.version,
+                     questionnaire_hash=definition.content_hash, answers=dict(revision.answers),
+                     step_key=step_key, lock_version=1)
+    return _render_step(definition, detached, step, form, keys, resolution, conditions,
+                        system=system), 409
+
+
 def _int(value: Any) -> int:
     try:
         return int(value)
@@ -248,10 +275,10 @@ def _their_changes(definition: Definition, draft: Draft, mine: dict[str, Any],
 
 
 def _render_step(definition: Definition, draft: Draft, step, form, keys, resolution,
-                 conditions, theirs: dict[str, str] | None = None):
+                 conditions, theirs: dict[str, str] | None = None, system: System | None = None):
     position, total = wizard.progress(resolution, step.key)
     return render_template(
-        "assessments/step.html", system=draft.system, draft=draft, definition=definition,
+        "assessments/step.html", system=system or draft.system, draft=draft, definition=definition,
         step=step, form=form, keys=keys, visible=resolution.visible, conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
         position=position, total=total, theirs=theirs or {},
@@ -268,6 +295,8 @@ def step_or_review(uid: str, step_key: str):
 @csrf.exempt  # checked by SubmitForm, which says what happened
 def review(uid: str):
     system = _system(uid, "edit")
+    if system.draft is None and request.method == "POST" and system.latest_revision:
+        return _submitted_meanwhile(system, services.DraftGone(None, system.latest_revision))
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
@@ -348,10 +377,3 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
             "target": target, "form": form,
             "may_start": (needed and is_latest and system.draft is None
                           and may(user, "edit", system))}
-
-
-@bp.errorhandler(CSRFError)
-def csrf_error(error: CSRFError):
-    return render_template("errors/error.html", code=400, title="The form expired",
-                           message="The page was open too long or your session ended. "
-                                   "Go back, reload the page and try again."), 400

@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 class DraftConflict(Exception):
     """Someone else saved the draft since this form was opened."""
 
-    def __init__(self, draft: Draft):
-        super().__init__(f"draft {draft.id} was saved by someone else")
+    def __init__(self, draft: Draft | None):
+        super().__init__(f"draft {draft.id if draft else '(gone)'} was changed by someone else")
         self.draft = draft
 
 
@@ -32,7 +32,7 @@ class DraftGone(DraftConflict):
     """The draft no longer exists: someone else submitted it meanwhile (``revision`` is what it
     became, when it can be found)."""
 
-    def __init__(self, draft: Draft, revision: Revision | None):
+    def __init__(self, draft: Draft | None, revision: Revision | None):
         super().__init__(draft)
         self.revision = revision
 

@@ -12,7 +12,7 @@ from ..assessments.models import Revision, System
 from ..audit.models import EVENT_LABELS
 from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
-from ..extensions import db, questionnaires
+from ..extensions import csrf, db, questionnaires
 from . import bp, queries, services
 from .forms import comment_field_name, posted_comments, review_form
 
@@ -46,6 +46,7 @@ def queue():
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/review", methods=["GET", "POST"])
+@csrf.exempt  # the review form checks its own token, so that an expired one loses no comment
 def review(uid: str, number: int):
     user, system, revision = _revision(uid, number, "review")
     definition = _definition(revision.questionnaire_key, revision.questionnaire_version)

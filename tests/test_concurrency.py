@@ -1,0 +1,262 @@
+"""Concurrent writers on a real database: gunicorn with several worker processes serving a
+database of its own (a SQLite file, or a PostgreSQL database when the run uses PostgreSQL),
+real HTTP clients in threads, real sign-ins. Nothing here depends on timing: every client
+must succeed whatever the interleaving."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from aia import create_app
+from aia.accounts import services as accounts
+from aia.assessments import services as assessments
+from aia.assessments.models import Draft, Revision
+from aia.cli import upgrade_database
+from aia.db import db, engine_of
+from aia.extensions import questionnaires
+from aia.integrity.verify import verify_chain
+from config import TestConfig
+
+from .databases import own_database
+from .webform import submit_data
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse battery staple"
+CLIENTS = 8
+SAVES = 10
+WORKERS = 4
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[str]:
+    with own_database(tmp_path / "concurrent.sqlite3", prefix="aia_concurrent") as url:
+        yield url
+
+
+def _app(url: str, tmp_path: Path):
+    return create_app(type("Concurrent", (TestConfig,), {
+        "DATABASE_URL": url, "REPORT_DIR": str(tmp_path / "reports")}))
+
+
+@pytest.fixture
+def people(database: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """CLIENTS authors of one agency, each with a system and a draft: (email, system uid)."""
+    app = _app(database, tmp_path)
+    made = []
+    with app.app_context():
+        upgrade_database()
+        agency = accounts.create_agency(db.session, None, "works", "Public Works")
+        starter = questionnaires().latest("starter")
+        for number in range(CLIENTS):
+            user = accounts.create_user(db.session, None, f"author{number}@works.example", "",
+                                        "author", agency, PASSWORD)
+            system = assessments.create_system(db.session, agency.id, f"System {number}", "",
+                                               actor=user)
+            assessments.start_draft(db.session, system, starter, actor=user)
+            made.append((user.email, system.uid))
+        db.session.commit()
+    engine_of(app).dispose()
+    return made
+
+
+@pytest.fixture
+def server(database: str, people, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "AIA_ENV": "development", "AIA_DATABASE_URL": database,
+           "AIA_SECRET_KEY": "concurrency-test", "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
+           "AIA_REPORT_DIR": str(tmp_path / "reports"), "AIA_LOG_LEVEL": "WARNING"}
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
+         f"127.0.0.1:{port}", "--control-socket", str(tmp_path / "gunicorn.ctl"),
+         "aia:create_app()"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # ready when it answers; a generous deadline, not a measured wait
+            try:
+                urllib.request.urlopen(base + "/login", timeout=30).close()
+                break
+            except OSError:  # refused, reset or timed out while the workers start
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "gunicorn.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+class Browser:
+    """An HTTP client with its own cookies that does not follow redirects."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+
+def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, database: str,
+                                                        tmp_path: Path):
+    outcomes: dict[str, list[int]] = {email: [] for email, _ in people}
+
+    def work(email: str, uid: str) -> None:
+        browser = Browser(server)
+        status, page = browser.request("/login")
+        status, _ = browser.request("/login", submit_data(page, {"email": email,
+                                                                  "password": PASSWORD}))
+        outcomes[email].append(status)
+        for number in range(SAVES):
+            status, page = browser.request(f"/systems/{uid}/draft/about")
+            if status != 200:
+                outcomes[email].append(status)
+                continue
+            status, _ = browser.request(f"/systems/{uid}/draft/about", submit_data(
+                page, {"decision": f"Save {number} by {email}"}, "save"))
+            outcomes[email].append(status)
+
+    threads = [threading.Thread(target=work, args=person) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    failed = {email: [s for s in statuses if s != 302] for email, statuses in outcomes.items()}
+    assert all(not bad for bad in failed.values()), failed
+    assert all(len(statuses) == SAVES + 1 for statuses in outcomes.values())
+    engine = sa.create_engine(database)
+    with engine.connect() as connection:
+        drafts = connection.execute(sa.select(Draft.answers, Draft.lock_version)).all()
+    engine.dispose()
+    assert sorted(lock for _, lock in drafts) == [1 + SAVES] * CLIENTS
+    assert {answers["decision"] for answers, _ in drafts} == {
+        f"Save {SAVES - 1} by {email}" for email, _ in people}
+
+
+def test_concurrent_submits_of_one_draft_give_one_revision_and_clear_conflicts(
+        server: str, people, database: str):
+    """Everyone signs in as the same agency's authors and presses Submit on one complete
+    draft at once: exactly one revision; every other person gets the 409 page that names it."""
+    target_uid = people[0][1]
+    engine = sa.create_engine(database)
+    with engine.begin() as connection:
+        connection.execute(sa.update(Draft).values(answers={
+            "decision": "Who is invited to a review interview", "purpose": "Sorts claims.",
+            "decision_area": "services", "affects_rights": "no", "uses_group_data": "no",
+            "black_box": "no", "harm_likelihood": "improbable", "harm_impact": "low",
+            "human_review": "yes", "appeal": "yes", "contact": "team@works.example"}))
+    browsers, pages = [], []
+    for email, _ in people:
+        browser = Browser(server)
+        _, page = browser.request("/login")
+        assert browser.request("/login", submit_data(page, {"email": email,
+                                                            "password": PASSWORD}))[0] == 302
+        status, page = browser.request(f"/systems/{target_uid}/review")
+        assert status == 200, page[:500]
+        browsers.append(browser)
+        pages.append(page)
+    results: list[tuple[int, str]] = [(0, "")] * len(browsers)
+    start = threading.Barrier(len(browsers))
+
+    def press(index: int) -> None:
+        start.wait()
+        results[index] = browsers[index].request(f"/systems/{target_uid}/review",
+                                                 submit_data(pages[index]))
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [302] + [409] * (len(browsers) - 1), statuses
+    assert all("it became revision 1" in html for status, html in results if status == 409)
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(Revision)) == 1
+    engine.dispose()
+
+
+def test_concurrent_audited_writes_keep_one_unbroken_chain(database: str, people,
+                                                           tmp_path: Path):
+    """Eight threads, each with its own connection, append 30 audit events each (creating
+    systems): none fails, and the chain has every event once, in order."""
+    app = _app(database, tmp_path)
+    errors: list[BaseException] = []
+
+    def work(number: int) -> None:
+        try:
+            with app.app_context():
+                agency_id = db.session.scalar(sa.text("SELECT id FROM agency"))
+                for index in range(30):
+                    assessments.create_system(db.session, agency_id, f"T{number}-{index}", "")
+                    db.session.commit()
+        except BaseException as error:  # noqa: BLE001  (reported below, with the others)
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        check = verify_chain(db.session)
+    engine_of(app).dispose()
+    assert check.ok, check.problems
+    # The agency; three events per person (account, system, draft); 240 systems.
+    assert check.checked == 1 + 3 * len(people) + 240
+
+
+def test_postgresql_connections_survive_the_server_dropping_them(database: str, tmp_path: Path):
+    """What a server restart does to the app's pooled connections: the server ends them.
+    The next request still works (the pool checks a connection before using it)."""
+    if not database.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: run the suite with AIA_DATABASE_URL=postgresql+psycopg://...")
+    app = _app(database, tmp_path)
+    with app.app_context():
+        upgrade_database()
+    client = app.test_client()
+    assert client.get("/register/").status_code == 200
+    name = sa.make_url(database).database
+    admin = sa.create_engine(os.environ["AIA_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        ended = connection.scalar(sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+    admin.dispose()
+    assert ended >= 1
+    assert client.get("/register/").status_code == 200
+    engine_of(app).dispose()
