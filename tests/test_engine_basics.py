@@ -82,11 +82,65 @@ def test_multiple_choice_points_add_up(starter):
     assert starter.max_points("risk") == 4 + 3 + 2 + (1 + 2 + 3 + 2)
 
 
-def test_hidden_answer_never_counts(starter):
-    answers = {**STARTER_COMPLETE, "affects_rights": "no"}
-    with_hidden = {**answers, "harm_description": "should not count",
-                   "biometric_basis": "nor this"}
-    assert score(starter, answers) == score(starter, with_hidden)
+# A scored question hidden by its own condition, and a scored step hidden as a whole.
+HIDDEN_SCORED_STEPS = """\
+    - key: s
+      title: S
+      questions:
+        - key: gate
+          type: yes_no_unsure
+          label: Gate
+          required: true
+          scoring: risk
+          points: {yes: 1}
+        - key: extra_risk
+          type: single_choice
+          label: Extra risk
+          scoring: risk
+          show_if: {question: gate, equals: "yes"}
+          options:
+            - {value: high, label: High, points: 5}
+            - {value: low, label: Low, points: 0}
+    - key: later
+      title: Later
+      show_if: {question: gate, equals: "yes"}
+      questions:
+        - key: checks
+          type: multiple_choice
+          label: Checks
+          scoring: mitigation
+          options:
+            - {value: audit, label: Audit, points: 2}
+            - {value: appeal, label: Appeal, points: 3}
+    """
+
+
+def test_hidden_answer_never_counts():
+    definition = parse_definition(definition_text(HIDDEN_SCORED_STEPS))
+    scored_answers = {"extra_risk": "high", "checks": ["audit", "appeal"]}
+    # Shown, these answers are worth points...
+    shown = score(definition, {"gate": "yes", **scored_answers})
+    assert (shown["risk"]["points"], shown["mitigation"]["points"]) == (1 + 5, 2 + 3)
+    # ...hidden (the question by its condition, the step by its own), they count for nothing.
+    hidden = score(definition, {"gate": "no", **scored_answers})
+    assert (hidden["risk"]["points"], hidden["mitigation"]["points"]) == (0, 0)
+    assert hidden["final_score"] == 0 and hidden["impact_level"] == 1
+    assert [row["question"] for row in hidden["breakdown"]] == ["gate"]
+    assert hidden == score(definition, {"gate": "no"})
+
+
+def test_hidden_answer_never_counts_in_a_released_questionnaire():
+    definition = load_file(FOLDER / "ads-impact-v1.yaml")
+    sensitive = definition.questions["special_category_data"]
+    assert sensitive.scoring == "risk" and sensitive.points("yes") == 4
+    base = {"personal_data": "no"}
+    with_hidden = {**base, "special_category_data": "yes"}
+    assert score(definition, with_hidden) == score(definition, base)
+    assert "special_category_data" not in {r["question"] for r in
+                                           score(definition, with_hidden)["breakdown"]}
+    shown = {"personal_data": "yes"}
+    assert (score(definition, {**shown, "special_category_data": "yes"})["risk"]["points"]
+            - score(definition, shown)["risk"]["points"]) == 4
 
 
 def test_breakdown_traces_every_point(starter):
