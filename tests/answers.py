@@ -17,3 +17,7 @@ STARTER_COMPLETE = {
     "appeal": "no",
     "contact": "team@agency.example",
 }
+
+# Text that looks like markup, with both kinds of quote and an ampersand: every page that shows
+# it must show it as text.
+HTML_LIKE = """<script>alert("x")</script><img src=x onerror="alert('y')"> Fish & chips"""

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from aia.assessments.models import Draft, Revision, System
 
-from .answers import STARTER_COMPLETE
-from .webform import form_values, submit_data
+from .answers import HTML_LIKE, STARTER_COMPLETE
+from .webform import assert_shown_escaped, form_values, submit_data
 
 STEP_ANSWERS = {
     "about": {"decision": STARTER_COMPLETE["decision"], "purpose": STARTER_COMPLETE["purpose"],
@@ -256,14 +256,50 @@ def test_review_lists_missing_answers_and_refuses_submit(client, started, db_ses
                              .where(System.uid == uid)) == 0
 
 
-def test_user_text_is_escaped(client, make_revision, make_system, login):
-    login("auditor")
-    system = make_system(name='<img src=x onerror="alert(1)">')
-    make_revision(system=system, answers={"decision": "<script>alert(2)</script>"})
-    html = client.get(f"/systems/{system.uid}").get_data(as_text=True)
-    assert "<img src=x" not in html and "&lt;img src=x" in html
-    html = client.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)
-    assert "<script>alert(2)" not in html
+def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_agency, login):
+    """Markup-looking text typed into the forms comes back as text: on the step where it was
+    typed (and in the field, unchanged), on the review page, on the results and the system
+    page, and in the list of systems."""
+    agency = make_agency(name=f"Agency {HTML_LIKE}")
+    login("author", agency)
+    name, description = f"System {HTML_LIKE}", f"Description {HTML_LIKE}"
+    page = client.get("/systems/new").get_data(as_text=True)
+    response = client.post("/systems/new", data=submit_data(page, {
+        "name": name, "agency": str(agency.id), "description": description,
+        "questionnaire": "starter:1"}))
+    assert response.status_code == 302
+    uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", response.headers["Location"]).group(1)
+
+    typed = {"about": {"decision": f"Decision {HTML_LIKE}", "purpose": f"Purpose {HTML_LIKE}"},
+             "risks": {"harm_description": f"Harm {HTML_LIKE}"},
+             "signoff": {"contact": f"Contact {HTML_LIKE}", "notes": f"Notes {HTML_LIKE}"}}
+    for step, answers in STEP_ANSWERS.items():
+        url = f"/systems/{uid}/draft/{step}"
+        page = client.get(url).get_data(as_text=True)
+        assert_shown_escaped(page, name, f"step {step}")
+        response = post_step(client, uid, step, page, {**answers, **typed.get(step, {})}, "save")
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        page = client.get(url).get_data(as_text=True)
+        for key, text in typed.get(step, {}).items():
+            assert_shown_escaped(page, text, f"step {step}, field {key}")
+            assert form_values(page)[key] == [text]  # and the field holds it unchanged
+    review = client.get(f"/systems/{uid}/review").get_data(as_text=True)
+    assert "required answers are missing" not in review
+    assert_shown_escaped(review, name, "review page")
+    for answers in typed.values():
+        for key, text in answers.items():
+            assert_shown_escaped(review, text, f"review page, {key}")
+
+    response = client.post(f"/systems/{uid}/review", data=submit_data(review))
+    assert response.status_code == 302
+    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Revision 1: results" in results
+    assert_shown_escaped(results, name, "results page")
+    assert_shown_escaped(results, agency.name, "results page")
+    system_page = client.get(f"/systems/{uid}").get_data(as_text=True)
+    for text in (name, description, agency.name):
+        assert_shown_escaped(system_page, text, "system page")
+    assert_shown_escaped(client.get("/").get_data(as_text=True), name, "list of systems")
 
 
 def test_unknown_ids_are_404(client, make_system, login):
