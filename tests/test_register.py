@@ -16,28 +16,86 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 
+from aia.assessments import lifecycle
+from aia.assessments import lifecycle as publication  # publish, withdraw: named here only
+from aia.audit.models import AuditEvent
 from aia.register import services
 from aia.register.exports import SCHEMA_PATH
-from aia.register.models import Feedback
+from aia.register.models import Feedback, RegisterEntry
 
-from .webform import submit_data
+from .answers import HTML_LIKE
+from .webform import assert_shown_escaped, submit_data
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def publish(db_session, registry):
-    """Publish a revision on the register, as the lifecycle's publish step does."""
+def approver_of(make_user):
+    """The approver of an agency (one per agency and test)."""
+    approvers = {}
 
-    def publish(revision, when: dt.datetime | None = None):
-        revision.status = "published"
-        revision.pdf_sha256 = f"{revision.id:064x}"
-        definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
-        entry = services.record_publication(db_session, revision, definition, when)
-        db_session.flush()
+    def approver(agency):
+        if agency.id not in approvers:
+            approvers[agency.id] = make_user("approver", agency)
+        return approvers[agency.id]
+
+    return approver
+
+
+@pytest.fixture
+def publish(app, db_session, approver_of):
+    """Approve a submitted revision and publish it through the real publication: its PDF
+    rendered and stored, the system's earlier published revision superseded, audit events
+    written, the register entry made. ``published_dt`` then dates the entry, for the tests of
+    order and date filters. Returns the register entry."""
+
+    def publish(revision, published_dt: dt.datetime | None = None) -> RegisterEntry:
+        approver = approver_of(revision.system.agency)
+        with app.app_context():  # the render reads the app's settings
+            lifecycle.change_status(db_session, approver, revision, "approve")
+            publication.publish(db_session, approver, revision, "Ready for the public.")
+        entry = db_session.scalar(sa.select(RegisterEntry)
+                                  .where(RegisterEntry.revision_id == revision.id))
+        if published_dt is not None:
+            entry.published_dt = published_dt
+            db_session.flush()
         return entry
 
     return publish
+
+
+@pytest.fixture
+def withdraw(app, db_session, approver_of):
+    """Withdraw a published revision through the real withdrawal."""
+
+    def withdraw(revision, reason: str) -> None:
+        with app.app_context():
+            publication.withdraw(db_session, approver_of(revision.system.agency), revision,
+                                 reason)
+
+    return withdraw
+
+
+@pytest.fixture
+def stand_in_publication(db_session, registry):
+    """A stand-in for publication, for the one test that needs many entries: it writes the
+    register entry alone (no approval, no PDF, no audit event), since rendering 45 reports
+    would take most of a minute."""
+
+    def put_on_register(revision, published_dt: dt.datetime) -> RegisterEntry:
+        revision.status = "published"
+        definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+        entry = services.record_publication(db_session, revision, definition, published_dt)
+        db_session.flush()
+        return entry
+
+    return put_on_register
+
+
+def actions_on(db_session, revision) -> list[str]:
+    return list(db_session.scalars(sa.select(AuditEvent.action)
+                                   .where(AuditEvent.revision_id == revision.id)
+                                   .order_by(AuditEvent.id)))
 
 
 @pytest.fixture
@@ -49,15 +107,24 @@ def validator():
 
 
 @pytest.fixture
-def world(make_agency, make_system, make_revision, make_draft, publish, db_session):
-    """One system in each state; only two of them published."""
+def published(make_agency, make_system, make_revision, publish):
+    """A system of the Tax Office with one published revision."""
     tax = make_agency(slug="tax", name="Tax Office")
+    system = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
+    publish(make_revision(system=system))
+    return system
+
+
+@pytest.fixture
+def world(published, make_agency, make_system, make_revision, make_draft, publish, withdraw,
+          db_session):
+    """One system in each state; only two of them published."""
+    tax = published.agency
     roads = make_agency(slug="roads", name="Roads Authority")
-    published = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
-    publish(make_revision(system=published))
     withdrawn = make_system("Pothole predictor", agency=roads, description="Finds holes.")
-    publish(make_revision(system=withdrawn, answers={"affects_rights": "no"}))
-    services.record_withdrawal(db_session, withdrawn, "Replaced by manual inspection.")
+    revision = make_revision(system=withdrawn, answers={"affects_rights": "no"})
+    publish(revision)
+    withdraw(revision, "Replaced by manual inspection.")
     drafted = make_system("Secret draft system", agency=tax)
     make_draft(system=drafted)
     submitted = make_system("Submitted only system", agency=tax)
@@ -90,7 +157,11 @@ def test_only_published_revisions_appear_anywhere(client, world):
         assert client.get(f"/register/{uid}/revisions/1/report.pdf").status_code == 404
 
 
-def test_withdrawn_entry_stays_visible_marked_with_reason(client, world):
+def test_withdrawn_entry_stays_visible_marked_with_reason(client, world, db_session):
+    revision = world["withdrawn"].latest_revision
+    assert revision.status == "withdrawn"
+    assert actions_on(db_session, revision)[-3:] == ["revision.approved", "revision.published",
+                                                     "revision.withdrawn"]
     uid = world["withdrawn"].uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     assert "Withdrawn on" in page and "Replaced by manual inspection." in page
@@ -149,16 +220,16 @@ def test_search_and_filters_give_the_right_rows(client, make_agency, make_system
         assert names(f"level={level}&sort=name") == expected
 
 
-def test_pagination_visits_every_entry_once(client, make_system, make_revision, publish,
-                                            make_agency):
+def test_pagination_visits_every_entry_once(client, make_system, make_revision,
+                                            stand_in_publication, make_agency):
     agency = make_agency()
     start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
     expected = set()
     for i in range(45):
         name = f"System {i:02d}"
         # Several share a publication time, so the tie-break on id matters.
-        publish(make_revision(system=make_system(name, agency=agency)),
-                start + dt.timedelta(days=i // 3))
+        stand_in_publication(make_revision(system=make_system(name, agency=agency)),
+                             start + dt.timedelta(days=i // 3))
         expected.add(name)
     seen, url, pages = [], "/register/", 0
     while url:
@@ -175,14 +246,27 @@ def test_pagination_visits_every_entry_once(client, make_system, make_revision, 
 
 
 def test_exports_validate_against_the_schema(client, world, publish, make_revision,
-                                             validator):
-    publish(make_revision(system=world["published"], answers={"appeal": "yes"}))
+                                             validator, db_session):
+    first = world["published"].latest_revision
+    second = make_revision(system=world["published"], answers={"appeal": "yes"})
+    publish(second)
     uid = world["published"].uid
     document = client.get(f"/register/{uid}.json").get_json()
     validator.validate(document)
     assert document["revision"]["number"] == 2
     assert [e["revision"]["number"] for e in document["earlier_revisions"]] == [1]
     assert document["earlier_revisions"][0]["status"] == "superseded"
+    # What the export says is what happened: the first revision superseded, both reports
+    # stored under the hashes the export gives.
+    db_session.refresh(first)
+    assert (first.status, second.status) == ("superseded", "published")
+    assert actions_on(db_session, first)[-1] == "revision.superseded"
+    assert actions_on(db_session, second)[-2:] == ["revision.approved", "revision.published"]
+    assert document["report"]["sha256"] == second.pdf_sha256
+    assert document["earlier_revisions"][0]["report"]["sha256"] == first.pdf_sha256
+    for report in (document["report"], document["earlier_revisions"][0]["report"]):
+        served = client.get(report["url"])
+        assert hashlib.sha256(served.data).hexdigest() == report["sha256"]
     withdrawn = client.get(f"/register/{world['withdrawn'].uid}.json").get_json()
     validator.validate(withdrawn)
     everything = json.loads(client.get("/register.json").get_data(as_text=True))
@@ -202,36 +286,96 @@ def test_csv_neutralises_formulas(client, make_system, make_revision, publish):
 
 
 def test_entry_page_shows_summary_level_contact_and_earlier_revisions(
-        client, world, publish, make_revision):
-    system = world["published"]
-    publish(make_revision(system=system, answers={"appeal": "yes"}))
+        client, published, publish, make_revision):
+    system = published
+    revision = make_revision(system=system, answers={"appeal": "yes"})
+    publish(revision)
     html = client.get(f"/register/{system.uid}").get_data(as_text=True)
     assert "Level II" in html
     assert "team@agency.example" in html
     assert "Who is invited to a review interview" in html
     assert "Earlier published revisions" in html
     assert f"/register/{system.uid}/revisions/1/report.pdf" in html
-    assert f"{system.latest_revision.id:064x}" in html  # the current PDF's SHA-256
+    # The hash shown is that of the stored PDF the entry serves.
+    assert f'<code class="hash">{revision.pdf_sha256}</code>' in html
+    served = client.get(f"/register/{system.uid}/revisions/2/report.pdf")
+    assert hashlib.sha256(served.data).hexdigest() == revision.pdf_sha256
 
 
-def test_feedback_is_stored_escaped_and_counted(client, world, db_session):
-    uid = world["published"].uid
+def test_feedback_is_stored_as_typed_shown_escaped_and_counted(app, client, published,
+                                                              db_session, login):
+    uid = published.uid
+    message = f"{HTML_LIKE} My claim was ranked wrongly."
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     assert "0 messages received, 0 answered" in page
+    # Refused (a bad address): the form shows the message again, as text.
+    refused = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
+        "kind": "complaint", "message": message, "reply_to": "not-an-email"}))
+    assert refused.status_code == 422
+    assert_shown_escaped(refused.get_data(as_text=True), message, "feedback form shown again")
     response = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
-        "kind": "complaint", "message": "<script>alert(1)</script> My claim was ranked wrongly.",
-        "reply_to": ""}))
+        "kind": "complaint", "message": message, "reply_to": ""}))
     assert response.status_code == 302
     stored = db_session.scalar(sa.select(Feedback))
-    assert stored.kind == "complaint" and stored.state == "open"
-    assert stored.message.startswith("<script>")  # stored as typed...
+    assert (stored.kind, stored.state, stored.message) == ("complaint", "open", message)
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     assert "1 message received, 0 answered" in page
-    assert "<script>alert(1)" not in page  # ...and never echoed as markup
+    # The agency reads it in its queue, as text.
+    staff = app.test_client()
+    login("author", published.agency, on=staff)
+    assert_shown_escaped(staff.get("/feedback").get_data(as_text=True), message, "agency queue")
 
 
-def test_feedback_needs_csrf_and_keeps_text_on_error(client, world, db_session):
-    uid = world["published"].uid
+def test_user_text_is_shown_escaped_on_the_register_and_exact_in_exports(
+        client, make_agency, make_system, make_revision, publish, withdraw):
+    """Markup-looking text in every field the public sees: escaped on the entry page and in
+    the list, exact (and well-formed) in the JSON, CSV and Atom exports."""
+    agency = make_agency(slug="markup", name=f"Agency {HTML_LIKE}")
+    texts = {"name": f"System {HTML_LIKE}", "description": f"Description {HTML_LIKE}",
+             "agency": agency.name, "decision": f"Decision {HTML_LIKE}",
+             "summary": f"Purpose {HTML_LIKE}", "contact": f"Contact {HTML_LIKE}"}
+    system = make_system(texts["name"], agency=agency, description=texts["description"])
+    revision = make_revision(system=system, answers={
+        "decision": texts["decision"], "purpose": texts["summary"], "contact": texts["contact"]})
+    publish(revision)
+
+    entry_page = client.get(f"/register/{system.uid}").get_data(as_text=True)
+    for field, text in texts.items():
+        assert_shown_escaped(entry_page, text, f"entry page, {field}")
+    listing = client.get("/register/").get_data(as_text=True)
+    for field in ("name", "agency", "description"):
+        assert_shown_escaped(listing, texts[field], f"register list, {field}")
+
+    document = client.get(f"/register/{system.uid}.json")
+    assert document.mimetype == "application/json"
+    everything = json.loads(client.get("/register.json").get_data(as_text=True))
+    for doc in (document.get_json(), everything["entries"][0]):
+        assert (doc["name"], doc["description"], doc["agency"]["name"], doc["decision"],
+                doc["summary"], doc["contact"]) == tuple(texts.values())
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    assert len(rows) == 1
+    assert (rows[0]["name"], rows[0]["description"], rows[0]["agency_name"],
+            rows[0]["decision"], rows[0]["contact"]) == (
+        texts["name"], texts["description"], texts["agency"], texts["decision"],
+        texts["contact"])
+
+    reason = f"Reason {HTML_LIKE}"
+    withdraw(revision, reason)
+    assert_shown_escaped(client.get(f"/register/{system.uid}").get_data(as_text=True), reason,
+                         "withdrawn entry page")
+    assert client.get(f"/register/{system.uid}.json").get_json()["withdrawal_reason"] == reason
+    body = client.get("/register/feed.atom").get_data(as_text=True)
+    assert "<script" not in body and "<img" not in body  # escaped, not elements
+    feed = ET.fromstring(body)  # noqa: S314 (our own feed)
+    entries = {e.findtext(f"{ATOM}title"): e for e in feed.iter(f"{ATOM}entry")}
+    assert set(entries) == {f"Published: {texts['name']}", f"Withdrawn: {texts['name']}"}
+    withdrawn = entries[f"Withdrawn: {texts['name']}"]
+    assert withdrawn.findtext(f"{ATOM}author/{ATOM}name") == texts["agency"]
+    assert withdrawn.findtext(f"{ATOM}summary").endswith(f"Reason: {reason}")
+
+
+def test_feedback_needs_csrf_and_keeps_text_on_error(client, published, db_session):
+    uid = published.uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     no_token = submit_data(page, {"kind": "question", "message": "Hello", "csrf_token": None})
     assert client.post(f"/register/{uid}/feedback", data=no_token).status_code == 400
@@ -244,22 +388,17 @@ def test_feedback_needs_csrf_and_keeps_text_on_error(client, world, db_session):
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Feedback)) == 0
 
 
-def test_withdrawal_needs_a_reason(db_session, world):
+def test_withdrawal_needs_a_reason(db_session, published):
     with pytest.raises(services.RegisterError, match="Say why"):
-        services.record_withdrawal(db_session, world["published"], "  ")
+        services.record_withdrawal(db_session, published, "  ")
 
 
-def test_register_serves_the_stored_report_bytes(app, client, db_session, make_system,
-                                                 make_revision, registry, tmp_path):
-    from aia.report.store import publish_pdf
-
+def test_register_serves_the_stored_report_bytes(app, client, make_system, make_revision,
+                                                 publish):
     system = make_system("Stored report system")
     revision = make_revision(system=system)
-    with app.app_context():
-        sha256 = publish_pdf(db_session, revision)
-    revision.status = "published"
-    services.record_publication(db_session, revision, registry.get("starter", 1))
-    db_session.flush()
+    sha256 = publish(revision).pdf_sha256
+    assert sha256 == revision.pdf_sha256
     url = f"/register/{system.uid}/revisions/1/report.pdf"
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -278,8 +417,8 @@ def test_register_serves_the_stored_report_bytes(app, client, db_session, make_s
         stored.write_bytes(original)
 
 
-def test_feedback_is_rate_limited_per_address(client, world):
-    uid = world["published"].uid
+def test_feedback_is_rate_limited_per_address(client, published):
+    uid = published.uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     data = submit_data(page, {"kind": "question", "message": "Why?", "reply_to": ""})
     statuses = [client.post(f"/register/{uid}/feedback", data=data).status_code
@@ -289,10 +428,10 @@ def test_feedback_is_rate_limited_per_address(client, world):
                                               data=data).get_data(as_text=True)
 
 
-def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, world, login,
+def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, published, login,
                                                          make_user, db_session):
-    uid = world["published"].uid
-    tax = world["published"].agency
+    uid = published.uid
+    tax = published.agency
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     for message in ("First <b>question</b>", "Second question"):
         client.post(f"/register/{uid}/feedback", data=submit_data(page, {
@@ -318,7 +457,7 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, world, lo
 
     # Another agency's staff neither see nor handle them; an auditor sees but cannot answer.
     other = app.test_client()
-    login("approver", world["withdrawn"].agency, on=other)
+    login("approver", on=other)  # of an agency of their own
     assert "First" not in other.get("/feedback?state=answered").get_data(as_text=True)
     page = other.get("/feedback").get_data(as_text=True)
     assert other.post(f"/feedback/{first.id}", data=submit_data(page, {
