@@ -103,11 +103,28 @@ def test_ads_impact_report_has_commitments_and_all_flags(app, db_session, make_r
     assert "Goal: harm prevention" in text  # an area of the chart
 
 
+COMMITMENT_TITLES = {"data": "Data", "transparency": "Transparency",
+                     "human_oversight": "Human oversight",
+                     "privacy_ethics_rights": "Privacy, ethics and human rights",
+                     "partnership": "Partnership", "people": "People"}
+COMMITMENT_STATUSES = {"met": "Met", "partly": "Partly met", "not_yet": "Not yet met",
+                       "not_applicable": "Does not apply to this system"}
+
+
 def test_minimal_ads_impact_report(app, db_session, make_report_revision):
-    revision = make_report_revision("ads-impact", rich=False)
+    # A different status for neighbouring commitments, so that each must show its own.
+    chosen = {"data": "not_applicable", "transparency": "not_yet", "human_oversight": "partly",
+              "privacy_ethics_rights": "met", "partnership": "not_yet", "people": "partly"}
+    revision = make_report_revision("ads-impact", rich=False, answers={
+        f"commitment_{name}_status": status for name, status in chosen.items()})
     text = flat(pdf_text(build(app, db_session, revision)))
     assert "No triage answer raised a flag." in text
-    assert "Status: Met" in text or "Status: Does not apply" in text or "Status:" in text
+    assert "Status Submitted (not published)" in text  # the revision's own status, on the cover
+    assert text.count("Status:") == len(COMMITMENT_TITLES)
+    for name, title in COMMITMENT_TITLES.items():
+        label = COMMITMENT_STATUSES[chosen[name]]
+        assert re.search(rf"\b{re.escape(title)} Status: {re.escape(label)}\b", text), title
+    assert text.count("No evidence given.") == len(COMMITMENT_TITLES)  # none is required
     assert "Fairness and bias" not in text  # a step hidden without the fairness flag
 
 
