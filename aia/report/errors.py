@@ -24,6 +24,10 @@ class ReportRenderFailed(ReportError):
     title = "The report could not be made"
 
 
+class ReportOutOfMemory(ReportRenderFailed):
+    """The renderer needed more memory than its limit (``AIA_REPORT_MEMORY_MB``) allows."""
+
+
 class ReportUnsafe(ReportError):
     """The renderer was asked to load something other than the app's own assets."""
 

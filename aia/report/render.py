@@ -14,6 +14,7 @@ import mimetypes
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -24,7 +25,7 @@ from flask import current_app, render_template
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import ReportRenderFailed, ReportUnsafe
+from .errors import ReportOutOfMemory, ReportRenderFailed, ReportUnsafe
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,29 @@ def _naive_utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def address_space_mb() -> int | None:
+    """The address space this process uses now, in MB (what RLIMIT_AS limits); None where the
+    system does not tell (no /proc)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+
+
 def _child(connection: Connection, html: str, attachments: tuple[DataAttachment, ...],
            memory_mb: int, cpu_seconds: int) -> None:
     """Runs in the child process: cap memory and CPU, render, send the result back."""
     try:
+        used_mb = address_space_mb()
+        if used_mb is not None and used_mb >= memory_mb:
+            # Under the limit nothing could be allocated: say so rather than crash somewhere
+            # in a C library.
+            connection.send(("memory", f"The report renderer already uses {used_mb} MB before "
+                                       f"it starts, more than its memory limit of {memory_mb} "
+                                       "MB (AIA_REPORT_MEMORY_MB)."))
+            return
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
@@ -118,7 +138,8 @@ def _child(connection: Connection, html: str, attachments: tuple[DataAttachment,
         result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         connection.send(("ok", result))
     except MemoryError:
-        connection.send(("error", f"the renderer needed more than {memory_mb} MB of memory"))
+        connection.send(("memory", f"The report needed more than its memory limit of "
+                                   f"{memory_mb} MB (AIA_REPORT_MEMORY_MB) and was stopped."))
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
         connection.send(("error", f"{type(error).__name__}: {error}"))
     finally:
@@ -153,18 +174,35 @@ def write_pdf_limited(html: str, attachments: tuple[DataAttachment, ...],
         try:
             outcome, payload = receiver.recv()
         except EOFError:
-            raise ReportRenderFailed(
-                "The report renderer stopped without a result (out of memory or killed).") from None
+            outcome, payload = "stopped", None
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join(5)
+        exit_code = process.exitcode
         process.close()
+    if outcome == "memory":
+        raise ReportOutOfMemory(payload)
+    if outcome == "stopped":
+        # A C library that cannot allocate may crash instead of failing cleanly.
+        raise ReportRenderFailed(f"The report renderer stopped without a result "
+                                 f"({_ending(exit_code)}; its memory limit is "
+                                 f"{limits.memory_mb} MB).")
     if outcome != "ok":
         raise ReportRenderFailed(f"The report renderer failed: {payload}")
     log.debug("report rendered in %.2f s", time.monotonic() - started)
     return payload
+
+
+def _ending(exit_code: int | None) -> str:
+    """How a child process ended, in words: by which signal, or with which exit code."""
+    if exit_code is None or exit_code >= 0:
+        return f"exit code {exit_code}"
+    try:
+        return f"ended by signal {signal.Signals(-exit_code).name}"
+    except ValueError:
+        return f"ended by signal {-exit_code}"
 
 
 def render_html(template: str, **context: Any) -> str:
