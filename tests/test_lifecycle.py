@@ -8,13 +8,20 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from aia import create_app
+from aia.accounts import services as account_services
+from aia.accounts.models import User
 from aia.assessments import lifecycle, services
 from aia.assessments.models import Draft, Revision
 from aia.audit.models import AuditEvent
+from aia.cli import upgrade_database
+from aia.db import engine_of
 from aia.publishing import services as publishing
 
 from .answers import STARTER_COMPLETE
+from .databases import own_database
 from .webform import submit_data
 
 Refused, NotPermitted = lifecycle.TransitionRefused, lifecycle.NotPermitted
@@ -102,12 +109,59 @@ def test_sending_back_and_withdrawing_need_a_reason(app, db_session, people, mak
         move(app, db_session, action, people["approver"], revision, reason="  ")
 
 
-def test_a_decision_taken_meanwhile_wins(app, db_session, people, make_system, make_revision):
-    revision = make_revision(system=make_system(agency=people["agency"]))
-    db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
-                       .values(status="changes_requested"))  # someone else, just now
-    with pytest.raises(Refused):
-        move(app, db_session, "approve", people["approver"], revision)
+@pytest.fixture
+def committing_app(app_config, tmp_path):
+    """The app on a database of its own where work is committed (a SQLite file, or a fresh
+    PostgreSQL database on a PostgreSQL run), for tests in which one session must see what
+    another committed."""
+    with own_database(tmp_path / "committed.sqlite3", "aia_committed") as url:
+        own = create_app(type("Committing", (app_config,), {"DATABASE_URL": url}))
+        with own.app_context():
+            upgrade_database()
+        yield own
+        engine_of(own).dispose()
+
+
+def test_a_decision_taken_meanwhile_wins(committing_app):
+    """An approver and an auditor open the same submitted revision, each in a session (and
+    connection) of their own. The approver approves and commits; the auditor's request for
+    changes, decided on the revision as they loaded it, must then meet the compare-and-set."""
+    engine = engine_of(committing_app)
+    definition = committing_app.extensions["aia.questionnaires"].latest("starter")
+    with committing_app.app_context(), Session(engine) as setup:
+        agency = account_services.create_agency(setup, None, "race", "Race Agency")
+        approver = account_services.create_user(setup, None, "approver@race.example", "",
+                                                "approver", agency, "correct horse battery")
+        auditor = account_services.create_user(setup, None, "auditor@race.example", "",
+                                               "auditor", None, "correct horse battery")
+        system = services.create_system(setup, agency.id, "Raced system", "")
+        draft = services.start_draft(setup, system, definition, STARTER_COMPLETE)
+        revision_id = services.submit(setup, draft, definition, draft.lock_version).id
+        approver_id, auditor_id = approver.id, auditor.id
+        setup.commit()
+
+    opened = {"bind": engine, "expire_on_commit": False}  # as the app's sessions are
+    with committing_app.app_context(), Session(**opened) as first, Session(**opened) as second:
+        theirs, auditor = second.get(Revision, revision_id), second.get(User, auditor_id)
+        if engine.dialect.name == "sqlite":
+            # SQLite's transactions take the write lock as they begin (see aia.db), so the
+            # approver would wait for this one: end it, keeping what it loaded.
+            second.commit()
+        mine, approver = first.get(Revision, revision_id), first.get(User, approver_id)
+        assert mine is not theirs and mine.status == theirs.status == "submitted"
+        lifecycle.change_status(first, approver, mine, "approve")
+        first.commit()
+        with pytest.raises(Refused, match=r"^Someone else changed revision 1 meanwhile: it is "
+                                          r"now approved\.$"):
+            lifecycle.change_status(second, auditor, theirs, "request_changes", "Not yet.")
+        second.rollback()
+
+    with Session(engine) as check:
+        assert check.get(Revision, revision_id).status == "approved"
+        assert check.scalars(sa.select(AuditEvent.action)
+                             .where(AuditEvent.revision_id == revision_id)
+                             .order_by(AuditEvent.id)).all() == ["revision.submitted",
+                                                                  "revision.approved"]
 
 
 def test_publishing_stores_the_pdf_once_and_supersedes_the_previous(app, db_session, people,
