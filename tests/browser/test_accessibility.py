@@ -62,18 +62,47 @@ def html_pages(app, uid: str, number: int) -> list[str]:
     return sorted(urls)
 
 
+TRIAGE = "Claim review triage 🧮"  # of the benefits agency, with revisions 1 to 3
+# The demo system each role works on, and one of its revisions (live.PEOPLE gives the
+# agencies). An admin reads no system and nobody signed in is sent to sign in: they are shown
+# the triage system's addresses, and see what they really get there.
+SYSTEM_OF = {"author": ("School transport eligibility", 1), "approver": (TRIAGE, 3),
+             "auditor": (TRIAGE, 3)}
+
+
 @pytest.mark.parametrize("role", [None, "author", "approver", "auditor", "admin"])
 def test_axe_on_every_page(open_page, live_app, role):
     page = open_page(None, as_role=role)
-    uid = demo_uid(live_app, "Claim review triage 🧮")
+    name, number = SYSTEM_OF.get(role, (TRIAGE, 3))
+    uid = demo_uid(live_app, name)
     checked = []
-    for url in html_pages(live_app, uid, 3):
+    for url in html_pages(live_app, uid, number):
         response = page.goto(url)
         if "text/html" not in response.headers.get("content-type", ""):
             continue
+        if role in SYSTEM_OF:
+            # Pages of a system this person may read: the pages themselves (or, for an action
+            # the role may not take, the 403 page), never the 404 of a system out of sight.
+            assert response.status in (200, 403), f"{url} as {role}: {response.status}"
         check_axe(page, f"{url} as {role or 'nobody signed in'} ({response.status})")
         checked.append(url)
     assert "/" in checked and f"/systems/{uid}" in checked
+
+
+def test_another_agencys_system_is_404_for_an_author(open_page, live_app):
+    """The author's agency does not own the triage system: each of its addresses answers 404
+    (not 403, which would say that it exists), and that page passes axe."""
+    assert SYSTEM_OF["author"][0] != TRIAGE
+    page = open_page(None, as_role="author")
+    uid = demo_uid(live_app, TRIAGE)
+    urls = [u for u in html_pages(live_app, uid, 3) if u.startswith(f"/systems/{uid}")]
+    urls += [f"/systems/{uid}/review", f"/systems/{uid}/draft/about",
+             f"/systems/{uid}/revisions/3/report.pdf"]
+    assert len(urls) == 8
+    for url in urls:
+        assert page.goto(url).status == 404, url
+    expect(page).to_have_title(re.compile(r"^Page not found"))
+    check_axe(page, "another agency's system as author (404)")
 
 
 def test_axe_on_login_page_with_errors(open_page):
