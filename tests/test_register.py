@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from aia.assessments import lifecycle
-from aia.assessments import lifecycle as publication  # publish, withdraw: named here only
 from aia.audit.models import AuditEvent
+from aia.publishing import services as publication  # publish, withdraw: named here only
 from aia.register import services
 from aia.register.exports import SCHEMA_PATH
 from aia.register.models import Feedback, RegisterEntry
