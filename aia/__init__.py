@@ -67,11 +67,11 @@ def _configure_logging(app: Flask) -> None:
     logger = logging.getLogger(__name__)
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     if not logging.getLogger().handlers and not any(
-            getattr(h, "aia", False) for h in logger.handlers):
+            h.name == "aia" for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
-        handler.aia = True  # type: ignore[attr-defined]
+        handler.name = "aia"
         logger.addHandler(handler)
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, orm
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
@@ -71,8 +71,17 @@ class AppSession(FlaskSession):
 
 db = SQLAlchemy(model_class=_Declarative, disable_autonaming=True,
                 session_options={"class_": AppSession, "expire_on_commit": False})
-# The base of every model (Flask-SQLAlchemy's copy of the declarative base above).
-Base = db.Model
+if TYPE_CHECKING:
+    # A type checker cannot take a class made at run time as a base: it checks the models
+    # against the declarative base that db.Model extends.
+    Base = _Declarative
+else:
+    # The base of every model (Flask-SQLAlchemy's copy of the declarative base above).
+    Base = db.Model
+
+# What services and queries take: the request's session (``db.session``, a proxy to the
+# session of the application context) or a plain one (commands, tests).
+Session: TypeAlias = orm.Session | orm.scoped_session[FlaskSession]
 
 
 def init_app(app: Flask) -> None:

@@ -123,7 +123,7 @@ def drop_statements(dialect: str, rule: str) -> list[str]:
     return SQLITE_DROP.get(rule, [])  # dropping a SQLite table drops its triggers
 
 
-def _attach(table: sa.Table, *rules: str) -> None:
+def _attach(table: sa.FromClause, *rules: str) -> None:
     @event.listens_for(table, "after_create")
     def _create_guards(target: sa.Table, connection: sa.Connection, **kw: object) -> None:
         for rule in rules:

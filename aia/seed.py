@@ -6,12 +6,12 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from .accounts import services as account_services
 from .accounts.models import Agency
 from .assessments import lifecycle, services
 from .assessments.models import Revision, System
+from .db import Session
 from .engine import Registry
 from .messages import services as message_services
 from .publishing import services as publishing
@@ -115,6 +115,7 @@ def load_demo(session: Session, registry: Registry) -> str:
 
     # Messages from the public about the published entry: one answered, one open.
     entry = register_services.current_entry(session, triage.id)
+    assert entry is not None  # published just above
     question = register_services.submit_feedback(
         session, entry, "question", "Does the ranking ever refuse a claim by itself? 🤔",
         "reader@example.org")

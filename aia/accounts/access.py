@@ -11,6 +11,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import orm
 
 from .models import User
 
@@ -39,7 +40,7 @@ def sees_agency(user: User, agency_id: int) -> bool:
     return user.role in PERMISSIONS["read"] and user.agency_id == agency_id
 
 
-def visible_to(user: User, agency_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+def visible_to(user: User, agency_id: orm.QueryableAttribute[int]) -> sa.ColumnElement[bool]:
     """A WHERE clause on a table's agency column: the rows of the agencies this person may
     see (``visible_to(user, System.agency_id)``)."""
     if user.role in READS_EVERY_AGENCY:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..extensions import db, limiter
 from . import bp, queries, services, sessions
@@ -36,12 +36,12 @@ def _safe_next() -> str | None:
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed)
 def login():
-    if current_user.is_authenticated:
+    if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
         return redirect(_safe_next() or url_for("assessments.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data)
+        user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
             sessions.start(user)
@@ -70,7 +70,7 @@ def password():
     form.new.description = form.new.description.format(min=min_length)
     if form.validate_on_submit():
         try:
-            services.change_password(db.session, user, form.current.data, form.new.data)
+            services.change_password(db.session, user, form.current.data or "", form.new.data or "")
         except WeakPassword as error:
             form.new.errors = [str(error)]
         except services.AccountError as error:
@@ -93,8 +93,8 @@ def users():
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.id == form.agency.data), None)
         try:
-            user = services.create_user(db.session, actor, form.email.data, form.name.data,
-                                        form.role.data, agency, form.password.data)
+            user = services.create_user(db.session, actor, form.email.data or "", form.name.data or "",
+                                        form.role.data, agency, form.password.data or "")
         except WeakPassword as error:
             form.password.errors = [str(error)]
         except services.AccountError as error:
@@ -129,7 +129,7 @@ def agencies():
     form = NewAgencyForm()
     if form.validate_on_submit():
         try:
-            agency = services.create_agency(db.session, actor, form.slug.data, form.name.data)
+            agency = services.create_agency(db.session, actor, form.slug.data or "", form.name.data or "")
         except services.AccountError as error:
             form.slug.errors = [str(error)]
         else:

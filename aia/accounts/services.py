@@ -7,10 +7,9 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from ..audit.services import record
-from ..db import now_utc
+from ..db import Session, now_utc
 from .models import AGENCY_ROLES, ROLES, Agency, User
 from .passwords import check_strength, hash_password, needs_rehash, verify_password
 
@@ -74,7 +73,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user = user_by_email(session, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if not user.active:
+    if user is None or not user.active:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

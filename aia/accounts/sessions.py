@@ -11,10 +11,9 @@ import sqlalchemy as sa
 from flask import Flask, current_app, flash, request, session
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import ValidationError, validate_csrf
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from ..db import now_utc
+from ..db import Session, now_utc
 from ..extensions import db, limiter, login_manager
 from .models import PendingForm, User
 from .passwords import hasher_for
@@ -67,7 +66,7 @@ def require_session():
     if is_public(request.endpoint):
         return None
     owner = _session_user_id()  # before signing out below clears it
-    if current_user.is_authenticated:
+    if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
         idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
         now = int(time.time())
         if now - session.get("seen", 0) <= idle:

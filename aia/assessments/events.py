@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ..audit.models import AuditEvent
 from ..audit.services import Actor, record
+from ..db import Session
 from .models import Revision, System
 
 

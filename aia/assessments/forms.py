@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 
@@ -18,6 +19,7 @@ class NewSystemForm(FlaskForm):
 class StepMeta(FlaskForm):
     """Hidden fields every step form carries."""
 
+    csrf_token: CSRFTokenField  # added by Flask-WTF; declared for the type checker
     lock_version = HiddenField()
     shown = HiddenField()
 

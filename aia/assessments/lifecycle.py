@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..accounts.access import may
 from ..accounts.models import User
 from ..audit.queries import first_actor_id
+from ..db import Session
 from ..presentation import STATUS_LABELS
 from .events import record_event
 from .models import Revision
@@ -88,7 +89,7 @@ def _set_status(session: Session, actor: User | None, revision: Revision, target
                              .where(Revision.id == revision.id, Revision.status == source)
                              .values(status=target)
                              .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if cast(sa.CursorResult[Any], result).rowcount != 1:
         session.refresh(revision)
         raise TransitionRefused(f"Someone else changed revision {revision.number} meanwhile: it "
                                 f"is now {STATUS_LABELS[revision.status].lower()}.")

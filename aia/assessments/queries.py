@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.access import visible_to
 from ..accounts.models import User
+from ..db import Session
 from .models import Revision, System
 
 

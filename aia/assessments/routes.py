@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..accounts.access import may, require, viewer
 from ..accounts.sessions import take_pending_form
@@ -70,10 +70,11 @@ def new_system():
     user = require("edit")
     form = NewSystemForm()
     # Authors and approvers create systems for their own agency only.
+    assert user.agency is not None  # the database gives authors and approvers an agency
     form.agency.choices = [SelectChoice(user.agency.id, user.agency.name)]
     form.questionnaire.choices = questionnaire_choices()
     if form.validate_on_submit():
-        system = services.create_system(db.session, form.agency.data, form.name.data,
+        system = services.create_system(db.session, form.agency.data, form.name.data or "",
                                         form.description.data or "", actor=user)
         draft = services.start_draft(db.session, system,
                                      chosen_definition(form.questionnaire.data), actor=user)
@@ -97,6 +98,7 @@ def system(uid: str):
         if follow_up is not None:
             # After a check, what comes next is the questionnaire it leads to.
             target = registry().latest(follow_up.questionnaire)
+            assert target is not None  # the registry refuses a follow-up it does not hold
             start_form.questionnaire.data = f"{target.key}:{target.version}"
             awaiting = None
         else:
@@ -368,6 +370,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
         return None
     rule = definition.follow_up
     target = registry().latest(rule.questionnaire)
+    assert target is not None  # the registry refuses a follow-up it does not hold
     needed = any(flag["key"] == rule.when_flag for flag in revision.scores.get("flags", []))
     is_latest = system.latest_revision is not None and system.latest_revision.id == revision.id
     form = StartDraftForm()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
-from ..db import now_utc
+from ..db import Session, now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -101,7 +100,7 @@ def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], ste
         .values(answers=merged, step_key=step_key, lock_version=expected_lock + 1,
                 updated_dt=now_utc())
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if cast(sa.CursorResult[Any], result).rowcount != 1:
         _raise_conflict(session, draft)
     session.refresh(draft)
     return draft
@@ -139,7 +138,7 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
         deleted = session.execute(sa.delete(Draft).where(Draft.id == draft.id,
                                                          Draft.lock_version == expected_lock)
                                   .execution_options(synchronize_session=False))
-    if deleted.rowcount != 1:
+    if cast(sa.CursorResult[Any], deleted).rowcount != 1:
         _raise_conflict(session, draft)
     session.expunge(draft)
     set_committed_value(system, "draft", None)

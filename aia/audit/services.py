@@ -6,9 +6,8 @@ import logging
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from ..db import now_utc
+from ..db import Session, now_utc
 from ..engine import content_hash
 from .models import GENESIS_HASH, AuditEvent
 

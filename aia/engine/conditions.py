@@ -89,7 +89,7 @@ def referenced_questions(cond: Condition) -> list[str]:
     if "not" in cond:
         return referenced_questions(cond["not"])
     if "all" in cond or "any" in cond:
-        return [k for c in cond.get("all", cond.get("any", [])) for k in referenced_questions(c)]
+        return [k for c in cond["all" if "all" in cond else "any"] for k in referenced_questions(c)]
     return []
 
 
@@ -99,7 +99,7 @@ def referenced_flags(cond: Condition) -> list[str]:
     if "not" in cond:
         return referenced_flags(cond["not"])
     if "all" in cond or "any" in cond:
-        return [k for c in cond.get("all", cond.get("any", [])) for k in referenced_flags(c)]
+        return [k for c in cond["all" if "all" in cond else "any"] for k in referenced_flags(c)]
     return []
 
 
@@ -115,7 +115,7 @@ def evaluate(cond: Condition, answers: Mapping[str, Any], flags: set[str] | froz
         return cond["flag"] in flags
     value = answers.get(cond["q"])
     if "answered" in cond:
-        return is_answered(value) == cond["answered"]
+        return is_answered(value) == bool(cond["answered"])
     values = value if isinstance(value, list) else ([] if value is None else [value])
     values = [str(v) for v in values]
     if "has" in cond:

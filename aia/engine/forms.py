@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from wtforms import Form
 
 from .definition import Step
 
+FormT = TypeVar("FormT", bound=Form)
 
+
+@overload
+def build_step_form(step: Step, keys: list[str]) -> type[Form]: ...
+@overload
+def build_step_form(step: Step, keys: list[str], base: type[FormT]) -> type[FormT]: ...
 def build_step_form(step: Step, keys: list[str], base: type[Form] = Form) -> type[Form]:
     """A form class holding a field for each listed question of the step, in step order."""
     form_class = type("StepForm", (base,), {})

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, overload
 
 from wtforms import fields, widgets
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import Length, Optional, ValidationError
 
 from .conditions import Condition, is_answered
@@ -392,6 +392,12 @@ def _validate_date(form: Any, field: fields.Field) -> None:
         raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2025-03-31.")
 
 
+@overload
+def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
+          required: Literal[True]) -> str: ...
+@overload
+def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
+          required: bool = False) -> str | None: ...
 def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
           required: bool = False) -> str | None:
     value = raw.get(name)

@@ -38,7 +38,7 @@ class Registry:
 
     def latest_all(self) -> list[Definition]:
         keys = sorted({k for k, _ in self._by_id})
-        return [self.latest(k) for k in keys]  # type: ignore[misc]
+        return [d for k in keys if (d := self.latest(k)) is not None]
 
     def all(self) -> list[Definition]:
         return [self._by_id[k] for k in sorted(self._by_id)]

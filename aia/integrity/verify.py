@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..assessments.models import Revision
 from ..audit.models import GENESIS_HASH, AuditEvent
+from ..db import Session
 from ..engine import content_hash
 
 _BATCH = 500

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.orm import Session
-
 from ..accounts.models import User
 from ..assessments.events import record_event
 from ..assessments.models import System
-from ..db import now_utc
+from ..db import Session, now_utc
 from ..register.models import Feedback
 from ..register.services import MAX_FEEDBACK, RegisterError
 

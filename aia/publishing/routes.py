@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, url_for
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..accounts.access import require, viewer
@@ -14,6 +13,7 @@ from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
 from ..assessments.forms import ReasonForm
 from ..assessments.models import Revision
+from ..db import Session
 from ..extensions import csrf, db
 from . import bp, services
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..accounts.access import may
 from ..accounts.models import User
 from ..assessments import lifecycle
 from ..assessments.models import Revision
+from ..db import Session
 from ..engine import Registry
 from ..extensions import questionnaires
 from ..presentation import STATUS_LABELS

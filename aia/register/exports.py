@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from sqlalchemy import Row
+
 from .models import RegisterEntry
+
+# An entry, or a row of its table with the same attribute names (queries.iter_current).
+EntryData = RegisterEntry | Row[Any]
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "register-entry.schema.json"
 LEVEL_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -41,7 +46,7 @@ class Links:
         return self._report.replace("__UID__", uid).replace("987654321", str(number))
 
 
-def entry_document(entry: RegisterEntry, links: Links,
+def entry_document(entry: EntryData, links: Links,
                    history: Iterable[RegisterEntry] = ()) -> dict[str, Any]:
     """The open-data form of one entry (see docs/open-data.md)."""
     details = entry.details
@@ -63,7 +68,8 @@ def entry_document(entry: RegisterEntry, links: Links,
         "status": "withdrawn" if entry.state == "withdrawn" else (
             "superseded" if entry.state == "superseded" else "current"),
         "published": entry.published_dt.isoformat(),
-        "withdrawn": entry.ended_dt.isoformat() if entry.state == "withdrawn" else None,
+        "withdrawn": (entry.ended_dt.isoformat()
+                      if entry.state == "withdrawn" and entry.ended_dt else None),
         "withdrawal_reason": entry.withdrawal_reason,
         "contact": details.get("contact"),
         "questionnaire": {"key": details["questionnaire"]["key"],
@@ -81,14 +87,14 @@ def entry_document(entry: RegisterEntry, links: Links,
     return document
 
 
-def _report(entry: RegisterEntry, links: Links) -> dict[str, Any] | None:
+def _report(entry: EntryData, links: Links) -> dict[str, Any] | None:
     if not entry.pdf_sha256:
         return None
     return {"url": links.report(entry.system_uid, entry.revision_number),
             "sha256": entry.pdf_sha256, "media_type": "application/pdf"}
 
 
-def json_stream(entries: Iterable[RegisterEntry], links: Links,
+def json_stream(entries: Iterable[EntryData], links: Links,
                 generated: str) -> Iterator[str]:
     head = {"generated": generated, "schema": links.schema}
     chunk = [json.dumps(head, ensure_ascii=False)[:-1] + ',"entries":[\n']
@@ -105,7 +111,7 @@ def json_stream(entries: Iterable[RegisterEntry], links: Links,
     yield "".join(chunk)
 
 
-def csv_row(entry: RegisterEntry, links: Links) -> list[str]:
+def csv_row(entry: EntryData, links: Links) -> list[str]:
     doc = entry_document(entry, links)
     report = doc["report"] or {}
     values = {
@@ -128,7 +134,7 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def csv_stream(entries: Iterable[RegisterEntry], links: Links) -> Iterator[str]:
+def csv_stream(entries: Iterable[EntryData], links: Links) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

@@ -7,11 +7,13 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy import orm
 
 from ..accounts.models import Agency
+from ..db import Session
 from . import search as fulltext
 from .models import RegisterEntry
 
@@ -20,7 +22,7 @@ PAGE_SIZE = 20
 # all the matches (see search.condition).
 MANY = 2000
 E = RegisterEntry
-SORTS: dict[str, tuple[list[sa.ColumnElement], bool]] = {
+SORTS: dict[str, tuple[list[orm.QueryableAttribute[Any]], bool]] = {
     # name -> (key columns, descending)
     "newest": ([E.published_dt, E.id], True),
     "oldest": ([E.published_dt, E.id], False),
@@ -62,7 +64,7 @@ class Filters:
 
     def conditions(self, dialect: str, many: bool = False) -> list[sa.ColumnElement[bool]]:
         states = LISTED_STATES if self.state == "all" else (self.state,)
-        where = [E.state.in_(states)]
+        where: list[sa.ColumnElement[bool]] = [E.state.in_(states)]
         words = fulltext.terms(self.q)
         if words:
             where.append(fulltext.condition(dialect, words, many))
@@ -101,7 +103,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _encode(entry: RegisterEntry, columns: list[sa.ColumnElement]) -> str:
+def _encode(entry: RegisterEntry, columns: list[orm.QueryableAttribute[Any]]) -> str:
     values = []
     for column in columns:
         value = getattr(entry, column.key)
@@ -109,7 +111,7 @@ def _encode(entry: RegisterEntry, columns: list[sa.ColumnElement]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, columns: list[sa.ColumnElement]) -> list | None:
+def _decode(cursor: str, columns: list[orm.QueryableAttribute[Any]]) -> list | None:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
@@ -189,7 +191,7 @@ def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetim
     withdrawn = list(session.scalars(sa.select(E).where(E.state == "withdrawn")
                                      .order_by(E.ended_dt.desc()).limit(limit)))
     events = [("published", e.published_dt, e) for e in published]
-    events += [("withdrawn", e.ended_dt, e) for e in withdrawn]
+    events += [("withdrawn", e.ended_dt, e) for e in withdrawn if e.ended_dt]
     events.sort(key=lambda item: (item[1], item[2].id), reverse=True)
     return events[:limit]
 
@@ -199,4 +201,4 @@ def agencies(session: Session) -> list[tuple[str, str]]:
     listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(LISTED_STATES))
     rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists())
                            .order_by(Agency.name))
-    return [tuple(r) for r in rows]
+    return [(slug, name) for slug, name in rows]

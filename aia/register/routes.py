@@ -62,7 +62,7 @@ def feedback(uid: str):
     entry = _latest_or_404(uid)
     form = FeedbackForm()
     if form.validate_on_submit():
-        services.submit_feedback(db.session, entry, form.kind.data, form.message.data,
+        services.submit_feedback(db.session, entry, form.kind.data, form.message.data or "",
                                  form.reply_to.data)
         flash("Thank you: your message was sent to the agency. The count on this page shows "
               "how many messages it has received and answered.", "success")
@@ -77,7 +77,7 @@ def report(uid: str, number: int):
     entry = queries.entry_for_revision(db.session, uid, number)
     if entry is None or not entry.pdf_sha256:
         abort(404)
-    revision = db.session.get(Revision, entry.revision_id)
+    revision = db.session.get_one(Revision, entry.revision_id)
     response = Response(stored_pdf_bytes(revision), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
         "X-Content-Type-Options": "nosniff"})

@@ -6,6 +6,8 @@ migration from the same statements."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -47,7 +49,7 @@ def drop_statements(dialect: str) -> list[str]:
     return POSTGRESQL_DROP if dialect == "postgresql" else SQLITE_DROP
 
 
-def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
     """For schema comparison: the search structures are not part of the model metadata."""
     return not (name or "").startswith(("register_search", "ix_register_entry_search",
                                         "search_vector"))
@@ -78,10 +80,10 @@ def condition(dialect: str, words: list[str], many: bool = False) -> sa.ColumnEl
     """
     if dialect == "postgresql":
         query = " & ".join(f"{w}:*" for w in words)
-        vector = sa.literal_column("register_entry.search_vector")
+        vector: sa.ColumnClause[Any] = sa.literal_column("register_entry.search_vector")
         return vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'"), query))
     match = " AND ".join(f'"{w}"*' for w in words)
-    matching = sa.select(sa.literal_column("rowid")).select_from(
+    matching = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(
         sa.table("register_search")).where(sa.text("register_search MATCH :match")
                                            .bindparams(match=match))
     if many:

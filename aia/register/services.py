@@ -7,10 +7,9 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..assessments.models import Revision, System
-from ..db import now_utc
+from ..db import Session, now_utc
 from ..engine import Definition, answers_by_step
 from .models import Feedback, RegisterEntry
 

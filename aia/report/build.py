@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.orm import Session
-
 from ..assessments.models import Revision
+from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
 from .context import report_context

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..assessments.models import Revision
 from ..audit.models import AuditEvent
+from ..db import Session
 from ..presentation import STATUS_LABELS, format_dt
 
 DECISIONS = ("approved", "changes_requested", "withdrawn")

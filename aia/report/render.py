@@ -146,7 +146,7 @@ def _child(connection: Connection, html: str, attachments: tuple[DataAttachment,
         connection.close()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     # A fork server: children start from a small process that has only imported WeasyPrint,
     # never from a web worker with threads, open connections and locks held.
     context = multiprocessing.get_context("forkserver")

@@ -38,6 +38,7 @@ def revision_pdf(uid: str, number: int):
         "X-Content-Type-Options": "nosniff"})
     if stored:
         # The stored bytes never change: the hash is a strong validator.
+        assert revision.pdf_sha256  # stored_pdf_bytes refuses a revision without one
         response.set_etag(revision.pdf_sha256)
         response.cache_control.private = True
         response.cache_control.max_age = 3600

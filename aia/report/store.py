@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from ..assessments.models import Revision
+from ..db import Session
 from .build import build_pdf
 from .errors import StoredReportAltered, StoredReportMissing
 

@@ -6,11 +6,12 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.access import visible_to
 from ..accounts.models import User
 from ..assessments.models import Revision, System
+from ..db import Session
 from ..engine import Definition
 from .models import Comment
 

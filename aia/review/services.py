@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from sqlalchemy.orm import Session
-
 from ..accounts.access import may
 from ..accounts.models import User
 from ..assessments import lifecycle
 from ..assessments.events import record_event
 from ..assessments.models import Revision
+from ..db import Session
 from .models import Comment
 
 log = logging.getLogger(__name__)
