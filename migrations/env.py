@@ -3,8 +3,8 @@ or on the app's database (``AIA_DATABASE_URL``) when run as ``alembic upgrade he
 
 from alembic import context
 
-from aia.db import Base, make_engine
 import aia.models  # noqa: F401  (registers every table)
+from aia.db import Base, make_engine
 from aia.register.search import include_name
 
 config = context.config

@@ -1,11 +1,11 @@
 """systems, drafts and revisions
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from aia.db import UTCDateTime
