@@ -1,4 +1,4 @@
-.PHONY: help dev test test-pg seed lint bench
+.PHONY: help dev test test-pg seed lint typecheck bench
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
 dev:             ## install, create the SQLite database, load demo data, serve on 127.0.0.1:5000
@@ -9,7 +9,9 @@ test-pg:         ## run the whole test suite on the local PostgreSQL
 	AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash scripts/run-tests
 seed:            ## load the demo data into the configured database
 	AIA_ENV=development .venv/bin/aia seed-demo
-lint:            ## ruff
-	.venv/bin/ruff check aia tests bench config.py
+lint:            ## ruff over the whole project, as CI runs it
+	.venv/bin/ruff check .
+typecheck:       ## mypy over the app, as CI runs it (strict for aia/engine)
+	.venv/bin/mypy aia
 bench:           ## print the benchmark figures
 	.venv/bin/python bench/wizard.py
