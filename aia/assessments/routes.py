@@ -191,6 +191,7 @@ def step(uid: str, step_key: str):
         return _render_step(definition, gone.draft or draft, step, form, keys, resolution,
                             conditions), 409
     except services.DraftConflict as conflict:
+        assert conflict.draft is not None  # only a draft that is gone has none (caught above)
         theirs = _their_changes(definition, conflict.draft, posted, keys)
         form.lock_version.data = str(conflict.draft.lock_version)
         flash("Someone else saved this draft while you were editing it. Your answers are kept "
@@ -241,6 +242,7 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
     """A step posted after a colleague submitted the draft: nothing can be saved, and what the
     person typed is shown again with what happened (409), never dropped."""
     revision = system.latest_revision
+    assert revision is not None  # what the draft became (see step)
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or not definition.has_step(step_key):
         abort(404)
