@@ -22,7 +22,7 @@ from aia.cli import upgrade_database  # noqa: E402
 from aia.extensions import db  # noqa: E402
 from aia.seed import load_demo  # noqa: E402
 from config import TestConfig  # noqa: E402
-from tests.webform import submit_data  # noqa: E402
+from tests.webform import as_fields, submit_data  # noqa: E402
 
 PASSWORD = "benchmark only, never a real password"
 
@@ -72,8 +72,8 @@ def main() -> None:
         saves = []
         for i in range(args.saves):
             page = client.get(url_step).get_data(as_text=True)
-            data = submit_data(page, {"decision": f"Decision {i}", "purpose": "Why " * 50,
-                                      "decision_area": "services"}, "save")
+            data = submit_data(page, as_fields({"decision": f"Decision {i}", "purpose": "Why " * 50,
+                                                "decision_area": "services"}), "save")
             start = time.perf_counter()
             response = client.post(url_step, data=data)
             saves.append(time.perf_counter() - start)

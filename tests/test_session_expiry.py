@@ -12,7 +12,7 @@ from aia.accounts.models import PendingForm
 from aia.assessments.models import Draft
 
 from .conftest import PASSWORD
-from .webform import submit_data
+from .webform import as_fields, submit_data
 
 ABOUT = {"decision": "Typed while the session ran out ✍️", "purpose": "Kept all the same.",
          "decision_area": "services"}
@@ -47,7 +47,7 @@ def test_answers_posted_after_inactivity_are_saved_after_sign_in(app, client, db
                                                                  author_on_step):
     user, draft, url, page = author_on_step
     expire(app, client)
-    response = client.post(url, data=submit_data(page, ABOUT, "next"))
+    response = client.post(url, data=submit_data(page, as_fields(ABOUT), "next"))
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     login_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your answers are kept" in login_page
@@ -69,7 +69,7 @@ def test_answers_are_kept_when_the_session_was_revoked(app, client, db_session,
     user, draft, url, page = author_on_step
     user.session_generation += 1  # e.g. the password was changed on another device
     db_session.flush()
-    response = client.post(url, data=submit_data(page, ABOUT, "save"))
+    response = client.post(url, data=submit_data(page, as_fields(ABOUT), "save"))
     assert response.headers["Location"].startswith("/login")
     sign_in(client, user.email)
     assert client.get(url).status_code == 302
@@ -80,7 +80,7 @@ def test_a_kept_form_meets_a_conflict_like_any_other(app, client, db_session, au
     """Someone saved the draft meanwhile: the kept answers are shown against theirs."""
     user, draft, url, page = author_on_step
     expire(app, client)
-    client.post(url, data=submit_data(page, ABOUT, "save"))
+    client.post(url, data=submit_data(page, as_fields(ABOUT), "save"))
     db_session.execute(sa.update(Draft).where(Draft.id == draft.id).values(
         answers={"decision": "Theirs"}, lock_version=Draft.lock_version + 1))
     sign_in(client, user.email)
@@ -94,7 +94,7 @@ def test_someone_else_signing_in_does_not_get_the_kept_form(app, client, db_sess
                                                             author_on_step, make_user):
     user, draft, url, page = author_on_step
     expire(app, client)
-    client.post(url, data=submit_data(page, ABOUT, "save"))
+    client.post(url, data=submit_data(page, as_fields(ABOUT), "save"))
     colleague = make_user("author", user.agency)
     response = sign_in(client, colleague.email)
     assert response.headers["Location"] == "/"
@@ -107,7 +107,7 @@ def test_a_post_without_this_browsers_token_is_not_kept(app, client, db_session,
     """Another site cannot plant answers to be saved at the next sign-in."""
     user, draft, url, page = author_on_step
     expire(app, client)
-    response = client.post(url, data=submit_data(page, {**ABOUT, "csrf_token": "forged"},
+    response = client.post(url, data=submit_data(page, {**as_fields(ABOUT), "csrf_token": "forged"},
                                                  "save"))
     assert response.headers["Location"].startswith("/login")
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PendingForm)) == 0

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from aia.assessments.models import Draft, Revision, System
 
 from .answers import HTML_LIKE, STARTER_COMPLETE
-from .webform import assert_shown_escaped, form_values, submit_data
+from .webform import answers_in, as_fields, assert_shown_escaped, form_values, submit_data
 
 STEP_ANSWERS = {
     "about": {"decision": STARTER_COMPLETE["decision"], "purpose": STARTER_COMPLETE["purpose"],
@@ -47,8 +47,11 @@ def started(client, tax_office, login):
     return uid, client.get(location).get_data(as_text=True)
 
 
-def post_step(client, uid, step, page, answers, action="next"):
-    return client.post(f"/systems/{uid}/draft/{step}", data=submit_data(page, answers, action))
+def post_step(client, uid, step, page, answers, action="next", **own_fields):
+    """Post a step page with ``answers`` (by question key) changed; ``own_fields`` are the
+    wizard's fields (such as csrf_token)."""
+    return client.post(f"/systems/{uid}/draft/{step}",
+                       data=submit_data(page, {**as_fields(answers), **own_fields}, action))
 
 
 def walk_to(client, uid, last_step):
@@ -117,8 +120,8 @@ def test_missing_required_answer_stays_on_step_and_keeps_typing(client, started)
     assert response.status_code == 422
     assert html.count("Answer this question to go on.") >= 2
     assert "My long purpose text ✍️" in html
-    assert 'href="#decision"' in html  # the error summary links to the field
-    assert re.search(r'id="decision-error"', html)
+    assert 'href="#q_decision"' in html  # the error summary links to the field
+    assert re.search(r'id="q_decision-error"', html)
 
 
 def test_invalid_number_and_date_keep_everything_typed(client, started, db_session):
@@ -130,7 +133,7 @@ def test_invalid_number_and_date_keep_everything_typed(client, started, db_sessi
     assert response.status_code == 422
     assert "Enter a number, for example 1200." in html
     assert "Enter a real date as YYYY-MM-DD" in html
-    values = form_values(html)
+    values = answers_in(html)
     assert values["people_per_year"] == ["lots"] and values["go_live"] == ["2025-02-30"]
     assert values["decision"] == ["Kept decision"]
     # The valid answers were saved all the same.
@@ -198,9 +201,9 @@ def test_back_keeps_answers_and_save_draft_resumes(client, started, db_session):
     assert response.status_code == 302
     page = client.get(response.headers["Location"], follow_redirects=True).get_data(
         as_text=True)
-    assert form_values(page)["decision"] == [STARTER_COMPLETE["decision"]]
+    assert answers_in(page)["decision"] == [STARTER_COMPLETE["decision"]]
     page = client.get(f"/systems/{uid}/draft/triage").get_data(as_text=True)
-    assert form_values(page)["affects_rights"] == ["unsure"]
+    assert answers_in(page)["affects_rights"] == ["unsure"]
     response = post_step(client, uid, "triage", page, {"uses_group_data": "yes"}, "save")
     assert response.headers["Location"].endswith(f"/systems/{uid}/draft/triage")
     index = client.get("/").get_data(as_text=True)
@@ -209,9 +212,8 @@ def test_back_keeps_answers_and_save_draft_resumes(client, started, db_session):
 
 def test_expired_csrf_token_loses_nothing(client, started, db_session):
     uid, page = started
-    data = submit_data(page, {"decision": "Typed before the session ended",
-                              "csrf_token": "expired-token"}, "next")
-    response = client.post(f"/systems/{uid}/draft/about", data=data)
+    response = post_step(client, uid, "about", page, {"decision": "Typed before the session ended"},
+                         csrf_token="expired-token")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Your session expired" in html
@@ -234,7 +236,7 @@ def test_two_people_saving_the_same_draft(client, app, started, db_session, tax_
     html = second.get_data(as_text=True)
     assert second.status_code == 409
     assert "Someone else saved this draft" in html
-    assert form_values(html)["decision"] == ["Mine"]
+    assert answers_in(html)["decision"] == ["Mine"]
     assert "Saved meanwhile by someone else:</strong> Theirs" in html
     draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
     assert draft.answers["decision"] == "Theirs"
@@ -282,7 +284,7 @@ def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_age
         page = client.get(url).get_data(as_text=True)
         for key, text in typed.get(step, {}).items():
             assert_shown_escaped(page, text, f"step {step}, field {key}")
-            assert form_values(page)[key] == [text]  # and the field holds it unchanged
+            assert answers_in(page)[key] == [text]  # and the field holds it unchanged
     review = client.get(f"/systems/{uid}/review").get_data(as_text=True)
     assert "required answers are missing" not in review
     assert_shown_escaped(review, name, "review page")

@@ -1,12 +1,16 @@
 """Reading pages as a browser would: the values a form submits untouched, and whether user
-text is shown escaped."""
+text is shown escaped; and the step forms' field names for answers given by question key."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 from markupsafe import escape
+
+from aia.engine import field_name
+from aia.engine.forms import FIELD_PREFIX
 
 # Inputs that a plain submit never sends (a button is added by ``submit_data(action=...)``).
 NOT_SENT = {"submit", "button", "image", "reset", "file"}
@@ -124,3 +128,14 @@ def assert_shown_escaped(html: str, text: str, where: str) -> None:
     entities), and nowhere as it was typed."""
     assert str(escape(text)) in html, f"{where}: the text is not shown (escaped)"
     assert text not in html, f"{where}: the text is in the page unescaped"
+
+
+def as_fields(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers by question key, as the step form's fields are named (None removes a field)."""
+    return {field_name(key): value for key, value in answers.items()}
+
+
+def answers_in(html: str) -> dict[str, list[str]]:
+    """The step form's answer fields, by question key."""
+    return {name.removeprefix(FIELD_PREFIX): values for name, values in form_values(html).items()
+            if name.startswith(FIELD_PREFIX)}

@@ -14,6 +14,8 @@ from ..engine import (
     Registry,
     answers_from_form,
     build_step_form,
+    field_name,
+    form_data,
     missing_required,
     resolve,
 )
@@ -160,8 +162,8 @@ def step(uid: str, step_key: str):
     form_class = build_step_form(step, keys, base=StepMeta)
 
     if not posting:
-        initial = {k: definition.questions[k].to_form(draft.answers.get(k)) for k in keys}
-        form = form_class(data={**initial, "lock_version": draft.lock_version,
+        form = form_class(data={**form_data(definition, keys, draft.answers),
+                                "lock_version": draft.lock_version,
                                 "shown": ",".join(k for k in keys if k in resolution.visible)})
         return _render_step(definition, draft, step, form, keys, resolution, conditions)
 
@@ -217,8 +219,6 @@ def step(uid: str, step_key: str):
                 if q.key in resolution.visible and q.key not in shown
                 and not is_answered(draft.answers.get(q.key))]
     missing = [k for k in missing_required(definition, resolution, step_key) if k in shown]
-    for key in missing:
-        getattr(form, key).errors = ["Answer this question to go on."]
     if revealed or missing:
         if revealed:
             flash("Your answers opened more questions on this step: please answer them too.",
@@ -228,11 +228,10 @@ def step(uid: str, step_key: str):
                   "error")
         keys = wizard.rendered_keys(step, resolution, conditions)
         form_class = build_step_form(step, keys, base=StepMeta)
-        fresh = form_class(formdata=None,
-                           data={k: definition.questions[k].to_form(draft.answers.get(k))
-                                 for k in keys} | {"lock_version": draft.lock_version})
+        fresh = form_class(formdata=None, data={**form_data(definition, keys, draft.answers),
+                                                "lock_version": draft.lock_version})
         for key in missing:
-            getattr(fresh, key).errors = ["Answer this question to go on."]
+            fresh[field_name(key)].errors = ["Answer this question to go on."]
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
@@ -283,7 +282,8 @@ def _render_step(definition: Definition, draft: Draft, step, form, keys, resolut
     position, total = wizard.progress(resolution, step.key)
     return render_template(
         "assessments/step.html", system=system or draft.system, draft=draft, definition=definition,
-        step=step, form=form, keys=keys, visible=resolution.visible, conditions=conditions,
+        step=step, form=form, keys=keys, field_name=field_name, visible=resolution.visible,
+        conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
         position=position, total=total, theirs=theirs or {},
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
@@ -335,7 +335,7 @@ def review(uid: str):
     form.lock_version.data = str(draft.lock_version)
     return render_template("assessments/review.html", system=system, draft=draft,
                            definition=definition, resolution=resolution, missing=missing,
-                           form=form), status
+                           form=form, field_name=field_name), status
 
 
 def _submitted_meanwhile(system: System, gone: services.DraftGone):

@@ -3,14 +3,14 @@
 from .conditions import evaluate, is_answered
 from .definition import Definition, Step, canonical_json, content_hash, load_file, parse_definition
 from .errors import DefinitionError
-from .forms import answers_from_form, build_step_form
+from .forms import answers_from_form, build_step_form, field_name, form_data
 from .registry import Registry
 from .scoring import charter_rating, impact_level, round_half_up, score
 from .visibility import Resolution, answers_by_step, client_condition, missing_required, resolve
 
 __all__ = [
-    "Definition", "DefinitionError", "Registry", "Resolution", "Step", "answers_by_step", "answers_from_form",
-    "build_step_form", "canonical_json", "charter_rating", "client_condition", "content_hash", "evaluate",
-    "impact_level", "is_answered", "load_file", "missing_required", "parse_definition",
-    "resolve", "round_half_up", "score",
+    "Definition", "DefinitionError", "Registry", "Resolution", "Step", "answers_by_step",
+    "answers_from_form", "build_step_form", "canonical_json", "charter_rating", "client_condition",
+    "content_hash", "evaluate", "field_name", "form_data", "impact_level", "is_answered",
+    "load_file", "missing_required", "parse_definition", "resolve", "round_half_up", "score",
 ]

@@ -20,6 +20,8 @@ SCHEMA_VERSION = 1
 TOP_KEYS = {"schema", "key", "version", "title", "description", "language", "flags", "charter",
             "scoring", "levels", "steps", "follow_up"}
 STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
+# Step keys the wizard uses for pages of its own ("review" is the page after the last step).
+RESERVED_STEP_KEYS = frozenset({"review"})
 LIKELIHOODS = ("probable", "occasional", "improbable")
 IMPACTS = ("low", "moderate", "high")
 LEVEL_NAMES = ("I", "II", "III", "IV")
@@ -236,6 +238,9 @@ class _Loader:
             skey = raw_step.get("key")
             if not isinstance(skey, str) or not _is_key(skey):
                 raise self.fail(f"steps[{i}]", "step key must be lowercase letters, digits, '-' or '_'")
+            if skey in RESERVED_STEP_KEYS:
+                raise self.fail(f"step {skey}", f"'{skey}' is the name of the wizard's own page "
+                                                "after the last step; give the step another key")
             if skey in step_keys:
                 raise self.fail(f"step {skey}", "duplicate step key")
             step_keys.add(skey)

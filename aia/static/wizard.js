@@ -1,18 +1,25 @@
 // Shows and hides conditional questions at once. Without this script the server does the
-// same after "Next"; the conditions are the server's own, sent as data-show-if.
+// same after "Next"; the conditions are the server's own, sent as data-show-if. Conditions
+// name questions by key; each question's block says which form field holds its answer
+// (data-field), so the script never builds a field name itself.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-wizard]");
   if (!form) { return; }
   var known = JSON.parse(document.getElementById("known-answers").textContent || "{}");
   var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-question]"));
+  var byKey = Object.create(null);  // no inherited names: "constructor" is a valid key
+  blocks.forEach(function (block) { byKey[block.getAttribute("data-question")] = block; });
   var shownField = form.querySelector("input[name=shown]");
 
   function valueOf(key) {
-    var block = form.querySelector('[data-question="' + key + '"]');
-    if (!block) { return known[key]; }
+    var block = byKey[key];
+    if (!block) { return Object.prototype.hasOwnProperty.call(known, key) ? known[key] : undefined; }
     if (block.hidden) { return undefined; }
-    var inputs = block.querySelectorAll("input[name='" + key + "'], textarea[name='" + key + "'], select[name='" + key + "']");
+    var name = block.getAttribute("data-field");
+    var inputs = Array.prototype.filter.call(
+      block.querySelectorAll("input, textarea, select"),
+      function (input) { return input.name === name; });
     if (!inputs.length) { return undefined; }
     if (inputs[0].type === "checkbox") {
       var picked = [];

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import url_for
 from playwright.sync_api import expect
 
+from aia.engine import field_name
 from aia.extensions import db
 
 from . import keyboard
@@ -191,32 +192,32 @@ def test_whole_assessment_with_the_keyboard_alone(page):
     page.wait_for_url(re.compile(r"/draft/about$"))
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/", page.url).group(1)
 
-    keyboard.type_into(page, "decision", "Who is invited to a review interview")
-    keyboard.type_into(page, "purpose", "Sorts claims for reviewers.")
-    keyboard.type_into(page, "people_per_year", "5000")
-    keyboard.pick_radio(page, "decision_area", "services")
+    keyboard.type_into(page, field_name("decision"), "Who is invited to a review interview")
+    keyboard.type_into(page, field_name("purpose"), "Sorts claims for reviewers.")
+    keyboard.type_into(page, field_name("people_per_year"), "5000")
+    keyboard.pick_radio(page, field_name("decision_area"), "services")
     keyboard.press_button(page, "Next")
     page.wait_for_url(f"**{step_url(uid, 'triage')}")
 
-    keyboard.pick_radio(page, "affects_rights", "yes")
-    keyboard.pick_radio(page, "uses_group_data", "no")
-    keyboard.pick_radio(page, "black_box", "no")
+    keyboard.pick_radio(page, field_name("affects_rights"), "yes")
+    keyboard.pick_radio(page, field_name("uses_group_data"), "no")
+    keyboard.pick_radio(page, field_name("black_box"), "no")
     keyboard.press_button(page, "Next")
     page.wait_for_url(f"**{step_url(uid, 'risks')}")
 
-    keyboard.pick_radio(page, "harm_likelihood", "occasional")
-    keyboard.pick_radio(page, "harm_impact", "moderate")
-    keyboard.type_into(page, "harm_description", "Payments could be delayed.")
-    keyboard.tick(page, "data_kinds", "administrative")
+    keyboard.pick_radio(page, field_name("harm_likelihood"), "occasional")
+    keyboard.pick_radio(page, field_name("harm_impact"), "moderate")
+    keyboard.type_into(page, field_name("harm_description"), "Payments could be delayed.")
+    keyboard.tick(page, field_name("data_kinds"), "administrative")
     keyboard.press_button(page, "Next")
     page.wait_for_url(f"**{step_url(uid, 'mitigation')}")
 
-    keyboard.pick_radio(page, "human_review", "yes")
-    keyboard.pick_radio(page, "appeal", "no")
+    keyboard.pick_radio(page, field_name("human_review"), "yes")
+    keyboard.pick_radio(page, field_name("appeal"), "no")
     keyboard.press_button(page, "Next")
     page.wait_for_url(f"**{step_url(uid, 'signoff')}")
 
-    keyboard.type_into(page, "contact", "team@agency.example")
+    keyboard.type_into(page, field_name("contact"), "team@agency.example")
     page.keyboard.press("Enter")  # Enter in a field goes forward, never back
     page.wait_for_url(f"**/systems/{uid}/review")
 

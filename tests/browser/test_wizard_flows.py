@@ -9,6 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aia.accounts import services as account_services
+from aia.assessments import services
+from aia.engine import Registry, parse_definition
+from aia.extensions import db
+
+from ..awkward_keys import AWKWARD
+from . import live
 from .pages import (
     STEP_ORDER,
     answer_step,
@@ -152,3 +159,31 @@ def test_without_javascript_the_server_reveals_the_question(open_page):
         "Payments could be delayed.")
     follow_up.fill("Statute 12.")
     press_next(page, "mitigation")
+
+
+def test_questions_keyed_like_the_pages_own_names(open_page, live_app, monkeypatch):
+    """The browser script reads each answer from the field its question's block names, so
+    keys such as lock_version or csrf_token, or constructor (a name every script object
+    inherits), show and hide questions like any other key."""
+    definition = parse_definition(AWKWARD, "awkward-keys-v1.yaml")
+    installed = live_app.extensions["aia.questionnaires"]
+    monkeypatch.setitem(live_app.extensions, "aia.questionnaires",
+                        Registry([*installed.all(), definition]))
+    with live_app.app_context():
+        agency = account_services.agency_by_slug(db.session, live.PEOPLE["author"][1])
+        system = services.create_system(db.session, agency.id, "Awkward keys", "")
+        services.start_draft(db.session, system, definition)
+        uid = system.uid
+        db.session.commit()
+    page = open_page(step_url(uid, "first"))
+    token_text = page.get_by_label("Token text")
+    expect(token_text).to_be_hidden()
+    choose(page, "Lock question", "Yes")
+    expect(token_text).to_be_visible()
+    page.get_by_label("Meta label").fill("A name")
+    page.get_by_label("Data count").fill("3")
+    press_next(page, "second")
+    shown_later = page.get_by_label("Shown by an answer")
+    expect(shown_later).to_be_hidden()  # constructor was not answered
+    choose(page, "Answered on this step", "Yes")
+    expect(shown_later).to_be_visible()

@@ -144,6 +144,8 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("step bad key", step0(key="First Step"), "steps[0]", "step key must be lowercase"),
     ("duplicate step key", lambda d: d["steps"][1].update(key="first"), "step first",
      "duplicate step key"),
+    ("step keyed like the wizard's review page", step0(key="review"), "step review",
+     "'review' is the name of the wizard's own page after the last step"),
     ("step unknown field", step0(colour="red"), "step first", "unknown field(s) ['colour']"),
     ("step without title", step0(title=None), "step first", "needs a title"),
     ("step without questions", lambda d: d["steps"].insert(0, {"key": "empty", "title": "E",
