@@ -142,6 +142,19 @@ def test_invalid_number_and_date_keep_everything_typed(client, started, db_sessi
     assert "people_per_year" not in draft.answers
 
 
+def test_a_decimal_comma_is_refused_not_read_as_thousands(client, started, db_session):
+    """In an English questionnaire "1,5" could mean one and a half: it is refused, with the
+    way to write it, where it used to be saved as 15."""
+    uid, page = started
+    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"],
+                                                      "people_per_year": "1,5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Write decimals with a point, as in 1.5" in html
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert "people_per_year" not in draft.answers
+
+
 def test_conditional_question_appears_after_next_without_javascript(client, started):
     uid, _ = started
     page = walk_to(client, uid, "triage")  # affects_rights = yes raises the harm flag

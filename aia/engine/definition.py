@@ -14,6 +14,7 @@ import yaml
 
 from .conditions import Condition, parse_condition, referenced_flags, referenced_questions
 from .errors import DefinitionError
+from .parsing import NUMBER_FORMATS, primary_language
 from .questions import QUESTION_TYPES, Question
 
 SCHEMA_VERSION = 1
@@ -170,6 +171,7 @@ def parse_definition(text: str, source: str = "<string>") -> Definition:
 class _Loader:
     def __init__(self, source: str):
         self.source = source
+        self.language = "en"
 
     def fail(self, where: str, reason: str) -> DefinitionError:
         return DefinitionError(self.source, where, reason)
@@ -191,13 +193,14 @@ class _Loader:
         title = raw.get("title")
         if not isinstance(title, str) or not title.strip():
             raise self.fail("title", "is missing")
+        self.language = self._language(raw.get("language", "en"))
         flags = self._flags(raw.get("flags") or [])
         steps, questions = self._steps(raw.get("steps"), flags)
         charter = self._charter(raw.get("charter"), questions)
         definition = Definition(
             key=key, version=version, title=title.strip(),
             description=str(raw.get("description") or "").strip(),
-            language=str(raw.get("language") or "en"), source=self.source,
+            language=self.language, source=self.source,
             content_hash=content_hash(raw), steps=steps, flags=flags, charter=charter,
             scoring=self._scoring(raw.get("scoring") or {}),
             levels=self._levels(raw.get("levels")), questions=questions,
@@ -206,6 +209,15 @@ class _Loader:
             if not definition.flag_raisers(flag):
                 raise self.fail(f"flags.{flag}", "no question raises this flag")
         return definition
+
+    def _language(self, raw: Any) -> str:
+        """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""
+        known = ", ".join(sorted(NUMBER_FORMATS))
+        if (not isinstance(raw, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw)
+                or primary_language(raw) not in NUMBER_FORMATS):
+            raise self.fail("language", f"must be a language tag of {known} (such as en or "
+                                        f"fr-CA), found {raw!r}")
+        return raw
 
     def _flags(self, items: Any) -> dict[str, Flag]:
         if not isinstance(items, list):
@@ -284,7 +296,7 @@ class _Loader:
         flag_on = raw.get("flag_on", ["yes"])
         if "flag_on" in cls.extra_keys and (not isinstance(flag_on, list) or not flag_on):
             raise self.fail(where, "'flag_on' must be a non-empty list of yes / no / unsure")
-        question = cls(raw, step_key, lambda reason: self.fail(where, reason))
+        question = cls(raw, step_key, lambda reason: self.fail(where, reason), self.language)
         if question.flag is not None and question.flag not in flags:
             raise self.fail(where, f"raises flag '{question.flag}', which the file does not declare")
         if "show_if" in raw:

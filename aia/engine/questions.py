@@ -3,10 +3,9 @@ field, validated, scored and shown. The registry refuses a duplicate or unknown 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar, Literal, overload
 
 from wtforms import fields, widgets
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import Length, Optional, ValidationError
 
 from .conditions import Condition, is_answered
+from .parsing import format_number, parse_date, parse_number
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
 
@@ -41,12 +41,14 @@ class Question:
     type_name: ClassVar[str] = ""
     extra_keys: ClassVar[set[str]] = set()
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
+                 language: str = "en"):
         unknown = set(raw) - COMMON_KEYS - self.extra_keys
         if unknown:
             raise fail(f"unknown field(s) {sorted(unknown)} for a {self.type_name} question")
         self.key: str = raw["key"]
         self.step_key = step_key
+        self.language = language  # the questionnaire's: how numbers are written
         self.label = _text(raw, "label", fail, required=True)
         self.help = _text(raw, "help", fail)
         self.area = _text(raw, "area", fail)
@@ -95,8 +97,9 @@ class ChoiceQuestion(Question):
     extra_keys = {"options", "scoring"}
     multiple: ClassVar[bool] = False
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
-        super().__init__(raw, step_key, fail)
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
+                 language: str = "en"):
+        super().__init__(raw, step_key, fail, language)
         self.options = self._read_options(raw, fail)
         self.scoring = _scoring(raw, fail)
         if self.scoring is None and any(o.points for o in self.options):
@@ -239,8 +242,9 @@ class TextQuestion(Question):
     extra_keys = {"max_length"}
     default_max: ClassVar[int] = 200
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
-        super().__init__(raw, step_key, fail)
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
+                 language: str = "en"):
+        super().__init__(raw, step_key, fail, language)
         max_length = raw.get("max_length", self.default_max)
         if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
             raise fail("'max_length' must be a whole number above 0")
@@ -287,8 +291,9 @@ class Number(Question):
     type_name = "number"
     extra_keys = {"min", "max", "whole"}
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception]):
-        super().__init__(raw, step_key, fail)
+    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
+                 language: str = "en"):
+        super().__init__(raw, step_key, fail, language)
         for bound in ("min", "max"):
             value = raw.get(bound)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
@@ -308,35 +313,35 @@ class Number(Question):
         kwargs["render_kw"] = {"inputmode": "numeric" if self.whole else "decimal"}
         return fields.StringField(**kwargs)
 
-    def _parse(self, text: str) -> Decimal:
-        try:
-            number = Decimal(text.strip().replace(" ", "").replace(",", ""))
-        except InvalidOperation:
-            raise ValueError("Enter a number, for example 1200.") from None
+    def _check(self, number: Decimal) -> Decimal:
+        """The number, if it is one this question accepts; ValueError with a message if not."""
         if not number.is_finite():
             raise ValueError("Enter a number, for example 1200.")
         if self.whole and number != number.to_integral_value():
             raise ValueError("Enter a whole number, without decimals.")
         if self.min is not None and number < Decimal(str(self.min)):
-            raise ValueError(f"Enter a number of at least {self.min}.")
+            raise ValueError(f"Enter a number of at least {self._shown(self.min)}.")
         if self.max is not None and number > Decimal(str(self.max)):
-            raise ValueError(f"Enter a number of at most {self.max}.")
+            raise ValueError(f"Enter a number of at most {self._shown(self.max)}.")
         return number
+
+    def _shown(self, bound: int | float) -> str:
+        return format_number(bound, self.language)
 
     def _validate(self, form: Any, field: fields.Field) -> None:
         try:
-            self._parse(field.data or "")
+            self._check(parse_number(field.data or "", self.language))
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
     def from_form(self, data: Any) -> Any:
         if not is_answered((data or "").strip()):
             return None
-        number = self._parse(data)
+        number = self._check(parse_number(data, self.language))
         return int(number) if self.whole else float(number)
 
     def to_form(self, value: Any) -> Any:
-        return None if value is None else str(value)
+        return None if value is None else format_number(value, self.language)
 
     def check_value(self, value: Any) -> str | None:
         if value is None:
@@ -344,19 +349,20 @@ class Number(Question):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
         try:
-            self._parse(str(value))
+            self._check(Decimal(value) if isinstance(value, int) else Decimal(str(value)))
         except ValueError as error:
             return str(error)
         return None
 
     def display(self, value: Any) -> str:
-        if value is None:
-            return ""
-        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+        return "" if value is None else format_number(value, self.language, grouped=True)
 
 
 @register
 class Date(Question):
+    """A date typed as YYYY-MM-DD; the form and the stored answer accept the same dates
+    (parsing.parse_date reads both)."""
+
     type_name = "date"
 
     def field(self) -> fields.Field:
@@ -367,29 +373,28 @@ class Date(Question):
 
     def from_form(self, data: Any) -> Any:
         text = (data or "").strip()
-        return dt.date.fromisoformat(text).isoformat() if text else None
+        return parse_date(text).isoformat() if text else None
 
     def check_value(self, value: Any) -> str | None:
         if value is None:
             return None
+        if not isinstance(value, str):
+            return "expected a date as YYYY-MM-DD"
         try:
-            dt.date.fromisoformat(value)
-        except (TypeError, ValueError):
+            parse_date(value)
+        except ValueError:
             return "expected a date as YYYY-MM-DD"
         return None
 
     def display(self, value: Any) -> str:
-        return "" if value is None else dt.date.fromisoformat(value).strftime("%-d %B %Y")
+        return "" if value is None else parse_date(value).strftime("%-d %B %Y")
 
 
 def _validate_date(form: Any, field: fields.Field) -> None:
-    text = (field.data or "").strip()
     try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2025-03-31.") from None
-    if len(text) != 10:
-        raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2025-03-31.")
+        parse_date((field.data or "").strip())
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 @overload

@@ -113,6 +113,10 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("version true", top(version=True), "version", "whole number from 1"),
     ("version text", top(version="1"), "version", "whole number from 1"),
     ("no title", top(title=None), "title", "is missing"),
+    ("language without number rules", top(language="de"), "language",
+     "must be a language tag of en, fr (such as en or fr-CA), found 'de'"),
+    ("language not a tag", top(language="English"), "language", "must be a language tag"),
+    ("language not text", top(language=1), "language", "must be a language tag"),
     ("blank title", top(title="  "), "title", "is missing"),
     # flags
     ("flags not a list", top(flags={"harm": "x"}), "flags", "must be a list"),

@@ -1,0 +1,94 @@
+"""Numbers and dates as people type them. One function reads each, and the form's validator
+and the check of a stored answer both call it, so that the two always agree.
+
+A number is read as the questionnaire's language writes numbers. A mark that language does
+not use that way is refused with a message, never guessed at: in English "1,5" is refused
+(a comma separates thousands, in groups of three: "125,000"), in French "1,5" is one and a
+half and "1.5" is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+SPACES = " \u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    decimal_mark: str
+    group_separators: str
+    display_group: str  # the separator numbers are shown with
+    confusable_mark: str  # a mark other languages write decimals with
+    wrong_mark_message: str  # why a number holding that mark the wrong way is refused
+
+    def pattern(self) -> re.Pattern[str]:
+        group = f"[{re.escape(self.group_separators)}]"
+        whole = rf"(?:\d+|\d{{1,3}}(?P<sep>{group})\d{{3}}(?:(?P=sep)\d{{3}})*)"
+        return re.compile(rf"(?P<sign>[-+{MINUS}]?)(?P<whole>{whole})?"
+                          rf"(?:{re.escape(self.decimal_mark)}(?P<fraction>\d+))?")
+
+
+NUMBER_FORMATS: dict[str, NumberFormat] = {
+    "en": NumberFormat(".", "," + SPACES, ",", ",",
+                       "Write decimals with a point, as in 1.5; a comma only separates "
+                       "thousands, in groups of three, as in 125,000."),
+    "fr": NumberFormat(",", SPACES, "\u202f", ".",
+                       "Write decimals with a comma, as in 1,5; thousands are separated by a "
+                       "space, as in 125 000."),
+}
+_PATTERNS = {language: written.pattern() for language, written in NUMBER_FORMATS.items()}
+NOT_A_NUMBER = "Enter a number, for example 1200."
+NOT_A_DATE = "Enter a real date as YYYY-MM-DD, for example 2025-03-31."
+_ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+
+
+def primary_language(tag: str) -> str:
+    """"fr" for "fr", "fr-CA" or "fr_CA"."""
+    return re.split(r"[-_]", tag, maxsplit=1)[0].lower()
+
+
+def number_format(language: str) -> NumberFormat:
+    return NUMBER_FORMATS[primary_language(language)]
+
+
+def parse_number(text: str, language: str) -> Decimal:
+    """The number ``text`` stands for in ``language``; ValueError with a message for the
+    person who typed it when it is not one."""
+    text = text.strip()
+    wanted = number_format(language)
+    match = _PATTERNS[primary_language(language)].fullmatch(text)
+    if match is None or not (match["whole"] or match["fraction"]):
+        if wanted.confusable_mark in text and any(c.isdigit() for c in text):
+            raise ValueError(wanted.wrong_mark_message)
+        raise ValueError(NOT_A_NUMBER)
+    sign = "-" if match["sign"] in ("-", MINUS) else ""
+    digits = re.sub(r"\D", "", match["whole"] or "0")
+    fraction = f".{match['fraction']}" if match["fraction"] else ""
+    return Decimal(sign + digits + fraction)
+
+
+def format_number(value: int | float | Decimal, language: str, grouped: bool = False) -> str:
+    """``value`` written as ``language`` writes it: ungrouped for a form field (which
+    parse_number reads back to the same value), grouped with two decimals for reading."""
+    wanted = number_format(language)
+    if grouped:
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+        return text.translate({ord(","): wanted.display_group, ord("."): wanted.decimal_mark})
+    number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+    return format(number, "f").replace(".", wanted.decimal_mark)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD (and nothing else); ValueError with a message otherwise."""
+    match = _ISO_DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(NOT_A_DATE)
+    try:
+        return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise ValueError(NOT_A_DATE) from None
