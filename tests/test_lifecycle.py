@@ -224,7 +224,7 @@ def test_review_comments_reach_the_next_draft(app, client, db_session, login, pe
     assert "sent back for changes" in page and "Good start; see the note on appeals." in page
     start = submit_data(page)
     response = author.post(f"/systems/{system.uid}/draft", data={
-        "csrf_token": start["csrf_token"], "questionnaire": "starter:1"})
+        "csrf_token": start["csrf_token"], "questionnaire": "starter:2"})
     assert response.status_code == 302
     step = author.get(f"/systems/{system.uid}/draft/mitigation").get_data(as_text=True)
     assert "Name the office people can appeal to &lt;b&gt;here&lt;/b&gt;." in step

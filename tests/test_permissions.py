@@ -58,12 +58,12 @@ ROWS = [
     # assessments
     ("GET", "/", "submitted", {}, expect(admin=302, foreign=200)),
     ("GET", "/systems/new", "none", {}, expect(auditor=403, admin=403, foreign=200)),
-    ("POST", "/systems/new", "none", {"name": "New", "questionnaire": "starter:1",
+    ("POST", "/systems/new", "none", {"name": "New", "questionnaire": "starter:2",
                                       "agency": "{agency_id}"},
      # someone of another agency cannot choose this one: the form says so (200)
      expect(author=302, approver=302, auditor=403, admin=403, foreign=200)),
     ("GET", SYS, "submitted", {}, expect()),
-    ("POST", SYS + "/draft", "sent_back", {"questionnaire": "starter:1"},
+    ("POST", SYS + "/draft", "sent_back", {"questionnaire": "starter:2"},
      expect(author=302, approver=302, **EDITORS)),
     ("GET", SYS + "/draft/{step}", "draft", {}, expect(**EDITORS)),
     ("POST", SYS + "/draft/{step}", "draft", {"action": "save", "lock_version": "{lock}"},

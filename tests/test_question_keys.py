@@ -17,7 +17,7 @@ from aia.assessments import services
 from aia.assessments.models import Draft
 from aia.assessments.wizard import REVIEW
 from aia.engine import Registry, build_step_form, field_name, parse_definition
-from aia.engine.definition import RESERVED_STEP_KEYS
+from aia.engine.loader import RESERVED_STEP_KEYS
 from aia.questionnaires import FOLDER
 from aia.review.models import Comment
 

@@ -1,4 +1,5 @@
-"""The threshold check leads to the full assessment, which starts with the shared answers."""
+"""The threshold check leads to the full assessment (its latest version), which starts with
+the shared answers; a check answered on version 1 still does."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from aia.engine import DefinitionError, Registry, parse_definition
 from .webform import submit_data
 
 
-def threshold_answers(registry, **changes) -> dict:
+def threshold_answers(registry, version: int = 1, **changes) -> dict:
     """Every visible question of the threshold check answered "no", or as given."""
-    definition = registry.get("threshold", 1)
+    definition = registry.get("threshold", version)
     answers = {}
     for question in definition.questions.values():
         if question.type_name == "yes_no_unsure":
@@ -29,21 +30,22 @@ def threshold_answers(registry, **changes) -> dict:
 
 @pytest.fixture
 def threshold_revision(db_session, make_system, registry):
-    def make(system, **changes):
-        definition = registry.get("threshold", 1)
+    def make(system, version: int = 1, **changes):
+        definition = registry.get("threshold", version)
         draft = services.start_draft(db_session, system, definition,
-                                     threshold_answers(registry, **changes))
+                                     threshold_answers(registry, version, **changes))
         return services.submit(db_session, draft, definition, draft.lock_version)
 
     return make
 
 
+@pytest.mark.parametrize("version", [1, 2])
 def test_yes_leads_to_the_full_assessment_with_shared_answers(app, login, make_agency,
                                                               make_system, threshold_revision,
-                                                              db_session, registry):
+                                                              db_session, registry, version):
     agency = make_agency()
     system = make_system(agency=agency)
-    revision = threshold_revision(system, personal_data="yes")
+    revision = threshold_revision(system, version, personal_data="yes")
     assert revision.status == "submitted"
     author = app.test_client()
     login("author", agency, on=author)
@@ -54,9 +56,9 @@ def test_yes_leads_to_the_full_assessment_with_shared_answers(app, login, make_a
     response = author.post(f"/systems/{system.uid}/draft", data=submit_data(page))
     assert response.status_code == 302
     draft = db_session.scalar(sa.select(Draft).where(Draft.system_id == system.id))
-    assert (draft.questionnaire_key, draft.questionnaire_version) == ("ads-impact", 1)
-    full = registry.get("ads-impact", 1)
-    shared = set(registry.get("threshold", 1).questions) & set(full.questions)
+    assert (draft.questionnaire_key, draft.questionnaire_version) == ("ads-impact", 2)
+    full = registry.get("ads-impact", 2)
+    shared = set(registry.get("threshold", version).questions) & set(full.questions)
     assert "personal_data" in shared
     assert {k: draft.answers.get(k) for k in shared} == {k: revision.answers.get(k)
                                                          for k in shared}
@@ -101,5 +103,5 @@ def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "Threshold check: full assessment needed" in page
     assert "Level I" not in page
-    assert "<option selected value=\"ads-impact:1\">" in page  # starts the full assessment
+    assert "<option selected value=\"ads-impact:2\">" in page  # starts the full assessment
     assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

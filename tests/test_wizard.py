@@ -40,7 +40,7 @@ def started(client, tax_office, login):
     page = client.get("/systems/new").get_data(as_text=True)
     response = client.post("/systems/new", data=submit_data(page, {
         "name": "Fraud triage", "agency": str(agency.id), "description": "Ranks files.",
-        "questionnaire": "starter:1"}))
+        "questionnaire": "starter:2"}))
     assert response.status_code == 302
     location = response.headers["Location"]
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", location).group(1)
@@ -73,7 +73,7 @@ def test_new_system_form_refuses_missing_name(client, make_agency, login):
     page = client.get("/systems/new").get_data(as_text=True)
     response = client.post("/systems/new", data=submit_data(page, {
         "name": "", "agency": str(agency.id), "description": "kept text",
-        "questionnaire": "starter:1"}))
+        "questionnaire": "starter:2"}))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Give the system a name." in html
@@ -330,5 +330,5 @@ def test_a_right_to_left_name_is_isolated_in_messages(client, tax_office, login)
     page = client.get("/systems/new").get_data(as_text=True)
     name = "تخصيص المساكن"
     response = client.post("/systems/new", follow_redirects=True, data=submit_data(page, {
-        "name": name, "agency": str(tax_office.id), "questionnaire": "starter:1"}))
+        "name": name, "agency": str(tax_office.id), "questionnaire": "starter:2"}))
     assert f"“\u2068{name}\u2069” created." in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ from typing import Any
 from ..engine import Definition, Resolution, Step, client_condition
 from ..engine.conditions import referenced_questions
 
-REVIEW = "review"  # the loader refuses a step of this key (engine.definition.RESERVED_STEP_KEYS)
+REVIEW = "review"  # the loader refuses a step of this key (engine.loader.RESERVED_STEP_KEYS)
 
 
 def browser_conditions(definition: Definition, step: Step) -> dict[str, Any]:

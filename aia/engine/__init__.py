@@ -1,9 +1,10 @@
 """The questionnaire model: loading, visibility, form building and scoring. Pure Python."""
 
 from .conditions import evaluate, is_answered
-from .definition import Definition, Step, canonical_json, content_hash, load_file, parse_definition
+from .definition import Definition, Step, canonical_json, content_hash
 from .errors import DefinitionError
 from .forms import answers_from_form, build_step_form, field_name, form_data
+from .loader import load_file, parse_definition
 from .registry import Registry
 from .scoring import charter_rating, impact_level, round_half_up, score
 from .visibility import Resolution, answers_by_step, client_condition, missing_required, resolve

@@ -1,28 +1,18 @@
-"""Questionnaire definitions: read from YAML, validated strictly, content-hashed."""
+"""A questionnaire definition as the app uses it: steps, questions, flags, scoring rules, levels
+and roles; content-hashed. Read from a file by loader.py."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
+from .conditions import Condition, is_answered
+from .questions import Question
+from .roles import ROLES, Commitment, Roles
 
-from .conditions import Condition, parse_condition, referenced_flags, referenced_questions
-from .errors import DefinitionError
-from .parsing import NUMBER_FORMATS, primary_language
-from .questions import QUESTION_TYPES, Question
-
-SCHEMA_VERSION = 1
-TOP_KEYS = {"schema", "key", "version", "title", "description", "language", "flags", "charter",
-            "scoring", "levels", "steps", "follow_up"}
-STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
-# Step keys the wizard uses for pages of its own ("review" is the page after the last step).
-RESERVED_STEP_KEYS = frozenset({"review"})
 LIKELIHOODS = ("probable", "occasional", "improbable")
 IMPACTS = ("low", "moderate", "high")
 LEVEL_NAMES = ("I", "II", "III", "IV")
@@ -94,10 +84,46 @@ class Definition:
     levels: list[Level]
     questions: dict[str, Question] = field(default_factory=dict)
     follow_up: FollowUp | None = None
+    roles: Roles = field(default_factory=Roles)
+    # Earlier versions with the same questions, which the Registry gives these roles too;
+    # on such an earlier version, the file its roles come from.
+    roles_also_for_versions: tuple[int, ...] = ()
+    roles_lent_by: str | None = None
 
     @property
     def ident(self) -> str:
         return f"{self.key} v{self.version}"
+
+    # -- roles: the questions that play a part in the report and the register ---------------
+    def role(self, name: str) -> Question | None:
+        """The question playing the role ``name`` (one of roles.ROLES), if the file says."""
+        keys = self._role_keys(name, many=False)
+        return self.questions[keys[0]] if keys else None
+
+    def role_questions(self, name: str) -> list[Question]:
+        """The questions playing the list role ``name``, in the file's order."""
+        return [self.questions[k] for k in self._role_keys(name, many=True)]
+
+    def _role_keys(self, name: str, many: bool) -> tuple[str, ...]:
+        if ROLES[name].many != many:  # a KeyError for a name no file can declare
+            raise ValueError(f"{name} is {'not ' if many else ''}a list role: use "
+                             f"{'role' if many else 'role_questions'}()")
+        return self.roles.questions.get(name, ())
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        return self.roles.commitments
+
+    def answer_for(self, name: str, answers: Mapping[str, Any]) -> Any:
+        """The answer (as stored) given to the question playing the role, or None.
+        ``answers`` are those of visible questions (a Resolution's, or a revision's)."""
+        question = self.role(name)
+        return None if question is None else answers.get(question.key)
+
+    def text_for(self, name: str, answers: Mapping[str, Any]) -> str:
+        """The answer to the role's question as a reader sees it; "" when there is none."""
+        question = self.role(name)
+        return "" if question is None else answer_text(question, answers)
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -113,6 +139,14 @@ class Definition:
         return sum(q.max_points() for q in self.questions.values() if q.scoring == kind)
 
 
+def answer_text(question: Question, answers: Mapping[str, Any]) -> str:
+    """A valid, given answer to ``question`` as a reader sees it; "" otherwise."""
+    value = answers.get(question.key)
+    if not is_answered(value) or question.check_value(value) is not None:
+        return ""
+    return question.display(value)
+
+
 def canonical_json(document: Any) -> bytes:
     """One byte string per document: sorted keys, no spaces, UTF-8."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
@@ -121,296 +155,3 @@ def canonical_json(document: Any) -> bytes:
 
 def content_hash(document: Any) -> str:
     return hashlib.sha256(canonical_json(document)).hexdigest()
-
-
-def load_file(path: str | Path) -> Definition:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError(path.name, "", f"cannot be read ({error})") from None
-    return parse_definition(text, source=path.name)
-
-
-class _StrictBoolLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true / false, so that yes, no and on stay text. A key written
-    twice in one mapping is refused, where YAML would silently keep the last one."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping", node.start_mark,
-                        f"found duplicate key '{key_node.value}'", key_node.start_mark)
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-_StrictBoolLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictBoolLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
-
-
-def parse_definition(text: str, source: str = "<string>") -> Definition:
-    try:
-        raw = yaml.load(text, Loader=_StrictBoolLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", error)
-        raise DefinitionError(source, where, f"is not valid YAML ({problem})") from None
-    return _Loader(source).load(raw)
-
-
-class _Loader:
-    def __init__(self, source: str):
-        self.source = source
-        self.language = "en"
-
-    def fail(self, where: str, reason: str) -> DefinitionError:
-        return DefinitionError(self.source, where, reason)
-
-    def load(self, raw: Any) -> Definition:
-        if not isinstance(raw, Mapping):
-            raise self.fail("", "must be a mapping with schema, key, version, title and steps")
-        unknown = set(raw) - TOP_KEYS
-        if unknown:
-            raise self.fail("", f"unknown top-level field(s) {sorted(unknown)}")
-        if raw.get("schema") != SCHEMA_VERSION:
-            raise self.fail("schema", f"must be {SCHEMA_VERSION}, found {raw.get('schema')!r}")
-        key = raw.get("key")
-        if not isinstance(key, str) or not _is_key(key):
-            raise self.fail("key", "must be lowercase letters, digits, '-' or '_'")
-        version = raw.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise self.fail("version", "must be a whole number from 1")
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise self.fail("title", "is missing")
-        self.language = self._language(raw.get("language", "en"))
-        flags = self._flags(raw.get("flags") or [])
-        steps, questions = self._steps(raw.get("steps"), flags)
-        charter = self._charter(raw.get("charter"), questions)
-        definition = Definition(
-            key=key, version=version, title=title.strip(),
-            description=str(raw.get("description") or "").strip(),
-            language=self.language, source=self.source,
-            content_hash=content_hash(raw), steps=steps, flags=flags, charter=charter,
-            scoring=self._scoring(raw.get("scoring") or {}),
-            levels=self._levels(raw.get("levels")), questions=questions,
-            follow_up=self._follow_up(raw.get("follow_up"), flags))
-        for flag in flags:
-            if not definition.flag_raisers(flag):
-                raise self.fail(f"flags.{flag}", "no question raises this flag")
-        return definition
-
-    def _language(self, raw: Any) -> str:
-        """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""
-        known = ", ".join(sorted(NUMBER_FORMATS))
-        if (not isinstance(raw, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw)
-                or primary_language(raw) not in NUMBER_FORMATS):
-            raise self.fail("language", f"must be a language tag of {known} (such as en or "
-                                        f"fr-CA), found {raw!r}")
-        return raw
-
-    def _flags(self, items: Any) -> dict[str, Flag]:
-        if not isinstance(items, list):
-            raise self.fail("flags", "must be a list")
-        flags: dict[str, Flag] = {}
-        for i, item in enumerate(items):
-            where = f"flags[{i}]"
-            if not isinstance(item, Mapping) or set(item) - {"key", "label", "description"}:
-                raise self.fail(where, "a flag has key, label and an optional description")
-            key = item.get("key")
-            if not isinstance(key, str) or not _is_key(key):
-                raise self.fail(where, "flag key must be lowercase letters, digits, '-' or '_'")
-            if key in flags:
-                raise self.fail(f"flags.{key}", "duplicate flag key")
-            if not isinstance(item.get("label"), str):
-                raise self.fail(f"flags.{key}", "needs a label")
-            flags[key] = Flag(key, item["label"], str(item.get("description") or ""))
-        return flags
-
-    def _steps(self, items: Any, flags: dict[str, Flag]) -> tuple[list[Step], dict[str, Question]]:
-        if not isinstance(items, list) or not items:
-            raise self.fail("steps", "needs at least one step")
-        steps: list[Step] = []
-        questions: dict[str, Question] = {}
-        step_keys: set[str] = set()
-        raised_so_far: set[str] = set()
-        for i, raw_step in enumerate(items):
-            if not isinstance(raw_step, Mapping):
-                raise self.fail(f"steps[{i}]", "a step must be a mapping")
-            skey = raw_step.get("key")
-            if not isinstance(skey, str) or not _is_key(skey):
-                raise self.fail(f"steps[{i}]", "step key must be lowercase letters, digits, '-' or '_'")
-            if skey in RESERVED_STEP_KEYS:
-                raise self.fail(f"step {skey}", f"'{skey}' is the name of the wizard's own page "
-                                                "after the last step; give the step another key")
-            if skey in step_keys:
-                raise self.fail(f"step {skey}", "duplicate step key")
-            step_keys.add(skey)
-            unknown = set(raw_step) - STEP_KEYS
-            if unknown:
-                raise self.fail(f"step {skey}", f"unknown field(s) {sorted(unknown)}")
-            if not isinstance(raw_step.get("title"), str):
-                raise self.fail(f"step {skey}", "needs a title")
-            show_if = None
-            if "show_if" in raw_step:
-                show_if = self._condition(raw_step["show_if"], f"step {skey}", questions,
-                                          raised_so_far, flags)
-            step = Step(skey, raw_step["title"], raw_step.get("intro"), show_if)
-            raw_questions = raw_step.get("questions")
-            if not isinstance(raw_questions, list) or not raw_questions:
-                raise self.fail(f"step {skey}", "needs at least one question")
-            for j, raw_q in enumerate(raw_questions):
-                question = self._question(raw_q, skey, j, questions, raised_so_far, flags)
-                questions[question.key] = question
-                step.questions.append(question)
-                if question.flag:
-                    raised_so_far.add(question.flag)
-            steps.append(step)
-        return steps, questions
-
-    def _question(self, raw: Any, step_key: str, index: int, earlier: dict[str, Question],
-                  raised: set[str], flags: dict[str, Flag]) -> Question:
-        if not isinstance(raw, Mapping):
-            raise self.fail(f"step {step_key}, question {index + 1}", "a question must be a mapping")
-        qkey = raw.get("key")
-        if not isinstance(qkey, str) or not _is_key(qkey):
-            raise self.fail(f"step {step_key}, question {index + 1}",
-                            "question key must be lowercase letters, digits, '-' or '_'")
-        where = f"question {qkey}"
-        if qkey in earlier:
-            raise self.fail(where, "duplicate question key")
-        qtype = raw.get("type")
-        cls = QUESTION_TYPES.get(qtype) if isinstance(qtype, str) else None
-        if cls is None:
-            raise self.fail(where, f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
-        flag_on = raw.get("flag_on", ["yes"])
-        if "flag_on" in cls.extra_keys and (not isinstance(flag_on, list) or not flag_on):
-            raise self.fail(where, "'flag_on' must be a non-empty list of yes / no / unsure")
-        question = cls(raw, step_key, lambda reason: self.fail(where, reason), self.language)
-        if question.flag is not None and question.flag not in flags:
-            raise self.fail(where, f"raises flag '{question.flag}', which the file does not declare")
-        if "show_if" in raw:
-            question.show_if = self._condition(raw["show_if"], where, earlier, raised, flags)
-        return question
-
-    def _condition(self, raw: Any, where: str, earlier: dict[str, Question], raised: set[str],
-                   flags: dict[str, Flag]) -> Condition:
-        cond = parse_condition(raw, lambda reason: self.fail(where, reason))
-        for ref in referenced_questions(cond):
-            if ref not in earlier:
-                raise self.fail(where, f"show_if refers to '{ref}', which is not an earlier question")
-        for ref in referenced_flags(cond):
-            if ref not in flags:
-                raise self.fail(where, f"show_if refers to unknown flag '{ref}'")
-            if ref not in raised:
-                raise self.fail(where, f"show_if uses flag '{ref}' before any question raises it")
-        self._check_values(cond, where, earlier)
-        return cond
-
-    def _check_values(self, cond: Condition, where: str, earlier: dict[str, Question]) -> None:
-        for group in ("all", "any"):
-            for sub in cond.get(group, []):
-                self._check_values(sub, where, earlier)
-        if "not" in cond:
-            self._check_values(cond["not"], where, earlier)
-        if "q" not in cond or "answered" in cond:
-            return
-        target = earlier[cond["q"]]
-        options = getattr(target, "values", None)
-        if options is None:
-            raise self.fail(where, f"show_if compares '{cond['q']}', which has no options; "
-                                   "use 'answered' for it")
-        wanted = cond.get("in", [cond.get("has")])
-        for value in wanted:
-            if value not in options:
-                raise self.fail(where, f"show_if value '{value}' is not an option of '{cond['q']}'")
-        if "has" in cond and not getattr(target, "multiple", False):
-            raise self.fail(where, f"'includes' needs a multiple choice question; use 'equals' "
-                                   f"for '{cond['q']}'")
-
-    def _follow_up(self, raw: Any, flags: dict[str, Flag]) -> FollowUp | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, Mapping) or set(raw) != {"questionnaire", "when_flag", "label"}:
-            raise self.fail("follow_up", "needs exactly 'questionnaire', 'when_flag' and 'label'")
-        if not isinstance(raw["questionnaire"], str) or not _is_key(raw["questionnaire"]):
-            raise self.fail("follow_up.questionnaire", "must be a questionnaire key")
-        if raw["when_flag"] not in flags:
-            raise self.fail("follow_up.when_flag", f"unknown flag {raw['when_flag']!r}")
-        if not isinstance(raw["label"], str) or not raw["label"].strip():
-            raise self.fail("follow_up.label", "must be non-empty text")
-        return FollowUp(raw["questionnaire"], raw["when_flag"], raw["label"].strip())
-
-    def _charter(self, raw: Any, questions: dict[str, Question]) -> dict[str, str] | None:
-        if raw is None:
-            return None
-        if not isinstance(raw, Mapping) or set(raw) != {"likelihood", "impact"}:
-            raise self.fail("charter", "needs exactly 'likelihood' and 'impact' question keys")
-        for part, expected in (("likelihood", LIKELIHOODS), ("impact", IMPACTS)):
-            if not isinstance(raw[part], str):
-                raise self.fail(f"charter.{part}", "must be the key of a question")
-            question = questions.get(raw[part])
-            if question is None:
-                raise self.fail(f"charter.{part}", f"unknown question '{raw[part]}'")
-            if sorted(getattr(question, "values", [])) != sorted(expected):
-                raise self.fail(f"question {question.key}",
-                                f"charter {part} needs options {', '.join(expected)}")
-        return {"likelihood": raw["likelihood"], "impact": raw["impact"]}
-
-    def _scoring(self, raw: Any) -> ScoringRules:
-        if not isinstance(raw, Mapping):
-            raise self.fail("scoring", "must be a mapping")
-        unknown = set(raw) - {"mitigation_threshold_pct", "mitigation_reduction_pct",
-                              "level_bounds_pct"}
-        if unknown:
-            raise self.fail("scoring", f"unknown field(s) {sorted(unknown)}")
-        rules = ScoringRules()
-        threshold = raw.get("mitigation_threshold_pct", rules.mitigation_threshold_pct)
-        reduction = raw.get("mitigation_reduction_pct", rules.mitigation_reduction_pct)
-        bounds = raw.get("level_bounds_pct", list(rules.level_bounds_pct))
-        for name, value in (("mitigation_threshold_pct", threshold),
-                            ("mitigation_reduction_pct", reduction)):
-            if not isinstance(value, int) or not 0 <= value <= 100:
-                raise self.fail(f"scoring.{name}", "must be a whole percentage from 0 to 100")
-        if (not isinstance(bounds, list) or len(bounds) != 3
-                or not all(isinstance(b, int) for b in bounds)
-                or not 0 < bounds[0] < bounds[1] < bounds[2] < 100):
-            raise self.fail("scoring.level_bounds_pct", "must be three rising percentages")
-        return ScoringRules(threshold, reduction, tuple(bounds))
-
-    def _levels(self, raw: Any) -> list[Level]:
-        if not isinstance(raw, list) or len(raw) != 4:
-            raise self.fail("levels", "must list the four impact levels I to IV")
-        levels = []
-        for i, item in enumerate(raw):
-            where = f"levels[{i}]"
-            if not isinstance(item, Mapping) or set(item) - {"level", "name", "obligations"}:
-                raise self.fail(where, "a level has level, name and obligations")
-            if item.get("level") != i + 1:
-                raise self.fail(where, f"expected level {i + 1}")
-            obligations = item.get("obligations") or []
-            if not isinstance(obligations, list):
-                raise self.fail(where, "obligations must be a list")
-            parsed = []
-            for ob in obligations:
-                if (not isinstance(ob, Mapping) or set(ob) != {"area", "text"}
-                        or not all(isinstance(v, str) for v in ob.values())):
-                    raise self.fail(where, "each obligation has an area and a text")
-                parsed.append(Obligation(ob["area"], ob["text"]))
-            levels.append(Level(i + 1, str(item.get("name") or ""), tuple(parsed)))
-        return levels
-
-
-def _is_key(value: str) -> bool:
-    return bool(value) and value[0].isalpha() and all(
-        c.islower() or c.isdigit() or c in "-_" for c in value)

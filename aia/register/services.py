@@ -15,12 +15,6 @@ from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
 
-# Where the register finds the plain-language parts of an entry, by questionnaire key
-# conventions shared by the built-in questionnaires (first key present wins).
-DECISION_KEYS = ("decision_supported", "decision")
-SUMMARY_KEYS = ("purpose",)
-CONTACT_KEYS = ("public_contact", "contact")
-
 MAX_FEEDBACK = 5000
 MAX_REPLY_TO = 254
 
@@ -29,8 +23,9 @@ class RegisterError(ValueError):
     """A register action that cannot be done, with a message for the person who tried."""
 
 
-def _first(answers: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    return next((str(answers[k]) for k in keys if answers.get(k)), None)
+def _role_text(definition: Definition | None, role: str, answers: dict[str, Any]) -> str | None:
+    """The answer to the question the questionnaire declares for ``role``, as text."""
+    return (definition.text_for(role, answers) or None) if definition else None
 
 
 def entry_details(revision: Revision, definition: Definition | None) -> dict[str, Any]:
@@ -38,9 +33,9 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
     scores = revision.scores
     answers = revision.answers
     return {
-        "decision": _first(answers, DECISION_KEYS),
-        "summary": _first(answers, SUMMARY_KEYS),
-        "contact": _first(answers, CONTACT_KEYS),
+        "decision": _role_text(definition, "decision", answers),
+        "summary": _role_text(definition, "purpose", answers),
+        "contact": _role_text(definition, "contact_point", answers),
         "impact_level_name": scores.get("impact_level_name"),
         "obligations": scores.get("obligations", []),
         "flags": [{"key": f["key"], "label": f["label"]} for f in scores.get("flags", [])],

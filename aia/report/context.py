@@ -1,13 +1,12 @@
 """Everything the report shows, as plain dicts and lists: no ORM object reaches a template.
 
-The report works with any questionnaire. Where a questionnaire uses one of the well-known keys
-below (the starter assessment and the full ADS impact assessment do), the summary and the
-commitments are filled from those answers; otherwise those parts are left out.
+The report works with any questionnaire. The summary, the charter commitments, the plans for
+further measures and the sign-off come from the questions the questionnaire file declares for
+those roles (engine.roles); a part it declares nothing for is left out, and the report says so.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,30 +15,34 @@ from flask import current_app
 
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
+from ..engine.definition import answer_text
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
 from .errors import ReportTooLarge
 
-# The plain-language summary: a heading and the answer keys that can fill it, first one wins.
-SUMMARY_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("The decision it takes or supports", ("decision_supported", "decision")),
-    ("What it is for", ("purpose",)),
-    ("Area of the decisions", ("decision_area",)),
-    ("The system's part in the decision", ("system_role",)),
-    ("People it decides about in a year", ("people_per_year",)),
-    ("Groups that could be treated differently", ("fairness_groups",)),
-    ("Effects that can follow from a decision", ("harm_areas",)),
-    ("Stage", ("system_status",)),
-    ("In use since, or from", ("go_live_date", "go_live")),
-    ("Built by", ("built_by",)),
-    ("Legal basis", ("legal_basis",)),
-    ("Questions from the public to", ("public_contact", "contact")),
+# The plain-language summary: the role whose question fills each heading.
+SUMMARY_ROLES: tuple[tuple[str, str], ...] = (
+    ("decision", "The decision it takes or supports"),
+    ("purpose", "What it is for"),
+    ("affected_people", "The people it is about"),
+    ("decision_area", "Area of the decisions"),
+    ("part_in_decision", "The system's part in the decision"),
+    ("people_per_year", "People it decides about in a year"),
+    ("groups_at_risk", "Groups that could be treated differently"),
+    ("effects", "Effects that can follow from a decision"),
+    ("stage", "Stage"),
+    ("go_live", "In use since, or from"),
+    ("built_by", "Built by"),
+    ("legal_basis", "Legal basis"),
+    ("contact_point", "Questions from the public to"),
 )
-COMMITMENT_STATUS = re.compile(r"^commitment_(?P<name>[a-z0-9_]+?)_status$")
-COMMITMENT_AREA_PREFIX = "Charter commitment:"
-# Free-text answers about measures, shown with the scored ones.
-MITIGATION_TEXT_KEYS = ("mitigation_plan", "harm_measures", "fairness_measures", "autonomy_measures",
-                        "explanation_how")
+# The parts of the report that roles fill, as the report names them when they are left out.
+ROLE_PARTS: tuple[tuple[str, str], ...] = (
+    ("summary", "the summary of what the system does"),
+    ("commitments", "the charter commitments"),
+    ("mitigation_plans", "the plans for further measures"),
+    ("sign_off", "the sign-off"),
+)
 
 # Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
 MAX_ANSWERS_BYTES = 512 * 1024
@@ -75,42 +78,24 @@ def check_size(revision: Revision) -> None:
                 f"report shows at most {MAX_TEXT_CHARS:,} characters in one answer.")
 
 
-def _answer_text(definition: Definition, resolution: Resolution, key: str) -> str:
-    question = definition.questions.get(key)
-    if question is None or key not in resolution.answers:
-        return ""
-    return question.display(resolution.answers[key])
-
-
 def summary(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
     items = []
-    for heading, keys in SUMMARY_FIELDS:
-        for key in keys:
-            text = _answer_text(definition, resolution, key)
-            if text:
-                items.append({"heading": heading, "text": text, "key": key})
-                break
+    for role, heading in SUMMARY_ROLES:
+        question = definition.role(role)
+        text = answer_text(question, resolution.answers) if question else ""
+        if text:
+            items.append({"heading": heading, "text": text, "key": question.key})
     return items
 
 
 def commitments(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
-    """The charter commitments the questionnaire asks about, with status and evidence."""
-    found = []
-    for key, question in definition.questions.items():
-        match = COMMITMENT_STATUS.match(key)
-        if match is None:
-            continue
-        name = match["name"]
-        area = question.area or ""
-        title = (area[len(COMMITMENT_AREA_PREFIX):].strip() if area.startswith(COMMITMENT_AREA_PREFIX)
-                 else name.replace("_", " "))
-        found.append({
-            "name": name, "title": title[:1].upper() + title[1:],
-            "status": _answer_text(definition, resolution, key) or "Not answered",
-            "status_value": resolution.answers.get(key) or "",
-            "evidence": _answer_text(definition, resolution, f"commitment_{name}_evidence"),
-        })
-    return found
+    """The commitments the questionnaire asks about, with status and evidence."""
+    return [{"title": c.title,
+             "status": answer_text(definition.questions[c.status], resolution.answers)
+             or "Not answered",
+             "status_value": str(resolution.answers.get(c.status) or ""),
+             "evidence": answer_text(definition.questions[c.evidence], resolution.answers)}
+            for c in definition.commitments]
 
 
 def mitigation(definition: Definition, resolution: Resolution,
@@ -118,10 +103,26 @@ def mitigation(definition: Definition, resolution: Resolution,
     measures = [{"label": row["label"], "answer": row["answer_text"], "points": row["points"],
                  "max": row["max"]}
                 for row in scores.get("breakdown", []) if row["kind"] == "mitigation"]
-    plans = [{"label": definition.questions[key].label,
-              "text": _answer_text(definition, resolution, key)}
-             for key in MITIGATION_TEXT_KEYS if _answer_text(definition, resolution, key)]
+    plans = [{"label": q.label, "text": answer_text(q, resolution.answers)}
+             for q in definition.role_questions("mitigation_plans")
+             if answer_text(q, resolution.answers)]
     return {"measures": measures, "plans": plans, **scores.get("mitigation", {})}
+
+
+def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
+    """Who stands behind the assessment, as the sign-off questions shown were answered."""
+    return [{"label": q.label, "answer": answer_text(q, resolution.answers)}
+            for q in definition.role_questions("sign_off") if q.key in resolution.visible]
+
+
+def declared_parts(definition: Definition) -> set[str]:
+    """The parts of ROLE_PARTS the questionnaire declares questions for."""
+    parts = {part for part, _ in ROLE_PARTS if part in definition.roles.questions}
+    if any(role in definition.roles.questions for role, _ in SUMMARY_ROLES):
+        parts.add("summary")
+    if definition.commitments:
+        parts.add("commitments")
+    return parts
 
 
 def revision_list(revision: Revision) -> list[dict[str, Any]]:
@@ -166,6 +167,7 @@ def report_context(revision: Revision, definition: Definition, *,
     mitigation_areas = area_totals(scores.get("breakdown", []), "mitigation")
     status = "published" if published else revision.status
     submitted = revision.submitted_dt
+    declared = declared_parts(definition)
     return {
         "published": published,
         "system": {"uid": system.uid, "name": system.name, "description": system.description},
@@ -186,8 +188,11 @@ def report_context(revision: Revision, definition: Definition, *,
         "impact_chart_svg": impact_chart_svg(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
+        "declared": sorted(declared),
+        "left_out": [name for part, name in ROLE_PARTS if part not in declared],
         "flags": scores.get("flags", []),
         "commitments": commitments(definition, resolution),
+        "sign_off": sign_off(definition, resolution),
         "obligations": scores.get("obligations", []),
         "mitigation": mitigation(definition, resolution, scores),
         "steps": answers_by_step(definition, revision.answers, resolution),

@@ -29,9 +29,9 @@ PARAGRAPHS = (
     "the file but not the score. They can also complain to the ombudsman. The decision letter "
     "explains both routes in plain words, in the five languages most used by applicants.",
 )
-# Options that raise the most concerns, so that every conditional question shows.
-PREFERRED = {"charter_likelihood": "occasional", "charter_impact": "high",
-             "harm_likelihood": "occasional", "harm_impact": "high"}
+# The charter rating of the rich answers: a likely and serious harm, so that every question
+# about harm shows.
+PREFERRED_CHARTER = {"likelihood": "occasional", "impact": "high"}
 COMMITMENT_STATUSES = ("met", "partly", "not_yet", "not_applicable")
 
 
@@ -45,11 +45,14 @@ def long_text(key: str, chars: int) -> str:
     return "\n\n".join(parts)
 
 
-def _choice(question: ChoiceQuestion, commitments: itertools.cycle) -> Any:
+def _choice(definition: Definition, question: ChoiceQuestion,
+            commitments: itertools.cycle) -> Any:
     values = [o.value for o in question.options]
-    if question.key in PREFERRED and PREFERRED[question.key] in values:
-        return PREFERRED[question.key]
-    if question.key.startswith("commitment_") and set(COMMITMENT_STATUSES) <= set(values):
+    for part, key in (definition.charter or {}).items():
+        if question.key == key and PREFERRED_CHARTER[part] in values:
+            return PREFERRED_CHARTER[part]
+    statuses = {c.status for c in definition.commitments}
+    if question.key in statuses and set(COMMITMENT_STATUSES) <= set(values):
         return next(commitments)
     if question.multiple:
         return values
@@ -58,9 +61,10 @@ def _choice(question: ChoiceQuestion, commitments: itertools.cycle) -> Any:
     return max(question.options, key=lambda o: o.points).value
 
 
-def _value(question: Question, chars: int, commitments: itertools.cycle) -> Any:
+def _value(definition: Definition, question: Question, chars: int,
+           commitments: itertools.cycle) -> Any:
     if isinstance(question, ChoiceQuestion):
-        return _choice(question, commitments)
+        return _choice(definition, question, commitments)
     limit = getattr(question, "max_length", None) or 10**9
     if question.type_name == "long_text":
         return long_text(question.key, min(chars, limit))
@@ -79,7 +83,7 @@ def rich_answers(definition: Definition, chars: int = 1800) -> dict[str, Any]:
     answers = {}
     for step in definition.steps:
         for question in step.questions:
-            value = _value(question, chars, commitments)
+            value = _value(definition, question, chars, commitments)
             if value is not None and question.check_value(value) is None:
                 answers[question.key] = value
     return answers

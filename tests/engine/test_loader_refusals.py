@@ -52,6 +52,9 @@ VALID: dict[str, Any] = {
              "points": {"yes": 3}},
         ]},
     ],
+    "roles": {"system_name": "name", "decision_area": "kind", "people_per_year": "count",
+              "go_live": "when",
+              "commitments": [{"title": "Care", "status": "review", "evidence": "detail"}]},
 }
 
 
@@ -97,6 +100,27 @@ def step0(**changes: Any) -> Callable[[dict[str, Any]], None]:
 
 def prepend_question(raw: Any) -> Callable[[dict[str, Any]], None]:
     return lambda doc: doc["steps"][0]["questions"].insert(0, raw)
+
+
+def roles(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    """Change the declared roles; a value of None removes the role."""
+    def change(doc: dict[str, Any]) -> None:
+        for name, value in changes.items():
+            if value is None:
+                doc["roles"].pop(name, None)
+            else:
+                doc["roles"][name] = value
+    return change
+
+
+def commitment(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        for name, value in changes.items():
+            if value is None:
+                doc["roles"]["commitments"][0].pop(name, None)
+            else:
+                doc["roles"]["commitments"][0][name] = value
+    return change
 
 
 def _level(index: int, **changes: Any) -> Callable[[dict[str, Any]], None]:
@@ -287,6 +311,57 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
      "three rising percentages"),
     ("bound at 100", top(scoring={"level_bounds_pct": [25, 50, 100]}), "scoring.level_bounds_pct",
      "three rising percentages"),
+    # roles
+    ("roles not a mapping", top(roles=["name"]), "roles", "must map role names to question keys"),
+    ("roles empty", top(roles={}), "roles", "must map role names to question keys"),
+    ("unknown role", roles(colour="name"), "roles.colour",
+     "unknown role; the roles are system_name, decision, purpose"),
+    ("role of an unknown question", roles(purpose="ghost"), "roles.purpose",
+     "unknown question 'ghost'"),
+    ("role key not text", roles(purpose=3), "roles.purpose", "takes the key of one question"),
+    ("role of the wrong type", roles(go_live="name", system_name=None), "roles.go_live",
+     "question 'name' is a short_text question; the role go_live takes a date question"),
+    ("number role of a text", roles(people_per_year="detail", commitments=None),
+     "roles.people_per_year", "the role people_per_year takes a number question"),
+    ("one-question role given a list", roles(purpose=["detail"]), "roles.purpose",
+     "takes the key of one question"),
+    ("list role given one key", roles(sign_off="when"), "roles.sign_off",
+     "takes a list of question keys"),
+    ("list role empty", roles(mitigation_plans=[]), "roles.mitigation_plans",
+     "takes a list of question keys"),
+    ("list role of the wrong type", roles(mitigation_plans=["tags"]), "roles.mitigation_plans[0]",
+     "question 'tags' is a multiple_choice question; the role mitigation_plans takes a "
+     "short_text or long_text question"),
+    ("question in two roles", roles(legal_basis="detail"), "roles.legal_basis",
+     "question 'detail' already plays the role commitments (evidence)"),
+    ("question twice in a list role", top(roles={"mitigation_plans": ["detail", "detail"]}),
+     "roles.mitigation_plans[1]", "question 'detail' already plays the role mitigation_plans"),
+    ("commitments not a list", roles(commitments={"title": "Care"}), "roles.commitments",
+     "must be a list of {title, status, evidence}"),
+    ("commitment without evidence", commitment(evidence=None), "roles.commitments[0]",
+     "a commitment has exactly a title, a status and an evidence question"),
+    ("commitment with an extra field", commitment(weight=2), "roles.commitments[0]",
+     "a commitment has exactly a title, a status and an evidence question"),
+    ("commitment with a blank title", commitment(title=" "), "roles.commitments[0].title",
+     "must be non-empty text"),
+    ("commitment listed twice",
+     lambda d: d["roles"].update(system_name="name", commitments=[
+         {"title": "Care", "status": "review", "evidence": "detail"},
+         {"title": "Care", "status": "harms", "evidence": "name"}]),
+     "roles.commitments[1].title", "commitment 'Care' is listed twice"),
+    ("commitment status of the wrong type", commitment(status="tags"),
+     "roles.commitments[0].status", "the role commitments (status) takes a single_choice or "
+     "yes_no_unsure question"),
+    ("commitment evidence of an unknown question", commitment(evidence="ghost"),
+     "roles.commitments[0].evidence", "unknown question 'ghost'"),
+    ("lending roles without any", top(roles=None, version=2, roles_also_for_versions=[1]),
+     "roles_also_for_versions", "lends the roles of this file, but it declares none"),
+    ("lending roles to a later version", top(version=2, roles_also_for_versions=[2]),
+     "roles_also_for_versions", "must list earlier versions only (below 2)"),
+    ("lending roles twice to a version", top(version=3, roles_also_for_versions=[1, 1]),
+     "roles_also_for_versions", "must be a list of version numbers, each once"),
+    ("lending roles to no version", top(version=3, roles_also_for_versions=[]),
+     "roles_also_for_versions", "must be a list of version numbers, each once"),
     # levels
     ("no levels", top(levels=None), "levels", "must list the four impact levels I to IV"),
     ("three levels", lambda d: d["levels"].pop(), "levels", "must list the four impact levels"),
