@@ -332,3 +332,23 @@ def test_a_right_to_left_name_is_isolated_in_messages(client, tax_office, login)
     response = client.post("/systems/new", follow_redirects=True, data=submit_data(page, {
         "name": name, "agency": str(tax_office.id), "questionnaire": "starter:2"}))
     assert f"“\u2068{name}\u2069” created." in response.get_data(as_text=True)
+
+
+def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_system,
+                                                      tax_office, login):
+    """Drafts started before version 2 keep their version: the pages and the review work."""
+    login("author", tax_office)
+    draft = make_draft(STARTER_COMPLETE, system=make_system(agency=tax_office), version=1)
+    assert (draft.questionnaire_key, draft.questionnaire_version) == ("starter", 1)
+    uid = draft.system.uid
+    page = client.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
+    assert answers_in(page)["decision"] == [STARTER_COMPLETE["decision"]]
+    response = post_step(client, uid, "about", page, {"people_per_year": "6,000"}, "save")
+    assert response.status_code == 302
+    review = client.get(f"/systems/{uid}/review").get_data(as_text=True)
+    assert "Starter assessment" in review and "6,000" in review
+    assert "required answers are missing" not in review
+    response = client.post(f"/systems/{uid}/review", data=submit_data(review))
+    assert response.status_code == 302
+    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "version 1" in results
