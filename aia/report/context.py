@@ -103,9 +103,8 @@ def mitigation(definition: Definition, resolution: Resolution,
     measures = [{"label": row["label"], "answer": row["answer_text"], "points": row["points"],
                  "max": row["max"]}
                 for row in scores.get("breakdown", []) if row["kind"] == "mitigation"]
-    plans = [{"label": q.label, "text": answer_text(q, resolution.answers)}
-             for q in definition.role_questions("mitigation_plans")
-             if answer_text(q, resolution.answers)]
+    plans = [{"label": q.label, "text": text} for q in definition.role_questions("mitigation_plans")
+             if (text := answer_text(q, resolution.answers))]
     return {"measures": measures, "plans": plans, **scores.get("mitigation", {})}
 
 
