@@ -32,7 +32,7 @@ from aia.integrity.verify import verify_chain
 from config import TestConfig
 
 from .databases import own_database
-from .webform import submit_data
+from .webform import as_fields, submit_data
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"
@@ -145,7 +145,7 @@ def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, dat
                 outcomes[email].append(status)
                 continue
             status, _ = browser.request(f"/systems/{uid}/draft/about", submit_data(
-                page, {"decision": f"Save {number} by {email}"}, "save"))
+                page, as_fields({"decision": f"Save {number} by {email}"}), "save"))
             outcomes[email].append(status)
 
     threads = [threading.Thread(target=work, args=person) for person in people]

@@ -12,7 +12,7 @@ from aia.assessments.models import Draft, Revision
 from aia.review.models import Comment
 
 from .answers import STARTER_COMPLETE
-from .webform import form_values, submit_data
+from .webform import answers_in, as_fields, form_values, submit_data
 
 
 @pytest.fixture
@@ -64,12 +64,12 @@ def test_a_step_saved_while_a_colleague_submits_keeps_the_typing(client, colleag
                           data=submit_data(review)).status_code == 302
     typed = "Ranks claims; a person decides every one. Typed after the submission."
     response = client.post(f"/systems/{system.uid}/draft/about",
-                           data=submit_data(step, {"purpose": typed}, "save"))
+                           data=submit_data(step, as_fields({"purpose": typed}), "save"))
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Someone else submitted this draft while you were editing it" in html
     assert "revision 1" in html
-    assert [v.strip() for v in form_values(html)["purpose"]] == [typed]
+    assert [v.strip() for v in answers_in(html)["purpose"]] == [typed]
     [revision] = revisions_of(db_session, system)
     assert revision.answers["purpose"] == STARTER_COMPLETE["purpose"]
     assert db_session.scalar(sa.select(Draft).where(Draft.system_id == system.id)) is None
@@ -83,7 +83,7 @@ def test_a_submit_after_a_colleagues_save_is_refused_with_their_answers(
     review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
     step = colleague.get(f"/systems/{system.uid}/draft/about").get_data(as_text=True)
     assert colleague.post(f"/systems/{system.uid}/draft/about", data=submit_data(
-        step, {"purpose": "Changed by Bo."}, "save")).status_code == 302
+        step, as_fields({"purpose": "Changed by Bo."}), "save")).status_code == 302
     response = client.post(f"/systems/{system.uid}/review", data=submit_data(review))
     html = response.get_data(as_text=True)
     assert response.status_code == 409

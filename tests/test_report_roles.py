@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from aia.assessments import lifecycle, services
 from aia.engine import Registry, parse_definition
+from aia.publishing import services as publishing
 from aia.questionnaires import FOLDER
 from aia.register import services as register_services
 from aia.register.models import RegisterEntry
@@ -48,7 +49,7 @@ def test_a_questionnaire_without_roles_renders_and_publishes(app, client, db_ses
     revision = submitted(db_session, system, without_roles, SAVED, people["author"])
     with app.app_context():
         lifecycle.change_status(db_session, people["approver"], revision, "approve")
-        lifecycle.publish(db_session, people["approver"], revision)
+        publishing.publish(db_session, people["approver"], revision)
     assert revision.status == "published"
     stored = Path(app.config["REPORT_DIR"]) / f"{revision.pdf_sha256}.pdf"
     text = flat(pdf_text(stored.read_bytes()))
