@@ -320,13 +320,10 @@ class Number(Question):
         if self.whole and number != number.to_integral_value():
             raise ValueError("Enter a whole number, without decimals.")
         if self.min is not None and number < Decimal(str(self.min)):
-            raise ValueError(f"Enter a number of at least {self._shown(self.min)}.")
+            raise ValueError(f"Enter a number of at least {format_number(self.min, self.language)}.")
         if self.max is not None and number > Decimal(str(self.max)):
-            raise ValueError(f"Enter a number of at most {self._shown(self.max)}.")
+            raise ValueError(f"Enter a number of at most {format_number(self.max, self.language)}.")
         return number
-
-    def _shown(self, bound: int | float) -> str:
-        return format_number(bound, self.language)
 
     def _validate(self, form: Any, field: fields.Field) -> None:
         try:
