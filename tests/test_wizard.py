@@ -281,7 +281,7 @@ def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_age
     page = client.get("/systems/new").get_data(as_text=True)
     response = client.post("/systems/new", data=submit_data(page, {
         "name": name, "agency": str(agency.id), "description": description,
-        "questionnaire": "starter:1"}))
+        "questionnaire": "starter:2"}))
     assert response.status_code == 302
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", response.headers["Location"]).group(1)
 
