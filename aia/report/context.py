@@ -82,8 +82,7 @@ def summary(definition: Definition, resolution: Resolution) -> list[dict[str, st
     items = []
     for role, heading in SUMMARY_ROLES:
         question = definition.role(role)
-        text = answer_text(question, resolution.answers) if question else ""
-        if text:
+        if question is not None and (text := answer_text(question, resolution.answers)):
             items.append({"heading": heading, "text": text, "key": question.key})
     return items
 
