@@ -352,3 +352,17 @@ def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_s
     assert response.status_code == 302
     results = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "version 1" in results
+
+
+def test_a_step_posted_from_a_page_without_field_prefixes_keeps_its_answers(client, started,
+                                                                           db_session):
+    """A tab opened before question fields carried their prefix posts bare question keys:
+    they are read as the answers they are, never saved as empty ones."""
+    uid, page = started
+    data = {name.removeprefix("q_"): value for name, value in submit_data(page).items()}
+    data.update({"decision": "Typed in an old tab", "action": "save"})
+    response = client.post(f"/systems/{uid}/draft/about", data=data)
+    assert response.status_code == 302
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    db_session.refresh(draft)
+    assert draft.answers["decision"] == "Typed in an old tab"

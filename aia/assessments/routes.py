@@ -168,8 +168,10 @@ def step(uid: str, step_key: str):
         return _render_step(definition, draft, step, form, keys, resolution, conditions)
 
     # A kept form had its CSRF token checked when it was kept (sessions.stash_form).
-    form = form_class() if kept is None else form_class(formdata=kept, meta={"csrf": False})
-    action = (kept or request.form).get("action", "save")
+    formdata = wizard.with_field_names(kept if kept is not None else request.form, keys)
+    form = (form_class(formdata=formdata) if kept is None
+            else form_class(formdata=formdata, meta={"csrf": False}))
+    action = formdata.get("action", "save")
     valid = form.validate()
     csrf_expired = "csrf_token" in form.errors
     if csrf_expired:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.datastructures import MultiDict
+
 from ..engine import Definition, Resolution, Step, client_condition
 from ..engine.conditions import referenced_questions
+from ..engine.forms import field_name
 
 REVIEW = "review"  # the loader refuses a step of this key (engine.loader.RESERVED_STEP_KEYS)
 
@@ -53,3 +56,15 @@ def progress(resolution: Resolution, step_key: str) -> tuple[int, int]:
     keys = resolution.step_keys()
     position = keys.index(step_key) + 1 if step_key in keys else 1
     return position, len(keys)
+
+
+def with_field_names(posted: MultiDict[str, Any], keys: list[str]) -> MultiDict[str, Any]:
+    """A step posted from a page rendered before question fields carried their prefix (a tab
+    left open across an update, a form kept while its session had ended) names its fields by
+    the bare question keys: read them under today's names rather than as empty answers."""
+    if any(field_name(key) in posted for key in keys) or not any(key in posted for key in keys):
+        return posted
+    renamed: MultiDict[str, Any] = MultiDict()
+    for name, value in posted.items(multi=True):
+        renamed.add(field_name(name) if name in keys else name, value)
+    return renamed
