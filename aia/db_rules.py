@@ -1,6 +1,8 @@
 """Rules the database itself holds, on SQLite and PostgreSQL alike: a revision's content can
 never be updated and a revision can never be deleted; an audit event can be neither updated
-nor deleted. Attached to table creation here and written the same way by the migrations."""
+nor deleted. Attached to table creation here; each migration carries its own copy of the
+statements as they were when it was written, and tests/test_migrations.py checks that the two
+agree."""
 
 from __future__ import annotations
 
@@ -90,37 +92,10 @@ POSTGRESQL.update({
         FOR EACH ROW EXECUTE FUNCTION review_comment_guard()""",
     ],
 })
-# What undoes them, for the migrations' downgrades (dropping a SQLite table drops its triggers).
-POSTGRESQL_DROP = {
-    "revision": ["DROP TRIGGER IF EXISTS revision_guard ON revision",
-                 "DROP FUNCTION IF EXISTS revision_guard()"],
-    "audit_event": ["DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
-                    "DROP TRIGGER IF EXISTS audit_event_guard ON audit_event",
-                    "DROP FUNCTION IF EXISTS audit_event_guard()"],
-}
-
-
-POSTGRESQL_DROP.update({
-    "revision_pdf": ["DROP TRIGGER IF EXISTS revision_pdf_guard ON revision",
-                     "DROP FUNCTION IF EXISTS revision_pdf_guard()"],
-    "review_comment": ["DROP TRIGGER IF EXISTS review_comment_guard ON review_comment",
-                       "DROP FUNCTION IF EXISTS review_comment_guard()"],
-})
-SQLITE_DROP = {
-    "revision_pdf": ["DROP TRIGGER IF EXISTS revision_pdf_sealed"],
-    "review_comment": ["DROP TRIGGER IF EXISTS review_comment_no_update",
-                       "DROP TRIGGER IF EXISTS review_comment_no_delete"],
-}
 
 
 def statements(dialect: str, rule: str = "revision") -> list[str]:
     return (POSTGRESQL if dialect == "postgresql" else SQLITE)[rule]
-
-
-def drop_statements(dialect: str, rule: str) -> list[str]:
-    if dialect == "postgresql":
-        return POSTGRESQL_DROP[rule]
-    return SQLITE_DROP.get(rule, [])  # dropping a SQLite table drops its triggers
 
 
 def _attach(table: sa.FromClause, *rules: str) -> None:

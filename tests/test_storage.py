@@ -1,20 +1,15 @@
-"""Revisions are immutable, hashed and held so by the database; the migrations give the same
-schema as the models."""
+"""Revisions are immutable, hashed and held so by the database (the migrations are tested in
+test_migrations.py)."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy.exc import DBAPIError
 
 from aia.assessments.models import Revision
-from aia.cli import alembic_config
-from aia.db import Base, engine_of, now_utc
+from aia.db import now_utc
 from aia.engine import content_hash
-from aia.register.search import include_name
 
 
 def test_revision_hash_is_sha256_of_canonical_json(make_revision):
@@ -70,42 +65,6 @@ def test_datetimes_are_utc_aware(db_session, make_revision):
     loaded = db_session.get(Revision, revision.id)
     assert loaded.submitted_dt.utcoffset().total_seconds() == 0
     assert abs((now_utc() - loaded.submitted_dt).total_seconds()) < 300
-
-
-def test_migrations_match_the_models(app):
-    engine = engine_of(app)
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_name": include_name})
-        differences = compare_metadata(context, Base.metadata)
-    assert differences == []
-
-
-def test_each_migration_goes_down_and_up(app_config, tmp_path):
-    """On a database of its own (a fresh SQLite file, whatever the run's database)."""
-    from aia import create_app
-
-    config = type("Own", (app_config,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
-    app = create_app(config)
-    engine = engine_of(app)
-    cfg = alembic_config()
-    script_revisions = [r.revision for r in _script(cfg).walk_revisions()]
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
-        for _ in script_revisions:
-            command.downgrade(cfg, "-1")
-            command.upgrade(cfg, "+1")
-        command.downgrade(cfg, "base")
-        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
-        command.upgrade(cfg, "head")
-    engine.dispose()
-
-
-def _script(cfg):
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(cfg)
 
 
 def test_a_stored_reports_hash_is_written_once(db_session, make_revision):

@@ -1,7 +1,7 @@
 """Full-text search of the register: an FTS5 index on SQLite, a GIN index over a 'simple'
 tsvector on PostgreSQL. Both match every word of the query as a word prefix, whatever the
-case. The structures live outside the model metadata, created with the table and by the
-migration from the same statements."""
+case. The structures live outside the model metadata: created with the table here, and by the
+migration from its own copy of these statements (tests/test_migrations.py compares the two)."""
 
 from __future__ import annotations
 
