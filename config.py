@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# What the app reads at run time ships inside the package, beside this module in a checkout
+# and in an installed package alike.
+PACKAGE_DIR = BASE_DIR / "aia"
+# A source checkout keeps its database and reports beside the code. An installed package has
+# no such place: it keeps them in its environment, <prefix>/var/aia-instance (where Flask puts
+# an installed application's instance folder).
+IN_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
+INSTANCE_DIR = BASE_DIR / "instance" if IN_CHECKOUT else Path(sys.prefix) / "var" / "aia-instance"
 
 
 def _env(name: str, default: str) -> str:
@@ -16,11 +25,12 @@ class Config:
     """Defaults for running on one machine with SQLite."""
 
     SECRET_KEY = _env("SECRET_KEY", "")
-    DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'aia.sqlite3'}")
-    QUESTIONNAIRE_DIR = _env("QUESTIONNAIRE_DIR", str(BASE_DIR / "aia" / "questionnaires"))
-    REPORT_DIR = _env("REPORT_DIR", str(BASE_DIR / "reports"))
-    # The scoring method (docs/scoring.md) is served at /register/method.
-    DOCS_DIR = _env("DOCS_DIR", str(BASE_DIR / "docs"))
+    DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'aia.sqlite3'}")
+    QUESTIONNAIRE_DIR = _env("QUESTIONNAIRE_DIR", str(PACKAGE_DIR / "questionnaires"))
+    REPORT_DIR = _env("REPORT_DIR", str(BASE_DIR / "reports" if IN_CHECKOUT
+                                        else INSTANCE_DIR / "reports"))
+    # The scoring method (aia/docs/scoring.md) is served at /register/method.
+    DOCS_DIR = _env("DOCS_DIR", str(PACKAGE_DIR / "docs"))
     # Where the public register is reached, e.g. https://algorithms.example.gov: reports name
     # the method page there. Empty: reports name the document instead of an address.
     PUBLIC_URL = _env("PUBLIC_URL", "").rstrip("/")

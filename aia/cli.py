@@ -22,7 +22,7 @@ from .extensions import db, questionnaires
 from .integrity.verify import verify_all
 from .seed import load_demo
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def main() -> None:

@@ -223,7 +223,7 @@ def test_report_points_to_the_scoring_method(app, db_session, make_report_revisi
                                              monkeypatch):
     revision = make_report_revision("starter", rich=False)
     text = flat(pdf_text(build(app, db_session, revision, published=True)))
-    assert "How an assessment is scored" in text and "docs/scoring.md" in text
+    assert "How an assessment is scored" in text and "aia/docs/scoring.md" in text
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://algorithms.example.gov")
     text = flat(pdf_text(build(app, db_session, revision, published=True)))
     assert "https://algorithms.example.gov/register/method" in text

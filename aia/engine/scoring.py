@@ -1,6 +1,6 @@
 """Scores: a pure function of a definition and answers. Every point is traced to an answer.
 
-The method (also in docs/scoring.md):
+The method (also in aia/docs/scoring.md):
 - risk points and mitigation points are the points of the options chosen on visible questions;
   the maxima are fixed per questionnaire version (every scored question counts, shown or not);
 - when mitigation reaches the threshold share of its maximum, the final score is the risk score

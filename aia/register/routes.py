@@ -120,7 +120,7 @@ def feed():
 
 @bp.route("/register/method")
 def method():
-    """The scoring method, as written in docs/scoring.md: public, so that anyone can redo a
+    """The scoring method, as written in aia/docs/scoring.md: public, so that anyone can redo a
     score by hand."""
     path = Path(current_app.config["DOCS_DIR"]) / "scoring.md"
     try:

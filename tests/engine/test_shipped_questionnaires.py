@@ -35,10 +35,10 @@ def test_ads_impact_points_and_rules_match_the_documentation() -> None:
     rules = ADS.scoring
     assert (rules.mitigation_threshold_pct, rules.mitigation_reduction_pct,
             rules.level_bounds_pct) == (80, 15, (25, 50, 75))
-    doc = (QUESTIONNAIRES.parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    doc = (QUESTIONNAIRES.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
     for key, question in ADS.questions.items():
         if question.scoring:
-            assert f"`{key}`" in doc, f"docs/scoring.md does not list the points of {key}"
+            assert f"`{key}`" in doc, f"aia/docs/scoring.md does not list the points of {key}"
 
 
 def test_triage_raises_the_seven_flags() -> None:
