@@ -1,8 +1,9 @@
 """Rules the database itself holds, on SQLite and PostgreSQL alike: a revision's content can
-never be updated and a revision can never be deleted; an audit event can be neither updated
-nor deleted. Attached to table creation here; each migration carries its own copy of the
-statements as they were when it was written, and tests/test_migrations.py checks that the two
-agree."""
+never be updated and a revision can never be deleted; an audit event and a review comment can
+be neither updated nor deleted; the hash of a published report, on its revision and on its
+register entry, is written once. Attached to table creation here; each migration carries its
+own copy of the statements as they were when it was written, and tests/test_migrations.py
+checks that the two agree."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import event
 
 from .assessments.models import REVISION_CONTENT, Revision
 from .audit.models import AuditEvent
+from .register.models import RegisterEntry
 from .review.models import Comment
 
 _content = ", ".join(REVISION_CONTENT)
@@ -36,6 +38,12 @@ SQLITE.update({
         """CREATE TRIGGER revision_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON revision
         WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
         BEGIN SELECT RAISE(ABORT, 'the hash of a stored report cannot be changed'); END""",
+    ],
+    # The register names the report it serves by this hash, written at publication.
+    "register_entry_pdf": [
+        """CREATE TRIGGER register_entry_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON register_entry
+        WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
+        BEGIN SELECT RAISE(ABORT, 'the report hash of a register entry cannot be changed'); END""",
     ],
     # What a reviewer wrote stays as written.
     "review_comment": [
@@ -83,6 +91,17 @@ POSTGRESQL.update({
         """CREATE TRIGGER revision_pdf_guard BEFORE UPDATE OF pdf_sha256 ON revision
         FOR EACH ROW EXECUTE FUNCTION revision_pdf_guard()""",
     ],
+    "register_entry_pdf": [
+        """CREATE OR REPLACE FUNCTION register_entry_pdf_guard() RETURNS trigger AS $$
+        BEGIN
+          IF OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256 THEN
+            RAISE EXCEPTION 'the report hash of a register entry cannot be changed';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER register_entry_pdf_guard BEFORE UPDATE OF pdf_sha256 ON register_entry
+        FOR EACH ROW EXECUTE FUNCTION register_entry_pdf_guard()""",
+    ],
     "review_comment": [
         """CREATE OR REPLACE FUNCTION review_comment_guard() RETURNS trigger AS $$
         BEGIN
@@ -109,3 +128,4 @@ def _attach(table: sa.FromClause, *rules: str) -> None:
 _attach(Revision.__table__, "revision", "revision_pdf")
 _attach(AuditEvent.__table__, "audit_event")
 _attach(Comment.__table__, "review_comment")
+_attach(RegisterEntry.__table__, "register_entry_pdf")

@@ -97,3 +97,31 @@ def test_review_comments_stay_as_written(db_session, make_revision, make_user):
     with pytest.raises(DBAPIError, match="cannot be (changed or )?deleted"):
         with db_session.begin_nested():
             db_session.execute(sa.delete(Comment).where(Comment.id == comment.id))
+
+
+def test_a_register_entrys_report_hash_is_written_once(db_session, make_revision, registry):
+    from aia.register.models import RegisterEntry
+    from aia.register.services import record_publication
+
+    revision = make_revision(status="published", pdf_sha256="a" * 64)
+    definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+    entry = record_publication(db_session, revision, definition)
+    assert entry.pdf_sha256 == "a" * 64
+    for value in ("b" * 64, None):
+        with pytest.raises(DBAPIError, match="report hash of a register entry cannot be changed"):
+            with db_session.begin_nested():
+                db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
+                                   .values(pdf_sha256=value))
+    with db_session.begin_nested():  # the rest of the entry follows its state
+        db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
+                           .values(state="withdrawn", ended_dt=now_utc(), withdrawal_reason="x"))
+
+
+def test_a_register_entry_keeps_no_copy_of_the_answers(db_session, make_revision, registry):
+    from aia.register.services import record_publication
+
+    revision = make_revision(status="published", pdf_sha256="a" * 64)
+    definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+    entry = record_publication(db_session, revision, definition)
+    assert "answers" not in entry.details
+    assert entry.details["decision"] == revision.answers["decision"]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ..assessments.models import Revision, System
 from ..db import Session, now_utc
-from ..engine import Definition, answers_by_step
+from ..engine import Definition
 from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def _role_text(definition: Definition | None, role: str, answers: dict[str, Any]
 
 
 def entry_details(revision: Revision, definition: Definition | None) -> dict[str, Any]:
-    """The parts of a published revision the public sees, as plain JSON-ready data."""
+    """The parts of a published revision the public sees, as plain JSON-ready data. The
+    answers themselves are not copied: they stay on the revision and in its published PDF."""
     scores = revision.scores
     answers = revision.answers
     return {
@@ -46,7 +47,6 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
                           "title": definition.title if definition else revision.questionnaire_key},
         "revision_sha256": revision.sha256,
         "submitted_dt": revision.submitted_dt.isoformat(),
-        "answers": answers_by_step(definition, answers) if definition else [],
     }
 
 
