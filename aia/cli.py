@@ -121,8 +121,9 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("verify")
     def verify() -> None:
-        """Check the audit trail's hash chain, every revision's hash, every stored PDF and
-        every revision's state against its events; exit 1 if anything does not match."""
+        """Check the audit trail's hash chain, every revision's hash, every stored PDF, every
+        register entry's report and every revision's state against its events; exit 1 if
+        anything does not match."""
         failed = False
         for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
             click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"

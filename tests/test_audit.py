@@ -1,6 +1,7 @@
 """The audit trail is append-only and hash-chained, and ``aia verify`` says exactly what does
 not match: a changed event, a removed one, a rewritten revision, an altered or missing PDF, a
-state changed behind the app's back."""
+register entry naming another report than its revision's, a state changed behind the app's
+back."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from aia.assessments.models import Revision
 from aia.audit.models import GENESIS_HASH, AuditEvent
 from aia.engine import content_hash
 from aia.publishing import services as publishing
+from aia.register.models import RegisterEntry
 
 GUARDS = {  # (table, dialect) -> what removes the database's refusal, for tampering tests
     ("audit_event", "sqlite"): ["DROP TRIGGER audit_event_no_update",
@@ -24,6 +26,8 @@ GUARDS = {  # (table, dialect) -> what removes the database's refusal, for tampe
     ("audit_event", "postgresql"): ["DROP TRIGGER audit_event_guard ON audit_event"],
     ("revision", "sqlite"): ["DROP TRIGGER revision_no_update"],
     ("revision", "postgresql"): ["DROP TRIGGER revision_guard ON revision"],
+    ("register_entry", "sqlite"): ["DROP TRIGGER register_entry_pdf_sealed"],
+    ("register_entry", "postgresql"): ["DROP TRIGGER register_entry_pdf_guard ON register_entry"],
 }
 
 
@@ -181,3 +185,47 @@ def test_verify_checks_a_really_published_pdf(app, db_session, history, make_use
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert "ok   stored PDF reports: 1 checked" in result.output
+    assert "ok   register entries: 1 checked" in result.output
+
+
+@pytest.fixture
+def entry(app, db_session, history, make_user, registry):
+    """The register entry of the second revision, published with a stored report."""
+    from aia.register.services import record_publication
+
+    system, _, second = history
+    path = _stored_pdf(app, db_session, second)
+    db_session.expire(second)
+    lifecycle.change_status(db_session, make_user("approver", system.agency), second, "publish")
+    entry = record_publication(db_session, second, registry.get("starter", 1))
+    assert entry.pdf_sha256 == path.stem
+    return entry, path
+
+
+def test_verify_names_an_entry_whose_report_is_not_its_revisions(app, db_session, history,
+                                                                   entry):
+    system, _, second = history
+    entry, path = entry
+    other = hashlib.sha256(b"another report").hexdigest()
+    drop_guards(db_session, "register_entry")
+    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
+                       .values(pdf_sha256=other))
+    result = verify(app)
+    assert result.exit_code == 1
+    assert "ok   stored PDF reports: 1 checked" in result.output  # the revision's own is fine
+    assert "FAIL register entries: 1 checked, 2 problem(s)" in result.output
+    label = f"register entry of system {system.uid} revision 2"
+    assert f"{label}: names report {other}, but its revision names {path.stem}" in result.output
+    assert f"{label}: {path.parent / other}.pdf is missing" in result.output
+
+
+def test_verify_names_an_entry_whose_stored_report_was_altered(app, db_session, history, entry):
+    system, _, _ = history
+    entry, path = entry
+    assert verify(app).exit_code == 0
+    path.write_bytes(path.read_bytes() + b"\n% appended")
+    altered = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = verify(app)
+    assert result.exit_code == 1
+    assert (f"register entry of system {system.uid} revision 2: {path} hashes to {altered}, "
+            f"recorded {path.stem}") in result.output

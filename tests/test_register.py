@@ -411,10 +411,45 @@ def test_register_serves_the_stored_report_bytes(app, client, make_system, make_
     try:
         stored.write_bytes(original + b"% tampered")
         response = client.get(url)
-        assert response.status_code >= 500
+        assert response.status_code == 503 and response.mimetype == "text/html"
+        assert b"% tampered" not in response.data
         assert "altered" in response.get_data(as_text=True)
     finally:
         stored.write_bytes(original)
+
+
+SEALS = {"sqlite": "DROP TRIGGER register_entry_pdf_sealed",
+         "postgresql": "DROP TRIGGER register_entry_pdf_guard ON register_entry"}
+
+
+def test_register_checks_the_download_against_the_entrys_hash(app, client, db_session,
+                                                              make_system, make_revision,
+                                                              publish):
+    """The entry's hash is the one the public sees: an entry made to name another report is
+    not served its revision's intact file, nor the bytes stored under the name it shows."""
+    system = make_system("Entry hash system")
+    entry = publish(make_revision(system=system))
+    sha256 = entry.pdf_sha256
+    url = f"/register/{system.uid}/revisions/1/report.pdf"
+    published = client.get(url).data
+    assert hashlib.sha256(published).hexdigest() == sha256
+
+    # Behind the app's back, past the database's seal (rolled back with the test).
+    db_session.execute(sa.text(SEALS[db_session.get_bind().dialect.name]))
+    shown = hashlib.sha256(b"the report the entry now names").hexdigest()
+    substitute = b"%PDF-1.7 substitute " + shown.encode()
+    (Path(app.config["REPORT_DIR"]) / f"{shown}.pdf").write_bytes(substitute)
+    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
+                       .values(pdf_sha256=shown))
+    response = client.get(url)
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert substitute not in response.data and published not in response.data
+    assert f"The stored report {shown}.pdf was altered" in response.get_data(as_text=True)
+
+    (Path(app.config["REPORT_DIR"]) / f"{shown}.pdf").unlink()
+    response = client.get(url)
+    assert response.status_code == 503
+    assert f"The stored report {shown}.pdf is missing" in response.get_data(as_text=True)
 
 
 def test_feedback_is_rate_limited_per_address(client, published):

@@ -76,7 +76,7 @@ def test_missing_or_altered_file_is_an_error_not_a_re_render(app, published, rea
     monkeypatch.setattr(report_routes, "build_pdf", _no_render)
     monkeypatch.setattr(report_build, "render_pdf", _no_render)
     response = reader.get(url(revision))
-    assert response.status_code == 500
+    assert response.status_code == 503  # an error page that says why, not a crash
     page = response.get_data(as_text=True)
     assert "The stored report is missing or altered" in page and words in page
     assert any(words in record.getMessage() for record in caplog.records)

@@ -1,10 +1,11 @@
-"""``aia verify``: the audit chain, every revision's hash, every stored PDF, and that each
-revision's state is the one its events lead to. Each check returns what it looked at and
-exactly what does not match."""
+"""``aia verify``: the audit chain, every revision's hash, every stored PDF, every register
+entry's report, and that each revision's state is the one its events lead to. Each check
+returns what it looked at and exactly what does not match."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from ..assessments.models import Revision
 from ..audit.models import GENESIS_HASH, AuditEvent
 from ..db import Session
 from ..engine import content_hash
+from ..register.models import RegisterEntry
 
 _BATCH = 500
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -70,26 +73,80 @@ def verify_revisions(session: Session) -> Check:
     return check
 
 
-def verify_reports(session: Session, report_dir: str | Path) -> Check:
+class StoredFiles:
+    """The SHA-256 of each stored report, each file read once in a run of the checks."""
+
+    def __init__(self, report_dir: str | Path):
+        self.folder = Path(report_dir)
+        self._digests: dict[str, str | None] = {}
+
+    def path(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.pdf"
+
+    def digest(self, sha256: str) -> str | None:
+        """What the file stored under ``sha256`` hashes to; None if there is no such file."""
+        if sha256 not in self._digests:
+            path = self.path(sha256)
+            if not path.is_file():
+                self._digests[sha256] = None
+            else:
+                digest = hashlib.sha256()
+                with path.open("rb") as stream:
+                    for chunk in iter(lambda: stream.read(1 << 20), b""):
+                        digest.update(chunk)
+                self._digests[sha256] = digest.hexdigest()
+        return self._digests[sha256]
+
+    def problem(self, label: str, sha256: str) -> str | None:
+        """What is wrong with the file stored under ``sha256``, if anything."""
+        if not _SHA256.fullmatch(sha256):
+            return f"{label}: the recorded report hash {sha256[:80]!r} is not a SHA-256"
+        digest = self.digest(sha256)
+        if digest is None:
+            return f"{label}: {self.path(sha256)} is missing"
+        if digest != sha256:
+            return f"{label}: {self.path(sha256)} hashes to {digest}, recorded {sha256}"
+        return None
+
+
+def verify_reports(session: Session, report_dir: str | Path,
+                   files: StoredFiles | None = None) -> Check:
     """Every published PDF is in the store, and its bytes hash to the hash on the revision."""
     check = Check("stored PDF reports")
-    folder = Path(report_dir)
+    files = files or StoredFiles(report_dir)
     revisions = session.scalars(sa.select(Revision).where(Revision.pdf_sha256.is_not(None))
                                 .options(selectinload(Revision.system)).order_by(Revision.id))
     for revision in revisions:
         check.checked += 1
-        label = f"system {revision.system.uid} revision {revision.number}"
-        path = folder / f"{revision.pdf_sha256}.pdf"
-        if not path.is_file():
-            check.problems.append(f"{label}: {path} is missing")
+        problem = files.problem(f"system {revision.system.uid} revision {revision.number}",
+                                revision.pdf_sha256 or "")
+        if problem:
+            check.problems.append(problem)
+    return check
+
+
+def verify_register(session: Session, report_dir: str | Path,
+                    files: StoredFiles | None = None) -> Check:
+    """Every register entry names its revision's report, and the stored file the public
+    downloads hashes to the hash on the entry."""
+    check = Check("register entries")
+    files = files or StoredFiles(report_dir)
+    rows = session.execute(sa.select(RegisterEntry.system_uid, RegisterEntry.revision_number,
+                                     RegisterEntry.pdf_sha256, Revision.pdf_sha256)
+                           .join(Revision, Revision.id == RegisterEntry.revision_id)
+                           .order_by(RegisterEntry.id).execution_options(yield_per=_BATCH))
+    for system_uid, number, entry_sha256, revision_sha256 in rows:
+        check.checked += 1
+        label = f"register entry of system {system_uid} revision {number}"
+        if not entry_sha256:
+            check.problems.append(f"{label}: names no report")
             continue
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            for chunk in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != revision.pdf_sha256:
-            check.problems.append(f"{label}: {path} hashes to {digest.hexdigest()}, recorded "
-                                  f"{revision.pdf_sha256}")
+        if entry_sha256 != revision_sha256:
+            check.problems.append(f"{label}: names report {entry_sha256}, but its revision "
+                                  f"names {revision_sha256}")
+        problem = files.problem(label, entry_sha256)
+        if problem:
+            check.problems.append(problem)
     return check
 
 
@@ -120,5 +177,7 @@ def verify_lifecycle(session: Session) -> Check:
 
 
 def verify_all(session: Session, report_dir: str | Path) -> list[Check]:
-    return [verify_chain(session), verify_revisions(session), verify_reports(session, report_dir),
+    files = StoredFiles(report_dir)
+    return [verify_chain(session), verify_revisions(session),
+            verify_reports(session, report_dir, files), verify_register(session, report_dir, files),
             verify_lifecycle(session)]

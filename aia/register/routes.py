@@ -20,10 +20,9 @@ from flask import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..assessments.models import Revision
 from ..db import now_utc
 from ..extensions import db, limiter
-from ..report.store import download_name, stored_pdf_bytes
+from ..report.store import download_name, stored_report_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
 
@@ -72,13 +71,16 @@ def feedback(uid: str):
 
 @bp.route("/register/<uid>/revisions/<int:number>/report.pdf")
 def report(uid: str, number: int):
-    """The stored bytes of a published report, never a new render; a missing or altered file
-    is an error the operator sees (see report.routes.report_error)."""
+    """The stored bytes of a published report, never a new render, after checking them
+    against the entry's hash; a missing or altered file is an error page that names the
+    problem (see report.routes.report_error), never the bytes."""
     entry = queries.entry_for_revision(db.session, uid, number)
     if entry is None or not entry.pdf_sha256:
         abort(404)
-    revision = db.session.get_one(Revision, entry.revision_id)
-    response = Response(stored_pdf_bytes(revision), mimetype="application/pdf", headers={
+    # Checked against the hash the public sees on the entry, sealed at publication.
+    label = f"the register entry of revision {entry.revision_number} of system {entry.system_uid}"
+    pdf = stored_report_bytes(entry.pdf_sha256, label)
+    response = Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
         "X-Content-Type-Options": "nosniff"})
     response.set_etag(entry.pdf_sha256)

@@ -35,6 +35,9 @@ class ReportUnsafe(ReportError):
 class StoredReportError(ReportError):
     """The published PDF is not in the store as it was written."""
 
+    # Not a fault of the code: the report cannot be served until an operator restores the
+    # file, so the service is unavailable for it.
+    status_code = 503
     title = "The stored report is missing or altered"
 
 

@@ -1,8 +1,8 @@
 """The store of published PDFs: one file per document, named by its SHA-256.
 
-A published report is rendered once. The register serves the stored bytes after checking them
-against the hash on the revision; a missing or altered file is an error for an operator, never
-a reason to render again.
+A published report is rendered once. The app serves the stored bytes after checking them
+against the recorded hash (the revision's for staff, the register entry's for the public); a
+missing or altered file is an error for an operator, never a reason to render again.
 """
 
 from __future__ import annotations
@@ -68,20 +68,24 @@ def publish_pdf(session: Session, revision: Revision) -> str:
 
 def stored_pdf_bytes(revision: Revision) -> bytes:
     """The stored bytes of a published revision, checked against its recorded hash."""
-    if not revision.pdf_sha256:
-        raise StoredReportMissing(f"Revision {revision.number} of system {revision.system.uid} "
-                                  "has no stored report.")
-    path = _path_for(revision.pdf_sha256)
+    return stored_report_bytes(revision.pdf_sha256,
+                               f"revision {revision.number} of system {revision.system.uid}")
+
+
+def stored_report_bytes(sha256: str | None, label: str) -> bytes:
+    """The stored bytes of the report recorded under ``sha256``, checked against it. ``label``
+    names the record that holds the hash (a revision, a register entry), for the operator."""
+    if not sha256:
+        raise StoredReportMissing(f"There is no stored report for {label}.")
+    path = _path_for(sha256)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        log.error("stored report %s of revision %s of system %s is missing", path.name,
-                  revision.number, revision.system.uid)
+        log.error("stored report %s of %s is missing", path.name, label)
         raise StoredReportMissing(f"The stored report {path.name} is missing.") from None
     actual = hashlib.sha256(data).hexdigest()
-    if actual != revision.pdf_sha256:
-        log.error("stored report %s of revision %s of system %s was altered (now %s)",
-                  path.name, revision.number, revision.system.uid, actual)
+    if actual != sha256:
+        log.error("stored report %s of %s was altered (now %s)", path.name, label, actual)
         raise StoredReportAltered(f"The stored report {path.name} was altered: its SHA-256 "
                                   f"is now {actual}.")
     return data
