@@ -2,6 +2,11 @@
 default), then prints the median and 95th-percentile times of the list page, a filtered
 search and a deep page, and the time and peak memory of the full CSV and JSON exports.
 
+Each entry is what a publication writes: its details are built by the register's own
+``entry_details`` from a revision of the main assessment (ads-impact) answered as people do
+(every choice made, texts of a few sentences, hidden questions left out) and scored by the
+engine; the revision rows hold those answers and scores.
+
     .venv/bin/python bench/register.py [--entries 100000] [--requests 50]
     AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/python bench/register.py
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import statistics
 import sys
@@ -20,16 +26,23 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aia import create_app  # noqa: E402
+from aia.assessments.models import Revision  # noqa: E402
 from aia.cli import upgrade_database  # noqa: E402
 from aia.db import engine_of  # noqa: E402
+from aia.engine import Definition, answers_by_step, resolve, score  # noqa: E402
+from aia.engine.questions import ChoiceQuestion, Question  # noqa: E402
+from aia.extensions import questionnaires  # noqa: E402
 from aia.register import queries  # noqa: E402
 from aia.register.models import RegisterEntry  # noqa: E402
+from aia.register.services import entry_details, search_text  # noqa: E402
+from aia.report.samples import PARAGRAPHS  # noqa: E402
 from config import TestConfig  # noqa: E402
 from tests.databases import own_database  # noqa: E402
 
@@ -38,6 +51,9 @@ DOMAINS = ("benefit housing permit parking fraud school grant tax licence health
            "energy farming border customs library museum harbour airport railway forest "
            "prison probation asylum childcare disability employment student pharmacy").split()
 SYLLABLES = "ka lo mi re tu sa ne vo di pa ri ge lu fo ba te zi mo na ki".split()
+QUESTIONNAIRE = "ads-impact"
+RATINGS = ("low", "moderate", "high")
+ANSWER_SETS_PER_OUTCOME = 4
 
 
 def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
@@ -48,20 +64,84 @@ def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
     return sorted(words)
 
 
-def fill(engine: sa.Engine, count: int) -> None:
-    """Agencies, systems, revisions and their register entries, inserted in bulk."""
+def _text(rng: random.Random, low: int, high: int) -> str:
+    """A few sentences of plain prose, ``low`` to ``high`` characters."""
+    sentences = [s.strip() + "." for p in PARAGRAPHS for s in p.split(". ") if s.strip()]
+    length, parts = rng.randint(low, high), []
+    while sum(len(p) + 1 for p in parts) < length:
+        parts.append(rng.choice(sentences))
+    return " ".join(parts)
+
+
+def _answer(question: Question, concern: float, rng: random.Random) -> Any:
+    """An answer to one question; ``concern`` (0 to 1) is how often a choice is the one that
+    raises the most concern, the others mostly raising the least."""
+    if isinstance(question, ChoiceQuestion):
+        by_points = sorted(question.options, key=lambda o: o.points)
+        if question.multiple:
+            chosen = max(1, round(concern * len(by_points)))
+            return [o.value for o in rng.sample(by_points, chosen)]
+        draw = rng.random()
+        if draw < concern:
+            return by_points[-1].value
+        if draw < concern + (1 - concern) * 0.7:
+            return by_points[0].value
+        return rng.choice(by_points).value
+    kind = question.type_name
+    if kind == "long_text":
+        return _text(rng, 80, 500)
+    if kind == "short_text":
+        return f"{question.label[:40]}: team {rng.randint(1, 99)}, agency.example"
+    if kind == "number":
+        return rng.randint(100, 500_000)
+    if kind == "date":
+        return f"20{rng.randint(18, 26)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    return None
+
+
+def answer_sets(definition: Definition, rng: random.Random
+                ) -> dict[tuple[int, str | None], list[tuple[dict, dict]]]:
+    """Answered and scored assessments, a few for each impact level and charter rating."""
+    outcomes: dict[tuple[int, str | None], list[tuple[dict, dict]]] = {}
+    for _ in range(4000):
+        concern = rng.random()
+        answers = {}
+        for question in definition.questions.values():
+            value = _answer(question, concern, rng)
+            if value is not None and question.check_value(value) is None:
+                answers[question.key] = value
+        answers = dict(resolve(definition, answers).answers)  # what a submission keeps
+        scores = score(definition, answers)
+        outcome = (scores["impact_level"], (scores["charter"] or {}).get("rating"))
+        found = outcomes.setdefault(outcome, [])
+        if len(found) < ANSWER_SETS_PER_OUTCOME:
+            found.append((answers, scores))
+        if all(len(outcomes.get((level, rating), [])) == ANSWER_SETS_PER_OUTCOME
+               for level in range(1, 5) for rating in RATINGS):
+            break
+    return outcomes
+
+
+def fill(engine: sa.Engine, definition: Definition, count: int) -> dict[str, float]:
+    """Agencies, systems, revisions and their register entries, inserted in bulk. Returns the
+    mean size of an entry row and of the copy of the answers entries no longer keep (in
+    bytes of JSON)."""
     rng = random.Random(7)
     words_pool = vocabulary(rng)
+    outcomes = answer_sets(definition, rng)
+    levels = sorted({level for level, _ in outcomes})
     meta = sa.MetaData()
     meta.reflect(engine, only=["agency", "system", "revision", "register_entry"])
     agency, system, revision, entry = (meta.tables[t] for t in
                                        ("agency", "system", "revision", "register_entry"))
     start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    agencies = {i: f"Agency {i} of {rng.choice(DOMAINS).title()}" for i in range(1, 51)}
     with engine.begin() as c:
-        c.execute(agency.insert(), [{"id": i, "slug": f"agency-{i}", "name": f"Agency {i} of "
-                                     f"{rng.choice(DOMAINS).title()}", "created_dt": start}
-                                    for i in range(1, 51)])
-    batch = 5000
+        c.execute(agency.insert(), [{"id": i, "slug": f"agency-{i}", "name": name,
+                                     "created_dt": start} for i, name in agencies.items()])
+    sizes = {"entry": 0.0, "answers copy": 0.0}
+    sampled = 0
+    batch = 2000
     for first in range(1, count + 1, batch):
         ids = range(first, min(first + batch, count + 1))
         systems, revisions, entries = [], [], []
@@ -72,33 +152,44 @@ def fill(engine: sa.Engine, count: int) -> None:
             description = (f"Ranks {domain} applications by {words[2]} and {words[3]}, "
                            f"using {words[4]} {words[5]} records.")
             agency_id = rng.randint(1, 50)
-            level = rng.randint(1, 4)
-            rating = rng.choice(("low", "moderate", "high"))
+            level = rng.choice(levels)
+            rating = rng.choice([r for lv, r in outcomes if lv == level])
+            answers, scores = rng.choice(outcomes[(level, rating)])
+            answers = {**answers, "decision_supported": f"Which {domain} applications are "
+                       f"checked first, by {words[2]}",
+                       "purpose": f"{description} {answers.get('purpose', '')}".strip()}
             published = start + dt.timedelta(minutes=17 * i)
-            systems.append({"id": i, "uid": f"sys-{i:010x}", "agency_id": agency_id,
-                            "name": name, "description": description, "created_dt": published})
-            revisions.append({
-                "id": i, "uid": f"rev-{i:010x}", "system_id": i, "number": 1,
-                "questionnaire_key": "starter", "questionnaire_version": 1,
-                "questionnaire_hash": "0" * 64, "answers": {"decision": description},
-                "scores": {"impact_level": level}, "impact_level": level,
-                "charter_rating": rating, "sha256": f"{i:064x}", "status": "published",
-                "submitted_dt": published, "pdf_sha256": f"{i:064x}"})
-            entries.append({
+            uid, revision_uid, sha256 = f"sys-{i:010x}", f"rev-{i:010x}", f"{i:064x}"
+            submitted = Revision(id=i, uid=revision_uid, system_id=i, number=1,
+                                 questionnaire_key=definition.key,
+                                 questionnaire_version=definition.version,
+                                 questionnaire_hash=definition.content_hash, answers=answers,
+                                 scores=scores, impact_level=level, charter_rating=rating,
+                                 sha256=sha256, status="published", submitted_dt=published,
+                                 pdf_sha256=sha256)
+            details = entry_details(submitted, definition)
+            withdrawn = i % 97 == 0
+            systems.append({"id": i, "uid": uid, "agency_id": agency_id, "name": name,
+                            "description": description, "created_dt": published})
+            revisions.append({c.name: getattr(submitted, c.name) for c in revision.columns})
+            row = {
                 "id": i, "revision_id": i, "system_id": i, "agency_id": agency_id,
-                "system_uid": f"sys-{i:010x}", "revision_uid": f"rev-{i:010x}",
-                "revision_number": 1, "name": name, "name_sort": name.casefold(),
-                "agency_slug": f"agency-{agency_id}", "agency_name": f"Agency {agency_id}",
-                "description": description, "impact_level": level, "charter_rating": rating,
-                "search_text": f"{name} agency {agency_id} {description}".casefold(),
-                "state": "withdrawn" if i % 97 == 0 else "current", "published_dt": published,
-                "ended_dt": published + dt.timedelta(days=30) if i % 97 == 0 else None,
-                "withdrawal_reason": "No longer used." if i % 97 == 0 else None,
-                "pdf_sha256": f"{i:064x}",
-                "details": {"decision": description, "summary": None, "contact": None,
-                            "impact_level_name": None, "obligations": [], "flags": [],
-                            "questionnaire": {"key": "starter", "version": 1},
-                            "revision_sha256": f"{i:064x}"}})
+                "system_uid": uid, "revision_uid": revision_uid, "revision_number": 1,
+                "name": name, "name_sort": name.casefold(), "agency_slug": f"agency-{agency_id}",
+                "agency_name": agencies[agency_id], "description": description,
+                "impact_level": level, "charter_rating": rating,
+                "search_text": search_text(name, agencies[agency_id], description,
+                                           details["decision"], details["summary"]),
+                "state": "withdrawn" if withdrawn else "current", "published_dt": published,
+                "ended_dt": published + dt.timedelta(days=30) if withdrawn else None,
+                "withdrawal_reason": "No longer used." if withdrawn else None,
+                "pdf_sha256": sha256, "details": details}
+            entries.append(row)
+            if i % 50 == 1:  # the sizes, on a sample
+                sampled += 1
+                sizes["entry"] += len(json.dumps(row, default=str).encode())
+                sizes["answers copy"] += len(json.dumps(
+                    answers_by_step(definition, answers)).encode())
         with engine.begin() as c:
             c.execute(system.insert(), systems)
             c.execute(revision.insert(), revisions)
@@ -114,6 +205,7 @@ def fill(engine: sa.Engine, count: int) -> None:
         # What autovacuum does to a table that has settled after a bulk load.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql("VACUUM ANALYZE")
+    return {k: v / max(sampled, 1) for k, v in sizes.items()}
 
 
 def timed(client, url: str, n: int) -> list[float]:
@@ -164,10 +256,16 @@ def main() -> None:
         with app.app_context():
             upgrade_database()
         engine = engine_of(app)
+        with app.app_context():
+            definition = questionnaires().latest(QUESTIONNAIRE)
         start = time.perf_counter()
-        fill(engine, args.entries)
+        sizes = fill(engine, definition, args.entries)
         print(f"database: {engine.dialect.name}; {args.entries:,} published entries "
               f"loaded in {time.perf_counter() - start:.1f} s")
+        print(f"an entry row: {sizes['entry']:,.0f} bytes of JSON on average; the copy of the "
+              f"answers it no longer keeps would add {sizes['answers copy']:,.0f} "
+              f"({sizes['answers copy'] / (sizes['entry'] + sizes['answers copy']):.0%} of "
+              "such a row)")
         client = app.test_client()
         with app.app_context():
             from aia.extensions import db
