@@ -208,6 +208,16 @@ def fill(engine: sa.Engine, definition: Definition, count: int) -> dict[str, flo
     return {k: v / max(sampled, 1) for k, v in sizes.items()}
 
 
+def table_bytes(engine: sa.Engine, table: str = "register_entry") -> int:
+    """What a table takes on disk, without its indexes (on PostgreSQL with its TOAST part,
+    where long values are stored compressed)."""
+    with engine.connect() as c:
+        if engine.dialect.name == "postgresql":
+            return c.execute(sa.text("SELECT pg_table_size(:t)"), {"t": table}).scalar_one()
+        return c.execute(sa.text("SELECT SUM(pgsize) FROM dbstat WHERE name = :t"),
+                         {"t": table}).scalar_one()
+
+
 def timed(client, url: str, n: int) -> list[float]:
     samples = []
     for _ in range(n):
@@ -266,6 +276,9 @@ def main() -> None:
               f"answers it no longer keeps would add {sizes['answers copy']:,.0f} "
               f"({sizes['answers copy'] / (sizes['entry'] + sizes['answers copy']):.0%} of "
               "such a row)")
+        stored = table_bytes(engine)
+        print(f"register_entry table on disk: {stored / 1e6:,.0f} MB, "
+              f"{stored / args.entries:,.0f} bytes an entry")
         client = app.test_client()
         with app.app_context():
             from aia.extensions import db
