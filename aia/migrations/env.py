@@ -4,9 +4,10 @@ or on the app's database (``AIA_DATABASE_URL``) when run as ``alembic upgrade he
 The app's metadata is used here only to autogenerate a new revision; the revisions themselves
 import nothing of aia, so that each keeps the meaning it had on the day it was written."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 import aia.models  # noqa: F401  (registers every table)
 from aia.db import Base, UTCDateTime, make_engine
@@ -16,7 +17,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write the app's own column types as the plain SQLAlchemy types they store, so that a
     generated revision needs no import of aia."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
