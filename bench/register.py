@@ -129,6 +129,10 @@ def fill(engine: sa.Engine, definition: Definition, count: int) -> dict[str, flo
     rng = random.Random(7)
     words_pool = vocabulary(rng)
     outcomes = answer_sets(definition, rng)
+    # The questions the register reads, as the questionnaire declares them.
+    decision, purpose = definition.role("decision"), definition.role("purpose")
+    assert decision is not None and purpose is not None, definition.ident
+    decision_key, purpose_key = decision.key, purpose.key
     levels = sorted({level for level, _ in outcomes})
     meta = sa.MetaData()
     meta.reflect(engine, only=["agency", "system", "revision", "register_entry"])
@@ -155,9 +159,9 @@ def fill(engine: sa.Engine, definition: Definition, count: int) -> dict[str, flo
             level = rng.choice(levels)
             rating = rng.choice([r for lv, r in outcomes if lv == level])
             answers, scores = rng.choice(outcomes[(level, rating)])
-            answers = {**answers, "decision_supported": f"Which {domain} applications are "
-                       f"checked first, by {words[2]}",
-                       "purpose": f"{description} {answers.get('purpose', '')}".strip()}
+            answers = {**answers, decision_key: f"Which {domain} applications are checked "
+                       f"first, by {words[2]}",
+                       purpose_key: f"{description} {answers.get(purpose_key, '')}".strip()}
             published = start + dt.timedelta(minutes=17 * i)
             uid, revision_uid, sha256 = f"sys-{i:010x}", f"rev-{i:010x}", f"{i:064x}"
             submitted = Revision(id=i, uid=revision_uid, system_id=i, number=1,
@@ -271,7 +275,7 @@ def main() -> None:
         start = time.perf_counter()
         sizes = fill(engine, definition, args.entries)
         print(f"database: {engine.dialect.name}; {args.entries:,} published entries "
-              f"loaded in {time.perf_counter() - start:.1f} s")
+              f"({definition.ident}) loaded in {time.perf_counter() - start:.1f} s")
         print(f"an entry row: {sizes['entry']:,.0f} bytes of JSON on average; the copy of the "
               f"answers it no longer keeps would add {sizes['answers copy']:,.0f} "
               f"({sizes['answers copy'] / (sizes['entry'] + sizes['answers copy']):.0%} of "
