@@ -27,8 +27,7 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY", "")
     DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'aia.sqlite3'}")
     QUESTIONNAIRE_DIR = _env("QUESTIONNAIRE_DIR", str(PACKAGE_DIR / "questionnaires"))
-    REPORT_DIR = _env("REPORT_DIR", str(BASE_DIR / "reports" if IN_CHECKOUT
-                                        else INSTANCE_DIR / "reports"))
+    REPORT_DIR = _env("REPORT_DIR", str(BASE_DIR / "reports" if IN_CHECKOUT else INSTANCE_DIR / "reports"))
     # The scoring method (aia/docs/scoring.md) is served at /register/method.
     DOCS_DIR = _env("DOCS_DIR", str(PACKAGE_DIR / "docs"))
     # Where the public register is reached, e.g. https://algorithms.example.gov: reports name

@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
 
 # The packages that serve pages, each with a blueprint ``bp`` in its __init__ and its views
 # in ``routes``; importing a package never loads its views, create_app does.
-BLUEPRINT_PACKAGES = ("accounts", "assessments", "report", "review", "publishing", "register",
-                      "messages")
+BLUEPRINT_PACKAGES = ("accounts", "assessments", "report", "review", "publishing", "register", "messages")
 
 
 def create_app(config: Any = None) -> Flask:
@@ -40,8 +39,9 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("AIA_SECRET_KEY is not set: set it to a long random value "
-                           "(or AIA_ENV=development for local use)")
+        raise RuntimeError(
+            "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
+        )
     _configure_logging(app)
     database.init_app(app)
     csrf.init_app(app)
@@ -66,11 +66,11 @@ def _configure_logging(app: Flask) -> None:
     process has configured logging itself (gunicorn's --log-config, a test runner)."""
     logger = logging.getLogger(__name__)
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    if not logging.getLogger().handlers and not any(
-            h.name == "aia" for h in logger.handlers):
+    if not logging.getLogger().handlers and not any(h.name == "aia" for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
+        )
         handler.name = "aia"
         logger.addHandler(handler)
 
@@ -91,46 +91,51 @@ def _register_request_boundary(app: Flask) -> None:
             db.session.rollback()
             log.exception("commit failed at the end of %s %s", request.method, request.path)
             title, message = ERROR_MESSAGES[503]
-            return app.make_response((render_template(
-                "errors/error.html", code=503, title=title, message=message), 503))
+            return app.make_response(
+                (render_template("errors/error.html", code=503, title=title, message=message), 503)
+            )
         return response
 
 
 ERROR_MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed for your role", "Your account can see this, but its role does not "
-                                       "allow this action."),
-    404: ("Page not found", "There is nothing at this address. It may have moved, or the "
-                            "link may be wrong."),
+    403: ("Not allowed for your role", "Your account can see this, but its role does not allow this action."),
+    404: ("Page not found", "There is nothing at this address. It may have moved, or the link may be wrong."),
     405: ("Not allowed", "This page cannot be used that way."),
     409: ("Conflict", "Someone else changed this at the same time."),
     413: ("Too large", "What you sent is larger than this service accepts."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, "
-                               "then try again."),
-    500: ("Something went wrong", "The error was logged. Nothing you entered before the "
-                                  "last successful save was lost."),
-    503: ("Not saved", "The database could not save this just now, so nothing of this "
-                       "request was kept. Go back and try again in a moment."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, then try again."),
+    500: (
+        "Something went wrong",
+        "The error was logged. Nothing you entered before the last successful save was lost.",
+    ),
+    503: (
+        "Not saved",
+        "The database could not save this just now, so nothing of this "
+        "request was kept. Go back and try again in a moment.",
+    ),
 }
 
 
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def form_expired(error: CSRFError):
-        return render_template("errors/error.html", code=400, title="The form expired",
-                               message="The page was open too long or your session ended. "
-                                       "Go back, reload the page and try again."), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title="The form expired",
+            message="The page was open too long or your session ended. "
+            "Go back, reload the page and try again.",
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))
-        return render_template("errors/error.html", code=error.code, title=title,
-                               message=message), error.code
+        return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db.session.rollback()
         log.exception("unhandled error")
         title, message = ERROR_MESSAGES[500]
-        return render_template("errors/error.html", code=500, title=title,
-                               message=message), 500
+        return render_template("errors/error.html", code=500, title=title, message=message), 500

@@ -60,10 +60,12 @@ def register_commands(app: Flask) -> None:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
         for definition in registry.all():
-            click.echo(f"ok  {definition.source}: {definition.ident}, {len(definition.steps)} "
-                       f"steps, {len(definition.questions)} questions, "
-                       f"risk max {definition.max_points('risk')}, mitigation max "
-                       f"{definition.max_points('mitigation')}, hash {definition.content_hash[:12]}")
+            click.echo(
+                f"ok  {definition.source}: {definition.ident}, {len(definition.steps)} "
+                f"steps, {len(definition.questions)} questions, "
+                f"risk max {definition.max_points('risk')}, mitigation max "
+                f"{definition.max_points('mitigation')}, hash {definition.content_hash[:12]}"
+            )
 
     @app.cli.command("create-agency")
     @click.argument("slug")
@@ -79,15 +81,18 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("email")
-    @click.option("--role", required=True, type=click.Choice(ROLES),
-                  help="author and approver need --agency; auditor and admin have none.")
+    @click.option(
+        "--role",
+        required=True,
+        type=click.Choice(ROLES),
+        help="author and approver need --agency; auditor and admin have none.",
+    )
     @click.option("--agency", "agency_slug", help="The agency's short name (slug).")
-    @click.option("--name", default="", help="The person's name as shown (default: from the "
-                                             "email address).")
-    @click.option("--password-stdin", is_flag=True,
-                  help="Read the password from the first line of standard input.")
-    def create_user(email: str, role: str, agency_slug: str | None, name: str,
-                    password_stdin: bool) -> None:
+    @click.option("--name", default="", help="The person's name as shown (default: from the email address).")
+    @click.option(
+        "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+    )
+    def create_user(email: str, role: str, agency_slug: str | None, name: str, password_stdin: bool) -> None:
         """Create an account, e.g. ``aia create-user ana@tax.example --agency tax --role
         author``. The password is asked for (twice) unless --password-stdin."""
         agency = None
@@ -104,8 +109,7 @@ def register_commands(app: Flask) -> None:
         except (AccountError, WeakPassword) as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
-        click.echo(f"{user.role} {user.email} created"
-                   + (f" for agency {agency.slug}" if agency else ""))
+        click.echo(f"{user.role} {user.email} created" + (f" for agency {agency.slug}" if agency else ""))
 
     @app.cli.command("disable-user")
     @click.argument("email")
@@ -126,8 +130,10 @@ def register_commands(app: Flask) -> None:
         anything does not match."""
         failed = False
         for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
-            click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
-                       + ("" if check.ok else f", {len(check.problems)} problem(s)"))
+            click.echo(
+                f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
+                + ("" if check.ok else f", {len(check.problems)} problem(s)")
+            )
             for problem in check.problems:
                 click.echo(f"     {problem}")
             failed = failed or not check.ok

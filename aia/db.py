@@ -62,15 +62,19 @@ class AppSession(FlaskSession):
     """Flask-SQLAlchemy's session, which also honours a connection the session was bound to:
     the tests bind it to one connection holding an outer transaction that is rolled back."""
 
-    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None,
-                 **kwargs: Any) -> sa.Engine | sa.Connection:
+    def get_bind(
+        self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
+    ) -> sa.Engine | sa.Connection:
         if bind is None and isinstance(self.bind, sa.Connection):
             return self.bind
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
-db = SQLAlchemy(model_class=_Declarative, disable_autonaming=True,
-                session_options={"class_": AppSession, "expire_on_commit": False})
+db = SQLAlchemy(
+    model_class=_Declarative,
+    disable_autonaming=True,
+    session_options={"class_": AppSession, "expire_on_commit": False},
+)
 if TYPE_CHECKING:
     # A type checker cannot take a class made at run time as a base: it checks the models
     # against the declarative base that db.Model extends.

@@ -32,27 +32,29 @@ SQLITE = {
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     ],
 }
-SQLITE.update({
-    # A stored report's hash is written once, at publication.
-    "revision_pdf": [
-        """CREATE TRIGGER revision_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON revision
+SQLITE.update(
+    {
+        # A stored report's hash is written once, at publication.
+        "revision_pdf": [
+            """CREATE TRIGGER revision_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON revision
         WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
         BEGIN SELECT RAISE(ABORT, 'the hash of a stored report cannot be changed'); END""",
-    ],
-    # The register names the report it serves by this hash, written at publication.
-    "register_entry_pdf": [
-        """CREATE TRIGGER register_entry_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON register_entry
+        ],
+        # The register names the report it serves by this hash, written at publication.
+        "register_entry_pdf": [
+            """CREATE TRIGGER register_entry_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON register_entry
         WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
         BEGIN SELECT RAISE(ABORT, 'the report hash of a register entry cannot be changed'); END""",
-    ],
-    # What a reviewer wrote stays as written.
-    "review_comment": [
-        """CREATE TRIGGER review_comment_no_update BEFORE UPDATE ON review_comment
+        ],
+        # What a reviewer wrote stays as written.
+        "review_comment": [
+            """CREATE TRIGGER review_comment_no_update BEFORE UPDATE ON review_comment
         BEGIN SELECT RAISE(ABORT, 'a review comment cannot be changed'); END""",
-        """CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment
+            """CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment
         BEGIN SELECT RAISE(ABORT, 'a review comment cannot be deleted'); END""",
-    ],
-})
+        ],
+    }
+)
 POSTGRESQL = {
     "revision": [
         f"""CREATE OR REPLACE FUNCTION revision_guard() RETURNS trigger AS $$
@@ -79,38 +81,40 @@ POSTGRESQL = {
         FOR EACH STATEMENT EXECUTE FUNCTION audit_event_guard()""",
     ],
 }
-POSTGRESQL.update({
-    "revision_pdf": [
-        """CREATE OR REPLACE FUNCTION revision_pdf_guard() RETURNS trigger AS $$
+POSTGRESQL.update(
+    {
+        "revision_pdf": [
+            """CREATE OR REPLACE FUNCTION revision_pdf_guard() RETURNS trigger AS $$
         BEGIN
           IF OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256 THEN
             RAISE EXCEPTION 'the hash of a stored report cannot be changed';
           END IF;
           RETURN NEW;
         END $$ LANGUAGE plpgsql""",
-        """CREATE TRIGGER revision_pdf_guard BEFORE UPDATE OF pdf_sha256 ON revision
+            """CREATE TRIGGER revision_pdf_guard BEFORE UPDATE OF pdf_sha256 ON revision
         FOR EACH ROW EXECUTE FUNCTION revision_pdf_guard()""",
-    ],
-    "register_entry_pdf": [
-        """CREATE OR REPLACE FUNCTION register_entry_pdf_guard() RETURNS trigger AS $$
+        ],
+        "register_entry_pdf": [
+            """CREATE OR REPLACE FUNCTION register_entry_pdf_guard() RETURNS trigger AS $$
         BEGIN
           IF OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256 THEN
             RAISE EXCEPTION 'the report hash of a register entry cannot be changed';
           END IF;
           RETURN NEW;
         END $$ LANGUAGE plpgsql""",
-        """CREATE TRIGGER register_entry_pdf_guard BEFORE UPDATE OF pdf_sha256 ON register_entry
+            """CREATE TRIGGER register_entry_pdf_guard BEFORE UPDATE OF pdf_sha256 ON register_entry
         FOR EACH ROW EXECUTE FUNCTION register_entry_pdf_guard()""",
-    ],
-    "review_comment": [
-        """CREATE OR REPLACE FUNCTION review_comment_guard() RETURNS trigger AS $$
+        ],
+        "review_comment": [
+            """CREATE OR REPLACE FUNCTION review_comment_guard() RETURNS trigger AS $$
         BEGIN
           RAISE EXCEPTION 'a review comment cannot be changed or deleted';
         END $$ LANGUAGE plpgsql""",
-        """CREATE TRIGGER review_comment_guard BEFORE UPDATE OR DELETE ON review_comment
+            """CREATE TRIGGER review_comment_guard BEFORE UPDATE OR DELETE ON review_comment
         FOR EACH ROW EXECUTE FUNCTION review_comment_guard()""",
-    ],
-})
+        ],
+    }
+)
 
 
 def statements(dialect: str, rule: str = "revision") -> list[str]:

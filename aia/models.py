@@ -8,5 +8,16 @@ from .db import Base
 from .register.models import Feedback, RegisterEntry
 from .review.models import Comment
 
-__all__ = ["Agency", "AuditEvent", "Base", "Comment", "Draft", "Feedback", "PendingForm",
-           "RegisterEntry", "Revision", "System", "User"]
+__all__ = [
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "Comment",
+    "Draft",
+    "Feedback",
+    "PendingForm",
+    "RegisterEntry",
+    "Revision",
+    "System",
+    "User",
+]

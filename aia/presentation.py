@@ -18,8 +18,7 @@ STATUS_LABELS = {
     "withdrawn": "Withdrawn",
 }
 RATING_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
-LIKELIHOOD_LABELS = {"probable": "Probable", "occasional": "Occasional",
-                     "improbable": "Improbable"}
+LIKELIHOOD_LABELS = {"probable": "Probable", "occasional": "Occasional", "improbable": "Improbable"}
 
 
 def format_dt(value: dt.datetime | None) -> str:
@@ -31,8 +30,7 @@ def format_dt(value: dt.datetime | None) -> str:
 def check_outcome(revision) -> str | None:
     """For a revision of a check that leads to another questionnaire (the threshold check):
     "needed" or "not needed"; None for an assessment, which has a level and a rating."""
-    definition = questionnaires().get(
-        revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or definition.follow_up is None:
         return None
     raised = {flag["key"] for flag in revision.scores.get("flags", [])}
@@ -42,5 +40,6 @@ def check_outcome(revision) -> str | None:
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.globals["check_outcome"] = check_outcome
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, RATING_LABELS=RATING_LABELS,
-                                 LIKELIHOOD_LABELS=LIKELIHOOD_LABELS)
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS, RATING_LABELS=RATING_LABELS, LIKELIHOOD_LABELS=LIKELIHOOD_LABELS
+    )

@@ -66,7 +66,8 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect)
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
+        )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
@@ -92,26 +93,53 @@ def database_url(folder: Path, label: str) -> tuple[str, object]:
     def drop() -> None:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     return sa.make_url(configured).set(database=name).render_as_string(hide_password=False), drop
 
 
 def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dict:
     url, drop = database_url(folder, f"w{workers}")
-    env = {**os.environ, "AIA_ENV": "development", "AIA_DATABASE_URL": url,
-           "AIA_SECRET_KEY": "bench", "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
-           "AIA_REPORT_DIR": str(folder / "reports"), "AIA_LOG_LEVEL": "WARNING",
-           "PYTHONPATH": str(root)}
-    people = json.loads(subprocess.run(
-        [sys.executable, "-c", SETUP, url, str(folder / "reports"), str(clients), PASSWORD],
-        cwd=root, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    env = {
+        **os.environ,
+        "AIA_ENV": "development",
+        "AIA_DATABASE_URL": url,
+        "AIA_SECRET_KEY": "bench",
+        "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
+        "AIA_REPORT_DIR": str(folder / "reports"),
+        "AIA_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(root),
+    }
+    people = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", SETUP, url, str(folder / "reports"), str(clients), PASSWORD],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()[-1]
+    )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--control-socket", str(folder / f"ctl{workers}"),
-         "aia:create_app()"], cwd=root, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--control-socket",
+            str(folder / f"ctl{workers}"),
+            "aia:create_app()",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -127,8 +155,7 @@ def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dic
         def work(email: str, uid: str) -> None:
             browser = Browser(base)
             _, page = browser.request("/login")
-            status, _ = browser.request("/login", submit_data(page, {"email": email,
-                                                                      "password": PASSWORD}))
+            status, _ = browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))
             with lock:
                 counts["sign_in_failed"] += status != 302
             ready.wait()
@@ -136,8 +163,10 @@ def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dic
                 status, page = browser.request(f"/systems/{uid}/draft/about")
                 ok = status == 200
                 if ok:
-                    status, _ = browser.request(f"/systems/{uid}/draft/about", submit_data(
-                        page, {"decision": f"Save {number}"}, "save"))
+                    status, _ = browser.request(
+                        f"/systems/{uid}/draft/about",
+                        submit_data(page, {"decision": f"Save {number}"}, "save"),
+                    )
                     ok = status == 302
                 with lock:
                     counts["requests"] += 1
@@ -157,9 +186,14 @@ def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dic
         server.wait(timeout=30)
         if drop:
             drop()
-    return {"workers": workers, "clients": clients, "saves_per_s": counts["saves"] / elapsed,
-            "failed_pct": 100 * counts["failed"] / max(counts["requests"], 1),
-            "sign_ins_failed": counts["sign_in_failed"], "seconds": elapsed}
+    return {
+        "workers": workers,
+        "clients": clients,
+        "saves_per_s": counts["saves"] / elapsed,
+        "failed_pct": 100 * counts["failed"] / max(counts["requests"], 1),
+        "sign_ins_failed": counts["sign_in_failed"],
+        "seconds": elapsed,
+    }
 
 
 def main() -> None:
@@ -176,9 +210,11 @@ def main() -> None:
             if args.json:
                 print(json.dumps(result))
             else:
-                print(f"{workers} worker(s), {result['clients']} clients: "
-                      f"{result['saves_per_s']:.0f} saves/s, {result['failed_pct']:.0f} % of "
-                      f"saves failed, {result['sign_ins_failed']} sign-in(s) failed")
+                print(
+                    f"{workers} worker(s), {result['clients']} clients: "
+                    f"{result['saves_per_s']:.0f} saves/s, {result['failed_pct']:.0f} % of "
+                    f"saves failed, {result['sign_ins_failed']} sign-in(s) failed"
+                )
 
 
 if __name__ == "__main__":

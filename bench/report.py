@@ -27,9 +27,11 @@ from aia.cli import upgrade_database  # noqa: E402
 from aia.extensions import db  # noqa: E402
 from config import TestConfig  # noqa: E402
 
-PLAIN_PARAGRAPH = ("The plain document has no styles beyond the page size, no header, no figures "
-                   "and no table of contents: only paragraphs of ordinary text, so that it shows "
-                   "what WeasyPrint itself needs for this many pages on this machine. ") * 3
+PLAIN_PARAGRAPH = (
+    "The plain document has no styles beyond the page size, no header, no figures "
+    "and no table of contents: only paragraphs of ordinary text, so that it shows "
+    "what WeasyPrint itself needs for this many pages on this machine. "
+) * 3
 
 
 def rich_revision(questionnaire: str, chars: int):
@@ -44,17 +46,20 @@ def rich_revision(questionnaire: str, chars: int):
     agency = Agency(slug="bench", name="Benefits and Family Agency 👪")
     db.session.add(agency)
     db.session.flush()
-    system = services.create_system(db.session, agency.id, "Claim review triage 🧮",
-                                    "Ranks benefit claims for manual review.")
+    system = services.create_system(
+        db.session, agency.id, "Claim review triage 🧮", "Ranks benefit claims for manual review."
+    )
     draft = services.start_draft(db.session, system, definition, rich_answers(definition, chars))
     return services.submit(db.session, draft, definition, draft.lock_version), definition
 
 
 def plain_html(paragraphs: int) -> str:
     body = "".join(f"<p>{i}. {PLAIN_PARAGRAPH}</p>" for i in range(paragraphs))
-    return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>Plain</title>"
-            "<style>@page { size: A4; margin: 20mm } body { font-family: 'DejaVu Sans'; "
-            f"font-size: 9.5pt }}</style></head><body>{body}</body></html>")
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Plain</title>"
+        "<style>@page { size: A4; margin: 20mm } body { font-family: 'DejaVu Sans'; "
+        f"font-size: 9.5pt }}</style></head><body>{body}</body></html>"
+    )
 
 
 def plain_of_pages(pages: int) -> str:
@@ -63,8 +68,11 @@ def plain_of_pages(pages: int) -> str:
         count = len(HTML(string=plain_html(paragraphs)).render().pages)
         if count == pages:
             break
-        paragraphs = max(1, round(paragraphs * pages / count)) if abs(count - pages) > 1 else (
-            paragraphs + (1 if count < pages else -1))
+        paragraphs = (
+            max(1, round(paragraphs * pages / count))
+            if abs(count - pages) > 1
+            else (paragraphs + (1 if count < pages else -1))
+        )
     return plain_html(paragraphs)
 
 
@@ -80,8 +88,9 @@ def timed(runs: int, action) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--chars", type=int, default=400,
-                        help="characters in each long answer of the rich revision")
+    parser.add_argument(
+        "--chars", type=int, default=400, help="characters in each long answer of the rich revision"
+    )
     parser.add_argument("--questionnaire", default="ads-impact")
     args = parser.parse_args()
 
@@ -102,8 +111,9 @@ def main() -> None:
             attachments = (revision_attachment(revision),)
 
             def html() -> str:
-                context = report_context(revision, definition, published=True,
-                                         **review_record(db.session, revision))
+                context = report_context(
+                    revision, definition, published=True, **review_record(db.session, revision)
+                )
                 return render_html(TEMPLATE, report=context)
 
             report_html = html()
@@ -118,13 +128,14 @@ def main() -> None:
 
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"questionnaire: {definition.ident}, {args.chars} characters per long answer")
-    print(f"full report ({pages} pages, {len(result.pdf) // 1024} KiB, child process, PDF/A-3u, "
-          f"tagged): median {full * 1000:.0f} ms of {args.runs}")
+    print(
+        f"full report ({pages} pages, {len(result.pdf) // 1024} KiB, child process, PDF/A-3u, "
+        f"tagged): median {full * 1000:.0f} ms of {args.runs}"
+    )
     print(f"full report, same, rendered in this process: median {in_process * 1000:.0f} ms")
     print(f"plain WeasyPrint document ({plain_pages} pages): median {plain_time * 1000:.0f} ms")
     print(f"ratio full / plain: {full / plain_time:.2f}")
-    print(f"peak memory: rendering child {result.peak_rss_kib // 1024} MB, "
-          f"benchmark process {own_peak} MB")
+    print(f"peak memory: rendering child {result.peak_rss_kib // 1024} MB, benchmark process {own_peak} MB")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,10 @@ PASSWORD = "benchmark only, never a real password"
 def figures(name: str, samples: list[float]) -> str:
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
-    return (f"{name}: n={len(samples)} median {statistics.median(samples) * 1000:.1f} ms, "
-            f"p95 {p95 * 1000:.1f} ms, min {samples[0] * 1000:.1f} ms")
+    return (
+        f"{name}: n={len(samples)} median {statistics.median(samples) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, min {samples[0] * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -51,29 +53,37 @@ def main() -> None:
 
             from aia.assessments.models import Revision, System
 
-            drafted = db.session.scalar(sa.select(System).where(System.draft.has())
-                                        .order_by(System.id.desc()))
+            drafted = db.session.scalar(
+                sa.select(System).where(System.draft.has()).order_by(System.id.desc())
+            )
             uid = drafted.uid
             # A revision of the same agency that is not published: rendered on each request.
             revision = db.session.scalar(
-                sa.select(Revision).join(System).where(System.agency_id == drafted.agency_id,
-                                                       Revision.status != "published")
-                .order_by(Revision.id.desc()))
+                sa.select(Revision)
+                .join(System)
+                .where(System.agency_id == drafted.agency_id, Revision.status != "published")
+                .order_by(Revision.id.desc())
+            )
             pdf_url = f"/systems/{revision.system.uid}/revisions/{revision.number}/report.pdf"
-            account = services.create_user(db.session, None, "bench@agency.example", "Bench",
-                                           "author", drafted.agency, PASSWORD)
+            account = services.create_user(
+                db.session, None, "bench@agency.example", "Bench", "author", drafted.agency, PASSWORD
+            )
             db.session.commit()
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
-        signed_in = client.post("/login", data=submit_data(page, {
-            "email": account.email, "password": PASSWORD}))
+        signed_in = client.post(
+            "/login", data=submit_data(page, {"email": account.email, "password": PASSWORD})
+        )
         assert signed_in.status_code == 302, "could not sign in"
         url_step = f"/systems/{uid}/draft/about"
         saves = []
         for i in range(args.saves):
             page = client.get(url_step).get_data(as_text=True)
-            data = submit_data(page, as_fields({"decision": f"Decision {i}", "purpose": "Why " * 50,
-                                                "decision_area": "services"}), "save")
+            data = submit_data(
+                page,
+                as_fields({"decision": f"Decision {i}", "purpose": "Why " * 50, "decision_area": "services"}),
+                "save",
+            )
             start = time.perf_counter()
             response = client.post(url_step, data=data)
             saves.append(time.perf_counter() - start)
@@ -88,8 +98,11 @@ def main() -> None:
             size = len(response.data)
         print(f"database: {url.split(':')[0]}")
         print(figures("save one step (POST, validate, compare-and-set, commit)", saves))
-        print(figures(f"render the preview PDF of one starter revision ({size // 1024} KiB, "
-                      "child process)", renders))
+        print(
+            figures(
+                f"render the preview PDF of one starter revision ({size // 1024} KiB, child process)", renders
+            )
+        )
 
 
 if __name__ == "__main__":

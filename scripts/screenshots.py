@@ -49,9 +49,13 @@ class Camera:
         page.mouse.move(0, 0)
         height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
         width = page.viewport_size["width"]
-        page.screenshot(path=self.out / f"{name}.png", full_page=True,
-                        clip={"x": 0, "y": 0, "width": width, "height": height},
-                        animations="disabled", caret="hide")
+        page.screenshot(
+            path=self.out / f"{name}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height},
+            animations="disabled",
+            caret="hide",
+        )
         self.taken.append(name)
         print(f"  {name}.png  {page.url.removeprefix(self.base_url)}")
 
@@ -68,8 +72,7 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     page = camera.page("author")
     page.goto("/systems/new")
     camera.shoot(page, "new-system")
-    uid = create_system(page, "Benefit fraud triage",
-                        "Ranks new benefit claims for a manual check.")
+    uid = create_system(page, "Benefit fraud triage", "Ranks new benefit claims for a manual check.")
     camera.shoot(page, "step")
     page.get_by_label("About how many people").fill("about 5000")
     page.get_by_role("button", name="Next", exact=True).click()
@@ -136,8 +139,7 @@ def main() -> None:
                 return db.session.scalar(sa.select(System.uid).where(System.name == name))
 
         with live.serve(app) as base_url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium,
-                                                 args=live.CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium, args=live.CHROMIUM_ARGS)
             camera = Camera(browser, base_url, args.out, set(args.only))
             print(f"screenshots into {args.out}:")
             walk(camera, demo_name)

@@ -5,8 +5,17 @@ inherits (constructor). Used by tests/test_question_keys.py and the browser test
 
 from __future__ import annotations
 
-AWKWARD_KEYS = ["meta", "process", "validate", "action", "shown", "lock_version", "csrf_token",
-                "data", "constructor"]
+AWKWARD_KEYS = [
+    "meta",
+    "process",
+    "validate",
+    "action",
+    "shown",
+    "lock_version",
+    "csrf_token",
+    "data",
+    "constructor",
+]
 
 AWKWARD = """\
 schema: 1
@@ -56,9 +65,24 @@ steps:
             - {question: constructor, answered: true}
             - {question: on_this_step, equals: "yes"}
 """
-VALID_ANSWERS = {"meta": "A name", "process": "7", "validate": "2025-03-31", "action": "back",
-                 "shown": ["meta", "data"], "lock_version": "yes",
-                 "csrf_token": "Not a token at all", "data": "3"}
-SAVED = {"meta": "A name", "process": 7, "validate": "2025-03-31", "action": "back",
-         "shown": ["meta", "data"], "lock_version": "yes", "csrf_token": "Not a token at all",
-         "data": 3, "constructor": None}
+VALID_ANSWERS = {
+    "meta": "A name",
+    "process": "7",
+    "validate": "2025-03-31",
+    "action": "back",
+    "shown": ["meta", "data"],
+    "lock_version": "yes",
+    "csrf_token": "Not a token at all",
+    "data": "3",
+}
+SAVED = {
+    "meta": "A name",
+    "process": 7,
+    "validate": "2025-03-31",
+    "action": "back",
+    "shown": ["meta", "data"],
+    "lock_version": "yes",
+    "csrf_token": "Not a token at all",
+    "data": 3,
+    "constructor": None,
+}

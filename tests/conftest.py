@@ -31,10 +31,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> type[TestConfig]:
-    return type("RunConfig", (TestConfig,), {
-        "DATABASE_URL": database_url,
-        "REPORT_DIR": str(tmp_path_factory.mktemp("reports")),
-    })
+    return type(
+        "RunConfig",
+        (TestConfig,),
+        {
+            "DATABASE_URL": database_url,
+            "REPORT_DIR": str(tmp_path_factory.mktemp("reports")),
+        },
+    )
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +60,7 @@ def db_session(app):
     factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     # No app context stays pushed: each request gets its own, as in production (and so its
     # own session and its own ``g``).
-    session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False)
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     try:
         yield session
     finally:
@@ -86,8 +89,9 @@ def make_user(app, db_session, make_agency):
     from aia.accounts import services
     from aia.accounts.models import AGENCY_ROLES
 
-    def make(role: str = "author", agency=None, email: str | None = None,
-             password: str = PASSWORD, name: str = ""):
+    def make(
+        role: str = "author", agency=None, email: str | None = None, password: str = PASSWORD, name: str = ""
+    ):
         if role in AGENCY_ROLES and agency is None:
             agency = make_agency()
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@agency.example"
@@ -107,8 +111,7 @@ def login(client, make_user):
         user = make_user(who, agency) if isinstance(who, str) else who
         browser = on or client
         page = browser.get("/login").get_data(as_text=True)
-        response = browser.post("/login", data=submit_data(page, {
-            "email": user.email, "password": password}))
+        response = browser.post("/login", data=submit_data(page, {"email": user.email, "password": password}))
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return user
 
@@ -166,8 +169,7 @@ def make_revision(db_session, make_draft, registry):
     def make(answers=None, system=None, submitted_by=None, **overrides):
         draft = make_draft({**STARTER_COMPLETE, **(answers or {})}, system=system)
         definition = registry.get(draft.questionnaire_key, draft.questionnaire_version)
-        revision = services.submit(db_session, draft, definition, draft.lock_version,
-                                   actor=submitted_by)
+        revision = services.submit(db_session, draft, definition, draft.lock_version, actor=submitted_by)
         for name, value in overrides.items():
             setattr(revision, name, value)
         db_session.flush()

@@ -38,9 +38,10 @@ def test_sign_in_and_go_where_asked(client, make_user, make_system):
     user = make_user("author")
     system = make_system(agency=user.agency)
     page = client.get(f"/login?next=/systems/{system.uid}").get_data(as_text=True)
-    response = client.post(f"/login?next=/systems/{system.uid}",
-                           data=submit_data(page, {"email": user.email.upper(),
-                                                   "password": PASSWORD}))
+    response = client.post(
+        f"/login?next=/systems/{system.uid}",
+        data=submit_data(page, {"email": user.email.upper(), "password": PASSWORD}),
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/systems/{system.uid}"
     assert client.get(f"/systems/{system.uid}").status_code == 200
@@ -50,23 +51,25 @@ def test_sign_in_and_go_where_asked(client, make_user, make_system):
 def test_next_never_leaves_the_site(client, make_user, target):
     user = make_user("author")
     page = client.get("/login").get_data(as_text=True)
-    response = client.post(f"/login?next={target}", data=submit_data(page, {
-        "email": user.email, "password": PASSWORD}))
+    response = client.post(
+        f"/login?next={target}", data=submit_data(page, {"email": user.email, "password": PASSWORD})
+    )
     assert response.headers["Location"] == "/"
 
 
-def test_wrong_password_unknown_email_and_disabled_account_look_alike(client, make_user,
-                                                                      db_session):
+def test_wrong_password_unknown_email_and_disabled_account_look_alike(client, make_user, db_session):
     user = make_user("author")
     disabled = make_user("author")
     disabled.active = False
     db_session.flush()
-    for email, password in [(user.email, "not the password"), ("nobody@x.example", PASSWORD),
-                            (disabled.email, PASSWORD)]:
+    for email, password in [
+        (user.email, "not the password"),
+        ("nobody@x.example", PASSWORD),
+        (disabled.email, PASSWORD),
+    ]:
         response = sign_in(client, email, password)
         assert response.status_code == 401
-        assert "The email address or the password is not right." in response.get_data(
-            as_text=True)
+        assert "The email address or the password is not right." in response.get_data(as_text=True)
 
 
 def test_password_hash_is_argon2id(make_user):
@@ -76,8 +79,11 @@ def test_password_hash_is_argon2id(make_user):
 def test_password_rules():
     check_strength("a long phrase nobody uses", 12)
     assert "password1234" in common_passwords() and len(common_passwords()) >= 100
-    for password, message in [("short", "at least 12"), ("Password1234", "most common"),
-                              ("ana.lopez@tax.example", "email")]:
+    for password, message in [
+        ("short", "at least 12"),
+        ("Password1234", "most common"),
+        ("ana.lopez@tax.example", "email"),
+    ]:
         with pytest.raises(WeakPassword, match=message):
             check_strength(password, 12, "ana.lopez@tax.example")
 
@@ -139,25 +145,31 @@ def test_password_change_ends_other_sessions(app, client, login, db_session):
     login(user, on=other)
     page = client.get("/account/password").get_data(as_text=True)
     new = "a different long phrase"
-    response = client.post("/account/password", data=submit_data(page, {
-        "current": PASSWORD, "new": new, "confirm": new}))
+    response = client.post(
+        "/account/password", data=submit_data(page, {"current": PASSWORD, "new": new, "confirm": new})
+    )
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 200  # this one goes on
     assert other.get("/account/password").status_code == 302  # that one has ended
     assert sign_in(app.test_client(), user.email, new).status_code == 302
-    actions = db_session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.actor_id == user.id)).all()
+    actions = db_session.scalars(sa.select(AuditEvent.action).where(AuditEvent.actor_id == user.id)).all()
     assert "user.password_changed" in actions
 
 
 def test_password_change_refuses_weak_or_wrong(client, login):
     login("author")
     page = client.get("/account/password").get_data(as_text=True)
-    response = client.post("/account/password", data=submit_data(page, {
-        "current": PASSWORD, "new": "password1234", "confirm": "password1234"}))
+    response = client.post(
+        "/account/password",
+        data=submit_data(page, {"current": PASSWORD, "new": "password1234", "confirm": "password1234"}),
+    )
     assert response.status_code == 422 and "most common" in response.get_data(as_text=True)
-    response = client.post("/account/password", data=submit_data(page, {
-        "current": "wrong", "new": "a fine long phrase", "confirm": "a fine long phrase"}))
+    response = client.post(
+        "/account/password",
+        data=submit_data(
+            page, {"current": "wrong", "new": "a fine long phrase", "confirm": "a fine long phrase"}
+        ),
+    )
     assert response.status_code == 422
     assert "current password is not right" in response.get_data(as_text=True)
 
@@ -167,8 +179,9 @@ def test_disabling_an_account_ends_its_sessions(app, client, login, make_user):
     victim = login("author", on=victim_client)
     assert victim_client.get("/account/password").status_code == 200
     login("admin")
-    response = client.post(f"/admin/users/{victim.id}/active",
-                           data={"csrf_token": csrf_of(client), "active": "0"})
+    response = client.post(
+        f"/admin/users/{victim.id}/active", data={"csrf_token": csrf_of(client), "active": "0"}
+    )
     assert response.status_code == 302
     assert victim_client.get("/account/password").status_code == 302
     assert sign_in(app.test_client(), victim.email, PASSWORD).status_code == 401
@@ -177,24 +190,36 @@ def test_disabling_an_account_ends_its_sessions(app, client, login, make_user):
 def test_admin_creates_people_and_agencies(client, login, make_agency, db_session):
     login("admin")
     page = client.get("/admin/agencies").get_data(as_text=True)
-    response = client.post("/admin/agencies", data=submit_data(page, {
-        "slug": "tax", "name": "Tax Office"}))
+    response = client.post("/admin/agencies", data=submit_data(page, {"slug": "tax", "name": "Tax Office"}))
     assert response.status_code == 302
     page = client.get("/admin/users").get_data(as_text=True)
     assert "Tax Office" in page
     agency_id = db_session.scalar(sa.text("SELECT id FROM agency WHERE slug = 'tax'"))
-    response = client.post("/admin/users", data=submit_data(page, {
-        "email": "Ana@Tax.example", "name": "Ana", "role": "author", "agency": str(agency_id),
-        "password": "a long enough phrase"}))
+    response = client.post(
+        "/admin/users",
+        data=submit_data(
+            page,
+            {
+                "email": "Ana@Tax.example",
+                "name": "Ana",
+                "role": "author",
+                "agency": str(agency_id),
+                "password": "a long enough phrase",
+            },
+        ),
+    )
     assert response.status_code == 302
     user = db_session.scalar(sa.select(User).where(User.email == "ana@tax.example"))
     assert user.role == "author" and user.agency_id == agency_id
     # An author needs an agency; an auditor has none.
-    response = client.post("/admin/users", data=submit_data(page, {
-        "email": "x@tax.example", "role": "author", "agency": "0",
-        "password": "a long enough phrase"}))
-    assert response.status_code == 422 and "must belong to an agency" in response.get_data(
-        as_text=True)
+    response = client.post(
+        "/admin/users",
+        data=submit_data(
+            page,
+            {"email": "x@tax.example", "role": "author", "agency": "0", "password": "a long enough phrase"},
+        ),
+    )
+    assert response.status_code == 422 and "must belong to an agency" in response.get_data(as_text=True)
 
 
 def test_session_cookie_flags(app, client, make_user):
@@ -210,18 +235,25 @@ def test_session_cookie_flags(app, client, make_user):
 def test_create_user_command(app, db_session, make_agency):
     agency = make_agency(slug="tax")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "ana@tax.example", "--agency", "tax",
-                                 "--role", "author", "--password-stdin"],
-                           input="a long enough phrase\n")
+    result = runner.invoke(
+        args=["create-user", "ana@tax.example", "--agency", "tax", "--role", "author", "--password-stdin"],
+        input="a long enough phrase\n",
+    )
     assert result.exit_code == 0, result.output
     assert "author ana@tax.example created for agency tax" in result.output
-    result = runner.invoke(args=["create-user", "bo@tax.example", "--agency", "tax", "--role",
-                                 "approver"], input="short\nshort\n")
+    result = runner.invoke(
+        args=["create-user", "bo@tax.example", "--agency", "tax", "--role", "approver"],
+        input="short\nshort\n",
+    )
     assert result.exit_code == 1 and "at least 12" in result.output
-    result = runner.invoke(args=["create-user", "cy@tax.example", "--role", "approver",
-                                 "--password-stdin"], input="a long enough phrase\n")
+    result = runner.invoke(
+        args=["create-user", "cy@tax.example", "--role", "approver", "--password-stdin"],
+        input="a long enough phrase\n",
+    )
     assert result.exit_code == 1 and "must belong to an agency" in result.output
-    result = runner.invoke(args=["create-user", "dee@x.example", "--agency", "nowhere",
-                                 "--role", "author", "--password-stdin"], input="x" * 20)
+    result = runner.invoke(
+        args=["create-user", "dee@x.example", "--agency", "nowhere", "--role", "author", "--password-stdin"],
+        input="x" * 20,
+    )
     assert result.exit_code == 1 and "no agency nowhere" in result.output
     assert agency.id

@@ -21,8 +21,7 @@ from aia.publishing import services as publishing
 from aia.register.models import RegisterEntry
 
 GUARDS = {  # (table, dialect) -> what removes the database's refusal, for tampering tests
-    ("audit_event", "sqlite"): ["DROP TRIGGER audit_event_no_update",
-                                "DROP TRIGGER audit_event_no_delete"],
+    ("audit_event", "sqlite"): ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"],
     ("audit_event", "postgresql"): ["DROP TRIGGER audit_event_guard ON audit_event"],
     ("revision", "sqlite"): ["DROP TRIGGER revision_no_update"],
     ("revision", "postgresql"): ["DROP TRIGGER revision_guard ON revision"],
@@ -67,16 +66,20 @@ def test_each_event_carries_the_hash_of_the_one_before(db_session, history):
     for event in trail:
         assert event.hash == content_hash(event.hashed_document())
     assert [e.action for e in trail if e.revision_id] == [
-        "revision.submitted", "revision.changes_requested", "revision.submitted",
-        "revision.approved"]
+        "revision.submitted",
+        "revision.changes_requested",
+        "revision.submitted",
+        "revision.approved",
+    ]
 
 
 def test_the_database_refuses_to_change_or_delete_an_event(db_session, history):
     event = events(db_session)[-1]
     with pytest.raises(DBAPIError, match="append-only"):
         with db_session.begin_nested():
-            db_session.execute(sa.update(AuditEvent).where(AuditEvent.id == event.id)
-                               .values(reason="nothing happened"))
+            db_session.execute(
+                sa.update(AuditEvent).where(AuditEvent.id == event.id).values(reason="nothing happened")
+            )
     with pytest.raises(DBAPIError, match="append-only"):
         with db_session.begin_nested():
             db_session.execute(sa.delete(AuditEvent).where(AuditEvent.id == event.id))
@@ -91,8 +94,9 @@ def test_verify_passes_on_untouched_data(app, history):
 def test_verify_names_a_rewritten_revision(app, db_session, history):
     system, first, _ = history
     drop_guards(db_session, "revision")
-    db_session.execute(sa.update(Revision).where(Revision.id == first.id).values(
-        answers={**first.answers, "appeal": "yes"}))
+    db_session.execute(
+        sa.update(Revision).where(Revision.id == first.id).values(answers={**first.answers, "appeal": "yes"})
+    )
     result = verify(app)
     assert result.exit_code == 1
     assert "FAIL revisions: 2 checked, 1 problem(s)" in result.output
@@ -103,8 +107,7 @@ def test_verify_names_a_rewritten_revision(app, db_session, history):
 def test_verify_names_a_changed_event(app, db_session, history):
     drop_guards(db_session, "audit_event")
     target = next(e for e in events(db_session) if e.action == "revision.changes_requested")
-    db_session.execute(sa.update(AuditEvent).where(AuditEvent.id == target.id)
-                       .values(reason="Looks fine."))
+    db_session.execute(sa.update(AuditEvent).where(AuditEvent.id == target.id).values(reason="Looks fine."))
     result = verify(app)
     assert result.exit_code == 1
     assert f"event {target.id} (revision.changes_requested) was changed" in result.output
@@ -119,8 +122,7 @@ def test_verify_names_a_deleted_event(app, db_session, history):
     assert f"events {target.id} to {target.id} are missing" in result.output
     assert f"event {target.id + 1} names {target.hash} as the previous hash" in result.output
     # ... and the revision's state no longer follows from its events.
-    assert "revision 1: state is changes_requested, but its last audit event sets submitted" \
-        in result.output
+    assert "revision 1: state is changes_requested, but its last audit event sets submitted" in result.output
 
 
 def test_verify_notices_the_last_event_removed(app, db_session, history):
@@ -130,18 +132,17 @@ def test_verify_notices_the_last_event_removed(app, db_session, history):
     db_session.execute(sa.delete(AuditEvent).where(AuditEvent.id == events(db_session)[-1].id))
     result = verify(app)
     assert result.exit_code == 1
-    assert (f"system {system.uid} revision 2: state is approved, but its last audit event "
-            "sets submitted") in result.output
+    assert (
+        f"system {system.uid} revision 2: state is approved, but its last audit event sets submitted"
+    ) in result.output
 
 
 def test_verify_notices_a_state_changed_behind_the_apps_back(app, db_session, history):
     system, _, second = history
-    db_session.execute(sa.update(Revision).where(Revision.id == second.id)
-                       .values(status="published"))
+    db_session.execute(sa.update(Revision).where(Revision.id == second.id).values(status="published"))
     result = verify(app)
     assert result.exit_code == 1
-    assert "revision 2: state is published, but its last audit event sets approved" \
-        in result.output
+    assert "revision 2: state is published, but its last audit event sets approved" in result.output
 
 
 def _stored_pdf(app, db_session, revision) -> Path:
@@ -151,8 +152,7 @@ def _stored_pdf(app, db_session, revision) -> Path:
     path = Path(app.config["REPORT_DIR"]) / f"{sha256}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
-                       .values(pdf_sha256=sha256))
+    db_session.execute(sa.update(Revision).where(Revision.id == revision.id).values(pdf_sha256=sha256))
     return path
 
 
@@ -164,8 +164,9 @@ def test_verify_names_an_altered_pdf(app, db_session, history):
     altered = hashlib.sha256(path.read_bytes()).hexdigest()
     result = verify(app)
     assert result.exit_code == 1
-    assert (f"system {system.uid} revision 1: {path} hashes to {altered}, recorded "
-            f"{path.stem}") in result.output
+    assert (
+        f"system {system.uid} revision 1: {path} hashes to {altered}, recorded {path.stem}"
+    ) in result.output
 
 
 def test_verify_names_a_missing_pdf(app, db_session, history):
@@ -202,14 +203,12 @@ def entry(app, db_session, history, make_user, registry):
     return entry, path
 
 
-def test_verify_names_an_entry_whose_report_is_not_its_revisions(app, db_session, history,
-                                                                   entry):
+def test_verify_names_an_entry_whose_report_is_not_its_revisions(app, db_session, history, entry):
     system, _, second = history
     entry, path = entry
     other = hashlib.sha256(b"another report").hexdigest()
     drop_guards(db_session, "register_entry")
-    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
-                       .values(pdf_sha256=other))
+    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id).values(pdf_sha256=other))
     result = verify(app)
     assert result.exit_code == 1
     assert "ok   stored PDF reports: 1 checked" in result.output  # the revision's own is fine
@@ -227,5 +226,6 @@ def test_verify_names_an_entry_whose_stored_report_was_altered(app, db_session, 
     altered = hashlib.sha256(path.read_bytes()).hexdigest()
     result = verify(app)
     assert result.exit_code == 1
-    assert (f"register entry of system {system.uid} revision 2: {path} hashes to {altered}, "
-            f"recorded {path.stem}") in result.output
+    assert (
+        f"register entry of system {system.uid} revision 2: {path} hashes to {altered}, recorded {path.stem}"
+    ) in result.output

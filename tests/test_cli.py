@@ -19,7 +19,9 @@ def test_check_questionnaires_lists_every_definition(app):
 def test_check_questionnaires_names_file_question_and_reason(app, tmp_path):
     (tmp_path / "broken.yaml").write_text(
         "schema: 1\nkey: b\nversion: 1\ntitle: B\nlevels: []\nsteps:\n  - key: s\n    title: S\n"
-        "    questions:\n      - {key: q1, type: dropdown, label: Q}\n", encoding="utf-8")
+        "    questions:\n      - {key: q1, type: dropdown, label: Q}\n",
+        encoding="utf-8",
+    )
     result = app.test_cli_runner().invoke(args=["check-questionnaires", str(tmp_path)])
     assert result.exit_code == 1
     assert "broken.yaml at question q1: unknown type 'dropdown'" in result.output
@@ -32,8 +34,11 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     from aia.db import engine_of
     from config import TestConfig
 
-    config = type("Own", (TestConfig,), {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}",
-                                         "REPORT_DIR": str(tmp_path / "reports")})
+    config = type(
+        "Own",
+        (TestConfig,),
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}", "REPORT_DIR": str(tmp_path / "reports")},
+    )
     own = create_app(config)
     with own.app_context():
         upgrade_database()
@@ -49,10 +54,8 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
         statuses = set(c.scalars(sa.select(Revision.status)).all())
         assert c.scalar(sa.select(sa.func.count()).select_from(Draft)) == 3
         assert c.scalar(sa.select(sa.func.count()).select_from(Agency)) == 3
-        assert set(c.scalars(sa.select(User.role)).all()) == {"author", "approver", "auditor",
-                                                              "admin"}
-    assert statuses == {"submitted", "changes_requested", "approved", "published", "superseded",
-                        "withdrawn"}
+        assert set(c.scalars(sa.select(User.role)).all()) == {"author", "approver", "auditor", "admin"}
+    assert statuses == {"submitted", "changes_requested", "approved", "published", "superseded", "withdrawn"}
     text = " ".join(names)
     assert "🧮" in text and "المساكن" in text
     assert runner.invoke(args=["verify"]).exit_code == 0
@@ -68,16 +71,25 @@ def test_the_apps_log_lines_reach_the_operator(tmp_path):
     from pathlib import Path
 
     aia = Path(sys.executable).with_name("aia")
-    env = {**os.environ, "AIA_ENV": "development",
-           "AIA_DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}",
-           "AIA_REPORT_DIR": str(tmp_path / "reports")}
+    env = {
+        **os.environ,
+        "AIA_ENV": "development",
+        "AIA_DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}",
+        "AIA_REPORT_DIR": str(tmp_path / "reports"),
+    }
     env.pop("AIA_LOG_LEVEL", None)
     subprocess.run([str(aia), "init-db"], env=env, check=True, capture_output=True)
-    result = subprocess.run([str(aia), "create-agency", "tax", "Tax Office"], env=env,
-                            check=True, capture_output=True, text=True)
-    assert re.search(r"INFO \[\d+\] aia\.audit\.services: audit event \d+: agency\.created",
-                     result.stderr), result.stderr
-    quiet = subprocess.run([str(aia), "create-agency", "post", "Post Office"],
-                           env={**env, "AIA_LOG_LEVEL": "WARNING"}, check=True,
-                           capture_output=True, text=True)
+    result = subprocess.run(
+        [str(aia), "create-agency", "tax", "Tax Office"], env=env, check=True, capture_output=True, text=True
+    )
+    assert re.search(r"INFO \[\d+\] aia\.audit\.services: audit event \d+: agency\.created", result.stderr), (
+        result.stderr
+    )
+    quiet = subprocess.run(
+        [str(aia), "create-agency", "post", "Post Office"],
+        env={**env, "AIA_LOG_LEVEL": "WARNING"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert "agency.created" not in quiet.stderr

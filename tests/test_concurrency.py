@@ -40,6 +40,7 @@ CLIENTS = 8
 SAVES = 10
 WORKERS = 4
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -53,8 +54,9 @@ def database(tmp_path: Path) -> Iterator[str]:
 
 
 def _app(url: str, tmp_path: Path):
-    return create_app(type("Concurrent", (TestConfig,), {
-        "DATABASE_URL": url, "REPORT_DIR": str(tmp_path / "reports")}))
+    return create_app(
+        type("Concurrent", (TestConfig,), {"DATABASE_URL": url, "REPORT_DIR": str(tmp_path / "reports")})
+    )
 
 
 @pytest.fixture
@@ -67,10 +69,10 @@ def people(database: str, tmp_path: Path) -> list[tuple[str, str]]:
         agency = accounts.create_agency(db.session, None, "works", "Public Works")
         starter = questionnaires().latest("starter")
         for number in range(CLIENTS):
-            user = accounts.create_user(db.session, None, f"author{number}@works.example", "",
-                                        "author", agency, PASSWORD)
-            system = assessments.create_system(db.session, agency.id, f"System {number}", "",
-                                               actor=user)
+            user = accounts.create_user(
+                db.session, None, f"author{number}@works.example", "", "author", agency, PASSWORD
+            )
+            system = assessments.create_system(db.session, agency.id, f"System {number}", "", actor=user)
             assessments.start_draft(db.session, system, starter, actor=user)
             made.append((user.email, system.uid))
         db.session.commit()
@@ -81,15 +83,34 @@ def people(database: str, tmp_path: Path) -> list[tuple[str, str]]:
 @pytest.fixture
 def server(database: str, people, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "AIA_ENV": "development", "AIA_DATABASE_URL": database,
-           "AIA_SECRET_KEY": "concurrency-test", "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
-           "AIA_REPORT_DIR": str(tmp_path / "reports"), "AIA_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "AIA_ENV": "development",
+        "AIA_DATABASE_URL": database,
+        "AIA_SECRET_KEY": "concurrency-test",
+        "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
+        "AIA_REPORT_DIR": str(tmp_path / "reports"),
+        "AIA_LOG_LEVEL": "WARNING",
+    }
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-         f"127.0.0.1:{port}", "--control-socket", str(tmp_path / "gunicorn.ctl"),
-         "aia:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--control-socket",
+            str(tmp_path / "gunicorn.ctl"),
+            "aia:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -118,7 +139,8 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect)
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
+        )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
@@ -129,23 +151,23 @@ class Browser:
             return error.code, error.read().decode(errors="replace")
 
 
-def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, database: str,
-                                                        tmp_path: Path):
+def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, database: str, tmp_path: Path):
     outcomes: dict[str, list[int]] = {email: [] for email, _ in people}
 
     def work(email: str, uid: str) -> None:
         browser = Browser(server)
         status, page = browser.request("/login")
-        status, _ = browser.request("/login", submit_data(page, {"email": email,
-                                                                  "password": PASSWORD}))
+        status, _ = browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))
         outcomes[email].append(status)
         for number in range(SAVES):
             status, page = browser.request(f"/systems/{uid}/draft/about")
             if status != 200:
                 outcomes[email].append(status)
                 continue
-            status, _ = browser.request(f"/systems/{uid}/draft/about", submit_data(
-                page, as_fields({"decision": f"Save {number} by {email}"}), "save"))
+            status, _ = browser.request(
+                f"/systems/{uid}/draft/about",
+                submit_data(page, as_fields({"decision": f"Save {number} by {email}"}), "save"),
+            )
             outcomes[email].append(status)
 
     threads = [threading.Thread(target=work, args=person) for person in people]
@@ -163,27 +185,40 @@ def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, dat
     engine.dispose()
     assert sorted(lock for _, lock in drafts) == [1 + SAVES] * CLIENTS
     assert {answers["decision"] for answers, _ in drafts} == {
-        f"Save {SAVES - 1} by {email}" for email, _ in people}
+        f"Save {SAVES - 1} by {email}" for email, _ in people
+    }
 
 
 def test_concurrent_submits_of_one_draft_give_one_revision_and_clear_conflicts(
-        server: str, people, database: str):
+    server: str, people, database: str
+):
     """Everyone signs in as the same agency's authors and presses Submit on one complete
     draft at once: exactly one revision; every other person gets the 409 page that names it."""
     target_uid = people[0][1]
     engine = sa.create_engine(database)
     with engine.begin() as connection:
-        connection.execute(sa.update(Draft).values(answers={
-            "decision": "Who is invited to a review interview", "purpose": "Sorts claims.",
-            "decision_area": "services", "affects_rights": "no", "uses_group_data": "no",
-            "black_box": "no", "harm_likelihood": "improbable", "harm_impact": "low",
-            "human_review": "yes", "appeal": "yes", "contact": "team@works.example"}))
+        connection.execute(
+            sa.update(Draft).values(
+                answers={
+                    "decision": "Who is invited to a review interview",
+                    "purpose": "Sorts claims.",
+                    "decision_area": "services",
+                    "affects_rights": "no",
+                    "uses_group_data": "no",
+                    "black_box": "no",
+                    "harm_likelihood": "improbable",
+                    "harm_impact": "low",
+                    "human_review": "yes",
+                    "appeal": "yes",
+                    "contact": "team@works.example",
+                }
+            )
+        )
     browsers, pages = [], []
     for email, _ in people:
         browser = Browser(server)
         _, page = browser.request("/login")
-        assert browser.request("/login", submit_data(page, {"email": email,
-                                                            "password": PASSWORD}))[0] == 302
+        assert browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))[0] == 302
         status, page = browser.request(f"/systems/{target_uid}/review")
         assert status == 200, page[:500]
         browsers.append(browser)
@@ -193,8 +228,7 @@ def test_concurrent_submits_of_one_draft_give_one_revision_and_clear_conflicts(
 
     def press(index: int) -> None:
         start.wait()
-        results[index] = browsers[index].request(f"/systems/{target_uid}/review",
-                                                 submit_data(pages[index]))
+        results[index] = browsers[index].request(f"/systems/{target_uid}/review", submit_data(pages[index]))
 
     threads = [threading.Thread(target=press, args=(i,)) for i in range(len(browsers))]
     for thread in threads:
@@ -209,8 +243,7 @@ def test_concurrent_submits_of_one_draft_give_one_revision_and_clear_conflicts(
     engine.dispose()
 
 
-def test_concurrent_audited_writes_keep_one_unbroken_chain(database: str, people,
-                                                           tmp_path: Path):
+def test_concurrent_audited_writes_keep_one_unbroken_chain(database: str, people, tmp_path: Path):
     """Eight threads, each with its own connection, append 30 audit events each (creating
     systems): none fails, and the chain has every event once, in order."""
     app = _app(database, tmp_path)
@@ -253,9 +286,13 @@ def test_postgresql_connections_survive_the_server_dropping_them(database: str, 
     name = sa.make_url(database).database
     admin = sa.create_engine(os.environ["AIA_DATABASE_URL"], isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        ended = connection.scalar(sa.text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+        ended = connection.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
     admin.dispose()
     assert ended >= 1
     assert client.get("/register/").status_code == 200

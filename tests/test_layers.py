@@ -22,8 +22,15 @@ FLOORS = [
     {"accounts", "audit"},
     {"engine", "db", "extensions", "presentation", "models", "db_rules", "questionnaires"},
 ]
-SIDEWAYS = {("register", "report"), ("accounts", "audit"), ("extensions", "db"),
-            ("extensions", "engine"), ("presentation", "extensions"), ("cli", "seed"), ("cli", "integrity")}
+SIDEWAYS = {
+    ("register", "report"),
+    ("accounts", "audit"),
+    ("extensions", "db"),
+    ("extensions", "engine"),
+    ("presentation", "extensions"),
+    ("cli", "seed"),
+    ("cli", "integrity"),
+}
 # The data layer's assembly (every model, and the rules attached to their tables) is read by
 # the app factory and the migrations: it sits below the packages as a whole, above their
 # models.
@@ -47,10 +54,9 @@ def imports(path: Path) -> list[tuple[str, bool]]:
             inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if isinstance(child, ast.ImportFrom):
                 if child.level:
-                    base = package_parts[:len(package_parts) - child.level + 1]
+                    base = package_parts[: len(package_parts) - child.level + 1]
                     module = ".".join(base + ([child.module] if child.module else []))
-                    names = ([f"{module}.{a.name}" for a in child.names]
-                             if not child.module else [module])
+                    names = [f"{module}.{a.name}" for a in child.names] if not child.module else [module]
                     found.extend((name, inside) for name in names)
                 elif (child.module or "").startswith("aia"):
                     found.append((child.module or "", inside))
@@ -82,7 +88,8 @@ def test_imports_point_down(path: Path) -> None:
             continue  # the package itself, or a name of aia/__init__.py (the app factory)
         if source in ASSEMBLY:
             assert module.endswith((".models", ".db", ".db_rules")), (
-                f"{rel} imports {module}: the assembly reads models only")
+                f"{rel} imports {module}: the assembly reads models only"
+            )
             continue
         up = floor_of(target) < floor_of(source)
         same = floor_of(target) == floor_of(source) and (source, target) not in SIDEWAYS
@@ -90,19 +97,27 @@ def test_imports_point_down(path: Path) -> None:
 
 
 def test_only_the_known_imports_sit_inside_functions() -> None:
-    found = {(str(p.relative_to(PACKAGE)), module) for p in SOURCES
-             for module, inside in imports(p) if inside}
+    found = {
+        (str(p.relative_to(PACKAGE)), module) for p in SOURCES for module, inside in imports(p) if inside
+    }
     assert found <= FUNCTION_IMPORTS_ALLOWED, found - FUNCTION_IMPORTS_ALLOWED
 
 
-@pytest.mark.parametrize("module", ["aia.assessments.models", "aia.engine", "aia.review.forms",
-                                    "aia.register.models", "aia.models"])
+@pytest.mark.parametrize(
+    "module",
+    ["aia.assessments.models", "aia.engine", "aia.review.forms", "aia.register.models", "aia.models"],
+)
 def test_importing_a_model_loads_no_view_form_or_renderer(module: str) -> None:
-    probe = (f"import sys, importlib; importlib.import_module({module!r}); "
-             "print(' '.join(sorted(m for m in sys.modules if m.startswith('aia') or "
-             "m == 'weasyprint')))")
-    loaded = set(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                                text=True).stdout.split())
+    probe = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('aia') or "
+        "m == 'weasyprint')))"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+        ).stdout.split()
+    )
     views = {m for m in loaded if m.endswith(".routes")}
     forms = {m for m in loaded if m.endswith(".forms") and m != module and m != "aia.engine.forms"}
     assert not views, views

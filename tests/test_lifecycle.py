@@ -30,9 +30,13 @@ Refused, NotPermitted = lifecycle.TransitionRefused, lifecycle.NotPermitted
 @pytest.fixture
 def people(make_agency, make_user):
     home = make_agency()
-    return {"agency": home, "author": make_user("author", home),
-            "approver": make_user("approver", home), "auditor": make_user("auditor"),
-            "foreign": make_user("approver")}
+    return {
+        "agency": home,
+        "author": make_user("author", home),
+        "approver": make_user("approver", home),
+        "auditor": make_user("auditor"),
+        "foreign": make_user("approver"),
+    }
 
 
 def move(app, db_session, action, actor, revision, reason="Because."):
@@ -69,10 +73,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("action, status, role, outcome", CASES,
-                         ids=[f"{a}-{s}-{r}" for a, s, r, _ in CASES])
-def test_each_move_allowed_or_refused(app, db_session, people, make_system, make_revision,
-                                      action, status, role, outcome):
+@pytest.mark.parametrize("action, status, role, outcome", CASES, ids=[f"{a}-{s}-{r}" for a, s, r, _ in CASES])
+def test_each_move_allowed_or_refused(
+    app, db_session, people, make_system, make_revision, action, status, role, outcome
+):
     system = make_system(agency=people["agency"])
     revision = make_revision(system=system, submitted_by=people["author"], status=status)
     events_before = db_session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
@@ -81,29 +85,30 @@ def test_each_move_allowed_or_refused(app, db_session, people, make_system, make
         assert revision.status == outcome
         event = db_session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (event.action, event.actor_id, event.revision_id, event.reason) == (
-            f"revision.{outcome}", people[role].id, revision.id, "Because.")
+            f"revision.{outcome}",
+            people[role].id,
+            revision.id,
+            "Because.",
+        )
         assert (event.details["from"], event.details["to"]) == (status, outcome)
     else:
         with pytest.raises(outcome):
             move(app, db_session, action, people[role], revision)
         db_session.refresh(revision)
         assert revision.status == status
-        assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == \
-            events_before
+        assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events_before
 
 
-def test_the_submitter_cannot_approve_their_own_revision(app, db_session, people, make_system,
-                                                         make_revision):
-    revision = make_revision(system=make_system(agency=people["agency"]),
-                             submitted_by=people["approver"])
+def test_the_submitter_cannot_approve_their_own_revision(app, db_session, people, make_system, make_revision):
+    revision = make_revision(system=make_system(agency=people["agency"]), submitted_by=people["approver"])
     with pytest.raises(Refused, match="someone other than the person who submitted"):
         move(app, db_session, "approve", people["approver"], revision)
 
 
-@pytest.mark.parametrize("action, status", [("request_changes", "submitted"),
-                                            ("withdraw", "published")])
-def test_sending_back_and_withdrawing_need_a_reason(app, db_session, people, make_system,
-                                                    make_revision, action, status):
+@pytest.mark.parametrize("action, status", [("request_changes", "submitted"), ("withdraw", "published")])
+def test_sending_back_and_withdrawing_need_a_reason(
+    app, db_session, people, make_system, make_revision, action, status
+):
     revision = make_revision(system=make_system(agency=people["agency"]), status=status)
     with pytest.raises(Refused, match="Say why"):
         move(app, db_session, action, people["approver"], revision, reason="  ")
@@ -130,10 +135,12 @@ def test_a_decision_taken_meanwhile_wins(committing_app):
     definition = committing_app.extensions["aia.questionnaires"].latest("starter")
     with committing_app.app_context(), Session(engine) as setup:
         agency = account_services.create_agency(setup, None, "race", "Race Agency")
-        approver = account_services.create_user(setup, None, "approver@race.example", "",
-                                                "approver", agency, "correct horse battery")
-        auditor = account_services.create_user(setup, None, "auditor@race.example", "",
-                                               "auditor", None, "correct horse battery")
+        approver = account_services.create_user(
+            setup, None, "approver@race.example", "", "approver", agency, "correct horse battery"
+        )
+        auditor = account_services.create_user(
+            setup, None, "auditor@race.example", "", "auditor", None, "correct horse battery"
+        )
         system = services.create_system(setup, agency.id, "Raced system", "")
         draft = services.start_draft(setup, system, definition, STARTER_COMPLETE)
         revision_id = services.submit(setup, draft, definition, draft.lock_version).id
@@ -151,22 +158,24 @@ def test_a_decision_taken_meanwhile_wins(committing_app):
         assert mine is not theirs and mine.status == theirs.status == "submitted"
         lifecycle.change_status(first, approver, mine, "approve")
         first.commit()
-        with pytest.raises(Refused, match=r"^Someone else changed revision 1 meanwhile: it is "
-                                          r"now approved\.$"):
+        with pytest.raises(
+            Refused,
+            match=r"^Someone else changed revision 1 meanwhile: it is "
+            r"now approved\.$",
+        ):
             lifecycle.change_status(second, auditor, theirs, "request_changes", "Not yet.")
         second.rollback()
 
     with Session(engine) as check:
         assert check.get(Revision, revision_id).status == "approved"
-        assert check.scalars(sa.select(AuditEvent.action)
-                             .where(AuditEvent.revision_id == revision_id)
-                             .order_by(AuditEvent.id)).all() == ["revision.submitted",
-                                                                  "revision.approved"]
+        assert check.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.revision_id == revision_id).order_by(AuditEvent.id)
+        ).all() == ["revision.submitted", "revision.approved"]
 
 
-def test_publishing_stores_the_pdf_once_and_supersedes_the_previous(app, db_session, people,
-                                                                     make_system,
-                                                                     make_revision):
+def test_publishing_stores_the_pdf_once_and_supersedes_the_previous(
+    app, db_session, people, make_system, make_revision
+):
     system = make_system(agency=people["agency"])
     first = make_revision(system=system, status="published")
     second = make_revision(system=system, answers={"appeal": "yes"}, status="approved")
@@ -174,27 +183,26 @@ def test_publishing_stores_the_pdf_once_and_supersedes_the_previous(app, db_sess
     assert (first.status, second.status) == ("superseded", "published")
     stored = Path(app.config["REPORT_DIR"]) / f"{second.pdf_sha256}.pdf"
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == second.pdf_sha256
-    actions = db_session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.system_id == system.id).order_by(AuditEvent.id)).all()
+    actions = db_session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.system_id == system.id).order_by(AuditEvent.id)
+    ).all()
     assert actions[-2:] == ["revision.superseded", "revision.published"]
 
 
-def test_no_new_draft_while_a_revision_awaits_a_decision(db_session, registry, make_system,
-                                                          make_revision):
+def test_no_new_draft_while_a_revision_awaits_a_decision(db_session, registry, make_system, make_revision):
     system = make_system()
     revision = make_revision(system=system)
     with pytest.raises(services.DraftNotAllowed):
         services.start_draft(db_session, system, registry.latest("starter"))
     revision.status = "changes_requested"
     db_session.flush()
-    draft = services.start_draft(db_session, system, registry.latest("starter"),
-                                 revision.answers)
+    draft = services.start_draft(db_session, system, registry.latest("starter"), revision.answers)
     assert draft.answers == revision.answers
 
 
-def test_resubmission_is_the_next_revision_and_leaves_the_first_alone(db_session, registry,
-                                                                      make_system,
-                                                                      make_revision):
+def test_resubmission_is_the_next_revision_and_leaves_the_first_alone(
+    db_session, registry, make_system, make_revision
+):
     system = make_system()
     first = make_revision(system=system, status="changes_requested")
     sha = first.sha256
@@ -204,8 +212,9 @@ def test_resubmission_is_the_next_revision_and_leaves_the_first_alone(db_session
     assert db_session.get(Revision, first.id).status == "changes_requested"
 
 
-def test_review_comments_reach_the_next_draft(app, client, db_session, login, people,
-                                              make_system, make_revision):
+def test_review_comments_reach_the_next_draft(
+    app, client, db_session, login, people, make_system, make_revision
+):
     """An auditor comments on one answer and on the whole and requests changes; the author
     sees both next to the questions of the new draft."""
     system = make_system(agency=people["agency"])
@@ -213,9 +222,17 @@ def test_review_comments_reach_the_next_draft(app, client, db_session, login, pe
     login(people["auditor"])
     page = client.get(f"/systems/{system.uid}/revisions/1/review").get_data(as_text=True)
     assert "Approve" not in page  # an auditor reviews; the agency approves
-    response = client.post(f"/systems/{system.uid}/revisions/1/review", data=submit_data(page, {
-        "comment__appeal": "Name the office people can appeal to <b>here</b>.",
-        "overall": "Good start; see the note on appeals.", "decision": "request_changes"}))
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/review",
+        data=submit_data(
+            page,
+            {
+                "comment__appeal": "Name the office people can appeal to <b>here</b>.",
+                "overall": "Good start; see the note on appeals.",
+                "decision": "request_changes",
+            },
+        ),
+    )
     assert response.status_code == 302
 
     author = app.test_client()
@@ -223,8 +240,9 @@ def test_review_comments_reach_the_next_draft(app, client, db_session, login, pe
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "sent back for changes" in page and "Good start; see the note on appeals." in page
     start = submit_data(page)
-    response = author.post(f"/systems/{system.uid}/draft", data={
-        "csrf_token": start["csrf_token"], "questionnaire": "starter:2"})
+    response = author.post(
+        f"/systems/{system.uid}/draft", data={"csrf_token": start["csrf_token"], "questionnaire": "starter:2"}
+    )
     assert response.status_code == 302
     step = author.get(f"/systems/{system.uid}/draft/mitigation").get_data(as_text=True)
     assert "Name the office people can appeal to &lt;b&gt;here&lt;/b&gt;." in step
@@ -232,32 +250,37 @@ def test_review_comments_reach_the_next_draft(app, client, db_session, login, pe
     assert "Good start; see the note on appeals." in step
 
 
-def test_approve_then_publish_through_the_pages(app, client, db_session, login, people,
-                                                make_system, make_revision):
+def test_approve_then_publish_through_the_pages(
+    app, client, db_session, login, people, make_system, make_revision
+):
     system = make_system(agency=people["agency"])
     revision = make_revision(system=system, submitted_by=people["author"])
     login(people["approver"])
     page = client.get(f"/systems/{system.uid}/revisions/1/review").get_data(as_text=True)
-    response = client.post(f"/systems/{system.uid}/revisions/1/review",
-                           data=submit_data(page, {"decision": "approve"}))
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/review", data=submit_data(page, {"decision": "approve"})
+    )
     assert response.status_code == 302
     page = client.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)
     assert "Publish revision 1" in page
-    response = client.post(f"/systems/{system.uid}/revisions/1/publish",
-                           data={"csrf_token": submit_data(page)["csrf_token"]})
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/publish", data={"csrf_token": submit_data(page)["csrf_token"]}
+    )
     assert response.status_code == 303
     db_session.refresh(revision)
     assert revision.status == "published" and revision.pdf_sha256
     # Publishing again is refused, and the revision's page says why.
-    response = client.post(f"/systems/{system.uid}/revisions/1/publish",
-                           data={"csrf_token": submit_data(page)["csrf_token"]},
-                           follow_redirects=True)
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/publish",
+        data={"csrf_token": submit_data(page)["csrf_token"]},
+        follow_redirects=True,
+    )
     assert "only an approved revision can be published" in response.get_data(as_text=True)
 
 
-def test_a_failed_audit_write_leaves_no_half_submitted_revision(client, db_session, login,
-                                                                 people, make_draft,
-                                                                 make_system):
+def test_a_failed_audit_write_leaves_no_half_submitted_revision(
+    client, db_session, login, people, make_draft, make_system
+):
     """Submit and its audit event are one transaction: make the audit write fail (a trigger
     that refuses inserts, inside this test's transaction) and nothing is submitted."""
     system = make_system(agency=people["agency"])
@@ -265,41 +288,56 @@ def test_a_failed_audit_write_leaves_no_half_submitted_revision(client, db_sessi
     login(people["author"])
     page = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
     if db_session.get_bind().dialect.name == "postgresql":
-        db_session.execute(sa.text(
-            "CREATE FUNCTION audit_fail() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'audit store unavailable'; END $$ LANGUAGE plpgsql"))
-        db_session.execute(sa.text("CREATE TRIGGER audit_fail BEFORE INSERT ON audit_event "
-                                   "FOR EACH ROW EXECUTE FUNCTION audit_fail()"))
+        db_session.execute(
+            sa.text(
+                "CREATE FUNCTION audit_fail() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'audit store unavailable'; END $$ LANGUAGE plpgsql"
+            )
+        )
+        db_session.execute(
+            sa.text(
+                "CREATE TRIGGER audit_fail BEFORE INSERT ON audit_event "
+                "FOR EACH ROW EXECUTE FUNCTION audit_fail()"
+            )
+        )
     else:
-        db_session.execute(sa.text("CREATE TRIGGER audit_fail BEFORE INSERT ON audit_event "
-                                   "BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END"))
+        db_session.execute(
+            sa.text(
+                "CREATE TRIGGER audit_fail BEFORE INSERT ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END"
+            )
+        )
     response = client.post(f"/systems/{system.uid}/review", data=submit_data(page))
     assert response.status_code == 500
-    assert db_session.scalar(sa.select(sa.func.count()).select_from(Revision)
-                             .where(Revision.system_id == system.id)) == 0
+    assert (
+        db_session.scalar(
+            sa.select(sa.func.count()).select_from(Revision).where(Revision.system_id == system.id)
+        )
+        == 0
+    )
     kept = db_session.scalar(sa.select(Draft).where(Draft.id == draft.id))
     assert kept is not None and kept.answers == draft.answers
 
 
-def test_publication_and_withdrawal_reach_the_public_register(app, client, db_session, people,
-                                                               make_system, make_revision):
+def test_publication_and_withdrawal_reach_the_public_register(
+    app, client, db_session, people, make_system, make_revision
+):
     from aia.register.models import RegisterEntry
 
     system = make_system(name="Parking permits", agency=people["agency"])
     revision = make_revision(system=system, status="approved")
     move(app, db_session, "publish", people["approver"], revision)
     entry = db_session.scalar(sa.select(RegisterEntry).where(RegisterEntry.system_id == system.id))
-    assert (entry.state, entry.revision_id, entry.pdf_sha256) == (
-        "current", revision.id, revision.pdf_sha256)
+    assert (entry.state, entry.revision_id, entry.pdf_sha256) == ("current", revision.id, revision.pdf_sha256)
     assert "Parking permits" in client.get("/register/").get_data(as_text=True)
     move(app, db_session, "withdraw", people["approver"], revision, "Switched off in March.")
     db_session.refresh(entry)
     assert (entry.state, entry.withdrawal_reason) == ("withdrawn", "Switched off in March.")
 
 
-def test_system_page_offers_a_new_draft_only_to_who_may_start_one(app, login, make_user,
-                                                                 make_agency, make_system,
-                                                                 make_revision, db_session):
+def test_system_page_offers_a_new_draft_only_to_who_may_start_one(
+    app, login, make_user, make_agency, make_system, make_revision, db_session
+):
     from aia.assessments import lifecycle
 
     agency = make_agency()
@@ -313,7 +351,7 @@ def test_system_page_offers_a_new_draft_only_to_who_may_start_one(app, login, ma
     lifecycle.change_status(db_session, approver, revision, "request_changes", "Fix it.")
     db_session.flush()
     page = reader.get(f"/systems/{system.uid}").get_data(as_text=True)
-    assert "/draft\"" not in page and "No draft in progress." in page
+    assert '/draft"' not in page and "No draft in progress." in page
     author = app.test_client()
     login("author", agency, on=author)
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)

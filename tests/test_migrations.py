@@ -77,8 +77,7 @@ def test_no_revision_imports_aia():
 
 
 def test_upgrade_head_builds_what_the_models_build(tmp_path):
-    with fresh_database(tmp_path, "migrated") as migrated, \
-            fresh_database(tmp_path, "models") as models:
+    with fresh_database(tmp_path, "migrated") as migrated, fresh_database(tmp_path, "models") as models:
         migrate(migrated, command.upgrade, "head")
         Base.metadata.create_all(models)
         built = schema_of(migrated)
@@ -102,9 +101,11 @@ def test_the_comparison_sees_a_trigger_gone(tmp_path):
         Base.metadata.create_all(engine)
         before = schema_of(engine)
         with engine.begin() as connection:
-            connection.exec_driver_sql("DROP TRIGGER review_comment_guard ON review_comment"
-                                       if engine.dialect.name == "postgresql"
-                                       else "DROP TRIGGER review_comment_no_update")
+            connection.exec_driver_sql(
+                "DROP TRIGGER review_comment_guard ON review_comment"
+                if engine.dialect.name == "postgresql"
+                else "DROP TRIGGER review_comment_no_update"
+            )
         after = schema_of(engine)
     assert after != before
     assert {k for k in before if before[k] != after[k]} == {"triggers"}
@@ -115,8 +116,9 @@ def test_migrations_match_the_models(app):
     models: column types and nullability, constraints, indexes."""
     engine = engine_of(app)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_name": include_name})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
@@ -142,54 +144,102 @@ def test_each_revision_goes_down_and_up(tmp_path):
             assert sa.inspect(connection).get_table_names() == ["alembic_version"]
 
 
-
 # Data-moving revisions, tested on rows written as the revision before them wrote them (plain
 # tables, not the models: the models follow the newest schema).
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 WHEN = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
-AWKWARD = "Prüfung 👪 مراجعة <b>bold</b> & \"quotes\""
+AWKWARD = 'Prüfung 👪 مراجعة <b>bold</b> & "quotes"'
 
 
 def _tables() -> dict[str, sa.Table]:
     meta = sa.MetaData()
     stamp = sa.DateTime(timezone=True)
     return {
-        "agency": sa.Table("agency", meta, sa.Column("id", sa.Integer), sa.Column("slug", sa.String),
-                           sa.Column("name", sa.String), sa.Column("created_dt", stamp)),
-        "system": sa.Table("system", meta, *(sa.Column(c, sa.String) for c in
-                                             ("uid", "name", "description")),
-                           sa.Column("id", sa.Integer), sa.Column("agency_id", sa.Integer),
-                           sa.Column("created_dt", stamp)),
-        "revision": sa.Table("revision", meta, *(sa.Column(c, sa.Integer) for c in
-                                                 ("id", "system_id", "number",
-                                                  "questionnaire_version", "impact_level")),
-                             *(sa.Column(c, sa.String) for c in
-                               ("uid", "questionnaire_key", "questionnaire_hash", "charter_rating",
-                                "sha256", "status", "pdf_sha256")),
-                             sa.Column("answers", JSON), sa.Column("scores", JSON),
-                             sa.Column("submitted_dt", stamp)),
+        "agency": sa.Table(
+            "agency",
+            meta,
+            sa.Column("id", sa.Integer),
+            sa.Column("slug", sa.String),
+            sa.Column("name", sa.String),
+            sa.Column("created_dt", stamp),
+        ),
+        "system": sa.Table(
+            "system",
+            meta,
+            *(sa.Column(c, sa.String) for c in ("uid", "name", "description")),
+            sa.Column("id", sa.Integer),
+            sa.Column("agency_id", sa.Integer),
+            sa.Column("created_dt", stamp),
+        ),
+        "revision": sa.Table(
+            "revision",
+            meta,
+            *(
+                sa.Column(c, sa.Integer)
+                for c in ("id", "system_id", "number", "questionnaire_version", "impact_level")
+            ),
+            *(
+                sa.Column(c, sa.String)
+                for c in (
+                    "uid",
+                    "questionnaire_key",
+                    "questionnaire_hash",
+                    "charter_rating",
+                    "sha256",
+                    "status",
+                    "pdf_sha256",
+                )
+            ),
+            sa.Column("answers", JSON),
+            sa.Column("scores", JSON),
+            sa.Column("submitted_dt", stamp),
+        ),
         "register_entry": sa.Table(
-            "register_entry", meta,
-            *(sa.Column(c, sa.Integer) for c in ("id", "revision_id", "system_id", "agency_id",
-                                                 "revision_number", "impact_level")),
-            *(sa.Column(c, sa.String) for c in
-              ("system_uid", "revision_uid", "name", "name_sort", "agency_slug", "agency_name",
-               "description", "charter_rating", "search_text", "state", "withdrawal_reason",
-               "pdf_sha256")),
-            sa.Column("published_dt", stamp), sa.Column("ended_dt", stamp),
-            sa.Column("details", JSON)),
+            "register_entry",
+            meta,
+            *(
+                sa.Column(c, sa.Integer)
+                for c in ("id", "revision_id", "system_id", "agency_id", "revision_number", "impact_level")
+            ),
+            *(
+                sa.Column(c, sa.String)
+                for c in (
+                    "system_uid",
+                    "revision_uid",
+                    "name",
+                    "name_sort",
+                    "agency_slug",
+                    "agency_name",
+                    "description",
+                    "charter_rating",
+                    "search_text",
+                    "state",
+                    "withdrawal_reason",
+                    "pdf_sha256",
+                )
+            ),
+            sa.Column("published_dt", stamp),
+            sa.Column("ended_dt", stamp),
+            sa.Column("details", JSON),
+        ),
     }
 
 
 def _old_details(number: int, answers: list | None) -> dict:
     """An entry's details as the app wrote them before 0005 (``answers`` None: a newer row)."""
-    details = {"decision": STARTER_COMPLETE["decision"], "summary": f"{AWKWARD} {number}",
-               "contact": STARTER_COMPLETE["contact"], "impact_level_name": "Level II",
-               "obligations": [{"area": "Notice", "text": f"Say so on the letter {number}."}],
-               "flags": [{"key": "rights", "label": "Affects rights"}], "final_score": 12,
-               "max_score": 40, "questionnaire": {"key": "starter", "version": 1,
-                                                   "title": "Starter assessment"},
-               "revision_sha256": f"{number:064x}", "submitted_dt": WHEN.isoformat()}
+    details = {
+        "decision": STARTER_COMPLETE["decision"],
+        "summary": f"{AWKWARD} {number}",
+        "contact": STARTER_COMPLETE["contact"],
+        "impact_level_name": "Level II",
+        "obligations": [{"area": "Notice", "text": f"Say so on the letter {number}."}],
+        "flags": [{"key": "rights", "label": "Affects rights"}],
+        "final_score": 12,
+        "max_score": 40,
+        "questionnaire": {"key": "starter", "version": 1, "title": "Starter assessment"},
+        "revision_sha256": f"{number:064x}",
+        "submitted_dt": WHEN.isoformat(),
+    }
     if answers is not None:
         details["answers"] = answers
     return details
@@ -197,27 +247,67 @@ def _old_details(number: int, answers: list | None) -> dict:
 
 def _fill_as_at_0004(connection: sa.Connection, details: list[dict]) -> None:
     t = _tables()
-    connection.execute(t["agency"].insert(), [{"id": 1, "slug": "tax", "name": "Tax Office",
-                                               "created_dt": WHEN}])
+    connection.execute(
+        t["agency"].insert(), [{"id": 1, "slug": "tax", "name": "Tax Office", "created_dt": WHEN}]
+    )
     for n, entry_details in enumerate(details, 1):
-        connection.execute(t["system"].insert(), {
-            "id": n, "uid": f"sys-{n}", "agency_id": 1, "name": f"System {n} {AWKWARD}",
-            "description": "Ranks claims.", "created_dt": WHEN})
-        connection.execute(t["revision"].insert(), {
-            "id": n, "uid": f"rev-{n}", "system_id": n, "number": 1, "questionnaire_key": "starter",
-            "questionnaire_version": 1, "questionnaire_hash": "0" * 64,
-            "answers": STARTER_COMPLETE, "scores": {"impact_level": 2}, "impact_level": 2,
-            "charter_rating": "moderate", "sha256": f"{n:064x}", "status": "published",
-            "submitted_dt": WHEN, "pdf_sha256": f"{n:064x}"})
-        connection.execute(t["register_entry"].insert(), {
-            "id": n, "revision_id": n, "system_id": n, "agency_id": 1, "revision_number": 1,
-            "impact_level": 2, "system_uid": f"sys-{n}", "revision_uid": f"rev-{n}",
-            "name": f"System {n} {AWKWARD}", "name_sort": f"system {n}", "agency_slug": "tax",
-            "agency_name": "Tax Office", "description": "Ranks claims.",
-            "charter_rating": "moderate", "search_text": f"system {n} interview tax office",
-            "state": "current", "published_dt": WHEN, "ended_dt": None,
-            "withdrawal_reason": None, "pdf_sha256": None if n == 3 else f"{n:064x}",
-            "details": entry_details})
+        connection.execute(
+            t["system"].insert(),
+            {
+                "id": n,
+                "uid": f"sys-{n}",
+                "agency_id": 1,
+                "name": f"System {n} {AWKWARD}",
+                "description": "Ranks claims.",
+                "created_dt": WHEN,
+            },
+        )
+        connection.execute(
+            t["revision"].insert(),
+            {
+                "id": n,
+                "uid": f"rev-{n}",
+                "system_id": n,
+                "number": 1,
+                "questionnaire_key": "starter",
+                "questionnaire_version": 1,
+                "questionnaire_hash": "0" * 64,
+                "answers": STARTER_COMPLETE,
+                "scores": {"impact_level": 2},
+                "impact_level": 2,
+                "charter_rating": "moderate",
+                "sha256": f"{n:064x}",
+                "status": "published",
+                "submitted_dt": WHEN,
+                "pdf_sha256": f"{n:064x}",
+            },
+        )
+        connection.execute(
+            t["register_entry"].insert(),
+            {
+                "id": n,
+                "revision_id": n,
+                "system_id": n,
+                "agency_id": 1,
+                "revision_number": 1,
+                "impact_level": 2,
+                "system_uid": f"sys-{n}",
+                "revision_uid": f"rev-{n}",
+                "name": f"System {n} {AWKWARD}",
+                "name_sort": f"system {n}",
+                "agency_slug": "tax",
+                "agency_name": "Tax Office",
+                "description": "Ranks claims.",
+                "charter_rating": "moderate",
+                "search_text": f"system {n} interview tax office",
+                "state": "current",
+                "published_dt": WHEN,
+                "ended_dt": None,
+                "withdrawal_reason": None,
+                "pdf_sha256": None if n == 3 else f"{n:064x}",
+                "details": entry_details,
+            },
+        )
 
 
 def _entries(connection: sa.Connection) -> list[dict]:
@@ -228,8 +318,7 @@ def _entries(connection: sa.Connection) -> list[dict]:
 def _matches(connection: sa.Connection, word: str) -> list[int]:
     """Entry ids the full-text index finds for a word."""
     if connection.dialect.name == "postgresql":
-        query = ("SELECT id FROM register_entry WHERE search_vector @@ "
-                 "to_tsquery('simple', :word) ORDER BY id")
+        query = "SELECT id FROM register_entry WHERE search_vector @@ to_tsquery('simple', :word) ORDER BY id"
     else:
         query = "SELECT rowid FROM register_search WHERE register_search MATCH :word ORDER BY rowid"
     return list(connection.execute(sa.text(query), {"word": word}).scalars())
@@ -252,15 +341,15 @@ def test_0005_removes_the_copy_of_the_answers_and_seals_the_report_hash(tmp_path
         for old, new, details in zip(rows_before, rows_after, before, strict=True):
             expected = {k: v for k, v in details.items() if k != "answers"}
             assert new["details"] == expected  # the rest of the details exactly as they were
-            assert {k: v for k, v in new.items() if k != "details"} == \
-                {k: v for k, v in old.items() if k != "details"}
+            assert {k: v for k, v in new.items() if k != "details"} == {
+                k: v for k, v in old.items() if k != "details"
+            }
         assert rows_after[0]["details"]["summary"] == f"{AWKWARD} 1"
 
         entry = _tables()["register_entry"]
         with pytest.raises(DBAPIError, match="report hash of a register entry cannot be changed"):
             with engine.begin() as connection:
-                connection.execute(entry.update().where(entry.c.id == 1)
-                                   .values(pdf_sha256="f" * 64))
+                connection.execute(entry.update().where(entry.c.id == 1).values(pdf_sha256="f" * 64))
         with engine.begin() as connection:  # a hash not yet set may be written
             connection.execute(entry.update().where(entry.c.id == 3).values(pdf_sha256="c" * 64))
 

@@ -15,11 +15,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Folders of the package whose every file the running app may read.
-SHIPPED = ["aia/migrations", "aia/questionnaires", "aia/templates", "aia/static", "aia/docs",
-           "aia/register/schema"]
+SHIPPED = [
+    "aia/migrations",
+    "aia/questionnaires",
+    "aia/templates",
+    "aia/static",
+    "aia/docs",
+    "aia/register/schema",
+]
 # What a checkout holds at its top that the build does not need, and leftovers anywhere.
-NOT_BUILT_TOP = {".git", ".venv", "build", "dist", "instance", "reports", "docs", "tests", "bench",
-                 ".pytest_cache", ".ruff_cache", ".hypothesis"}
+NOT_BUILT_TOP = {
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "instance",
+    "reports",
+    "docs",
+    "tests",
+    "bench",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+}
 LEFTOVERS = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 
@@ -29,17 +47,32 @@ def _not_built(folder: str, names: list[str]) -> set[str]:
 
 
 def _files(folder: Path) -> set[str]:
-    return {p.relative_to(ROOT).as_posix() for p in folder.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return {
+        p.relative_to(ROOT).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
 
 
 @pytest.mark.slow
 def test_the_wheel_holds_what_the_app_reads(tmp_path):
     source = tmp_path / "source"  # a copy, so that the build writes nothing into the checkout
     shutil.copytree(ROOT, source, ignore=_not_built)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",  # noqa: S603
-                    "--wheel-dir", str(tmp_path / "dist"), str(source)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",  # noqa: S603
+            "--wheel-dir",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob("aia-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -49,9 +82,13 @@ def test_the_wheel_holds_what_the_app_reads(tmp_path):
         expected = _files(ROOT / folder)
         assert expected, f"{folder} is empty"
         assert expected - names == set(), f"missing from the wheel: {sorted(expected - names)}"
-    assert {"aia/migrations/env.py", "aia/migrations/script.py.mako",
-            "aia/docs/scoring.md", "aia/questionnaires/ads-impact-v1.yaml",
-            "aia/templates/base.html"} <= names
+    assert {
+        "aia/migrations/env.py",
+        "aia/migrations/script.py.mako",
+        "aia/docs/scoring.md",
+        "aia/questionnaires/ads-impact-v1.yaml",
+        "aia/templates/base.html",
+    } <= names
 
 
 def _load_config(path: Path, monkeypatch: pytest.MonkeyPatch):

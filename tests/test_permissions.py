@@ -27,8 +27,9 @@ PUBLIC = "public"
 
 
 def expect(anonymous=LOGIN, author=200, approver=200, auditor=200, admin=404, foreign=404):
-    return dict(anonymous=anonymous, author=author, approver=approver, auditor=auditor,
-                admin=admin, foreign=foreign)
+    return dict(
+        anonymous=anonymous, author=author, approver=approver, auditor=auditor, admin=admin, foreign=foreign
+    )
 
 
 SIGNED_IN = dict(author=200, approver=200, auditor=200, admin=200, foreign=200)
@@ -39,48 +40,106 @@ REV = "/systems/{uid}/revisions/{number}"
 ROWS = [
     # accounts
     ("GET", "/login", "none", {}, dict(anonymous=200, **{r: 302 for r in ROLES[1:]})),
-    ("POST", "/login", "none", {"email": "nobody@agency.example", "password": "wrong"},
-     dict(anonymous=401, **{r: 302 for r in ROLES[1:]})),
+    (
+        "POST",
+        "/login",
+        "none",
+        {"email": "nobody@agency.example", "password": "wrong"},
+        dict(anonymous=401, **{r: 302 for r in ROLES[1:]}),
+    ),
     ("POST", "/logout", "none", {}, dict(anonymous=LOGIN, **{r: 302 for r in ROLES[1:]})),
     ("GET", "/account/password", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
-    ("POST", "/account/password", "none", {}, dict(anonymous=LOGIN, **{
-        r: 422 for r in ROLES[1:]})),
-    ("GET", "/admin/users", "none", {}, expect(author=403, approver=403, auditor=403, admin=200,
-                                               foreign=403)),
-    ("POST", "/admin/users", "none", {}, expect(author=403, approver=403, auditor=403, admin=422,
-                                                foreign=403)),
-    ("POST", "/admin/users/{user_id}/active", "none", {"active": "0"},
-     expect(author=403, approver=403, auditor=403, admin=302, foreign=403)),
-    ("GET", "/admin/agencies", "none", {}, expect(author=403, approver=403, auditor=403,
-                                                  admin=200, foreign=403)),
-    ("POST", "/admin/agencies", "none", {}, expect(author=403, approver=403, auditor=403,
-                                                   admin=422, foreign=403)),
+    ("POST", "/account/password", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
+    (
+        "GET",
+        "/admin/users",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=200, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/users",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=422, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/active",
+        "none",
+        {"active": "0"},
+        expect(author=403, approver=403, auditor=403, admin=302, foreign=403),
+    ),
+    (
+        "GET",
+        "/admin/agencies",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=200, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/agencies",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=422, foreign=403),
+    ),
     # assessments
     ("GET", "/", "submitted", {}, expect(admin=302, foreign=200)),
     ("GET", "/systems/new", "none", {}, expect(auditor=403, admin=403, foreign=200)),
-    ("POST", "/systems/new", "none", {"name": "New", "questionnaire": "starter:2",
-                                      "agency": "{agency_id}"},
-     # someone of another agency cannot choose this one: the form says so (200)
-     expect(author=302, approver=302, auditor=403, admin=403, foreign=200)),
+    (
+        "POST",
+        "/systems/new",
+        "none",
+        {"name": "New", "questionnaire": "starter:2", "agency": "{agency_id}"},
+        # someone of another agency cannot choose this one: the form says so (200)
+        expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
+    ),
     ("GET", SYS, "submitted", {}, expect()),
-    ("POST", SYS + "/draft", "sent_back", {"questionnaire": "starter:2"},
-     expect(author=302, approver=302, **EDITORS)),
+    (
+        "POST",
+        SYS + "/draft",
+        "sent_back",
+        {"questionnaire": "starter:2"},
+        expect(author=302, approver=302, **EDITORS),
+    ),
     ("GET", SYS + "/draft/{step}", "draft", {}, expect(**EDITORS)),
-    ("POST", SYS + "/draft/{step}", "draft", {"action": "save", "lock_version": "{lock}"},
-     expect(author=302, approver=302, **EDITORS)),
+    (
+        "POST",
+        SYS + "/draft/{step}",
+        "draft",
+        {"action": "save", "lock_version": "{lock}"},
+        expect(author=302, approver=302, **EDITORS),
+    ),
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
-    ("POST", SYS + "/review", "draft", {"lock_version": "{lock}"},
-     expect(author=302, approver=302, **EDITORS)),
+    (
+        "POST",
+        SYS + "/review",
+        "draft",
+        {"lock_version": "{lock}"},
+        expect(author=302, approver=302, **EDITORS),
+    ),
     ("GET", REV, "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
     # review
     ("GET", "/review", "submitted", {}, expect(author=403, admin=403, foreign=200)),
     ("GET", REV + "/review", "submitted", {}, expect(author=403)),
-    ("POST", REV + "/review", "submitted", {"decision": "", "overall": "Noted."},
-     expect(author=403, approver=302, auditor=302)),
+    (
+        "POST",
+        REV + "/review",
+        "submitted",
+        {"decision": "", "overall": "Noted."},
+        expect(author=403, approver=302, auditor=302),
+    ),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
-    ("POST", REV + "/withdraw", "published", {"reason": "Switched off."},
-     expect(author=403, approver=303, auditor=403)),
+    (
+        "POST",
+        REV + "/withdraw",
+        "published",
+        {"reason": "Switched off."},
+        expect(author=403, approver=303, auditor=403),
+    ),
     ("GET", SYS + "/history", "two", {}, expect()),
     ("GET", SYS + "/compare", "two", {}, expect()),
     # static files and the public register
@@ -97,22 +156,33 @@ ROWS = [
     ("GET", "/register/method", "none", {}, PUBLIC),
     # the agency's queue of messages from the register
     ("GET", "/feedback", "feedback", {}, expect(admin=403, foreign=200)),
-    ("POST", "/feedback/{feedback_id}", "feedback",
-     {"action": "answer", "f{feedback_id}-answer": "Because the law says so."},
-     expect(author=302, approver=302, auditor=403)),
+    (
+        "POST",
+        "/feedback/{feedback_id}",
+        "feedback",
+        {"action": "answer", "f{feedback_id}-answer": "Because the law says so."},
+        expect(author=302, approver=302, auditor=403),
+    ),
 ]
 
 
 def _rule_of(url_template: str) -> str:
-    return (url_template.replace("{uid}", "<uid>").replace("{number}", "<int:number>")
-            .replace("{step}", "<step_key>").replace("{user_id}", "<int:user_id>")
-            .replace("{feedback_id}", "<int:feedback_id>")
-            .replace("/static/app.css", "/static/<path:filename>"))
+    return (
+        url_template.replace("{uid}", "<uid>")
+        .replace("{number}", "<int:number>")
+        .replace("{step}", "<step_key>")
+        .replace("{user_id}", "<int:user_id>")
+        .replace("{feedback_id}", "<int:feedback_id>")
+        .replace("/static/app.css", "/static/<path:filename>")
+    )
 
 
 def test_every_route_has_a_row(app):
-    routes = {(method, rule.rule) for rule in app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     rows = {(method, _rule_of(url)) for method, url, *_ in ROWS}
     assert routes - rows == set(), "routes without a row in the permission table"
 
@@ -120,19 +190,21 @@ def test_every_route_has_a_row(app):
 @pytest.fixture
 def world(db_session, make_agency, make_user, make_system, make_draft, make_revision):
     home, other = make_agency(), make_agency()
-    people = {"author": make_user("author", home), "approver": make_user("approver", home),
-              "auditor": make_user("auditor"), "admin": make_user("admin"),
-              "foreign": make_user("approver", other)}
+    people = {
+        "author": make_user("author", home),
+        "approver": make_user("approver", home),
+        "auditor": make_user("auditor"),
+        "admin": make_user("admin"),
+        "foreign": make_user("approver", other),
+    }
     submitter = make_user("author", home)
 
     def revision(status: str, system=None) -> Revision:
-        revision = make_revision(system=system or make_system(agency=home),
-                                 submitted_by=submitter)
+        revision = make_revision(system=system or make_system(agency=home), submitted_by=submitter)
         if status == "approved":
             lifecycle.change_status(db_session, people["approver"], revision, "approve")
         elif status != "submitted":  # reached by moves tested elsewhere
-            db_session.execute(sa.update(Revision).where(Revision.id == revision.id)
-                               .values(status=status))
+            db_session.execute(sa.update(Revision).where(Revision.id == revision.id).values(status=status))
             db_session.refresh(revision)
         return revision
 
@@ -143,12 +215,12 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
             values.update(uid=draft.system.uid, step="about", lock=draft.lock_version)
         elif state == "two":
             first = revision("changes_requested")
-            values.update(uid=first.system.uid,
-                          number=revision("submitted", first.system).number)
+            values.update(uid=first.system.uid, number=revision("submitted", first.system).number)
         elif state == "feedback":
             system = revision("published").system
-            feedback = Feedback(system_id=system.id, agency_id=home.id, kind="question",
-                                message="Why this system?")
+            feedback = Feedback(
+                system_id=system.id, agency_id=home.id, kind="question", message="Why this system?"
+            )
             db_session.add(feedback)
             db_session.flush()
             values.update(uid=system.uid, feedback_id=feedback.id)
@@ -183,10 +255,8 @@ def _status(app, login, world, values, role, method, url, data) -> tuple[int, st
     return response.status_code, response.headers.get("Location", "")
 
 
-@pytest.mark.parametrize("method, url, state, data, expected", ROWS,
-                         ids=[f"{m} {u}" for m, u, *_ in ROWS])
-def test_permission_table(app, db_session, client, login, world, method, url, state, data,
-                          expected):
+@pytest.mark.parametrize("method, url, state, data, expected", ROWS, ids=[f"{m} {u}" for m, u, *_ in ROWS])
+def test_permission_table(app, db_session, client, login, world, method, url, state, data, expected):
     values = world.prepare(state)
     results = {}
     connection = db_session.connection()

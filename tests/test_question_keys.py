@@ -79,8 +79,12 @@ def test_every_key_renders_beside_the_wizards_own_fields(on_first_step):
 
 def test_a_wrong_answer_is_refused_with_its_message(on_first_step, client, db_session):
     draft, url, page = on_first_step
-    response = client.post(url, data=submit_data(page, as_fields(
-        {**VALID_ANSWERS, "process": "lots", "validate": "2025-02-30"}), "next"))
+    response = client.post(
+        url,
+        data=submit_data(
+            page, as_fields({**VALID_ANSWERS, "process": "lots", "validate": "2025-02-30"}), "next"
+        ),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Enter a number, for example 1200." in html
@@ -95,8 +99,9 @@ def test_a_wrong_answer_is_refused_with_its_message(on_first_step, client, db_se
 
 def test_a_missing_required_answer_stops_next(on_first_step, client, db_session):
     draft, url, page = on_first_step
-    response = client.post(url, data=submit_data(page, as_fields(
-        {**VALID_ANSWERS, "data": "", "meta": ""}), "next"))
+    response = client.post(
+        url, data=submit_data(page, as_fields({**VALID_ANSWERS, "data": "", "meta": ""}), "next")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     for label in ("Meta label", "Data count"):  # in the error summary, and by the field
@@ -123,8 +128,7 @@ def test_a_question_keyed_csrf_token_leaves_the_check_on(on_first_step, client, 
     assert saved(db_session, draft) == {}
 
 
-def test_review_pages_and_comments_on_awkward_keys(awkward, on_first_step, client, login,
-                                                   db_session, app):
+def test_review_pages_and_comments_on_awkward_keys(awkward, on_first_step, client, login, db_session, app):
     draft, url, page = on_first_step
     client.post(url, data=submit_data(page, as_fields(VALID_ANSWERS), "next"))
     review = client.get(f"/systems/{draft.system.uid}/review").get_data(as_text=True)
@@ -135,14 +139,18 @@ def test_review_pages_and_comments_on_awkward_keys(awkward, on_first_step, clien
     login("auditor", on=reviewer)
     url = f"/systems/{draft.system.uid}/revisions/{revision.number}/review"
     page = reviewer.get(url).get_data(as_text=True)
-    response = reviewer.post(url, data=submit_data(page, {
-        "comment__validate": "Which calendar?", "comment__data": "Three what?",
-        "decision": ""}))
+    response = reviewer.post(
+        url,
+        data=submit_data(
+            page, {"comment__validate": "Which calendar?", "comment__data": "Three what?", "decision": ""}
+        ),
+    )
     assert response.status_code == 302
-    comments = db_session.scalars(sa.select(Comment).where(
-        Comment.revision_id == revision.id)).all()
+    comments = db_session.scalars(sa.select(Comment).where(Comment.revision_id == revision.id)).all()
     assert {(c.question_key, c.body) for c in comments} == {
-        ("validate", "Which calendar?"), ("data", "Three what?")}
+        ("validate", "Which calendar?"),
+        ("data", "Three what?"),
+    }
 
 
 def test_the_wizards_review_page_is_a_reserved_step_key():

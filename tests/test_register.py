@@ -54,8 +54,7 @@ def publish(app, db_session, approver_of):
         with app.app_context():  # the render reads the app's settings
             lifecycle.change_status(db_session, approver, revision, "approve")
             publication.publish(db_session, approver, revision, "Ready for the public.")
-        entry = db_session.scalar(sa.select(RegisterEntry)
-                                  .where(RegisterEntry.revision_id == revision.id))
+        entry = db_session.scalar(sa.select(RegisterEntry).where(RegisterEntry.revision_id == revision.id))
         if published_dt is not None:
             entry.published_dt = published_dt
             db_session.flush()
@@ -70,8 +69,7 @@ def withdraw(app, db_session, approver_of):
 
     def withdraw(revision, reason: str) -> None:
         with app.app_context():
-            publication.withdraw(db_session, approver_of(revision.system.agency), revision,
-                                 reason)
+            publication.withdraw(db_session, approver_of(revision.system.agency), revision, reason)
 
     return withdraw
 
@@ -93,9 +91,11 @@ def stand_in_publication(db_session, registry):
 
 
 def actions_on(db_session, revision) -> list[str]:
-    return list(db_session.scalars(sa.select(AuditEvent.action)
-                                   .where(AuditEvent.revision_id == revision.id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db_session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.revision_id == revision.id).order_by(AuditEvent.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -103,7 +103,8 @@ def validator():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 @pytest.fixture
@@ -116,8 +117,7 @@ def published(make_agency, make_system, make_revision, publish):
 
 
 @pytest.fixture
-def world(published, make_agency, make_system, make_revision, make_draft, publish, withdraw,
-          db_session):
+def world(published, make_agency, make_system, make_revision, make_draft, publish, withdraw, db_session):
     """One system in each state; only two of them published."""
     tax = published.agency
     roads = make_agency(slug="roads", name="Roads Authority")
@@ -132,8 +132,13 @@ def world(published, make_agency, make_system, make_revision, make_draft, publis
     approved = make_system("Approved not published", agency=roads)
     make_revision(system=approved, status="approved")
     db_session.flush()
-    return {"published": published, "withdrawn": withdrawn, "drafted": drafted,
-            "submitted": submitted, "approved": approved}
+    return {
+        "published": published,
+        "withdrawn": withdrawn,
+        "drafted": drafted,
+        "submitted": submitted,
+        "approved": approved,
+    }
 
 
 UNPUBLISHED = ("Secret draft system", "Submitted only system", "Approved not published")
@@ -160,8 +165,11 @@ def test_only_published_revisions_appear_anywhere(client, world):
 def test_withdrawn_entry_stays_visible_marked_with_reason(client, world, db_session):
     revision = world["withdrawn"].latest_revision
     assert revision.status == "withdrawn"
-    assert actions_on(db_session, revision)[-3:] == ["revision.approved", "revision.published",
-                                                     "revision.withdrawn"]
+    assert actions_on(db_session, revision)[-3:] == [
+        "revision.approved",
+        "revision.published",
+        "revision.withdrawn",
+    ]
     uid = world["withdrawn"].uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     assert "Withdrawn on" in page and "Replaced by manual inspection." in page
@@ -179,23 +187,29 @@ def test_withdrawn_entry_stays_visible_marked_with_reason(client, world, db_sess
     assert "Published: Pothole predictor" in titles
 
 
-def test_search_and_filters_give_the_right_rows(client, make_agency, make_system,
-                                                make_revision, publish):
+def test_search_and_filters_give_the_right_rows(client, make_agency, make_system, make_revision, publish):
     health = make_agency(slug="health", name="Health Ministry")
     housing = make_agency(slug="housing", name="Housing Office")
     rows = [
-        ("Waiting list triage", health, {"decision_area": "internal"},
-         dt.datetime(2024, 1, 10, tzinfo=dt.UTC)),
-        ("Rent subsidy check", housing, {},
-         dt.datetime(2024, 6, 1, tzinfo=dt.UTC)),
-        ("Ambulance routing", health, {"harm_likelihood": "probable", "harm_impact": "high"},
-         dt.datetime(2025, 2, 1, tzinfo=dt.UTC)),
+        (
+            "Waiting list triage",
+            health,
+            {"decision_area": "internal"},
+            dt.datetime(2024, 1, 10, tzinfo=dt.UTC),
+        ),
+        ("Rent subsidy check", housing, {}, dt.datetime(2024, 6, 1, tzinfo=dt.UTC)),
+        (
+            "Ambulance routing",
+            health,
+            {"harm_likelihood": "probable", "harm_impact": "high"},
+            dt.datetime(2025, 2, 1, tzinfo=dt.UTC),
+        ),
     ]
     levels = {}
     for name, agency, answers, when in rows:
-        revision = make_revision(system=make_system(name, agency=agency,
-                                                    description=f"About {name.lower()}"),
-                                 answers=answers)
+        revision = make_revision(
+            system=make_system(name, agency=agency, description=f"About {name.lower()}"), answers=answers
+        )
         levels[name] = revision.impact_level
         publish(revision, when)
 
@@ -210,8 +224,7 @@ def test_search_and_filters_give_the_right_rows(client, make_agency, make_system
     assert names("agency=housing") == ["Rent subsidy check"]
     assert names("rating=high") == ["Ambulance routing"]
     assert names("from=2024-05-01&to=2024-12-31") == ["Rent subsidy check"]
-    assert names("sort=oldest") == ["Waiting list triage", "Rent subsidy check",
-                                    "Ambulance routing"]
+    assert names("sort=oldest") == ["Waiting list triage", "Rent subsidy check", "Ambulance routing"]
     assert names("q=nothing-matches") == []
     assert "1 entry found" in client.get("/register/?agency=housing").get_data(as_text=True)
     assert levels["Waiting list triage"] != levels["Rent subsidy check"]
@@ -220,16 +233,18 @@ def test_search_and_filters_give_the_right_rows(client, make_agency, make_system
         assert names(f"level={level}&sort=name") == expected
 
 
-def test_pagination_visits_every_entry_once(client, make_system, make_revision,
-                                            stand_in_publication, make_agency):
+def test_pagination_visits_every_entry_once(
+    client, make_system, make_revision, stand_in_publication, make_agency
+):
     agency = make_agency()
     start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
     expected = set()
     for i in range(45):
         name = f"System {i:02d}"
         # Several share a publication time, so the tie-break on id matters.
-        stand_in_publication(make_revision(system=make_system(name, agency=agency)),
-                             start + dt.timedelta(days=i // 3))
+        stand_in_publication(
+            make_revision(system=make_system(name, agency=agency)), start + dt.timedelta(days=i // 3)
+        )
         expected.add(name)
     seen, url, pages = [], "/register/", 0
     while url:
@@ -245,8 +260,7 @@ def test_pagination_visits_every_entry_once(client, make_system, make_revision,
     assert client.get("/register/?after=not-a-cursor").status_code == 200
 
 
-def test_exports_validate_against_the_schema(client, world, publish, make_revision,
-                                             validator, db_session):
+def test_exports_validate_against_the_schema(client, world, publish, make_revision, validator, db_session):
     first = world["published"].latest_revision
     second = make_revision(system=world["published"], answers={"appeal": "yes"})
     publish(second)
@@ -280,13 +294,14 @@ def test_exports_validate_against_the_schema(client, world, publish, make_revisi
 
 
 def test_csv_neutralises_formulas(client, make_system, make_revision, publish):
-    publish(make_revision(system=make_system("=HYPERLINK(\"http://x\")")))
+    publish(make_revision(system=make_system('=HYPERLINK("http://x")')))
     rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
     assert rows[0]["name"].startswith("'=")
 
 
 def test_entry_page_shows_summary_level_contact_and_earlier_revisions(
-        client, published, publish, make_revision):
+    client, published, publish, make_revision
+):
     system = published
     revision = make_revision(system=system, answers={"appeal": "yes"})
     publish(revision)
@@ -302,19 +317,22 @@ def test_entry_page_shows_summary_level_contact_and_earlier_revisions(
     assert hashlib.sha256(served.data).hexdigest() == revision.pdf_sha256
 
 
-def test_feedback_is_stored_as_typed_shown_escaped_and_counted(app, client, published,
-                                                              db_session, login):
+def test_feedback_is_stored_as_typed_shown_escaped_and_counted(app, client, published, db_session, login):
     uid = published.uid
     message = f"{HTML_LIKE} My claim was ranked wrongly."
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     assert "0 messages received, 0 answered" in page
     # Refused (a bad address): the form shows the message again, as text.
-    refused = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
-        "kind": "complaint", "message": message, "reply_to": "not-an-email"}))
+    refused = client.post(
+        f"/register/{uid}/feedback",
+        data=submit_data(page, {"kind": "complaint", "message": message, "reply_to": "not-an-email"}),
+    )
     assert refused.status_code == 422
     assert_shown_escaped(refused.get_data(as_text=True), message, "feedback form shown again")
-    response = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
-        "kind": "complaint", "message": message, "reply_to": ""}))
+    response = client.post(
+        f"/register/{uid}/feedback",
+        data=submit_data(page, {"kind": "complaint", "message": message, "reply_to": ""}),
+    )
     assert response.status_code == 302
     stored = db_session.scalar(sa.select(Feedback))
     assert (stored.kind, stored.state, stored.message) == ("complaint", "open", message)
@@ -327,16 +345,24 @@ def test_feedback_is_stored_as_typed_shown_escaped_and_counted(app, client, publ
 
 
 def test_user_text_is_shown_escaped_on_the_register_and_exact_in_exports(
-        client, make_agency, make_system, make_revision, publish, withdraw):
+    client, make_agency, make_system, make_revision, publish, withdraw
+):
     """Markup-looking text in every field the public sees: escaped on the entry page and in
     the list, exact (and well-formed) in the JSON, CSV and Atom exports."""
     agency = make_agency(slug="markup", name=f"Agency {HTML_LIKE}")
-    texts = {"name": f"System {HTML_LIKE}", "description": f"Description {HTML_LIKE}",
-             "agency": agency.name, "decision": f"Decision {HTML_LIKE}",
-             "summary": f"Purpose {HTML_LIKE}", "contact": f"Contact {HTML_LIKE}"}
+    texts = {
+        "name": f"System {HTML_LIKE}",
+        "description": f"Description {HTML_LIKE}",
+        "agency": agency.name,
+        "decision": f"Decision {HTML_LIKE}",
+        "summary": f"Purpose {HTML_LIKE}",
+        "contact": f"Contact {HTML_LIKE}",
+    }
     system = make_system(texts["name"], agency=agency, description=texts["description"])
-    revision = make_revision(system=system, answers={
-        "decision": texts["decision"], "purpose": texts["summary"], "contact": texts["contact"]})
+    revision = make_revision(
+        system=system,
+        answers={"decision": texts["decision"], "purpose": texts["summary"], "contact": texts["contact"]},
+    )
     publish(revision)
 
     entry_page = client.get(f"/register/{system.uid}").get_data(as_text=True)
@@ -350,19 +376,29 @@ def test_user_text_is_shown_escaped_on_the_register_and_exact_in_exports(
     assert document.mimetype == "application/json"
     everything = json.loads(client.get("/register.json").get_data(as_text=True))
     for doc in (document.get_json(), everything["entries"][0]):
-        assert (doc["name"], doc["description"], doc["agency"]["name"], doc["decision"],
-                doc["summary"], doc["contact"]) == tuple(texts.values())
+        assert (
+            doc["name"],
+            doc["description"],
+            doc["agency"]["name"],
+            doc["decision"],
+            doc["summary"],
+            doc["contact"],
+        ) == tuple(texts.values())
     rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
     assert len(rows) == 1
-    assert (rows[0]["name"], rows[0]["description"], rows[0]["agency_name"],
-            rows[0]["decision"], rows[0]["contact"]) == (
-        texts["name"], texts["description"], texts["agency"], texts["decision"],
-        texts["contact"])
+    assert (
+        rows[0]["name"],
+        rows[0]["description"],
+        rows[0]["agency_name"],
+        rows[0]["decision"],
+        rows[0]["contact"],
+    ) == (texts["name"], texts["description"], texts["agency"], texts["decision"], texts["contact"])
 
     reason = f"Reason {HTML_LIKE}"
     withdraw(revision, reason)
-    assert_shown_escaped(client.get(f"/register/{system.uid}").get_data(as_text=True), reason,
-                         "withdrawn entry page")
+    assert_shown_escaped(
+        client.get(f"/register/{system.uid}").get_data(as_text=True), reason, "withdrawn entry page"
+    )
     assert client.get(f"/register/{system.uid}.json").get_json()["withdrawal_reason"] == reason
     body = client.get("/register/feed.atom").get_data(as_text=True)
     assert "<script" not in body and "<img" not in body  # escaped, not elements
@@ -379,8 +415,10 @@ def test_feedback_needs_csrf_and_keeps_text_on_error(client, published, db_sessi
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     no_token = submit_data(page, {"kind": "question", "message": "Hello", "csrf_token": None})
     assert client.post(f"/register/{uid}/feedback", data=no_token).status_code == 400
-    too_long = client.post(f"/register/{uid}/feedback", data=submit_data(page, {
-        "kind": "question", "message": "x" * 5001, "reply_to": "not-an-email"}))
+    too_long = client.post(
+        f"/register/{uid}/feedback",
+        data=submit_data(page, {"kind": "question", "message": "x" * 5001, "reply_to": "not-an-email"}),
+    )
     html = too_long.get_data(as_text=True)
     assert too_long.status_code == 422
     assert "Keep the message under 5000 characters." in html
@@ -393,8 +431,7 @@ def test_withdrawal_needs_a_reason(db_session, published):
         services.record_withdrawal(db_session, published, "  ")
 
 
-def test_register_serves_the_stored_report_bytes(app, client, make_system, make_revision,
-                                                 publish):
+def test_register_serves_the_stored_report_bytes(app, client, make_system, make_revision, publish):
     system = make_system("Stored report system")
     revision = make_revision(system=system)
     sha256 = publish(revision).pdf_sha256
@@ -418,13 +455,15 @@ def test_register_serves_the_stored_report_bytes(app, client, make_system, make_
         stored.write_bytes(original)
 
 
-SEALS = {"sqlite": "DROP TRIGGER register_entry_pdf_sealed",
-         "postgresql": "DROP TRIGGER register_entry_pdf_guard ON register_entry"}
+SEALS = {
+    "sqlite": "DROP TRIGGER register_entry_pdf_sealed",
+    "postgresql": "DROP TRIGGER register_entry_pdf_guard ON register_entry",
+}
 
 
-def test_register_checks_the_download_against_the_entrys_hash(app, client, db_session,
-                                                              make_system, make_revision,
-                                                              publish):
+def test_register_checks_the_download_against_the_entrys_hash(
+    app, client, db_session, make_system, make_revision, publish
+):
     """The entry's hash is the one the public sees: an entry made to name another report is
     not served its revision's intact file, nor the bytes stored under the name it shows."""
     system = make_system("Entry hash system")
@@ -439,8 +478,7 @@ def test_register_checks_the_download_against_the_entrys_hash(app, client, db_se
     shown = hashlib.sha256(b"the report the entry now names").hexdigest()
     substitute = b"%PDF-1.7 substitute " + shown.encode()
     (Path(app.config["REPORT_DIR"]) / f"{shown}.pdf").write_bytes(substitute)
-    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id)
-                       .values(pdf_sha256=shown))
+    db_session.execute(sa.update(RegisterEntry).where(RegisterEntry.id == entry.id).values(pdf_sha256=shown))
     response = client.get(url)
     assert response.status_code == 503 and response.mimetype == "text/html"
     assert substitute not in response.data and published not in response.data
@@ -456,29 +494,32 @@ def test_feedback_is_rate_limited_per_address(client, published):
     uid = published.uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     data = submit_data(page, {"kind": "question", "message": "Why?", "reply_to": ""})
-    statuses = [client.post(f"/register/{uid}/feedback", data=data).status_code
-                for _ in range(6)]
+    statuses = [client.post(f"/register/{uid}/feedback", data=data).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
-    assert "Too many attempts" in client.post(f"/register/{uid}/feedback",
-                                              data=data).get_data(as_text=True)
+    assert "Too many attempts" in client.post(f"/register/{uid}/feedback", data=data).get_data(as_text=True)
 
 
-def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, published, login,
-                                                         make_user, db_session):
+def test_agency_answers_its_queue_and_the_entry_counts_it(
+    app, client, published, login, make_user, db_session
+):
     uid = published.uid
     tax = published.agency
     page = client.get(f"/register/{uid}").get_data(as_text=True)
     for message in ("First <b>question</b>", "Second question"):
-        client.post(f"/register/{uid}/feedback", data=submit_data(page, {
-            "kind": "question", "message": message, "reply_to": "me@example.org"}))
+        client.post(
+            f"/register/{uid}/feedback",
+            data=submit_data(page, {"kind": "question", "message": message, "reply_to": "me@example.org"}),
+        )
     first, second = db_session.scalars(sa.select(Feedback).order_by(Feedback.id)).all()
 
     staff = app.test_client()
     login("author", tax, on=staff)
     queue = staff.get("/feedback").get_data(as_text=True)
     assert "First &lt;b&gt;question&lt;/b&gt;" in queue and "Open (2)" in queue
-    answer = staff.post(f"/feedback/{first.id}", data=submit_data(queue, {
-        f"f{first.id}-answer": "Because the law requires it.", "action": "answer"}))
+    answer = staff.post(
+        f"/feedback/{first.id}",
+        data=submit_data(queue, {f"f{first.id}-answer": "Because the law requires it.", "action": "answer"}),
+    )
     assert answer.status_code == 302
     queue = staff.get("/feedback").get_data(as_text=True)
     close = staff.post(f"/feedback/{second.id}", data=submit_data(queue, {"action": "close"}))
@@ -495,17 +536,15 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(app, client, published
     login("approver", on=other)  # of an agency of their own
     assert "First" not in other.get("/feedback?state=answered").get_data(as_text=True)
     page = other.get("/feedback").get_data(as_text=True)
-    assert other.post(f"/feedback/{first.id}", data=submit_data(page, {
-        "action": "close"})).status_code == 404
+    assert other.post(f"/feedback/{first.id}", data=submit_data(page, {"action": "close"})).status_code == 404
     auditor = app.test_client()
     login("auditor", on=auditor)
-    assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(
-        as_text=True)
+    assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(as_text=True)
 
 
-def test_the_scoring_method_is_public_and_linked_from_results(app, client, login,
-                                                             make_revision, make_agency,
-                                                             make_system):
+def test_the_scoring_method_is_public_and_linked_from_results(
+    app, client, login, make_revision, make_agency, make_system
+):
     page = client.get("/register/method")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

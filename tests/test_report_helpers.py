@@ -32,14 +32,16 @@ def make_report_revision(db_session, make_system, registry):
     questionnaire is not installed."""
     from aia.assessments import services
 
-    def make(key: str = "starter", rich: bool = True, chars: int = 300, system=None,
-             answers: dict | None = None):
+    def make(
+        key: str = "starter", rich: bool = True, chars: int = 300, system=None, answers: dict | None = None
+    ):
         definition = registry.latest(key)
         if definition is None:
             pytest.skip(f"the {key} questionnaire is not installed")
         chosen = rich_answers(definition, chars) if rich else minimal_answers(definition)
-        system = system or make_system(name=f"Claim review triage ({key})",
-                                       description="Ranks claims for manual review.")
+        system = system or make_system(
+            name=f"Claim review triage ({key})", description="Ranks claims for manual review."
+        )
         draft = services.start_draft(db_session, system, definition, {**chosen, **(answers or {})})
         return services.submit(db_session, draft, definition, draft.lock_version)
 

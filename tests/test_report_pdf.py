@@ -75,9 +75,11 @@ def test_minimal_starter_report_degrades_gracefully(app, db_session, make_report
     assert "No triage answer raised a flag." in text
     assert "Charter commitments" not in text
     # The starter declares no commitments and no sign-off: the report says it leaves them out.
-    assert ("Not in this report: the charter commitments; the sign-off. The questionnaire "
-            "answered (Starter assessment, version 2) does not say which of its questions give "
-            "them") in text
+    assert (
+        "Not in this report: the charter commitments; the sign-off. The questionnaire "
+        "answered (Starter assessment, version 2) does not say which of its questions give "
+        "them"
+    ) in text
     # Questions hidden on this path are left out, also from "All answers".
     assert "Describe the harm you expect" not in text
     assert "On what legal basis are biometric data used?" not in text
@@ -85,18 +87,24 @@ def test_minimal_starter_report_degrades_gracefully(app, db_session, make_report
     assert "Level I: Little to no impact" in text
 
 
-def test_ads_impact_report_has_commitments_and_all_flags(app, db_session, make_report_revision,
-                                                         registry):
+def test_ads_impact_report_has_commitments_and_all_flags(app, db_session, make_report_revision, registry):
     revision = make_report_revision("ads-impact", rich=True, chars=200)
     text = flat(pdf_text(build(app, db_session, revision, published=True)))
     assert "Charter commitments" in text
-    statuses = {"met": "Met", "partly": "Partly met", "not_yet": "Not yet met",
-                "not_applicable": "Does not apply to this system"}
+    statuses = {
+        "met": "Met",
+        "partly": "Partly met",
+        "not_yet": "Not yet met",
+        "not_applicable": "Does not apply to this system",
+    }
     commitments = registry.latest("ads-impact").commitments
     assert len(commitments) == 6
     for commitment in commitments:
-        assert re.search(rf"\b{re.escape(commitment.title)} Status: "
-                         rf"{statuses[revision.answers[commitment.status]]}", text)
+        assert re.search(
+            rf"\b{re.escape(commitment.title)} Status: "
+            rf"{statuses[revision.answers[commitment.status]]}",
+            text,
+        )
         assert flat(revision.answers[commitment.evidence])[:60] in text
     # The sign-off the questionnaire declares, and nothing said to be left out.
     assert "Sign-off Role of the person who prepared this assessment" in text
@@ -107,20 +115,37 @@ def test_ads_impact_report_has_commitments_and_all_flags(app, db_session, make_r
     assert "Goal: harm prevention" in text  # an area of the chart
 
 
-COMMITMENT_TITLES = {"data": "Data", "transparency": "Transparency",
-                     "human_oversight": "Human oversight",
-                     "privacy_ethics_rights": "Privacy, ethics and human rights",
-                     "partnership": "Partnership", "people": "People"}
-COMMITMENT_STATUSES = {"met": "Met", "partly": "Partly met", "not_yet": "Not yet met",
-                       "not_applicable": "Does not apply to this system"}
+COMMITMENT_TITLES = {
+    "data": "Data",
+    "transparency": "Transparency",
+    "human_oversight": "Human oversight",
+    "privacy_ethics_rights": "Privacy, ethics and human rights",
+    "partnership": "Partnership",
+    "people": "People",
+}
+COMMITMENT_STATUSES = {
+    "met": "Met",
+    "partly": "Partly met",
+    "not_yet": "Not yet met",
+    "not_applicable": "Does not apply to this system",
+}
 
 
 def test_minimal_ads_impact_report(app, db_session, make_report_revision):
     # A different status for neighbouring commitments, so that each must show its own.
-    chosen = {"data": "not_applicable", "transparency": "not_yet", "human_oversight": "partly",
-              "privacy_ethics_rights": "met", "partnership": "not_yet", "people": "partly"}
-    revision = make_report_revision("ads-impact", rich=False, answers={
-        f"commitment_{name}_status": status for name, status in chosen.items()})
+    chosen = {
+        "data": "not_applicable",
+        "transparency": "not_yet",
+        "human_oversight": "partly",
+        "privacy_ethics_rights": "met",
+        "partnership": "not_yet",
+        "people": "partly",
+    }
+    revision = make_report_revision(
+        "ads-impact",
+        rich=False,
+        answers={f"commitment_{name}_status": status for name, status in chosen.items()},
+    )
     text = flat(pdf_text(build(app, db_session, revision)))
     assert "No triage answer raised a flag." in text
     assert "Status Submitted (not published)" in text  # the revision's own status, on the cover
@@ -166,8 +191,7 @@ def test_same_revision_renders_the_same_bytes(app, db_session, make_report_revis
     assert revision.submitted_dt.strftime("%Y%m%d%H%M%S").encode() in first
 
 
-def test_size_limits_refuse_with_a_clear_message(app, db_session, make_report_revision,
-                                                monkeypatch):
+def test_size_limits_refuse_with_a_clear_message(app, db_session, make_report_revision, monkeypatch):
     revision = make_report_revision("starter", rich=True)
     monkeypatch.setattr(report_context_module, "MAX_TEXT_CHARS", 100)
     with pytest.raises(ReportTooLarge, match=r"at most 100 characters in one answer"):
@@ -177,8 +201,7 @@ def test_size_limits_refuse_with_a_clear_message(app, db_session, make_report_re
         build(app, db_session, revision)
 
 
-def test_too_large_revision_answers_a_clear_page(app, db_session, make_report_revision, reader,
-                                                 monkeypatch):
+def test_too_large_revision_answers_a_clear_page(app, db_session, make_report_revision, reader, monkeypatch):
     revision = make_report_revision("starter", rich=True)
     monkeypatch.setattr(report_context_module, "MAX_TEXT_CHARS", 100)
     response = reader.get(f"/systems/{revision.system.uid}/revisions/1/report.pdf")
@@ -193,16 +216,21 @@ def test_render_is_bounded_in_time(app, db_session, make_report_revision, monkey
         build(app, db_session, revision)
 
 
-@pytest.mark.skipif(address_space_mb() is None, reason="the system does not report the "
-                    "address space a process uses (no /proc)")
+@pytest.mark.skipif(
+    address_space_mb() is None,
+    reason="the system does not report the address space a process uses (no /proc)",
+)
 def test_render_is_bounded_in_memory(app, db_session, make_report_revision, monkeypatch):
     """40 MB is less than a renderer with WeasyPrint loaded takes before it starts: the memory
     limit, and nothing else, refuses the render, and the message names it."""
     revision = make_report_revision("starter", rich=True)
     usual = app.config["REPORT_MEMORY_MB"]
     monkeypatch.setitem(app.config, "REPORT_MEMORY_MB", 40)
-    with pytest.raises(ReportOutOfMemory, match=r"more than its memory limit of 40 MB "
-                                                r"\(AIA_REPORT_MEMORY_MB\)"):
+    with pytest.raises(
+        ReportOutOfMemory,
+        match=r"more than its memory limit of 40 MB "
+        r"\(AIA_REPORT_MEMORY_MB\)",
+    ):
         build(app, db_session, revision)
     monkeypatch.setitem(app.config, "REPORT_MEMORY_MB", usual)
     assert build(app, db_session, revision).startswith(b"%PDF-")  # the same render, in bounds
@@ -212,15 +240,19 @@ def test_fetcher_serves_bundled_assets_and_refuses_everything_else():
     fetcher = AssetOnlyFetcher()
     response = fetcher.fetch("aia-asset:report.css")
     assert b"@page" in response.read()
-    for url in ("file:///etc/passwd", "http://127.0.0.1:1/x.css", "data:text/css,body{}",
-                "aia-asset:../../config.py", "aia-asset:missing.css"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:1/x.css",
+        "data:text/css,body{}",
+        "aia-asset:../../config.py",
+        "aia-asset:missing.css",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
 
 
-def test_report_points_to_the_scoring_method(app, db_session, make_report_revision,
-                                             monkeypatch):
+def test_report_points_to_the_scoring_method(app, db_session, make_report_revision, monkeypatch):
     revision = make_report_revision("starter", rich=False)
     text = flat(pdf_text(build(app, db_session, revision, published=True)))
     assert "How an assessment is scored" in text and "aia/docs/scoring.md" in text

@@ -24,8 +24,7 @@ from .test_report_helpers import build, flat, pdf_text
 @pytest.fixture
 def people(make_agency, make_user):
     home = make_agency()
-    return {"agency": home, "author": make_user("author", home),
-            "approver": make_user("approver", home)}
+    return {"agency": home, "author": make_user("author", home), "approver": make_user("approver", home)}
 
 
 @pytest.fixture
@@ -43,8 +42,9 @@ def submitted(db_session, system, definition, answers, actor=None):
     return services.submit(db_session, draft, definition, draft.lock_version, actor=actor)
 
 
-def test_a_questionnaire_without_roles_renders_and_publishes(app, client, db_session, people,
-                                                             make_system, without_roles):
+def test_a_questionnaire_without_roles_renders_and_publishes(
+    app, client, db_session, people, make_system, without_roles
+):
     system = make_system(name="Without roles", agency=people["agency"])
     revision = submitted(db_session, system, without_roles, SAVED, people["author"])
     with app.app_context():
@@ -53,16 +53,21 @@ def test_a_questionnaire_without_roles_renders_and_publishes(app, client, db_ses
     assert revision.status == "published"
     stored = Path(app.config["REPORT_DIR"]) / f"{revision.pdf_sha256}.pdf"
     text = flat(pdf_text(stored.read_bytes()))
-    assert ("Not in this report: the summary of what the system does; the charter commitments; "
-            "the plans for further measures; the sign-off. The questionnaire answered (Keys "
-            "that are names of the form's own, version 1) does not say which of its questions "
-            "give them; every answer is listed under “All answers”.") in text
+    assert (
+        "Not in this report: the summary of what the system does; the charter commitments; "
+        "the plans for further measures; the sign-off. The questionnaire answered (Keys "
+        "that are names of the form's own, version 1) does not say which of its questions "
+        "give them; every answer is listed under “All answers”."
+    ) in text
     assert "Charter commitments" not in text and "Sign-off" not in text
     assert "Meta label A name" in text  # the answers are all there
 
     entry = db_session.scalar(sa.select(RegisterEntry).where(RegisterEntry.system_id == system.id))
     assert (entry.details["decision"], entry.details["summary"], entry.details["contact"]) == (
-        None, None, None)
+        None,
+        None,
+        None,
+    )
     page = client.get(f"/register/{system.uid}").get_data(as_text=True)
     assert "Not given" in page and "Decision it takes or supports" not in page
 
@@ -79,11 +84,11 @@ def test_the_register_reads_the_declared_questions(db_session, make_system, regi
 
 
 @pytest.mark.parametrize("key", ["starter", "ads-impact"])
-def test_a_version_1_revision_renders_with_the_lent_roles(app, db_session, make_system,
-                                                          registry, key):
+def test_a_version_1_revision_renders_with_the_lent_roles(app, db_session, make_system, registry, key):
     definition = registry.get(key, 1)
-    revision = submitted(db_session, make_system(name=f"Old {key}"), definition,
-                         rich_answers(definition, 200))
+    revision = submitted(
+        db_session, make_system(name=f"Old {key}"), definition, rich_answers(definition, 200)
+    )
     assert (revision.questionnaire_key, revision.questionnaire_version) == (key, 1)
     text = flat(pdf_text(build(app, db_session, revision)))
     assert "The decision it takes or supports" in text

@@ -62,9 +62,11 @@ def listener():
 
 
 def payloads(port: int) -> list[str]:
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-           f'<image xlink:href="http://127.0.0.1:{port}/svg-image.png" width="9" height="9"/>'
-           f"</svg>")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<image xlink:href="http://127.0.0.1:{port}/svg-image.png" width="9" height="9"/>'
+        f"</svg>"
+    )
     svg_url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     return [
         "<img src=file:///etc/passwd>",
@@ -85,20 +87,27 @@ def hostile_revision(make_report_revision, make_system, make_agency, port: int):
     joined = "\n".join(texts)
     agency = make_agency(name=texts[1][:200])
     system = make_system(name=texts[3][:200], agency=agency, description=joined)
-    answers = {"purpose": joined, "harm_description": joined, "notes": joined,
-               "decision": texts[0], "contact": texts[6][:200], "group_effects": joined}
+    answers = {
+        "purpose": joined,
+        "harm_description": joined,
+        "notes": joined,
+        "decision": texts[0],
+        "contact": texts[6][:200],
+        "group_effects": joined,
+    }
     return make_report_revision("starter", rich=True, system=system, answers=answers), texts
 
 
-def test_user_text_never_becomes_markup(app, db_session, make_report_revision, make_system,
-                                        make_agency, registry, listener):
-    revision, texts = hostile_revision(make_report_revision, make_system, make_agency,
-                                       listener.port)
+def test_user_text_never_becomes_markup(
+    app, db_session, make_report_revision, make_system, make_agency, registry, listener
+):
+    revision, texts = hostile_revision(make_report_revision, make_system, make_agency, listener.port)
     with app.app_context():
         context = report_context(revision, registry.latest("starter"), published=True)
         html = render_html(TEMPLATE, report=context)
-        result = write_pdf_limited(html, (revision_attachment(revision),),
-                                   RenderLimits.from_config(app.config))
+        result = write_pdf_limited(
+            html, (revision_attachment(revision),), RenderLimits.from_config(app.config)
+        )
     # Nothing was asked of the fetcher, nothing reached the network.
     assert result.refused == []
     assert listener.connections == []
@@ -117,7 +126,7 @@ def test_user_text_never_becomes_markup(app, db_session, make_report_revision, m
     assert "data:image/svg+xml;base64," in text.replace(" ", "")
     # And none of it is an element of the HTML.
     assert "<img src=file" not in html and "&lt;img src=file:///etc/passwd&gt;" in html
-    assert "<base " not in html and "<link rel=stylesheet href=\"http" not in html
+    assert "<base " not in html and '<link rel=stylesheet href="http' not in html
 
 
 def test_the_fetcher_guards_even_raw_markup(app, listener):

@@ -55,17 +55,22 @@ def test_download_serves_the_stored_bytes_with_an_etag(app, published, reader, m
     assert response.data == path.read_bytes()
     assert response.headers["ETag"] == f'"{revision.pdf_sha256}"'
     assert response.headers["Content-Disposition"] == (
-        f'inline; filename="{revision.system.uid}-revision-1.pdf"')
+        f'inline; filename="{revision.system.uid}-revision-1.pdf"'
+    )
     again = reader.get(url(revision), headers={"If-None-Match": f'"{revision.pdf_sha256}"'})
     assert again.status_code == 304 and again.data == b""
 
 
-@pytest.mark.parametrize("damage, error, words", [
-    ("delete", StoredReportMissing, "is missing"),
-    ("alter", StoredReportAltered, "was altered"),
-])
-def test_missing_or_altered_file_is_an_error_not_a_re_render(app, published, reader, monkeypatch,
-                                                             caplog, damage, error, words):
+@pytest.mark.parametrize(
+    "damage, error, words",
+    [
+        ("delete", StoredReportMissing, "is missing"),
+        ("alter", StoredReportAltered, "was altered"),
+    ],
+)
+def test_missing_or_altered_file_is_an_error_not_a_re_render(
+    app, published, reader, monkeypatch, caplog, damage, error, words
+):
     revision, path = published
     if damage == "delete":
         path.unlink()

@@ -14,8 +14,11 @@ from aia.assessments.models import Draft
 from .conftest import PASSWORD
 from .webform import as_fields, submit_data
 
-ABOUT = {"decision": "Typed while the session ran out ✍️", "purpose": "Kept all the same.",
-         "decision_area": "services"}
+ABOUT = {
+    "decision": "Typed while the session ran out ✍️",
+    "purpose": "Kept all the same.",
+    "decision_area": "services",
+}
 
 
 @pytest.fixture
@@ -34,8 +37,7 @@ def expire(app, client) -> None:
 
 def sign_in(client, email, password=PASSWORD):
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data=submit_data(page, {"email": email,
-                                                         "password": password}))
+    return client.post("/login", data=submit_data(page, {"email": email, "password": password}))
 
 
 def draft_answers(db_session, draft):
@@ -43,8 +45,7 @@ def draft_answers(db_session, draft):
     return db_session.get(Draft, draft.id).answers
 
 
-def test_answers_posted_after_inactivity_are_saved_after_sign_in(app, client, db_session,
-                                                                 author_on_step):
+def test_answers_posted_after_inactivity_are_saved_after_sign_in(app, client, db_session, author_on_step):
     user, draft, url, page = author_on_step
     expire(app, client)
     response = client.post(url, data=submit_data(page, as_fields(ABOUT), "next"))
@@ -64,8 +65,7 @@ def test_answers_posted_after_inactivity_are_saved_after_sign_in(app, client, db
     assert client.get(url).status_code == 200
 
 
-def test_answers_are_kept_when_the_session_was_revoked(app, client, db_session,
-                                                       author_on_step):
+def test_answers_are_kept_when_the_session_was_revoked(app, client, db_session, author_on_step):
     user, draft, url, page = author_on_step
     user.session_generation += 1  # e.g. the password was changed on another device
     db_session.flush()
@@ -81,8 +81,11 @@ def test_a_kept_form_meets_a_conflict_like_any_other(app, client, db_session, au
     user, draft, url, page = author_on_step
     expire(app, client)
     client.post(url, data=submit_data(page, as_fields(ABOUT), "save"))
-    db_session.execute(sa.update(Draft).where(Draft.id == draft.id).values(
-        answers={"decision": "Theirs"}, lock_version=Draft.lock_version + 1))
+    db_session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft.id)
+        .values(answers={"decision": "Theirs"}, lock_version=Draft.lock_version + 1)
+    )
     sign_in(client, user.email)
     response = client.get(url)
     html = response.get_data(as_text=True)
@@ -90,8 +93,9 @@ def test_a_kept_form_meets_a_conflict_like_any_other(app, client, db_session, au
     assert ABOUT["decision"] in html and "Saved meanwhile by someone else:</strong> Theirs" in html
 
 
-def test_someone_else_signing_in_does_not_get_the_kept_form(app, client, db_session,
-                                                            author_on_step, make_user):
+def test_someone_else_signing_in_does_not_get_the_kept_form(
+    app, client, db_session, author_on_step, make_user
+):
     user, draft, url, page = author_on_step
     expire(app, client)
     client.post(url, data=submit_data(page, as_fields(ABOUT), "save"))
@@ -102,12 +106,10 @@ def test_someone_else_signing_in_does_not_get_the_kept_form(app, client, db_sess
     assert "decision" not in draft_answers(db_session, draft)
 
 
-def test_a_post_without_this_browsers_token_is_not_kept(app, client, db_session,
-                                                        author_on_step):
+def test_a_post_without_this_browsers_token_is_not_kept(app, client, db_session, author_on_step):
     """Another site cannot plant answers to be saved at the next sign-in."""
     user, draft, url, page = author_on_step
     expire(app, client)
-    response = client.post(url, data=submit_data(page, {**as_fields(ABOUT), "csrf_token": "forged"},
-                                                 "save"))
+    response = client.post(url, data=submit_data(page, {**as_fields(ABOUT), "csrf_token": "forged"}, "save"))
     assert response.headers["Location"].startswith("/login")
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PendingForm)) == 0

@@ -32,17 +32,18 @@ def threshold_answers(registry, version: int = 1, **changes) -> dict:
 def threshold_revision(db_session, make_system, registry):
     def make(system, version: int = 1, **changes):
         definition = registry.get("threshold", version)
-        draft = services.start_draft(db_session, system, definition,
-                                     threshold_answers(registry, version, **changes))
+        draft = services.start_draft(
+            db_session, system, definition, threshold_answers(registry, version, **changes)
+        )
         return services.submit(db_session, draft, definition, draft.lock_version)
 
     return make
 
 
 @pytest.mark.parametrize("version", [1, 2])
-def test_yes_leads_to_the_full_assessment_with_shared_answers(app, login, make_agency,
-                                                              make_system, threshold_revision,
-                                                              db_session, registry, version):
+def test_yes_leads_to_the_full_assessment_with_shared_answers(
+    app, login, make_agency, make_system, threshold_revision, db_session, registry, version
+):
     agency = make_agency()
     system = make_system(agency=agency)
     revision = threshold_revision(system, version, personal_data="yes")
@@ -60,13 +61,13 @@ def test_yes_leads_to_the_full_assessment_with_shared_answers(app, login, make_a
     full = registry.get("ads-impact", 2)
     shared = set(registry.get("threshold", version).questions) & set(full.questions)
     assert "personal_data" in shared
-    assert {k: draft.answers.get(k) for k in shared} == {k: revision.answers.get(k)
-                                                         for k in shared}
+    assert {k: draft.answers.get(k) for k in shared} == {k: revision.answers.get(k) for k in shared}
     assert set(draft.answers) <= set(full.questions)
 
 
-def test_all_no_says_the_full_assessment_is_not_needed(app, login, make_agency, make_system,
-                                                       threshold_revision):
+def test_all_no_says_the_full_assessment_is_not_needed(
+    app, login, make_agency, make_system, threshold_revision
+):
     agency = make_agency()
     system = make_system(agency=agency)
     threshold_revision(system)
@@ -78,23 +79,28 @@ def test_all_no_says_the_full_assessment_is_not_needed(app, login, make_agency, 
 
 
 def test_follow_up_must_name_a_flag_and_an_installed_questionnaire():
-    base = ("schema: 1\nkey: check\nversion: 1\ntitle: Check\n"
-            "flags: [{key: go, label: Go}]\n"
-            "levels: [{level: 1, name: a}, {level: 2, name: b}, {level: 3, name: c}, "
-            "{level: 4, name: d}]\n"
-            "steps:\n  - key: s\n    title: S\n    questions:\n"
-            "      - {key: q, type: yes_no_unsure, label: Q, flag: go}\n")
+    base = (
+        "schema: 1\nkey: check\nversion: 1\ntitle: Check\n"
+        "flags: [{key: go, label: Go}]\n"
+        "levels: [{level: 1, name: a}, {level: 2, name: b}, {level: 3, name: c}, "
+        "{level: 4, name: d}]\n"
+        "steps:\n  - key: s\n    title: S\n    questions:\n"
+        "      - {key: q, type: yes_no_unsure, label: Q, flag: go}\n"
+    )
     with pytest.raises(DefinitionError, match="follow_up.when_flag: unknown flag 'stop'"):
-        parse_definition(base + "follow_up: {questionnaire: other, when_flag: stop, "
-                                "label: Go on}\n", "check.yaml")
-    definition = parse_definition(base + "follow_up: {questionnaire: other, when_flag: go, "
-                                         "label: Go on}\n", "check.yaml")
+        parse_definition(
+            base + "follow_up: {questionnaire: other, when_flag: stop, label: Go on}\n", "check.yaml"
+        )
+    definition = parse_definition(
+        base + "follow_up: {questionnaire: other, when_flag: go, label: Go on}\n", "check.yaml"
+    )
     with pytest.raises(DefinitionError, match="no questionnaire 'other' is installed"):
         Registry([definition])
 
 
 def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
-        app, login, make_agency, make_system, threshold_revision):
+    app, login, make_agency, make_system, threshold_revision
+):
     agency = make_agency()
     system = make_system(agency=agency)
     threshold_revision(system, personal_data="unsure")
@@ -103,5 +109,5 @@ def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "Threshold check: full assessment needed" in page
     assert "Level I" not in page
-    assert "<option selected value=\"ads-impact:2\">" in page  # starts the full assessment
+    assert '<option selected value="ads-impact:2">' in page  # starts the full assessment
     assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

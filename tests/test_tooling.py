@@ -47,8 +47,9 @@ def project_python_files() -> set[Path]:
     """The Python files of the project, as a fresh clone (CI's) has them."""
     git = shutil.which("git")
     assert git is not None, "the checks are listed against git's files"
-    listed = subprocess.run([git, "ls-files", "-z", "--", "*.py"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        [git, "ls-files", "-z", "--", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     return {Path(name) for name in listed.split("\0") if name}
 
 
@@ -56,8 +57,14 @@ def run_tool(command: str, *extra: str, cwd: Path = ROOT) -> subprocess.Complete
     """One of CI's commands, with this interpreter's tools rather than .venv/bin/'s."""
     tool, *args = shlex.split(command)
     module = Path(tool).name
-    return subprocess.run([sys.executable, "-m", module, *args, *extra], cwd=cwd,
-                          capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args, *extra],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_ci_lints_and_type_checks() -> None:
@@ -72,16 +79,22 @@ def test_ci_lint_covers_every_python_file_of_the_project() -> None:
     ruff = next(c for c in ci_checks() if shlex.split(c)[:2] == [".venv/bin/ruff", "check"])
     listed = run_tool(ruff, "--show-files")
     assert listed.returncode == 0, listed.stderr
-    seen = {Path(line.strip()).resolve().relative_to(ROOT)
-            for line in listed.stdout.splitlines() if line.strip().endswith(".py")}
+    seen = {
+        Path(line.strip()).resolve().relative_to(ROOT)
+        for line in listed.stdout.splitlines()
+        if line.strip().endswith(".py")
+    }
     migrations = {p for p in project_python_files() if "migrations" in p.parts}
     assert migrations, "no migration found to check"
     assert project_python_files() - seen == set()
 
 
 def test_every_ci_check_is_a_commit_hook() -> None:
-    on_commit = {h["entry"] for h in hooks()
-                 if "manual" not in h.get("stages", []) and h.get("pass_filenames") is False}
+    on_commit = {
+        h["entry"]
+        for h in hooks()
+        if "manual" not in h.get("stages", []) and h.get("pass_filenames") is False
+    }
     assert set(ci_checks()) <= on_commit
 
 
@@ -102,24 +115,26 @@ def test_the_makefile_runs_the_ci_checks() -> None:
 def test_make_help_lists_every_target() -> None:
     make = shutil.which("make")
     assert make is not None
-    listed = subprocess.run([make, "-s", "help"], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout
+    listed = subprocess.run([make, "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     named = {line.split()[0] for line in listed.splitlines() if line.strip()}
     assert {"lint", "typecheck"} <= named
     assert named == set(makefile_recipes())
-    phony = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-                 if line.startswith(".PHONY:"))
+    phony = next(
+        line
+        for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+        if line.startswith(".PHONY:")
+    )
     assert set(phony.split()[1:]) == named
 
 
-PROBE = '''
+PROBE = """
 def untyped(value):
     return value
 
 
 def unchecked_body():
     return 1 + "one"
-'''
+"""
 
 
 def test_mypy_is_strict_for_the_engine_only_and_checks_every_body(tmp_path: Path) -> None:
@@ -131,8 +146,14 @@ def test_mypy_is_strict_for_the_engine_only_and_checks_every_body(tmp_path: Path
         (tmp_path / folder / "__init__.py").write_text("", encoding="utf-8")
         (tmp_path / folder / "probe.py").write_text(PROBE, encoding="utf-8")
     mypy = next(c for c in ci_checks() if c.startswith(".venv/bin/mypy "))
-    result = run_tool(mypy, "--config-file", str(ROOT / "pyproject.toml"),
-                      "--cache-dir", str(tmp_path / "cache"), cwd=tmp_path)
+    result = run_tool(
+        mypy,
+        "--config-file",
+        str(ROOT / "pyproject.toml"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        cwd=tmp_path,
+    )
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
 
     def codes(path: str) -> set[str]:

@@ -73,9 +73,11 @@ def test_submit_data_applies_changes_and_leaves_out_what_sends_nothing():
 def test_escaped_text_is_told_apart_from_raw_text():
     typed = """<img src=x onerror="alert('1')"> & co"""
     assert_shown_escaped(
-        "<p>&lt;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&gt; &amp; co</p>", typed, "page")
+        "<p>&lt;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&gt; &amp; co</p>", typed, "page"
+    )
     with pytest.raises(AssertionError, match="unescaped"):
-        assert_shown_escaped(f"<p>&lt;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&gt; "
-                             f"&amp; co</p>{typed}", typed, "page")
+        assert_shown_escaped(
+            f"<p>&lt;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&gt; &amp; co</p>{typed}", typed, "page"
+        )
     with pytest.raises(AssertionError, match="not shown"):
         assert_shown_escaped("<p>&lt;img src=x&gt;</p>", typed, "page")

@@ -13,11 +13,20 @@ from .answers import HTML_LIKE, STARTER_COMPLETE
 from .webform import answers_in, as_fields, assert_shown_escaped, form_values, submit_data
 
 STEP_ANSWERS = {
-    "about": {"decision": STARTER_COMPLETE["decision"], "purpose": STARTER_COMPLETE["purpose"],
-              "go_live": "2025-01-15", "people_per_year": "5,000", "decision_area": "services"},
+    "about": {
+        "decision": STARTER_COMPLETE["decision"],
+        "purpose": STARTER_COMPLETE["purpose"],
+        "go_live": "2025-01-15",
+        "people_per_year": "5,000",
+        "decision_area": "services",
+    },
     "triage": {"affects_rights": "yes", "uses_group_data": "no", "black_box": "no"},
-    "risks": {"harm_likelihood": "occasional", "harm_impact": "moderate",
-              "harm_description": "Payments could be delayed.", "data_kinds": ["administrative"]},
+    "risks": {
+        "harm_likelihood": "occasional",
+        "harm_impact": "moderate",
+        "harm_description": "Payments could be delayed.",
+        "data_kinds": ["administrative"],
+    },
     "mitigation": {"human_review": "yes", "appeal": "no"},
     "signoff": {"contact": "team@agency.example"},
 }
@@ -38,9 +47,18 @@ def started(client, tax_office, login):
     agency = tax_office
     login("author", agency)
     page = client.get("/systems/new").get_data(as_text=True)
-    response = client.post("/systems/new", data=submit_data(page, {
-        "name": "Fraud triage", "agency": str(agency.id), "description": "Ranks files.",
-        "questionnaire": "starter:2"}))
+    response = client.post(
+        "/systems/new",
+        data=submit_data(
+            page,
+            {
+                "name": "Fraud triage",
+                "agency": str(agency.id),
+                "description": "Ranks files.",
+                "questionnaire": "starter:2",
+            },
+        ),
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", location).group(1)
@@ -50,8 +68,9 @@ def started(client, tax_office, login):
 def post_step(client, uid, step, page, answers, action="next", **own_fields):
     """Post a step page with ``answers`` (by question key) changed; ``own_fields`` are the
     wizard's fields (such as csrf_token)."""
-    return client.post(f"/systems/{uid}/draft/{step}",
-                       data=submit_data(page, {**as_fields(answers), **own_fields}, action))
+    return client.post(
+        f"/systems/{uid}/draft/{step}", data=submit_data(page, {**as_fields(answers), **own_fields}, action)
+    )
 
 
 def walk_to(client, uid, last_step):
@@ -60,8 +79,7 @@ def walk_to(client, uid, last_step):
     for step, answers in STEP_ANSWERS.items():
         response = post_step(client, uid, step, page, answers)
         assert response.status_code == 302, (step, response.get_data(as_text=True)[:3000])
-        page = client.get(response.headers["Location"], follow_redirects=True).get_data(
-            as_text=True)
+        page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
         if step == last_step:
             return page
     return page
@@ -71,9 +89,13 @@ def test_new_system_form_refuses_missing_name(client, make_agency, login):
     agency = make_agency()
     login("author", agency)
     page = client.get("/systems/new").get_data(as_text=True)
-    response = client.post("/systems/new", data=submit_data(page, {
-        "name": "", "agency": str(agency.id), "description": "kept text",
-        "questionnaire": "starter:2"}))
+    response = client.post(
+        "/systems/new",
+        data=submit_data(
+            page,
+            {"name": "", "agency": str(agency.id), "description": "kept text", "questionnaire": "starter:2"},
+        ),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Give the system a name." in html
@@ -97,7 +119,7 @@ def test_whole_assessment_end_to_end(client, started, db_session):
     # (under 80 %): final 7; 7/17 = 41 % -> level II; occasional x moderate -> moderate.
     assert "Level II" in results
     assert "Moderate risk" in results
-    assert "7 <span class=\"muted\">of 17</span>" in results
+    assert '7 <span class="muted">of 17</span>' in results
     assert "Possible harm to people" in results
 
     system = db_session.scalar(sa.select(System).where(System.uid == uid))
@@ -114,8 +136,13 @@ def test_whole_assessment_end_to_end(client, started, db_session):
 
 def test_missing_required_answer_stays_on_step_and_keeps_typing(client, started):
     uid, page = started
-    response = post_step(client, uid, "about", page, {
-        "decision": "", "purpose": "My long purpose text ✍️", "decision_area": None})
+    response = post_step(
+        client,
+        uid,
+        "about",
+        page,
+        {"decision": "", "purpose": "My long purpose text ✍️", "decision_area": None},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.count("Answer this question to go on.") >= 2
@@ -126,9 +153,19 @@ def test_missing_required_answer_stays_on_step_and_keeps_typing(client, started)
 
 def test_invalid_number_and_date_keep_everything_typed(client, started, db_session):
     uid, page = started
-    response = post_step(client, uid, "about", page, {
-        "decision": "Kept decision", "purpose": "Kept purpose", "people_per_year": "lots",
-        "go_live": "2025-02-30", "decision_area": "internal"})
+    response = post_step(
+        client,
+        uid,
+        "about",
+        page,
+        {
+            "decision": "Kept decision",
+            "purpose": "Kept purpose",
+            "people_per_year": "lots",
+            "go_live": "2025-02-30",
+            "decision_area": "internal",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Enter a number, for example 1200." in html
@@ -146,8 +183,7 @@ def test_a_decimal_comma_is_refused_not_read_as_thousands(client, started, db_se
     """In an English questionnaire "1,5" could mean one and a half: it is refused, with the
     way to write it, where it used to be saved as 15."""
     uid, page = started
-    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"],
-                                                      "people_per_year": "1,5"})
+    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"], "people_per_year": "1,5"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Write decimals with a point, as in 1.5" in html
@@ -163,8 +199,7 @@ def test_conditional_question_appears_after_next_without_javascript(client, star
     values = form_values(page)
     assert "biometric_basis" not in values["shown"][0].split(",")
     # Ticking biometric data reveals a question on the same step: Next stays and says so.
-    response = post_step(client, uid, "risks", page, {
-        **STEP_ANSWERS["risks"], "data_kinds": ["biometric"]})
+    response = post_step(client, uid, "risks", page, {**STEP_ANSWERS["risks"], "data_kinds": ["biometric"]})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Your answers opened more questions on this step" in html
@@ -177,8 +212,9 @@ def test_no_flag_no_harm_question(client, started):
     uid, page = started
     response = post_step(client, uid, "about", page, STEP_ANSWERS["about"])
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    response = post_step(client, uid, "triage", page, {
-        "affects_rights": "no", "uses_group_data": "no", "black_box": "no"})
+    response = post_step(
+        client, uid, "triage", page, {"affects_rights": "no", "uses_group_data": "no", "black_box": "no"}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-question="harm_description"' not in page
@@ -187,14 +223,19 @@ def test_no_flag_no_harm_question(client, started):
 def test_hidden_answers_are_never_counted(client, started, db_session):
     uid, _ = started
     page = walk_to(client, uid, "triage")
-    response = post_step(client, uid, "risks", page, {
-        **STEP_ANSWERS["risks"], "data_kinds": ["biometric"],
-        "biometric_basis": "Statute 12."})
+    response = post_step(
+        client,
+        uid,
+        "risks",
+        page,
+        {**STEP_ANSWERS["risks"], "data_kinds": ["biometric"], "biometric_basis": "Statute 12."},
+    )
     assert response.status_code == 302
     # Go back to the step and untick biometric data: its follow-up is now hidden.
     page = client.get(f"/systems/{uid}/draft/risks").get_data(as_text=True)
-    response = post_step(client, uid, "risks", page, {
-        **STEP_ANSWERS["risks"], "data_kinds": ["administrative"]})
+    response = post_step(
+        client, uid, "risks", page, {**STEP_ANSWERS["risks"], "data_kinds": ["administrative"]}
+    )
     assert response.status_code == 302
     draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
     assert draft.answers["biometric_basis"] == "Statute 12."  # kept in the draft...
@@ -212,8 +253,7 @@ def test_back_keeps_answers_and_save_draft_resumes(client, started, db_session):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     response = post_step(client, uid, "triage", page, {"affects_rights": "unsure"}, "back")
     assert response.status_code == 302
-    page = client.get(response.headers["Location"], follow_redirects=True).get_data(
-        as_text=True)
+    page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert answers_in(page)["decision"] == [STARTER_COMPLETE["decision"]]
     page = client.get(f"/systems/{uid}/draft/triage").get_data(as_text=True)
     assert answers_in(page)["affects_rights"] == ["unsure"]
@@ -225,8 +265,9 @@ def test_back_keeps_answers_and_save_draft_resumes(client, started, db_session):
 
 def test_expired_csrf_token_loses_nothing(client, started, db_session):
     uid, page = started
-    response = post_step(client, uid, "about", page, {"decision": "Typed before the session ended"},
-                         csrf_token="expired-token")
+    response = post_step(
+        client, uid, "about", page, {"decision": "Typed before the session ended"}, csrf_token="expired-token"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Your session expired" in html
@@ -267,8 +308,12 @@ def test_review_lists_missing_answers_and_refuses_submit(client, started, db_ses
     assert "Which decision does the system take or support?" in review
     response = client.post(f"/systems/{uid}/review", data=submit_data(review))
     assert response.status_code == 422
-    assert db_session.scalar(sa.select(sa.func.count()).select_from(Revision).join(System)
-                             .where(System.uid == uid)) == 0
+    assert (
+        db_session.scalar(
+            sa.select(sa.func.count()).select_from(Revision).join(System).where(System.uid == uid)
+        )
+        == 0
+    )
 
 
 def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_agency, login):
@@ -279,15 +324,26 @@ def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_age
     login("author", agency)
     name, description = f"System {HTML_LIKE}", f"Description {HTML_LIKE}"
     page = client.get("/systems/new").get_data(as_text=True)
-    response = client.post("/systems/new", data=submit_data(page, {
-        "name": name, "agency": str(agency.id), "description": description,
-        "questionnaire": "starter:2"}))
+    response = client.post(
+        "/systems/new",
+        data=submit_data(
+            page,
+            {
+                "name": name,
+                "agency": str(agency.id),
+                "description": description,
+                "questionnaire": "starter:2",
+            },
+        ),
+    )
     assert response.status_code == 302
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/draft/about", response.headers["Location"]).group(1)
 
-    typed = {"about": {"decision": f"Decision {HTML_LIKE}", "purpose": f"Purpose {HTML_LIKE}"},
-             "risks": {"harm_description": f"Harm {HTML_LIKE}"},
-             "signoff": {"contact": f"Contact {HTML_LIKE}", "notes": f"Notes {HTML_LIKE}"}}
+    typed = {
+        "about": {"decision": f"Decision {HTML_LIKE}", "purpose": f"Purpose {HTML_LIKE}"},
+        "risks": {"harm_description": f"Harm {HTML_LIKE}"},
+        "signoff": {"contact": f"Contact {HTML_LIKE}", "notes": f"Notes {HTML_LIKE}"},
+    }
     for step, answers in STEP_ANSWERS.items():
         url = f"/systems/{uid}/draft/{step}"
         page = client.get(url).get_data(as_text=True)
@@ -329,13 +385,15 @@ def test_a_right_to_left_name_is_isolated_in_messages(client, tax_office, login)
     login("author", tax_office)
     page = client.get("/systems/new").get_data(as_text=True)
     name = "تخصيص المساكن"
-    response = client.post("/systems/new", follow_redirects=True, data=submit_data(page, {
-        "name": name, "agency": str(tax_office.id), "questionnaire": "starter:2"}))
+    response = client.post(
+        "/systems/new",
+        follow_redirects=True,
+        data=submit_data(page, {"name": name, "agency": str(tax_office.id), "questionnaire": "starter:2"}),
+    )
     assert f"“\u2068{name}\u2069” created." in response.get_data(as_text=True)
 
 
-def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_system,
-                                                      tax_office, login):
+def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_system, tax_office, login):
     """Drafts started before version 2 keep their version: the pages and the review work."""
     login("author", tax_office)
     draft = make_draft(STARTER_COMPLETE, system=make_system(agency=tax_office), version=1)
@@ -354,8 +412,7 @@ def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_s
     assert "version 1" in results
 
 
-def test_a_step_posted_from_a_page_without_field_prefixes_keeps_its_answers(client, started,
-                                                                           db_session):
+def test_a_step_posted_from_a_page_without_field_prefixes_keeps_its_answers(client, started, db_session):
     """A tab opened before question fields carried their prefix posts bare question keys:
     they are read as the answers they are, never saved as empty ones."""
     uid, page = started

@@ -83,7 +83,7 @@ class _FormReader(HTMLParser):
             # A browser drops one line break right after the opening tag.
             for line_break in ("\r\n", "\n"):
                 if value.startswith(line_break):
-                    value = value[len(line_break):]
+                    value = value[len(line_break) :]
                     break
             self.values[self._textarea][-1] = value
             self._textarea = None
@@ -137,5 +137,8 @@ def as_fields(answers: dict[str, Any]) -> dict[str, Any]:
 
 def answers_in(html: str) -> dict[str, list[str]]:
     """The step form's answer fields, by question key."""
-    return {name.removeprefix(FIELD_PREFIX): values for name, values in form_values(html).items()
-            if name.startswith(FIELD_PREFIX)}
+    return {
+        name.removeprefix(FIELD_PREFIX): values
+        for name, values in form_values(html).items()
+        if name.startswith(FIELD_PREFIX)
+    }

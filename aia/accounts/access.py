@@ -21,6 +21,7 @@ class AgencyOwned(Protocol):
 
     agency_id: int
 
+
 # action -> the roles that may do it (to a system of their agency, or of any for an auditor).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read": frozenset({"author", "approver", "auditor"}),

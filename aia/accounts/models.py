@@ -1,4 +1,5 @@
 """Agencies, the people who use the app, and forms kept across a lost session."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,7 @@ from ..db import Base, JSONType, UTCDateTime, now_utc
 ROLES = ("author", "approver", "auditor", "admin")
 # Roles that work for one agency; the others (oversight, operation) belong to none.
 AGENCY_ROLES = ("author", "approver")
-ROLE_LABELS = {"author": "Author", "approver": "Approver", "auditor": "Auditor",
-               "admin": "Administrator"}
+ROLE_LABELS = {"author": "Author", "approver": "Approver", "auditor": "Auditor", "admin": "Administrator"}
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -54,8 +54,9 @@ class User(UserMixin, Base):
 
     __table_args__ = (
         sa.CheckConstraint(f"role IN ({_sql_list(ROLES)})", name="role_known"),
-        sa.CheckConstraint(f"(role IN ({_sql_list(AGENCY_ROLES)})) = (agency_id IS NOT NULL)",
-                           name="agency_when_agency_role"),
+        sa.CheckConstraint(
+            f"(role IN ({_sql_list(AGENCY_ROLES)})) = (agency_id IS NOT NULL)", name="agency_when_agency_role"
+        ),
         sa.CheckConstraint("session_generation >= 1", name="session_generation_positive"),
     )
 

@@ -27,8 +27,9 @@ class WeakPassword(ValueError):
 @cache
 def common_passwords() -> frozenset[str]:
     text = resources.files(__package__).joinpath("common-passwords.txt").read_text("utf-8")
-    return frozenset(line.strip().casefold() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def check_strength(password: str, min_length: int, email: str = "") -> None:

@@ -15,8 +15,7 @@ def agencies(session: Session) -> list[Agency]:
 
 
 def users(session: Session) -> list[User]:
-    return list(session.scalars(sa.select(User).options(selectinload(User.agency))
-                                .order_by(User.email)))
+    return list(session.scalars(sa.select(User).options(selectinload(User.agency)).order_by(User.email)))
 
 
 def user_or_404(session: Session, user_id: int) -> User:

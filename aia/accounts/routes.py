@@ -31,10 +31,13 @@ def _safe_next() -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
         return redirect(_safe_next() or url_for("assessments.index"))
@@ -45,8 +48,7 @@ def login():
         if user is not None:
             login_user(user)
             sessions.start(user)
-            return redirect(sessions.pending_form_path(user) or _safe_next()
-                            or url_for("assessments.index"))
+            return redirect(sessions.pending_form_path(user) or _safe_next() or url_for("assessments.index"))
         form.password.errors = ["The email address or the password is not right."]
         status = 401
     return render_template("accounts/login.html", form=form), status
@@ -88,13 +90,19 @@ def users():
     actor = require("manage_accounts")
     form = NewUserForm()
     agencies = queries.agencies(db.session)
-    form.agency.choices = [SelectChoice(0, "No agency")] + [
-        SelectChoice(a.id, a.name) for a in agencies]
+    form.agency.choices = [SelectChoice(0, "No agency")] + [SelectChoice(a.id, a.name) for a in agencies]
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.id == form.agency.data), None)
         try:
-            user = services.create_user(db.session, actor, form.email.data or "", form.name.data or "",
-                                        form.role.data, agency, form.password.data or "")
+            user = services.create_user(
+                db.session,
+                actor,
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data,
+                agency,
+                form.password.data or "",
+            )
         except WeakPassword as error:
             form.password.errors = [str(error)]
         except services.AccountError as error:
@@ -102,9 +110,13 @@ def users():
         else:
             flash(f"Account {user.email} created.", "success")
             return redirect(url_for(".users"))
-    return render_template("accounts/users.html", form=form, users=queries.users(db.session),
-                           confirm=ConfirmForm(), agency_roles=AGENCY_ROLES), \
-        422 if form.errors else 200
+    return render_template(
+        "accounts/users.html",
+        form=form,
+        users=queries.users(db.session),
+        confirm=ConfirmForm(),
+        agency_roles=AGENCY_ROLES,
+    ), 422 if form.errors else 200
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -135,5 +147,6 @@ def agencies():
         else:
             flash(f"Agency {agency.name} created.", "success")
             return redirect(url_for(".agencies"))
-    return render_template("accounts/agencies.html", form=form,
-                           agencies=queries.agencies(db.session)), 422 if form.errors else 200
+    return render_template(
+        "accounts/agencies.html", form=form, agencies=queries.agencies(db.session)
+    ), 422 if form.errors else 200

@@ -41,30 +41,49 @@ def create_agency(session: Session, actor: User | None, slug: str, name: str) ->
     agency = Agency(slug=slug, name=name)
     session.add(agency)
     session.flush()
-    record(session, "agency.created", actor, agency_id=agency.id,
-           details={"slug": slug, "name": name})
+    record(session, "agency.created", actor, agency_id=agency.id, details={"slug": slug, "name": name})
     return agency
 
 
-def create_user(session: Session, actor: User | None, email: str, name: str, role: str,
-                agency: Agency | None, password: str) -> User:
+def create_user(
+    session: Session,
+    actor: User | None,
+    email: str,
+    name: str,
+    role: str,
+    agency: Agency | None,
+    password: str,
+) -> User:
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Give an email address.")
     if role not in ROLES:
         raise AccountError(f"Unknown role {role}: choose one of {', '.join(ROLES)}.")
     if (role in AGENCY_ROLES) != (agency is not None):
-        raise AccountError(f"An {role} must belong to an agency." if role in AGENCY_ROLES
-                           else f"An {role} works across agencies and belongs to none.")
+        raise AccountError(
+            f"An {role} must belong to an agency."
+            if role in AGENCY_ROLES
+            else f"An {role} works across agencies and belongs to none."
+        )
     if user_by_email(session, email) is not None:
         raise AccountError(f"There is already an account for {email}.")
     check_strength(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
-    user = User(email=email, name=(name or "").strip() or email.split("@")[0], role=role,
-                agency_id=agency.id if agency else None, password_hash=hash_password(password))
+    user = User(
+        email=email,
+        name=(name or "").strip() or email.split("@")[0],
+        role=role,
+        agency_id=agency.id if agency else None,
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
-    record(session, "user.created", actor, agency_id=user.agency_id,
-           details={"user_id": user.id, "email": email, "role": role})
+    record(
+        session,
+        "user.created",
+        actor,
+        agency_id=user.agency_id,
+        details={"user_id": user.id, "email": email, "role": role},
+    )
     return user
 
 
@@ -103,14 +122,19 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     record(session, "user.password_changed", user, agency_id=user.agency_id)
 
 
-def set_active(session: Session, actor: User | None, user: User, active: bool,
-               reason: str = "") -> None:
+def set_active(session: Session, actor: User | None, user: User, active: bool, reason: str = "") -> None:
     if actor is not None and actor.id == user.id and not active:
         raise AccountError("You cannot disable your own account.")
     user.active = active
     if not active:
         end_sessions(user)
     session.flush()
-    record(session, "user.enabled" if active else "user.disabled", actor, reason=reason,
-           agency_id=user.agency_id, details={"user_id": user.id, "email": user.email})
+    record(
+        session,
+        "user.enabled" if active else "user.disabled",
+        actor,
+        reason=reason,
+        agency_id=user.agency_id,
+        details={"user_id": user.id, "email": user.email},
+    )
     log.info("user %s %s", user.email, "enabled" if active else "disabled")

@@ -73,8 +73,11 @@ def require_session():
             session["seen"] = now
             return None
         logout_user()
-        flash(f"You were signed out after {current_app.config['SESSION_IDLE_MINUTES']} minutes "
-              "without activity.", "info")
+        flash(
+            f"You were signed out after {current_app.config['SESSION_IDLE_MINUTES']} minutes "
+            "without activity.",
+            "info",
+        )
     if request.method == "POST" and request.endpoint in KEPT_ON_EXPIRY and stash_form(owner):
         flash("Your answers are kept: they will be saved as soon as you sign in again.", "info")
     return login_manager.unauthorized()
@@ -96,8 +99,9 @@ def stash_form(owner: int | None) -> bool:
     token = secrets.token_urlsafe(32)
     too_old = now_utc() - dt.timedelta(hours=PENDING_FORM_HOURS)
     db.session.execute(sa.delete(PendingForm).where(PendingForm.created_dt < too_old))
-    db.session.add(PendingForm(token=token, user_id=owner, path=request.path,
-                               form=list(request.form.items(multi=True))))
+    db.session.add(
+        PendingForm(token=token, user_id=owner, path=request.path, form=list(request.form.items(multi=True)))
+    )
     session["pending_form"] = token
     return True
 
@@ -124,8 +128,7 @@ def _pending(db_session: Session, user: User) -> PendingForm | None:
         return None
     pending = db_session.get(PendingForm, token)
     too_old = now_utc() - dt.timedelta(hours=PENDING_FORM_HOURS)
-    if (pending is None or pending.created_dt < too_old
-            or pending.user_id not in (None, user.id)):
+    if pending is None or pending.created_dt < too_old or pending.user_id not in (None, user.id):
         session.pop("pending_form", None)
         return None
     return pending

@@ -7,12 +7,13 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class NewSystemForm(FlaskForm):
-    name = StringField("Name of the system", validators=[
-        DataRequired("Give the system a name."), Length(max=200)],
-        description="The name the public would know it by, for example 'Housing benefit triage'.")
+    name = StringField(
+        "Name of the system",
+        validators=[DataRequired("Give the system a name."), Length(max=200)],
+        description="The name the public would know it by, for example 'Housing benefit triage'.",
+    )
     agency = SelectField("Agency", coerce=int, validators=[InputRequired("Choose an agency.")])
-    description = TextAreaField("What it does, in one or two sentences",
-                                validators=[Length(max=2000)])
+    description = TextAreaField("What it does, in one or two sentences", validators=[Length(max=2000)])
     questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
 
 

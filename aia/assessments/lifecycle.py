@@ -34,17 +34,23 @@ class Transition:
     needs_reason: bool = False
 
 
-TRANSITIONS = {t.action: t for t in (
-    Transition("request_changes", ("submitted", "approved"), "changes_requested",
-               needs_reason=True),
-    Transition("approve", ("submitted",), "approved"),
-    Transition("publish", ("approved",), "published"),
-    Transition("withdraw", ("published",), "withdrawn", needs_reason=True),
-)}
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition("request_changes", ("submitted", "approved"), "changes_requested", needs_reason=True),
+        Transition("approve", ("submitted",), "approved"),
+        Transition("publish", ("approved",), "published"),
+        Transition("withdraw", ("published",), "withdrawn", needs_reason=True),
+    )
+}
 # request_changes is a reviewer's decision: approvers and auditors alike.
 PERMISSION = {"request_changes": "review"}
-PAST = {"request_changes": "sent back for changes", "approve": "approved",
-        "publish": "published", "withdraw": "withdrawn"}
+PAST = {
+    "request_changes": "sent back for changes",
+    "approve": "approved",
+    "publish": "published",
+    "withdraw": "withdrawn",
+}
 
 
 class TransitionRefused(Exception):
@@ -57,47 +63,73 @@ class NotPermitted(TransitionRefused):
 
 def allowed_actions(user: User, revision: Revision) -> list[str]:
     """The moves this person may make on this revision now."""
-    return [action for action, t in TRANSITIONS.items()
-            if revision.status in t.sources and may(user, PERMISSION.get(action, action),
-                                                    revision.system)]
+    return [
+        action
+        for action, t in TRANSITIONS.items()
+        if revision.status in t.sources and may(user, PERMISSION.get(action, action), revision.system)
+    ]
 
 
-def change_status(session: Session, actor: User, revision: Revision, action: str,
-                  reason: str = "", details: dict | None = None) -> Revision:
+def change_status(
+    session: Session,
+    actor: User,
+    revision: Revision,
+    action: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> Revision:
     transition = TRANSITIONS[action]
     if not may(actor, PERMISSION.get(action, action), revision.system):
         raise NotPermitted("Your role does not allow this.")
     if revision.status not in transition.sources:
-        raise TransitionRefused(f"Revision {revision.number} is "
-                                f"{STATUS_LABELS[revision.status].lower()}: it cannot be "
-                                f"{PAST[action]} now.")
+        raise TransitionRefused(
+            f"Revision {revision.number} is "
+            f"{STATUS_LABELS[revision.status].lower()}: it cannot be "
+            f"{PAST[action]} now."
+        )
     if transition.needs_reason and not reason.strip():
         raise TransitionRefused("Say why: the reason is kept in the audit trail.")
-    if action == "approve" and first_actor_id(session, "revision.submitted",
-                                              revision.id) == actor.id:
-        raise TransitionRefused("A revision must be approved by someone other than the person "
-                                "who submitted it.")
+    if action == "approve" and first_actor_id(session, "revision.submitted", revision.id) == actor.id:
+        raise TransitionRefused(
+            "A revision must be approved by someone other than the person who submitted it."
+        )
     _set_status(session, actor, revision, transition.target, action, reason, details)
     return revision
 
 
-def _set_status(session: Session, actor: User | None, revision: Revision, target: str,
-                action: str, reason: str = "", details: dict | None = None) -> None:
+def _set_status(
+    session: Session,
+    actor: User | None,
+    revision: Revision,
+    target: str,
+    action: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> None:
     source = revision.status
     # Compare-and-set: of two people deciding at once, the second finds the state moved on.
-    result = session.execute(sa.update(Revision)
-                             .where(Revision.id == revision.id, Revision.status == source)
-                             .values(status=target)
-                             .execution_options(synchronize_session=False))
+    result = session.execute(
+        sa.update(Revision)
+        .where(Revision.id == revision.id, Revision.status == source)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         session.refresh(revision)
-        raise TransitionRefused(f"Someone else changed revision {revision.number} meanwhile: it "
-                                f"is now {STATUS_LABELS[revision.status].lower()}.")
+        raise TransitionRefused(
+            f"Someone else changed revision {revision.number} meanwhile: it "
+            f"is now {STATUS_LABELS[revision.status].lower()}."
+        )
     session.refresh(revision)
-    record_event(session, f"revision.{target}", actor, revision=revision, reason=reason,
-           details={"from": source, "to": target, **(details or {})})
-    log.info("revision %s of %s: %s -> %s (%s)", revision.number, revision.system.uid, source,
-             target, action)
+    record_event(
+        session,
+        f"revision.{target}",
+        actor,
+        revision=revision,
+        reason=reason,
+        details={"from": source, "to": target, **(details or {})},
+    )
+    log.info("revision %s of %s: %s -> %s (%s)", revision.number, revision.system.uid, source, target, action)
 
 
 def lock(session: Session, revision: Revision) -> Revision:
@@ -111,5 +143,4 @@ def lock(session: Session, revision: Revision) -> Revision:
 
 def supersede(session: Session, actor: User, revision: Revision, by_number: int) -> None:
     """A published revision gives way to a later one of the same system (see publishing)."""
-    _set_status(session, actor, revision, "superseded", "supersede",
-                details={"by_revision": by_number})
+    _set_status(session, actor, revision, "superseded", "supersede", details={"by_revision": by_number})

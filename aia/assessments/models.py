@@ -12,14 +12,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Agency
 from ..db import Base, JSONType, UTCDateTime, now_utc
 
-REVISION_STATUSES = ("submitted", "changes_requested", "approved", "published", "superseded",
-                     "withdrawn")
+REVISION_STATUSES = ("submitted", "changes_requested", "approved", "published", "superseded", "withdrawn")
 # While the latest revision is in one of these, no new draft starts.
 AWAITING_DECISION = ("submitted", "approved")
 # What a revision is: none of these may change once written (the database holds this too).
-REVISION_CONTENT = ("system_id", "number", "uid", "questionnaire_key", "questionnaire_version",
-                    "questionnaire_hash", "answers", "scores", "impact_level", "charter_rating",
-                    "sha256", "submitted_dt")
+REVISION_CONTENT = (
+    "system_id",
+    "number",
+    "uid",
+    "questionnaire_key",
+    "questionnaire_version",
+    "questionnaire_hash",
+    "answers",
+    "scores",
+    "impact_level",
+    "charter_rating",
+    "sha256",
+    "submitted_dt",
+)
 
 
 def new_uid(prefix: str) -> str:
@@ -39,8 +49,7 @@ class System(Base):
 
     agency: Mapped[Agency] = relationship()
     draft: Mapped[Draft | None] = relationship(back_populates="system", uselist=False)
-    revisions: Mapped[list[Revision]] = relationship(back_populates="system",
-                                                     order_by="Revision.number")
+    revisions: Mapped[list[Revision]] = relationship(back_populates="system", order_by="Revision.number")
 
     @property
     def latest_revision(self) -> Revision | None:
@@ -96,19 +105,24 @@ class Revision(Base):
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.CheckConstraint("impact_level BETWEEN 1 AND 4", name="impact_level_range"),
         sa.CheckConstraint(
-            "status IN (" + ", ".join(f"'{s}'" for s in REVISION_STATUSES) + ")",
-            name="status_known"),
+            "status IN (" + ", ".join(f"'{s}'" for s in REVISION_STATUSES) + ")", name="status_known"
+        ),
         sa.CheckConstraint(
             "charter_rating IS NULL OR charter_rating IN ('low', 'moderate', 'high')",
-            name="charter_rating_known"),
+            name="charter_rating_known",
+        ),
     )
 
     def hashed_document(self) -> dict[str, Any]:
         """What the revision's SHA-256 is taken over (canonical JSON of this)."""
         return {
-            "system": self.system.uid, "revision": self.number,
-            "questionnaire": {"key": self.questionnaire_key,
-                              "version": self.questionnaire_version,
-                              "hash": self.questionnaire_hash},
-            "answers": self.answers, "scores": self.scores,
+            "system": self.system.uid,
+            "revision": self.number,
+            "questionnaire": {
+                "key": self.questionnaire_key,
+                "version": self.questionnaire_version,
+                "hash": self.questionnaire_hash,
+            },
+            "answers": self.answers,
+            "scores": self.scores,
         }

@@ -21,16 +21,20 @@ def system_or_404(session: Session, uid: str, viewer: User) -> System:
 
 
 def revision_or_404(session: Session, system: System, number: int) -> Revision:
-    revision = session.scalar(sa.select(Revision).where(Revision.system_id == system.id,
-                                                        Revision.number == number))
+    revision = session.scalar(
+        sa.select(Revision).where(Revision.system_id == system.id, Revision.number == number)
+    )
     if revision is None:
         abort(404)
     return revision
 
 
 def systems_overview(session: Session, viewer: User) -> list[System]:
-    return list(session.scalars(
-        sa.select(System).where(visible_to(viewer, System.agency_id))
-        .options(selectinload(System.draft), selectinload(System.revisions),
-                 selectinload(System.agency))
-        .order_by(System.created_dt.desc(), System.id.desc())))
+    return list(
+        session.scalars(
+            sa.select(System)
+            .where(visible_to(viewer, System.agency_id))
+            .options(selectinload(System.draft), selectinload(System.revisions), selectinload(System.agency))
+            .order_by(System.created_dt.desc(), System.id.desc())
+        )
+    )

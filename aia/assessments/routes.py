@@ -33,14 +33,18 @@ def registry() -> Registry:
 def definition_of(draft: Draft) -> Definition:
     definition = registry().get(draft.questionnaire_key, draft.questionnaire_version)
     if definition is None:
-        abort(500, f"questionnaire {draft.questionnaire_key} v{draft.questionnaire_version} "
-                   "is no longer installed")
+        abort(
+            500,
+            f"questionnaire {draft.questionnaire_key} v{draft.questionnaire_version} is no longer installed",
+        )
     return definition
 
 
 def questionnaire_choices() -> list[SelectChoice]:
-    return [SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
-            for d in registry().latest_all()]
+    return [
+        SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
+        for d in registry().latest_all()
+    ]
 
 
 def chosen_definition(value: str) -> Definition:
@@ -76,13 +80,14 @@ def new_system():
     form.agency.choices = [SelectChoice(user.agency.id, user.agency.name)]
     form.questionnaire.choices = questionnaire_choices()
     if form.validate_on_submit():
-        system = services.create_system(db.session, form.agency.data, form.name.data or "",
-                                        form.description.data or "", actor=user)
-        draft = services.start_draft(db.session, system,
-                                     chosen_definition(form.questionnaire.data), actor=user)
+        system = services.create_system(
+            db.session, form.agency.data, form.name.data or "", form.description.data or "", actor=user
+        )
+        draft = services.start_draft(
+            db.session, system, chosen_definition(form.questionnaire.data), actor=user
+        )
         # First-strong isolates keep a right-to-left name from reordering the sentence.
-        flash(f"“\u2068{system.name}\u2069” created. Its answers are saved as you go.",
-              "success")
+        flash(f"“\u2068{system.name}\u2069” created. Its answers are saved as you go.", "success")
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
     return render_template("assessments/new_system.html", form=form)
 
@@ -104,10 +109,14 @@ def system(uid: str):
             start_form.questionnaire.data = f"{target.key}:{target.version}"
             awaiting = None
         else:
-            start_form.questionnaire.data = (f"{latest.questionnaire_key}:"
-                                             f"{latest.questionnaire_version}")
-    return render_template("assessments/system.html", system=system, start_form=start_form,
-                           may_edit=may(viewer(), "edit", system), awaiting=awaiting)
+            start_form.questionnaire.data = f"{latest.questionnaire_key}:{latest.questionnaire_version}"
+    return render_template(
+        "assessments/system.html",
+        system=system,
+        start_form=start_form,
+        may_edit=may(viewer(), "edit", system),
+        awaiting=awaiting,
+    )
 
 
 @bp.route("/systems/<uid>/draft", methods=["POST"])
@@ -121,12 +130,15 @@ def start_draft(uid: str):
     definition = chosen_definition(form.questionnaire.data)
     previous = system.latest_revision
     try:
-        draft = services.start_draft(db.session, system, definition,
-                                     previous.answers if previous else None,
-                                     actor=viewer())
+        draft = services.start_draft(
+            db.session, system, definition, previous.answers if previous else None, actor=viewer()
+        )
     except services.DraftNotAllowed as refused:
-        flash(f"Revision {refused.revision.number} awaits a decision: a new draft can start "
-              "once it is published or sent back for changes.", "error")
+        flash(
+            f"Revision {refused.revision.number} awaits a decision: a new draft can start "
+            "once it is published or sent back for changes.",
+            "error",
+        )
         return redirect(url_for(".system", uid=uid)), 409
     return redirect(url_for(".step", uid=uid, step_key=draft.step_key))
 
@@ -143,8 +155,11 @@ def step(uid: str, step_key: str):
     system = _system(uid, "edit")
     # A form posted after the session ended is saved now, as if it had just been posted.
     kept = take_pending_form(db.session, viewer(), request.path)
-    if system.draft is None and (request.method == "POST" or kept is not None) \
-            and system.latest_revision is not None:
+    if (
+        system.draft is None
+        and (request.method == "POST" or kept is not None)
+        and system.latest_revision is not None
+    ):
         return _posted_after_submission(system, step_key, kept)
     draft = _draft_or_redirect(system)
     if draft is None:
@@ -162,15 +177,20 @@ def step(uid: str, step_key: str):
     form_class = build_step_form(step, keys, base=StepMeta)
 
     if not posting:
-        form = form_class(data={**form_data(definition, keys, draft.answers),
-                                "lock_version": draft.lock_version,
-                                "shown": ",".join(k for k in keys if k in resolution.visible)})
+        form = form_class(
+            data={
+                **form_data(definition, keys, draft.answers),
+                "lock_version": draft.lock_version,
+                "shown": ",".join(k for k in keys if k in resolution.visible),
+            }
+        )
         return _render_step(definition, draft, step, form, keys, resolution, conditions)
 
     # A kept form had its CSRF token checked when it was kept (sessions.stash_form).
     formdata = wizard.with_field_names(kept if kept is not None else request.form, keys)
-    form = (form_class(formdata=formdata) if kept is None
-            else form_class(formdata=formdata, meta={"csrf": False}))
+    form = (
+        form_class(formdata=formdata) if kept is None else form_class(formdata=formdata, meta={"csrf": False})
+    )
     action = formdata.get("action", "save")
     valid = form.validate()
     csrf_expired = "csrf_token" in form.errors
@@ -178,8 +198,11 @@ def step(uid: str, step_key: str):
         # The posted answers are shown again; nothing is saved until the user saves again.
         form.csrf_token.errors = []
         form.lock_version.data = str(form.lock_version.data or draft.lock_version)
-        flash("Your session expired before this step was saved. Your answers are still below: "
-              "press Save or Next again to keep them.", "error")
+        flash(
+            "Your session expired before this step was saved. Your answers are still below: "
+            "press Save or Next again to keep them.",
+            "error",
+        )
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 400
 
     posted = answers_from_form(step, form)
@@ -188,27 +211,37 @@ def step(uid: str, step_key: str):
         services.save_answers(db.session, draft, posted, step_key, expected)
     except services.DraftGone as gone:
         number = gone.revision.number if gone.revision is not None else None
-        flash(("Someone else submitted this draft while you were editing it"
-               + (f": it became revision {number}." if number else ".")
-               + " What you typed on this page was not saved, and is still below: copy what you "
-               "need, then start a new draft from the system's page."), "error")
-        return _render_step(definition, gone.draft or draft, step, form, keys, resolution,
-                            conditions), 409
+        flash(
+            (
+                "Someone else submitted this draft while you were editing it"
+                + (f": it became revision {number}." if number else ".")
+                + " What you typed on this page was not saved, and is still below: copy what you "
+                "need, then start a new draft from the system's page."
+            ),
+            "error",
+        )
+        return _render_step(definition, gone.draft or draft, step, form, keys, resolution, conditions), 409
     except services.DraftConflict as conflict:
         assert conflict.draft is not None  # only a draft that is gone has none (caught above)
         theirs = _their_changes(definition, conflict.draft, posted, keys)
         form.lock_version.data = str(conflict.draft.lock_version)
-        flash("Someone else saved this draft while you were editing it. Your answers are kept "
-              "in the form; theirs are shown under each question that differs. Save again to "
-              "keep yours.", "error")
-        return _render_step(definition, conflict.draft, step, form, keys, resolution,
-                            conditions, theirs=theirs), 409
+        flash(
+            "Someone else saved this draft while you were editing it. Your answers are kept "
+            "in the form; theirs are shown under each question that differs. Save again to "
+            "keep yours.",
+            "error",
+        )
+        return _render_step(
+            definition, conflict.draft, step, form, keys, resolution, conditions, theirs=theirs
+        ), 409
     form.lock_version.data = str(draft.lock_version)
 
     resolution = resolve(definition, draft.answers)
     if not valid:
-        flash("Some answers need correcting: see the messages by each question. "
-              "Everything else is saved.", "error")
+        flash(
+            "Some answers need correcting: see the messages by each question. Everything else is saved.",
+            "error",
+        )
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 422
     if action == "back":
         return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, -1))
@@ -217,21 +250,23 @@ def step(uid: str, step_key: str):
         return redirect(url_for(".step", uid=uid, step_key=step_key))
 
     shown = set((form.shown.data or "").split(","))
-    revealed = [q.key for q in step.questions
-                if q.key in resolution.visible and q.key not in shown
-                and not is_answered(draft.answers.get(q.key))]
+    revealed = [
+        q.key
+        for q in step.questions
+        if q.key in resolution.visible and q.key not in shown and not is_answered(draft.answers.get(q.key))
+    ]
     missing = [k for k in missing_required(definition, resolution, step_key) if k in shown]
     if revealed or missing:
         if revealed:
-            flash("Your answers opened more questions on this step: please answer them too.",
-                  "info")
+            flash("Your answers opened more questions on this step: please answer them too.", "info")
         if missing:
-            flash("Some questions still need an answer: see the messages by each question.",
-                  "error")
+            flash("Some questions still need an answer: see the messages by each question.", "error")
         keys = wizard.rendered_keys(step, resolution, conditions)
         form_class = build_step_form(step, keys, base=StepMeta)
-        fresh = form_class(formdata=None, data={**form_data(definition, keys, draft.answers),
-                                                "lock_version": draft.lock_version})
+        fresh = form_class(
+            formdata=None,
+            data={**form_data(definition, keys, draft.answers), "lock_version": draft.lock_version},
+        )
         for key in missing:
             fresh[field_name(key)].errors = ["Answer this question to go on."]
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
@@ -252,17 +287,27 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
     conditions = wizard.browser_conditions(definition, step)
     keys = [q.key for q in step.questions]
     form_class = build_step_form(step, keys, base=StepMeta)
-    form = form_class(formdata=kept, meta={"csrf": False}) if kept is not None else form_class(
-        meta={"csrf": False})
-    flash(f"Someone else submitted this draft while you were editing it: it became revision "
-          f"{revision.number}. What you typed on this page was not saved, and is still below: "
-          "copy what you need, then start a new draft from the system's page.", "error")
-    detached = Draft(system_id=system.id, questionnaire_key=definition.key,
-                     questionnaire_version=definition.version,
-                     questionnaire_hash=definition.content_hash, answers=dict(revision.answers),
-                     step_key=step_key, lock_version=1)
-    return _render_step(definition, detached, step, form, keys, resolution, conditions,
-                        system=system), 409
+    form = (
+        form_class(formdata=kept, meta={"csrf": False})
+        if kept is not None
+        else form_class(meta={"csrf": False})
+    )
+    flash(
+        f"Someone else submitted this draft while you were editing it: it became revision "
+        f"{revision.number}. What you typed on this page was not saved, and is still below: "
+        "copy what you need, then start a new draft from the system's page.",
+        "error",
+    )
+    detached = Draft(
+        system_id=system.id,
+        questionnaire_key=definition.key,
+        questionnaire_version=definition.version,
+        questionnaire_hash=definition.content_hash,
+        answers=dict(revision.answers),
+        step_key=step_key,
+        lock_version=1,
+    )
+    return _render_step(definition, detached, step, form, keys, resolution, conditions, system=system), 409
 
 
 def _int(value: Any) -> int:
@@ -272,23 +317,46 @@ def _int(value: Any) -> int:
         return -1
 
 
-def _their_changes(definition: Definition, draft: Draft, mine: dict[str, Any],
-                   keys: list[str]) -> dict[str, str]:
+def _their_changes(
+    definition: Definition, draft: Draft, mine: dict[str, Any], keys: list[str]
+) -> dict[str, str]:
     """question key -> the other person's saved answer, where it differs from what was posted."""
-    return {k: definition.questions[k].display(draft.answers.get(k)) or "(no answer)"
-            for k in keys if draft.answers.get(k) != mine.get(k)}
+    return {
+        k: definition.questions[k].display(draft.answers.get(k)) or "(no answer)"
+        for k in keys
+        if draft.answers.get(k) != mine.get(k)
+    }
 
 
-def _render_step(definition: Definition, draft: Draft, step, form, keys, resolution,
-                 conditions, theirs: dict[str, str] | None = None, system: System | None = None):
+def _render_step(
+    definition: Definition,
+    draft: Draft,
+    step,
+    form,
+    keys,
+    resolution,
+    conditions,
+    theirs: dict[str, str] | None = None,
+    system: System | None = None,
+):
     position, total = wizard.progress(resolution, step.key)
     return render_template(
-        "assessments/step.html", system=system or draft.system, draft=draft, definition=definition,
-        step=step, form=form, keys=keys, field_name=field_name, visible=resolution.visible,
+        "assessments/step.html",
+        system=system or draft.system,
+        draft=draft,
+        definition=definition,
+        step=step,
+        form=form,
+        keys=keys,
+        field_name=field_name,
+        visible=resolution.visible,
         conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
-        position=position, total=total, theirs=theirs or {},
-        is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key)
+        position=position,
+        total=total,
+        theirs=theirs or {},
+        is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
+    )
 
 
 def step_or_review(uid: str, step_key: str):
@@ -312,14 +380,17 @@ def review(uid: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                revision = services.submit(db.session, draft, definition,
-                                           _int(form.lock_version.data),
-                                           actor=viewer())
+                revision = services.submit(
+                    db.session, draft, definition, _int(form.lock_version.data), actor=viewer()
+                )
             except services.DraftGone as gone:
                 return _submitted_meanwhile(system, gone)
             except services.DraftConflict:
-                flash("Someone else changed this draft after you opened this page. Check the "
-                      "answers below before submitting.", "error")
+                flash(
+                    "Someone else changed this draft after you opened this page. Check the "
+                    "answers below before submitting.",
+                    "error",
+                )
                 status = 409
             except services.IncompleteDraft:
                 flash("Some required answers are missing: see the list below.", "error")
@@ -328,24 +399,40 @@ def review(uid: str):
                 flash(f"Revision {revision.number} submitted.", "success")
                 return redirect(url_for(".revision", uid=uid, number=revision.number))
         else:
-            flash("Your session expired before the submission went through. Nothing was lost: "
-                  "please submit again.", "error")
+            flash(
+                "Your session expired before the submission went through. Nothing was lost: "
+                "please submit again.",
+                "error",
+            )
             status = 400
         draft = db.session.get(Draft, draft.id, populate_existing=True) or draft
     resolution = resolve(definition, draft.answers)
     missing = missing_required(definition, resolution)
     form.lock_version.data = str(draft.lock_version)
-    return render_template("assessments/review.html", system=system, draft=draft,
-                           definition=definition, resolution=resolution, missing=missing,
-                           form=form, field_name=field_name), status
+    return render_template(
+        "assessments/review.html",
+        system=system,
+        draft=draft,
+        definition=definition,
+        resolution=resolution,
+        missing=missing,
+        form=form,
+        field_name=field_name,
+    ), status
 
 
 def _submitted_meanwhile(system: System, gone: services.DraftGone):
     """Two people pressed Submit on one draft: the other one's submission won."""
     revision = gone.revision
-    flash("Someone else submitted this draft at the same time"
-          + (f": it became revision {revision.number}, shown here. Nothing was lost."
-             if revision is not None else "."), "error")
+    flash(
+        "Someone else submitted this draft at the same time"
+        + (
+            f": it became revision {revision.number}, shown here. Nothing was lost."
+            if revision is not None
+            else "."
+        ),
+        "error",
+    )
     if revision is None:
         return redirect(url_for(".system", uid=system.uid)), 409
     return revision_page(system, revision, status=409)
@@ -360,11 +447,17 @@ def revision(uid: str, number: int):
 def revision_page(system: System, revision: Revision, status: int = 200):
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
     user = viewer()
-    return render_template("assessments/revision.html", system=system, revision=revision,
-                           definition=definition, scores=revision.scores,
-                           actions=lifecycle.allowed_actions(user, revision),
-                           may_review=may(user, "review", system), reason_form=ReasonForm(),
-                           follow_up=_follow_up(system, revision, definition, user)), status
+    return render_template(
+        "assessments/revision.html",
+        system=system,
+        revision=revision,
+        definition=definition,
+        scores=revision.scores,
+        actions=lifecycle.allowed_actions(user, revision),
+        may_review=may(user, "review", system),
+        reason_form=ReasonForm(),
+        follow_up=_follow_up(system, revision, definition, user),
+    ), status
 
 
 def _follow_up(system: System, revision, definition: Definition | None, user) -> dict | None:
@@ -380,7 +473,11 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
     form = StartDraftForm()
     form.questionnaire.choices = questionnaire_choices()
     form.questionnaire.data = f"{target.key}:{target.version}"
-    return {"needed": needed, "label": rule.label, "flag": definition.flags[rule.when_flag],
-            "target": target, "form": form,
-            "may_start": (needed and is_latest and system.draft is None
-                          and may(user, "edit", system))}
+    return {
+        "needed": needed,
+        "label": rule.label,
+        "flag": definition.flags[rule.when_flag],
+        "target": target,
+        "form": form,
+        "may_start": (needed and is_latest and system.draft is None and may(user, "edit", system)),
+    }

@@ -51,8 +51,9 @@ class IncompleteDraft(Exception):
         self.missing = missing
 
 
-def create_system(session: Session, agency_id: int, name: str, description: str,
-                  actor: User | None = None) -> System:
+def create_system(
+    session: Session, agency_id: int, name: str, description: str, actor: User | None = None
+) -> System:
     system = System(agency_id=agency_id, name=name.strip(), description=description.strip())
     session.add(system)
     session.flush()
@@ -61,34 +62,57 @@ def create_system(session: Session, agency_id: int, name: str, description: str,
     return system
 
 
-def start_draft(session: Session, system: System, definition: Definition,
-                answers: Mapping[str, Any] | None = None, actor: User | None = None) -> Draft:
+def start_draft(
+    session: Session,
+    system: System,
+    definition: Definition,
+    answers: Mapping[str, Any] | None = None,
+    actor: User | None = None,
+) -> Draft:
     """A new draft, empty or starting from earlier answers (those the definition still knows)."""
     if system.draft is not None:
         return system.draft
     latest = system.latest_revision
-    if (latest is not None and latest.status in AWAITING_DECISION
-            and latest.questionnaire_key == definition.key):
+    if (
+        latest is not None
+        and latest.status in AWAITING_DECISION
+        and latest.questionnaire_key == definition.key
+    ):
         # A check that leads to another questionnaire (see Definition.follow_up) does not
         # hold that one back while it awaits its own decision.
         raise DraftNotAllowed(latest)
-    known = {k: v for k, v in (answers or {}).items()
-             if k in definition.questions and definition.questions[k].check_value(v) is None}
-    draft = Draft(system=system, questionnaire_key=definition.key,
-                  questionnaire_version=definition.version,
-                  questionnaire_hash=definition.content_hash, answers=known,
-                  step_key=definition.steps[0].key)
+    known = {
+        k: v
+        for k, v in (answers or {}).items()
+        if k in definition.questions and definition.questions[k].check_value(v) is None
+    }
+    draft = Draft(
+        system=system,
+        questionnaire_key=definition.key,
+        questionnaire_version=definition.version,
+        questionnaire_hash=definition.content_hash,
+        answers=known,
+        step_key=definition.steps[0].key,
+    )
     session.add(draft)
     session.flush()
-    record_event(session, "draft.started", actor, system=system,
-           details={"questionnaire": definition.ident,
-                    "from_revision": latest.number if latest and answers else None})
+    record_event(
+        session,
+        "draft.started",
+        actor,
+        system=system,
+        details={
+            "questionnaire": definition.ident,
+            "from_revision": latest.number if latest and answers else None,
+        },
+    )
     log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
     return draft
 
 
-def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], step_key: str,
-                 expected_lock: int) -> Draft:
+def save_answers(
+    session: Session, draft: Draft, answers: Mapping[str, Any], step_key: str, expected_lock: int
+) -> Draft:
     """Merge one step's answers into the draft, unless someone else saved it in between.
 
     The compare-and-set runs in the database so that two concurrent saves cannot both win.
@@ -97,9 +121,9 @@ def save_answers(session: Session, draft: Draft, answers: Mapping[str, Any], ste
     result = session.execute(
         sa.update(Draft)
         .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
-        .values(answers=merged, step_key=step_key, lock_version=expected_lock + 1,
-                updated_dt=now_utc())
-        .execution_options(synchronize_session=False))
+        .values(answers=merged, step_key=step_key, lock_version=expected_lock + 1, updated_dt=now_utc())
+        .execution_options(synchronize_session=False)
+    )
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         _raise_conflict(session, draft)
     session.refresh(draft)
@@ -110,17 +134,20 @@ def _raise_conflict(session: Session, draft: Draft) -> None:
     """Say which race was lost: a colleague saved the draft (it is reloaded with their
     answers), or submitted it (it is gone; the revision it became is named)."""
     system_id, draft_id = draft.system_id, draft.id
-    current = session.scalar(sa.select(Draft).where(Draft.id == draft_id)
-                             .execution_options(populate_existing=True))
+    current = session.scalar(
+        sa.select(Draft).where(Draft.id == draft_id).execution_options(populate_existing=True)
+    )
     if current is not None:
         raise DraftConflict(current)
-    latest = session.scalar(sa.select(Revision).where(Revision.system_id == system_id)
-                            .order_by(Revision.number.desc()).limit(1))
+    latest = session.scalar(
+        sa.select(Revision).where(Revision.system_id == system_id).order_by(Revision.number.desc()).limit(1)
+    )
     raise DraftGone(draft, latest)
 
 
-def submit(session: Session, draft: Draft, definition: Definition, expected_lock: int,
-           actor: User | None = None) -> Revision:
+def submit(
+    session: Session, draft: Draft, definition: Definition, expected_lock: int, actor: User | None = None
+) -> Revision:
     """Freeze the draft into the system's next revision and record who submitted it, in the
     caller's transaction: if either write fails, neither happens.
 
@@ -135,27 +162,41 @@ def submit(session: Session, draft: Draft, definition: Definition, expected_lock
         raise IncompleteDraft(missing)
     system = draft.system
     with session.no_autoflush:
-        deleted = session.execute(sa.delete(Draft).where(Draft.id == draft.id,
-                                                         Draft.lock_version == expected_lock)
-                                  .execution_options(synchronize_session=False))
+        deleted = session.execute(
+            sa.delete(Draft)
+            .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
+            .execution_options(synchronize_session=False)
+        )
     if cast(sa.CursorResult[Any], deleted).rowcount != 1:
         _raise_conflict(session, draft)
     session.expunge(draft)
     set_committed_value(system, "draft", None)
-    number = (session.scalar(sa.select(sa.func.max(Revision.number))
-                             .where(Revision.system_id == system.id)) or 0) + 1
+    number = (
+        session.scalar(sa.select(sa.func.max(Revision.number)).where(Revision.system_id == system.id)) or 0
+    ) + 1
     scores = score(definition, resolution.answers)
     revision = Revision(
-        system=system, number=number, questionnaire_key=definition.key,
-        questionnaire_version=definition.version, questionnaire_hash=definition.content_hash,
-        answers=dict(resolution.answers), scores=scores,
+        system=system,
+        number=number,
+        questionnaire_key=definition.key,
+        questionnaire_version=definition.version,
+        questionnaire_hash=definition.content_hash,
+        answers=dict(resolution.answers),
+        scores=scores,
         impact_level=scores["impact_level"],
-        charter_rating=(scores["charter"] or {}).get("rating"), sha256="",
-        submitted_dt=now_utc())
+        charter_rating=(scores["charter"] or {}).get("rating"),
+        sha256="",
+        submitted_dt=now_utc(),
+    )
     revision.sha256 = content_hash(revision.hashed_document())
     session.add(revision)
     session.flush()
-    record_event(session, "revision.submitted", actor, revision=revision,
-                 details={"number": number, "sha256": revision.sha256, "to": "submitted"})
+    record_event(
+        session,
+        "revision.submitted",
+        actor,
+        revision=revision,
+        details={"number": number, "sha256": revision.sha256, "to": "submitted"},
+    )
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

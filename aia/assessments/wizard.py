@@ -32,8 +32,9 @@ def rendered_keys(step: Step, resolution: Resolution, conditions: dict[str, Any]
     return [q.key for q in step.questions if q.key in resolution.visible or q.key in conditions]
 
 
-def known_answers(definition: Definition, step: Step, resolution: Resolution,
-                  conditions: dict[str, Any]) -> dict[str, Any]:
+def known_answers(
+    definition: Definition, step: Step, resolution: Resolution, conditions: dict[str, Any]
+) -> dict[str, Any]:
     """Answers from earlier steps that this step's conditions read."""
     on_step = {q.key for q in step.questions}
     wanted = {k for c in conditions.values() for k in referenced_questions(c)} - on_step
@@ -45,7 +46,7 @@ def neighbour(definition: Definition, resolution: Resolution, step_key: str, off
     order = [s.key for s in definition.steps]
     here = order.index(step_key)
     visible = set(resolution.step_keys())
-    candidates = order[here + 1:] if offset > 0 else list(reversed(order[:here]))
+    candidates = order[here + 1 :] if offset > 0 else list(reversed(order[:here]))
     for key in candidates:
         if key in visible:
             return key

@@ -38,12 +38,19 @@ class AuditEvent(Base):
     def hashed_document(self) -> dict[str, Any]:
         """What ``hash`` is the SHA-256 of (canonical JSON of this)."""
         return {
-            "id": self.id, "at": self.created_dt.astimezone(dt.UTC).isoformat(),
-            "action": self.action, "actor_id": self.actor_id, "actor": self.actor,
-            "agency_id": self.agency_id, "system_id": self.system_id,
-            "revision_id": self.revision_id, "reason": self.reason, "details": self.details,
+            "id": self.id,
+            "at": self.created_dt.astimezone(dt.UTC).isoformat(),
+            "action": self.action,
+            "actor_id": self.actor_id,
+            "actor": self.actor,
+            "agency_id": self.agency_id,
+            "system_id": self.system_id,
+            "revision_id": self.revision_id,
+            "reason": self.reason,
+            "details": self.details,
             "prev_hash": self.prev_hash,
         }
+
 
 # What each action is called on the pages.
 EVENT_LABELS = {

@@ -25,23 +25,38 @@ class Actor(Protocol):
     email: str
 
 
-def record(session: Session, action: str, actor: Actor | None, *, reason: str | None = None,
-           agency_id: int | None = None, system_id: int | None = None,
-           revision_id: int | None = None, details: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    session: Session,
+    action: str,
+    actor: Actor | None,
+    *,
+    reason: str | None = None,
+    agency_id: int | None = None,
+    system_id: int | None = None,
+    revision_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append one event about whatever the ids name (the trail knows ids, not what they are).
     ``actor`` None means the command line (an operator on the server)."""
     if session.get_bind().dialect.name == "postgresql":
         # Appends wait for each other, so the chain never forks (prev_hash is unique too).
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
-    last = session.execute(sa.select(AuditEvent.id, AuditEvent.hash)
-                           .order_by(AuditEvent.id.desc()).limit(1)).first()
+    last = session.execute(
+        sa.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
     event = AuditEvent(
-        id=(last.id + 1) if last else 1, created_dt=now_utc(), action=action,
+        id=(last.id + 1) if last else 1,
+        created_dt=now_utc(),
+        action=action,
         actor_id=actor.id if actor is not None else None,
         actor=actor.email if actor is not None else COMMAND_LINE,
-        agency_id=agency_id, system_id=system_id, revision_id=revision_id,
-        reason=(reason or "").strip() or None, details=details or {},
-        prev_hash=last.hash if last else GENESIS_HASH)
+        agency_id=agency_id,
+        system_id=system_id,
+        revision_id=revision_id,
+        reason=(reason or "").strip() or None,
+        details=details or {},
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
     event.hash = content_hash(event.hashed_document())
     session.add(event)
     session.flush()

@@ -106,8 +106,9 @@ class Definition:
 
     def _role_keys(self, name: str, many: bool) -> tuple[str, ...]:
         if ROLES[name].many != many:  # a KeyError for a name no file can declare
-            raise ValueError(f"{name} is {'not ' if many else ''}a list role: use "
-                             f"{'role' if many else 'role_questions'}()")
+            raise ValueError(
+                f"{name} is {'not ' if many else ''}a list role: use {'role' if many else 'role_questions'}()"
+            )
         return self.roles.questions.get(name, ())
 
     @property
@@ -149,8 +150,9 @@ def answer_text(question: Question, answers: Mapping[str, Any]) -> str:
 
 def canonical_json(document: Any) -> bytes:
     """One byte string per document: sorted keys, no spaces, UTF-8."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode("utf-8")
 
 
 def content_hash(document: Any) -> str:

@@ -37,8 +37,7 @@ def build_step_form(step: Step, keys: Iterable[str], base: type[Form] = Form) ->
     return form_class
 
 
-def form_data(definition: Definition, keys: Iterable[str],
-              answers: Mapping[str, Any]) -> dict[str, Any]:
+def form_data(definition: Definition, keys: Iterable[str], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers as the data of a step form's fields."""
     return {field_name(k): definition.questions[k].to_form(answers.get(k)) for k in keys}
 

@@ -30,8 +30,22 @@ from .roles import parse_roles
 from .strict_yaml import StrictLoader
 
 SCHEMA_VERSION = 1
-TOP_KEYS = {"schema", "key", "version", "title", "description", "language", "flags", "charter",
-            "scoring", "levels", "steps", "follow_up", "roles", "roles_also_for_versions"}
+TOP_KEYS = {
+    "schema",
+    "key",
+    "version",
+    "title",
+    "description",
+    "language",
+    "flags",
+    "charter",
+    "scoring",
+    "levels",
+    "steps",
+    "follow_up",
+    "roles",
+    "roles_also_for_versions",
+}
 STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
 # Step keys the wizard uses for pages of its own ("review" is the page after the last step).
 RESERVED_STEP_KEYS = frozenset({"review"})
@@ -87,16 +101,23 @@ class _Loader:
         steps, questions = self._steps(raw.get("steps"), flags)
         charter = self._charter(raw.get("charter"), questions)
         definition = Definition(
-            key=key, version=version, title=title.strip(),
+            key=key,
+            version=version,
+            title=title.strip(),
             description=str(raw.get("description") or "").strip(),
-            language=self.language, source=self.source,
-            content_hash=content_hash(raw), steps=steps, flags=flags, charter=charter,
+            language=self.language,
+            source=self.source,
+            content_hash=content_hash(raw),
+            steps=steps,
+            flags=flags,
+            charter=charter,
             scoring=self._scoring(raw.get("scoring") or {}),
-            levels=self._levels(raw.get("levels")), questions=questions,
+            levels=self._levels(raw.get("levels")),
+            questions=questions,
             follow_up=self._follow_up(raw.get("follow_up"), flags),
-            roles=parse_roles(raw.get("roles"), {k: q.type_name for k, q in questions.items()},
-                              self.fail),
-            roles_also_for_versions=self._earlier_versions(raw, version))
+            roles=parse_roles(raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail),
+            roles_also_for_versions=self._earlier_versions(raw, version),
+        )
         for flag in flags:
             if not definition.flag_raisers(flag):
                 raise self.fail(f"flags.{flag}", "no question raises this flag")
@@ -105,10 +126,14 @@ class _Loader:
     def _language(self, raw: Any) -> str:
         """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""
         known = ", ".join(sorted(NUMBER_FORMATS))
-        if (not isinstance(raw, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw)
-                or primary_language(raw) not in NUMBER_FORMATS):
-            raise self.fail("language", f"must be a language tag of {known} (such as en or "
-                                        f"fr-CA), found {raw!r}")
+        if (
+            not isinstance(raw, str)
+            or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw)
+            or primary_language(raw) not in NUMBER_FORMATS
+        ):
+            raise self.fail(
+                "language", f"must be a language tag of {known} (such as en or fr-CA), found {raw!r}"
+            )
         return raw
 
     def _flags(self, items: Any) -> dict[str, Flag]:
@@ -143,8 +168,11 @@ class _Loader:
             if not isinstance(skey, str) or not _is_key(skey):
                 raise self.fail(f"steps[{i}]", "step key must be lowercase letters, digits, '-' or '_'")
             if skey in RESERVED_STEP_KEYS:
-                raise self.fail(f"step {skey}", f"'{skey}' is the name of the wizard's own page "
-                                                "after the last step; give the step another key")
+                raise self.fail(
+                    f"step {skey}",
+                    f"'{skey}' is the name of the wizard's own page "
+                    "after the last step; give the step another key",
+                )
             if skey in step_keys:
                 raise self.fail(f"step {skey}", "duplicate step key")
             step_keys.add(skey)
@@ -155,8 +183,9 @@ class _Loader:
                 raise self.fail(f"step {skey}", "needs a title")
             show_if = None
             if "show_if" in raw_step:
-                show_if = self._condition(raw_step["show_if"], f"step {skey}", questions,
-                                          raised_so_far, flags)
+                show_if = self._condition(
+                    raw_step["show_if"], f"step {skey}", questions, raised_so_far, flags
+                )
             step = Step(skey, raw_step["title"], raw_step.get("intro"), show_if)
             raw_questions = raw_step.get("questions")
             if not isinstance(raw_questions, list) or not raw_questions:
@@ -170,14 +199,23 @@ class _Loader:
             steps.append(step)
         return steps, questions
 
-    def _question(self, raw: Any, step_key: str, index: int, earlier: dict[str, Question],
-                  raised: set[str], flags: dict[str, Flag]) -> Question:
+    def _question(
+        self,
+        raw: Any,
+        step_key: str,
+        index: int,
+        earlier: dict[str, Question],
+        raised: set[str],
+        flags: dict[str, Flag],
+    ) -> Question:
         if not isinstance(raw, Mapping):
             raise self.fail(f"step {step_key}, question {index + 1}", "a question must be a mapping")
         qkey = raw.get("key")
         if not isinstance(qkey, str) or not _is_key(qkey):
-            raise self.fail(f"step {step_key}, question {index + 1}",
-                            "question key must be lowercase letters, digits, '-' or '_'")
+            raise self.fail(
+                f"step {step_key}, question {index + 1}",
+                "question key must be lowercase letters, digits, '-' or '_'",
+            )
         where = f"question {qkey}"
         if qkey in earlier:
             raise self.fail(where, "duplicate question key")
@@ -195,8 +233,9 @@ class _Loader:
             question.show_if = self._condition(raw["show_if"], where, earlier, raised, flags)
         return question
 
-    def _condition(self, raw: Any, where: str, earlier: dict[str, Question], raised: set[str],
-                   flags: dict[str, Flag]) -> Condition:
+    def _condition(
+        self, raw: Any, where: str, earlier: dict[str, Question], raised: set[str], flags: dict[str, Flag]
+    ) -> Condition:
         cond = parse_condition(raw, lambda reason: self.fail(where, reason))
         for ref in referenced_questions(cond):
             if ref not in earlier:
@@ -220,15 +259,17 @@ class _Loader:
         target = earlier[cond["q"]]
         options = getattr(target, "values", None)
         if options is None:
-            raise self.fail(where, f"show_if compares '{cond['q']}', which has no options; "
-                                   "use 'answered' for it")
+            raise self.fail(
+                where, f"show_if compares '{cond['q']}', which has no options; use 'answered' for it"
+            )
         wanted = cond.get("in", [cond.get("has")])
         for value in wanted:
             if value not in options:
                 raise self.fail(where, f"show_if value '{value}' is not an option of '{cond['q']}'")
         if "has" in cond and not getattr(target, "multiple", False):
-            raise self.fail(where, f"'includes' needs a multiple choice question; use 'equals' "
-                                   f"for '{cond['q']}'")
+            raise self.fail(
+                where, f"'includes' needs a multiple choice question; use 'equals' for '{cond['q']}'"
+            )
 
     def _earlier_versions(self, raw: Mapping[str, Any], version: int) -> tuple[int, ...]:
         """roles_also_for_versions: earlier versions of this file, released before it declared
@@ -239,9 +280,12 @@ class _Loader:
         where = "roles_also_for_versions"
         if "roles" not in raw:
             raise self.fail(where, "lends the roles of this file, but it declares none")
-        if (not isinstance(versions, list) or not versions
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in versions)
-                or len(set(versions)) != len(versions)):
+        if (
+            not isinstance(versions, list)
+            or not versions
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in versions)
+            or len(set(versions)) != len(versions)
+        ):
             raise self.fail(where, "must be a list of version numbers, each once")
         if not all(1 <= v < version for v in versions):
             raise self.fail(where, f"must list earlier versions only (below {version})")
@@ -272,28 +316,30 @@ class _Loader:
             if question is None:
                 raise self.fail(f"charter.{part}", f"unknown question '{raw[part]}'")
             if sorted(getattr(question, "values", [])) != sorted(expected):
-                raise self.fail(f"question {question.key}",
-                                f"charter {part} needs options {', '.join(expected)}")
+                raise self.fail(
+                    f"question {question.key}", f"charter {part} needs options {', '.join(expected)}"
+                )
         return {"likelihood": raw["likelihood"], "impact": raw["impact"]}
 
     def _scoring(self, raw: Any) -> ScoringRules:
         if not isinstance(raw, Mapping):
             raise self.fail("scoring", "must be a mapping")
-        unknown = set(raw) - {"mitigation_threshold_pct", "mitigation_reduction_pct",
-                              "level_bounds_pct"}
+        unknown = set(raw) - {"mitigation_threshold_pct", "mitigation_reduction_pct", "level_bounds_pct"}
         if unknown:
             raise self.fail("scoring", f"unknown field(s) {sorted(unknown)}")
         rules = ScoringRules()
         threshold = raw.get("mitigation_threshold_pct", rules.mitigation_threshold_pct)
         reduction = raw.get("mitigation_reduction_pct", rules.mitigation_reduction_pct)
         bounds = raw.get("level_bounds_pct", list(rules.level_bounds_pct))
-        for name, value in (("mitigation_threshold_pct", threshold),
-                            ("mitigation_reduction_pct", reduction)):
+        for name, value in (("mitigation_threshold_pct", threshold), ("mitigation_reduction_pct", reduction)):
             if not isinstance(value, int) or not 0 <= value <= 100:
                 raise self.fail(f"scoring.{name}", "must be a whole percentage from 0 to 100")
-        if (not isinstance(bounds, list) or len(bounds) != 3
-                or not all(isinstance(b, int) for b in bounds)
-                or not 0 < bounds[0] < bounds[1] < bounds[2] < 100):
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 3
+            or not all(isinstance(b, int) for b in bounds)
+            or not 0 < bounds[0] < bounds[1] < bounds[2] < 100
+        ):
             raise self.fail("scoring.level_bounds_pct", "must be three rising percentages")
         return ScoringRules(threshold, reduction, tuple(bounds))
 
@@ -312,8 +358,11 @@ class _Loader:
                 raise self.fail(where, "obligations must be a list")
             parsed = []
             for ob in obligations:
-                if (not isinstance(ob, Mapping) or set(ob) != {"area", "text"}
-                        or not all(isinstance(v, str) for v in ob.values())):
+                if (
+                    not isinstance(ob, Mapping)
+                    or set(ob) != {"area", "text"}
+                    or not all(isinstance(v, str) for v in ob.values())
+                ):
                     raise self.fail(where, "each obligation has an area and a text")
                 parsed.append(Obligation(ob["area"], ob["text"]))
             levels.append(Level(i + 1, str(item.get("name") or ""), tuple(parsed)))
@@ -321,5 +370,4 @@ class _Loader:
 
 
 def _is_key(value: str) -> bool:
-    return bool(value) and value[0].isalpha() and all(
-        c.islower() or c.isdigit() or c in "-_" for c in value)
+    return bool(value) and value[0].isalpha() and all(c.islower() or c.isdigit() or c in "-_" for c in value)

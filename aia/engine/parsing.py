@@ -29,17 +29,28 @@ class NumberFormat:
     def pattern(self) -> re.Pattern[str]:
         group = f"[{re.escape(self.group_separators)}]"
         whole = rf"(?:\d+|\d{{1,3}}(?P<sep>{group})\d{{3}}(?:(?P=sep)\d{{3}})*)"
-        return re.compile(rf"(?P<sign>[-+{MINUS}]?)(?P<whole>{whole})?"
-                          rf"(?:{re.escape(self.decimal_mark)}(?P<fraction>\d+))?")
+        return re.compile(
+            rf"(?P<sign>[-+{MINUS}]?)(?P<whole>{whole})?"
+            rf"(?:{re.escape(self.decimal_mark)}(?P<fraction>\d+))?"
+        )
 
 
 NUMBER_FORMATS: dict[str, NumberFormat] = {
-    "en": NumberFormat(".", "," + SPACES, ",", ",",
-                       "Write decimals with a point, as in 1.5; a comma only separates "
-                       "thousands, in groups of three, as in 125,000."),
-    "fr": NumberFormat(",", SPACES, "\u202f", ".",
-                       "Write decimals with a comma, as in 1,5; thousands are separated by a "
-                       "space, as in 125 000."),
+    "en": NumberFormat(
+        ".",
+        "," + SPACES,
+        ",",
+        ",",
+        "Write decimals with a point, as in 1.5; a comma only separates "
+        "thousands, in groups of three, as in 125,000.",
+    ),
+    "fr": NumberFormat(
+        ",",
+        SPACES,
+        "\u202f",
+        ".",
+        "Write decimals with a comma, as in 1,5; thousands are separated by a space, as in 125 000.",
+    ),
 }
 _PATTERNS = {language: written.pattern() for language, written in NUMBER_FORMATS.items()}
 NOT_A_NUMBER = "Enter a number, for example 1200."
@@ -48,7 +59,7 @@ _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2}
 
 
 def primary_language(tag: str) -> str:
-    """"fr" for "fr", "fr-CA" or "fr_CA"."""
+    """ "fr" for "fr", "fr-CA" or "fr_CA"."""
     return re.split(r"[-_]", tag, maxsplit=1)[0].lower()
 
 

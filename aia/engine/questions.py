@@ -41,8 +41,9 @@ class Question:
     type_name: ClassVar[str] = ""
     extra_keys: ClassVar[set[str]] = set()
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
-                 language: str = "en"):
+    def __init__(
+        self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
+    ):
         unknown = set(raw) - COMMON_KEYS - self.extra_keys
         if unknown:
             raise fail(f"unknown field(s) {sorted(unknown)} for a {self.type_name} question")
@@ -97,8 +98,9 @@ class ChoiceQuestion(Question):
     extra_keys = {"options", "scoring"}
     multiple: ClassVar[bool] = False
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
-                 language: str = "en"):
+    def __init__(
+        self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
+    ):
         super().__init__(raw, step_key, fail, language)
         self.options = self._read_options(raw, fail)
         self.scoring = _scoring(raw, fail)
@@ -178,8 +180,7 @@ class SingleChoice(ChoiceQuestion):
     type_name = "single_choice"
 
     def field(self) -> fields.Field:
-        return fields.RadioField(choices=self.choices(),
-                                 **self._field_kwargs())
+        return fields.RadioField(choices=self.choices(), **self._field_kwargs())
 
 
 class MultiCheckboxField(fields.SelectMultipleField):
@@ -193,8 +194,7 @@ class MultipleChoice(ChoiceQuestion):
     multiple = True
 
     def field(self) -> fields.Field:
-        return MultiCheckboxField(choices=self.choices(),
-                                  **self._field_kwargs())
+        return MultiCheckboxField(choices=self.choices(), **self._field_kwargs())
 
     def from_form(self, data: Any) -> Any:
         # Keep the order of the options, whatever order the browser sent.
@@ -242,8 +242,9 @@ class TextQuestion(Question):
     extra_keys = {"max_length"}
     default_max: ClassVar[int] = 200
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
-                 language: str = "en"):
+    def __init__(
+        self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
+    ):
         super().__init__(raw, step_key, fail, language)
         max_length = raw.get("max_length", self.default_max)
         if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
@@ -252,9 +253,11 @@ class TextQuestion(Question):
 
     def _field_kwargs(self) -> dict[str, Any]:
         kwargs = super()._field_kwargs()
-        kwargs["validators"].append(Length(
-            max=self.max_length,
-            message=f"Keep this under {self.max_length} characters (now %(length)s)."))
+        kwargs["validators"].append(
+            Length(
+                max=self.max_length, message=f"Keep this under {self.max_length} characters (now %(length)s)."
+            )
+        )
         return kwargs
 
     def from_form(self, data: Any) -> Any:
@@ -291,8 +294,9 @@ class Number(Question):
     type_name = "number"
     extra_keys = {"min", "max", "whole"}
 
-    def __init__(self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception],
-                 language: str = "en"):
+    def __init__(
+        self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
+    ):
         super().__init__(raw, step_key, fail, language)
         for bound in ("min", "max"):
             value = raw.get(bound)
@@ -395,13 +399,16 @@ def _validate_date(form: Any, field: fields.Field) -> None:
 
 
 @overload
-def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
-          required: Literal[True]) -> str: ...
+def _text(
+    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: Literal[True]
+) -> str: ...
 @overload
-def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
-          required: bool = False) -> str | None: ...
-def _text(raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception],
-          required: bool = False) -> str | None:
+def _text(
+    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: bool = False
+) -> str | None: ...
+def _text(
+    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: bool = False
+) -> str | None:
     value = raw.get(name)
     if value is None:
         if required:

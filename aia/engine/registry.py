@@ -17,16 +17,20 @@ class Registry:
             ident = (definition.key, definition.version)
             if ident in self._by_id:
                 other = self._by_id[ident].source
-                raise DefinitionError(definition.source, "key",
-                                      f"{definition.ident} is also defined in {other}")
+                raise DefinitionError(
+                    definition.source, "key", f"{definition.ident} is also defined in {other}"
+                )
             self._by_id[ident] = definition
         for definition in definitions:
             self._lend_roles(definition)
         for definition in definitions:
             follow_up = definition.follow_up
             if follow_up is not None and self.latest(follow_up.questionnaire) is None:
-                raise DefinitionError(definition.source, "follow_up.questionnaire",
-                                      f"no questionnaire '{follow_up.questionnaire}' is installed")
+                raise DefinitionError(
+                    definition.source,
+                    "follow_up.questionnaire",
+                    f"no questionnaire '{follow_up.questionnaire}' is installed",
+                )
 
     def _lend_roles(self, definition: Definition) -> None:
         """Give the roles of ``definition`` to the earlier versions it names (released before
@@ -35,24 +39,30 @@ class Registry:
         for version in definition.roles_also_for_versions:
             earlier = self._by_id.get((definition.key, version))
             if earlier is None:
-                raise DefinitionError(definition.source, where,
-                                      f"{definition.key} v{version} is not installed")
+                raise DefinitionError(
+                    definition.source, where, f"{definition.key} v{version} is not installed"
+                )
             if earlier.roles_lent_by == definition.source and earlier.roles == definition.roles:
                 continue  # from a registry built before: lent already
             if earlier.roles.declared():
-                lender = ("declares roles of its own" if not earlier.roles_lent_by else
-                          f"already has the roles of {earlier.roles_lent_by}")
+                lender = (
+                    "declares roles of its own"
+                    if not earlier.roles_lent_by
+                    else f"already has the roles of {earlier.roles_lent_by}"
+                )
                 raise DefinitionError(definition.source, where, f"{earlier.ident} {lender}")
             for key in definition.roles.keys():
                 mine, theirs = definition.questions[key], earlier.questions.get(key)
-                if (theirs is None or theirs.type_name != mine.type_name
-                        or theirs.label != mine.label):
+                if theirs is None or theirs.type_name != mine.type_name or theirs.label != mine.label:
                     raise DefinitionError(
-                        definition.source, where,
+                        definition.source,
+                        where,
                         f"question '{key}' is not the same in {earlier.ident} (missing, or "
-                        "another type or label), so the roles do not hold for it")
+                        "another type or label), so the roles do not hold for it",
+                    )
             self._by_id[(earlier.key, version)] = dataclasses.replace(
-                earlier, roles=definition.roles, roles_lent_by=definition.source)
+                earlier, roles=definition.roles, roles_lent_by=definition.source
+            )
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Registry:

@@ -98,8 +98,11 @@ def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Role
         if key not in question_types:
             raise fail(where, f"unknown question '{key}'")
         if question_types[key] not in types:
-            raise fail(where, f"question '{key}' is a {question_types[key]} question; the role "
-                              f"{role} takes a {' or '.join(types)} question")
+            raise fail(
+                where,
+                f"question '{key}' is a {question_types[key]} question; the role "
+                f"{role} takes a {' or '.join(types)} question",
+            )
         if key in players:
             raise fail(where, f"question '{key}' already plays the role {players[key]}")
         players[key] = role
@@ -122,27 +125,28 @@ def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Role
             continue
         if not isinstance(value, list) or not value:
             raise fail(where, "takes a list of question keys")
-        questions[role] = tuple(take(key, role, spec.types, f"{where}[{i}]")
-                                for i, key in enumerate(value))
+        questions[role] = tuple(take(key, role, spec.types, f"{where}[{i}]") for i, key in enumerate(value))
     return Roles(questions, commitments)
 
 
-def _commitments(raw: Any, take: Callable[[Any, str, tuple[str, ...], str], str],
-                 fail: Fail) -> tuple[Commitment, ...]:
+def _commitments(
+    raw: Any, take: Callable[[Any, str, tuple[str, ...], str], str], fail: Fail
+) -> tuple[Commitment, ...]:
     if not isinstance(raw, list) or not raw:
         raise fail("roles.commitments", "must be a list of {title, status, evidence}")
     found: list[Commitment] = []
     for i, item in enumerate(raw):
         where = f"roles.commitments[{i}]"
         if not isinstance(item, Mapping) or set(item) != {"title", *COMMITMENT_PARTS}:
-            raise fail(where, "a commitment has exactly a title, a status and an evidence "
-                              "question")
+            raise fail(where, "a commitment has exactly a title, a status and an evidence question")
         title = item["title"]
         if not isinstance(title, str) or not title.strip():
             raise fail(f"{where}.title", "must be non-empty text")
         if any(c.title == title.strip() for c in found):
             raise fail(f"{where}.title", f"commitment '{title.strip()}' is listed twice")
-        status, evidence = (take(item[part], f"{COMMITMENTS} ({part})", types, f"{where}.{part}")
-                            for part, types in COMMITMENT_PARTS.items())
+        status, evidence = (
+            take(item[part], f"{COMMITMENTS} ({part})", types, f"{where}.{part}")
+            for part, types in COMMITMENT_PARTS.items()
+        )
         found.append(Commitment(title.strip(), status, evidence))
     return tuple(found)

@@ -19,11 +19,14 @@ from .definition import LEVEL_NAMES, Definition
 from .visibility import resolve
 
 CHARTER_MATRIX = {
-    ("probable", "low"): "moderate", ("probable", "moderate"): "high",
+    ("probable", "low"): "moderate",
+    ("probable", "moderate"): "high",
     ("probable", "high"): "high",
-    ("occasional", "low"): "low", ("occasional", "moderate"): "moderate",
+    ("occasional", "low"): "low",
+    ("occasional", "moderate"): "moderate",
     ("occasional", "high"): "high",
-    ("improbable", "low"): "low", ("improbable", "moderate"): "low",
+    ("improbable", "low"): "low",
+    ("improbable", "moderate"): "low",
     ("improbable", "high"): "moderate",
 }
 CHARTER_MEANING = {
@@ -62,19 +65,30 @@ def score(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
             value = resolution.answers[question.key]
             points = question.points(value)
             totals[question.scoring] += points
-            breakdown.append({
-                "question": question.key, "step": step.key, "kind": question.scoring,
-                "area": question.area or step.title, "label": question.label,
-                "answer": value, "answer_text": question.display(value),
-                "points": points, "max": question.max_points(),
-            })
+            breakdown.append(
+                {
+                    "question": question.key,
+                    "step": step.key,
+                    "kind": question.scoring,
+                    "area": question.area or step.title,
+                    "label": question.label,
+                    "answer": value,
+                    "answer_text": question.display(value),
+                    "points": points,
+                    "max": question.max_points(),
+                }
+            )
     risk_max = definition.max_points("risk")
     mitigation_max = definition.max_points("mitigation")
     rules = definition.scoring
-    strong = (mitigation_max > 0 and
-              totals["mitigation"] * 100 >= rules.mitigation_threshold_pct * mitigation_max)
-    final = (round_half_up(totals["risk"] * (100 - rules.mitigation_reduction_pct), 100)
-             if strong else totals["risk"])
+    strong = (
+        mitigation_max > 0 and totals["mitigation"] * 100 >= rules.mitigation_threshold_pct * mitigation_max
+    )
+    final = (
+        round_half_up(totals["risk"] * (100 - rules.mitigation_reduction_pct), 100)
+        if strong
+        else totals["risk"]
+    )
     number = impact_level(final, risk_max, rules.level_bounds_pct)
     level = definition.levels[number - 1]
 
@@ -83,20 +97,38 @@ def score(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
         likelihood = resolution.answers.get(definition.charter["likelihood"])
         impact = resolution.answers.get(definition.charter["impact"])
         rating = charter_rating(likelihood, impact)
-        charter = {"likelihood": likelihood, "impact": impact, "rating": rating,
-                   "meaning": CHARTER_MEANING.get(rating or "")}
+        charter = {
+            "likelihood": likelihood,
+            "impact": impact,
+            "rating": rating,
+            "meaning": CHARTER_MEANING.get(rating or ""),
+        }
 
-    flags = [{"key": key, "label": definition.flags[key].label,
-              "description": definition.flags[key].description,
-              "raised_by": [{"question": q, "label": definition.questions[q].label,
-                             "answer_text": definition.questions[q].display(
-                                 resolution.answers[q])} for q in raised_by]}
-             for key, raised_by in resolution.flags.items()]
+    flags = [
+        {
+            "key": key,
+            "label": definition.flags[key].label,
+            "description": definition.flags[key].description,
+            "raised_by": [
+                {
+                    "question": q,
+                    "label": definition.questions[q].label,
+                    "answer_text": definition.questions[q].display(resolution.answers[q]),
+                }
+                for q in raised_by
+            ],
+        }
+        for key, raised_by in resolution.flags.items()
+    ]
 
     return {
         "risk": {"points": totals["risk"], "max": risk_max},
-        "mitigation": {"points": totals["mitigation"], "max": mitigation_max,
-                       "threshold_pct": rules.mitigation_threshold_pct, "strong": strong},
+        "mitigation": {
+            "points": totals["mitigation"],
+            "max": mitigation_max,
+            "threshold_pct": rules.mitigation_threshold_pct,
+            "strong": strong,
+        },
         "final_score": final,
         "reduction_pct": rules.mitigation_reduction_pct if strong else 0,
         "level_bounds_pct": list(rules.level_bounds_pct),

@@ -18,8 +18,11 @@ class StrictLoader(yaml.SafeLoader):
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                 if key_node.value in seen:
                     raise yaml.constructor.ConstructorError(
-                        "while reading a mapping", node.start_mark,
-                        f"found duplicate key '{key_node.value}'", key_node.start_mark)
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"found duplicate key '{key_node.value}'",
+                        key_node.start_mark,
+                    )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
@@ -29,5 +32,5 @@ StrictLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)

@@ -26,14 +26,14 @@ def resolve(definition: Definition, answers: Mapping[str, Any]) -> Resolution:
     """Walk the questions in order; a hidden question's answer is as if never given."""
     result = Resolution()
     for step in definition.steps:
-        step_shown = step.show_if is None or evaluate(step.show_if, result.answers,
-                                                      set(result.flags))
+        step_shown = step.show_if is None or evaluate(step.show_if, result.answers, set(result.flags))
         any_visible = False
         for question in step.questions:
             if not step_shown:
                 continue
             if question.show_if is not None and not evaluate(
-                    question.show_if, result.answers, set(result.flags)):
+                question.show_if, result.answers, set(result.flags)
+            ):
                 continue
             any_visible = True
             result.visible.add(question.key)
@@ -57,21 +57,35 @@ def client_condition(definition: Definition, cond: Condition) -> Condition:
     return expand_flags(cond, raisers)
 
 
-def missing_required(definition: Definition, resolution: Resolution,
-                     step_key: str | None = None) -> list[str]:
+def missing_required(
+    definition: Definition, resolution: Resolution, step_key: str | None = None
+) -> list[str]:
     """Visible required questions without an answer, in order (of one step, or of all)."""
-    return [q.key for s in definition.steps if step_key in (None, s.key) for q in s.questions
-            if q.required and q.key in resolution.visible and q.key not in resolution.answers]
+    return [
+        q.key
+        for s in definition.steps
+        if step_key in (None, s.key)
+        for q in s.questions
+        if q.required and q.key in resolution.visible and q.key not in resolution.answers
+    ]
 
 
-def answers_by_step(definition: Definition, answers: dict[str, Any],
-                    resolution: Resolution | None = None) -> list[dict[str, Any]]:
+def answers_by_step(
+    definition: Definition, answers: dict[str, Any], resolution: Resolution | None = None
+) -> list[dict[str, Any]]:
     """The visible questions of each visible step with their answers as text."""
     resolution = resolution or resolve(definition, answers)
     steps = []
     for step in resolution.steps:
-        rows = [{"key": q.key, "label": q.label, "type": q.type_name,
-                 "answer": q.display(resolution.answers.get(q.key))}
-                for q in step.questions if q.key in resolution.visible]
+        rows = [
+            {
+                "key": q.key,
+                "label": q.label,
+                "type": q.type_name,
+                "answer": q.display(resolution.answers.get(q.key)),
+            }
+            for q in step.questions
+            if q.key in resolution.visible
+        ]
         steps.append({"key": step.key, "title": step.title, "questions": rows})
     return steps

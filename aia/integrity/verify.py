@@ -38,27 +38,38 @@ def verify_chain(session: Session) -> Check:
     each other, so a deleted event shows as a gap or a broken link."""
     check = Check("audit trail")
     previous_id, previous_hash = 0, GENESIS_HASH
-    events = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)
-                             .execution_options(yield_per=_BATCH))
+    events = session.scalars(
+        sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=_BATCH)
+    )
     for event in events:
         check.checked += 1
         if event.id != previous_id + 1:
-            check.problems.append(f"events {previous_id + 1} to {event.id - 1} are missing "
-                                  f"(event {previous_id} is followed by event {event.id})")
+            check.problems.append(
+                f"events {previous_id + 1} to {event.id - 1} are missing "
+                f"(event {previous_id} is followed by event {event.id})"
+            )
         if event.prev_hash != previous_hash:
-            check.problems.append(f"event {event.id} names {event.prev_hash} as the previous "
-                                  f"hash, but the event before it hashes to {previous_hash}")
+            check.problems.append(
+                f"event {event.id} names {event.prev_hash} as the previous "
+                f"hash, but the event before it hashes to {previous_hash}"
+            )
         computed = content_hash(event.hashed_document())
         if computed != event.hash:
-            check.problems.append(f"event {event.id} ({event.action}) was changed: its content "
-                                  f"hashes to {computed}, recorded {event.hash}")
+            check.problems.append(
+                f"event {event.id} ({event.action}) was changed: its content "
+                f"hashes to {computed}, recorded {event.hash}"
+            )
         previous_id, previous_hash = event.id, event.hash
     return check
 
 
 def _revisions(session: Session):
-    return session.scalars(sa.select(Revision).options(selectinload(Revision.system))
-                           .order_by(Revision.id).execution_options(yield_per=_BATCH))
+    return session.scalars(
+        sa.select(Revision)
+        .options(selectinload(Revision.system))
+        .order_by(Revision.id)
+        .execution_options(yield_per=_BATCH)
+    )
 
 
 def verify_revisions(session: Session) -> Check:
@@ -67,9 +78,11 @@ def verify_revisions(session: Session) -> Check:
         check.checked += 1
         computed = content_hash(revision.hashed_document())
         if computed != revision.sha256:
-            check.problems.append(f"system {revision.system.uid} revision {revision.number}: "
-                                  f"its content hashes to {computed}, recorded "
-                                  f"{revision.sha256}")
+            check.problems.append(
+                f"system {revision.system.uid} revision {revision.number}: "
+                f"its content hashes to {computed}, recorded "
+                f"{revision.sha256}"
+            )
     return check
 
 
@@ -109,32 +122,42 @@ class StoredFiles:
         return None
 
 
-def verify_reports(session: Session, report_dir: str | Path,
-                   files: StoredFiles | None = None) -> Check:
+def verify_reports(session: Session, report_dir: str | Path, files: StoredFiles | None = None) -> Check:
     """Every published PDF is in the store, and its bytes hash to the hash on the revision."""
     check = Check("stored PDF reports")
     files = files or StoredFiles(report_dir)
-    revisions = session.scalars(sa.select(Revision).where(Revision.pdf_sha256.is_not(None))
-                                .options(selectinload(Revision.system)).order_by(Revision.id))
+    revisions = session.scalars(
+        sa.select(Revision)
+        .where(Revision.pdf_sha256.is_not(None))
+        .options(selectinload(Revision.system))
+        .order_by(Revision.id)
+    )
     for revision in revisions:
         check.checked += 1
-        problem = files.problem(f"system {revision.system.uid} revision {revision.number}",
-                                revision.pdf_sha256 or "")
+        problem = files.problem(
+            f"system {revision.system.uid} revision {revision.number}", revision.pdf_sha256 or ""
+        )
         if problem:
             check.problems.append(problem)
     return check
 
 
-def verify_register(session: Session, report_dir: str | Path,
-                    files: StoredFiles | None = None) -> Check:
+def verify_register(session: Session, report_dir: str | Path, files: StoredFiles | None = None) -> Check:
     """Every register entry names its revision's report, and the stored file the public
     downloads hashes to the hash on the entry."""
     check = Check("register entries")
     files = files or StoredFiles(report_dir)
-    rows = session.execute(sa.select(RegisterEntry.system_uid, RegisterEntry.revision_number,
-                                     RegisterEntry.pdf_sha256, Revision.pdf_sha256)
-                           .join(Revision, Revision.id == RegisterEntry.revision_id)
-                           .order_by(RegisterEntry.id).execution_options(yield_per=_BATCH))
+    rows = session.execute(
+        sa.select(
+            RegisterEntry.system_uid,
+            RegisterEntry.revision_number,
+            RegisterEntry.pdf_sha256,
+            Revision.pdf_sha256,
+        )
+        .join(Revision, Revision.id == RegisterEntry.revision_id)
+        .order_by(RegisterEntry.id)
+        .execution_options(yield_per=_BATCH)
+    )
     for system_uid, number, entry_sha256, revision_sha256 in rows:
         check.checked += 1
         label = f"register entry of system {system_uid} revision {number}"
@@ -142,8 +165,9 @@ def verify_register(session: Session, report_dir: str | Path,
             check.problems.append(f"{label}: names no report")
             continue
         if entry_sha256 != revision_sha256:
-            check.problems.append(f"{label}: names report {entry_sha256}, but its revision "
-                                  f"names {revision_sha256}")
+            check.problems.append(
+                f"{label}: names report {entry_sha256}, but its revision names {revision_sha256}"
+            )
         problem = files.problem(label, entry_sha256)
         if problem:
             check.problems.append(problem)
@@ -156,9 +180,12 @@ def verify_lifecycle(session: Session) -> Check:
     check = Check("revision states")
     last_state: dict[int, str] = {}
     submitted: set[int] = set()
-    rows = session.execute(sa.select(AuditEvent.revision_id, AuditEvent.action, AuditEvent.details)
-                           .where(AuditEvent.revision_id.is_not(None)).order_by(AuditEvent.id)
-                           .execution_options(yield_per=_BATCH))
+    rows = session.execute(
+        sa.select(AuditEvent.revision_id, AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.revision_id.is_not(None))
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=_BATCH)
+    )
     for revision_id, action, details in rows:
         if action == "revision.submitted":
             submitted.add(revision_id)
@@ -171,13 +198,18 @@ def verify_lifecycle(session: Session) -> Check:
             check.problems.append(f"{label}: no submission event in the audit trail")
         expected = last_state.get(revision.id, "submitted")
         if revision.status != expected:
-            check.problems.append(f"{label}: state is {revision.status}, but its last audit "
-                                  f"event sets {expected}")
+            check.problems.append(
+                f"{label}: state is {revision.status}, but its last audit event sets {expected}"
+            )
     return check
 
 
 def verify_all(session: Session, report_dir: str | Path) -> list[Check]:
     files = StoredFiles(report_dir)
-    return [verify_chain(session), verify_revisions(session),
-            verify_reports(session, report_dir, files), verify_register(session, report_dir, files),
-            verify_lifecycle(session)]
+    return [
+        verify_chain(session),
+        verify_revisions(session),
+        verify_reports(session, report_dir, files),
+        verify_register(session, report_dir, files),
+        verify_lifecycle(session),
+    ]

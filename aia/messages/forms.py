@@ -8,5 +8,8 @@ from ..register.services import MAX_FEEDBACK
 
 
 class AnswerFeedbackForm(FlaskForm):
-    answer = TextAreaField("Answer", validators=[Length(max=MAX_FEEDBACK)],
-                           description="Leave empty and choose Close to close without an answer.")
+    answer = TextAreaField(
+        "Answer",
+        validators=[Length(max=MAX_FEEDBACK)],
+        description="Leave empty and choose Close to close without an answer.",
+    )

@@ -25,29 +25,45 @@ def queue():
     state = state if state in STATES else "open"
     visible = visible_to(user, Feedback.agency_id)
     rows = db.session.execute(
-        sa.select(Feedback, System).join(System, System.id == Feedback.system_id)
+        sa.select(Feedback, System)
+        .join(System, System.id == Feedback.system_id)
         .where(visible, Feedback.state == state)
-        .order_by(Feedback.received_dt.desc(), Feedback.id.desc()).limit(200)).all()
-    counts = dict(db.session.execute(sa.select(Feedback.state, sa.func.count())
-                                     .where(visible).group_by(Feedback.state)).all())
+        .order_by(Feedback.received_dt.desc(), Feedback.id.desc())
+        .limit(200)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Feedback.state, sa.func.count()).where(visible).group_by(Feedback.state)
+        ).all()
+    )
     forms = {f.id: AnswerFeedbackForm(prefix=f"f{f.id}") for f, _ in rows}
-    return render_template("messages/queue.html", rows=rows, state=state, counts=counts,
-                           forms=forms, may_answer=user.role in PERMISSIONS["edit"])
+    return render_template(
+        "messages/queue.html",
+        rows=rows,
+        state=state,
+        counts=counts,
+        forms=forms,
+        may_answer=user.role in PERMISSIONS["edit"],
+    )
 
 
 @bp.route("/feedback/<int:feedback_id>", methods=["POST"])
 def handle(feedback_id: int):
     user = viewer()
-    feedback = db.session.scalar(sa.select(Feedback).where(
-        Feedback.id == feedback_id, visible_to(user, Feedback.agency_id)))
+    feedback = db.session.scalar(
+        sa.select(Feedback).where(Feedback.id == feedback_id, visible_to(user, Feedback.agency_id))
+    )
     if feedback is None:
         abort(404)
     if user.role not in PERMISSIONS["edit"]:
         abort(403)
     form = AnswerFeedbackForm(prefix=f"f{feedback_id}")
     if not form.validate_on_submit():
-        flash("The answer could not be saved: " + " ".join(
-            e for errors in form.errors.values() for e in errors), "error")
+        flash(
+            "The answer could not be saved: "
+            + " ".join(e for errors in form.errors.values() for e in errors),
+            "error",
+        )
         return redirect(url_for(".queue"))
     answering = request.form.get("action") == "answer"
     answer = form.answer.data if answering else None

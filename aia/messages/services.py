@@ -15,8 +15,7 @@ from ..register.services import MAX_FEEDBACK, RegisterError
 log = logging.getLogger(__name__)
 
 
-def handle_feedback(session: Session, actor: User | None, feedback: Feedback,
-                    answer: str | None) -> Feedback:
+def handle_feedback(session: Session, actor: User | None, feedback: Feedback, answer: str | None) -> Feedback:
     """Answer the message (shown as answered), or close it without an answer."""
     if feedback.state != "open":
         raise RegisterError("This message has already been handled.")
@@ -27,8 +26,12 @@ def handle_feedback(session: Session, actor: User | None, feedback: Feedback,
     feedback.state = "answered" if answer else "closed"
     feedback.handled_dt = now_utc()
     session.flush()
-    record_event(session, f"feedback.{feedback.state}", actor,
-                 system=session.get(System, feedback.system_id),
-                 details={"feedback": feedback.id, "kind": feedback.kind})
+    record_event(
+        session,
+        f"feedback.{feedback.state}",
+        actor,
+        system=session.get(System, feedback.system_id),
+        details={"feedback": feedback.id, "kind": feedback.kind},
+    )
     log.info("message %s %s", feedback.id, feedback.state)
     return feedback

@@ -26,9 +26,14 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 
 
 def run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
-                      include_name=include_name, render_item=render_item)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        include_name=include_name,
+        render_item=render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -18,8 +18,9 @@ from ..extensions import csrf, db
 from . import bp, services
 
 
-def _act(uid: str, number: int, action: str,
-         apply: Callable[[Session, User, Revision, str], Revision]) -> Response:
+def _act(
+    uid: str, number: int, action: str, apply: Callable[[Session, User, Revision, str], Revision]
+) -> Response:
     system = assessment_queries.system_or_404(db.session, uid, viewer())
     user = require(action, system)
     revision = assessment_queries.revision_or_404(db.session, system, number)

@@ -21,8 +21,9 @@ from ..report.store import publish_pdf
 log = logging.getLogger(__name__)
 
 
-def publish(session: Session, actor: User, revision: Revision, reason: str = "", *,
-            registry: Registry | None = None) -> Revision:
+def publish(
+    session: Session, actor: User, revision: Revision, reason: str = "", *, registry: Registry | None = None
+) -> Revision:
     """Publish an approved revision: render its PDF once and store it, mark the system's
     earlier published revision superseded, and put it on the public register."""
     if not may(actor, "publish", revision.system):
@@ -31,17 +32,22 @@ def publish(session: Session, actor: User, revision: Revision, reason: str = "",
     if revision.status != "approved":
         raise lifecycle.TransitionRefused(
             f"Revision {revision.number} is {STATUS_LABELS[revision.status].lower()}: only an "
-            "approved revision can be published.")
+            "approved revision can be published."
+        )
     pdf_sha256 = publish_pdf(session, revision)
-    earlier = session.scalars(sa.select(Revision).where(
-        Revision.system_id == revision.system_id, Revision.status == "published",
-        Revision.id != revision.id))
+    earlier = session.scalars(
+        sa.select(Revision).where(
+            Revision.system_id == revision.system_id,
+            Revision.status == "published",
+            Revision.id != revision.id,
+        )
+    )
     for previous in list(earlier):
         lifecycle.supersede(session, actor, previous, revision.number)
-    lifecycle.change_status(session, actor, revision, "publish", reason,
-                            {"pdf_sha256": pdf_sha256})
-    definition = (registry or questionnaires()).get(revision.questionnaire_key,
-                                                    revision.questionnaire_version)
+    lifecycle.change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
+    definition = (registry or questionnaires()).get(
+        revision.questionnaire_key, revision.questionnaire_version
+    )
     record_publication(session, revision, definition)
     log.info("revision %s of %s published", revision.number, revision.system.uid)
     return revision

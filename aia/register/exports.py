@@ -23,10 +23,27 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "register-entry.schema.json"
 LEVEL_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 CSV_COLUMNS = [
-    "id", "revision_id", "revision_number", "name", "agency_id", "agency_name", "description",
-    "decision", "impact_level", "charter_rating", "status", "published", "withdrawn",
-    "withdrawal_reason", "contact", "report_url", "report_sha256", "revision_sha256", "url",
+    "id",
+    "revision_id",
+    "revision_number",
+    "name",
+    "agency_id",
+    "agency_name",
+    "description",
+    "decision",
+    "impact_level",
+    "charter_rating",
+    "status",
+    "published",
+    "withdrawn",
+    "withdrawal_reason",
+    "contact",
+    "report_url",
+    "report_sha256",
+    "revision_sha256",
+    "url",
 ]
+
 
 class Links:
     """The register's external URLs, built once per request from templates: calling url_for
@@ -46,14 +63,16 @@ class Links:
         return self._report.replace("__UID__", uid).replace("987654321", str(number))
 
 
-def entry_document(entry: EntryData, links: Links,
-                   history: Iterable[RegisterEntry] = ()) -> dict[str, Any]:
+def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEntry] = ()) -> dict[str, Any]:
     """The open-data form of one entry (see docs/open-data.md)."""
     details = entry.details
     document = {
         "id": entry.system_uid,
-        "revision": {"id": entry.revision_uid, "number": entry.revision_number,
-                     "sha256": details.get("revision_sha256")},
+        "revision": {
+            "id": entry.revision_uid,
+            "number": entry.revision_number,
+            "sha256": details.get("revision_sha256"),
+        },
         "name": entry.name,
         "agency": {"id": entry.agency_slug, "name": entry.agency_name},
         "description": entry.description,
@@ -65,37 +84,46 @@ def entry_document(entry: EntryData, links: Links,
         "charter_rating": entry.charter_rating,
         "obligations": details.get("obligations", []),
         "triage_flags": details.get("flags", []),
-        "status": "withdrawn" if entry.state == "withdrawn" else (
-            "superseded" if entry.state == "superseded" else "current"),
+        "status": "withdrawn"
+        if entry.state == "withdrawn"
+        else ("superseded" if entry.state == "superseded" else "current"),
         "published": entry.published_dt.isoformat(),
-        "withdrawn": (entry.ended_dt.isoformat()
-                      if entry.state == "withdrawn" and entry.ended_dt else None),
+        "withdrawn": (entry.ended_dt.isoformat() if entry.state == "withdrawn" and entry.ended_dt else None),
         "withdrawal_reason": entry.withdrawal_reason,
         "contact": details.get("contact"),
-        "questionnaire": {"key": details["questionnaire"]["key"],
-                          "version": details["questionnaire"]["version"]},
+        "questionnaire": {
+            "key": details["questionnaire"]["key"],
+            "version": details["questionnaire"]["version"],
+        },
         "report": _report(entry, links),
         "url": links.entry(entry.system_uid),
     }
     earlier = [e for e in history if e.id != entry.id]
     if earlier:
         document["earlier_revisions"] = [
-            {"revision": {"id": e.revision_uid, "number": e.revision_number},
-             "published": e.published_dt.isoformat(),
-             "ended": e.ended_dt.isoformat() if e.ended_dt else None,
-             "status": e.state, "report": _report(e, links)} for e in earlier]
+            {
+                "revision": {"id": e.revision_uid, "number": e.revision_number},
+                "published": e.published_dt.isoformat(),
+                "ended": e.ended_dt.isoformat() if e.ended_dt else None,
+                "status": e.state,
+                "report": _report(e, links),
+            }
+            for e in earlier
+        ]
     return document
 
 
 def _report(entry: EntryData, links: Links) -> dict[str, Any] | None:
     if not entry.pdf_sha256:
         return None
-    return {"url": links.report(entry.system_uid, entry.revision_number),
-            "sha256": entry.pdf_sha256, "media_type": "application/pdf"}
+    return {
+        "url": links.report(entry.system_uid, entry.revision_number),
+        "sha256": entry.pdf_sha256,
+        "media_type": "application/pdf",
+    }
 
 
-def json_stream(entries: Iterable[EntryData], links: Links,
-                generated: str) -> Iterator[str]:
+def json_stream(entries: Iterable[EntryData], links: Links, generated: str) -> Iterator[str]:
     head = {"generated": generated, "schema": links.schema}
     chunk = [json.dumps(head, ensure_ascii=False)[:-1] + ',"entries":[\n']
     size, separator = 0, ""
@@ -115,16 +143,25 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
     doc = entry_document(entry, links)
     report = doc["report"] or {}
     values = {
-        "id": doc["id"], "revision_id": doc["revision"]["id"],
-        "revision_number": doc["revision"]["number"], "name": doc["name"],
-        "agency_id": doc["agency"]["id"], "agency_name": doc["agency"]["name"],
-        "description": doc["description"], "decision": doc["decision"] or "",
-        "impact_level": doc["impact_level"], "charter_rating": doc["charter_rating"] or "",
-        "status": doc["status"], "published": doc["published"],
-        "withdrawn": doc["withdrawn"] or "", "withdrawal_reason": doc["withdrawal_reason"] or "",
-        "contact": doc["contact"] or "", "report_url": report.get("url", ""),
+        "id": doc["id"],
+        "revision_id": doc["revision"]["id"],
+        "revision_number": doc["revision"]["number"],
+        "name": doc["name"],
+        "agency_id": doc["agency"]["id"],
+        "agency_name": doc["agency"]["name"],
+        "description": doc["description"],
+        "decision": doc["decision"] or "",
+        "impact_level": doc["impact_level"],
+        "charter_rating": doc["charter_rating"] or "",
+        "status": doc["status"],
+        "published": doc["published"],
+        "withdrawn": doc["withdrawn"] or "",
+        "withdrawal_reason": doc["withdrawal_reason"] or "",
+        "contact": doc["contact"] or "",
+        "report_url": report.get("url", ""),
         "report_sha256": report.get("sha256", ""),
-        "revision_sha256": doc["revision"]["sha256"] or "", "url": doc["url"],
+        "revision_sha256": doc["revision"]["sha256"] or "",
+        "url": doc["url"],
     }
     return [_csv_safe(str(values[c])) for c in CSV_COLUMNS]
 
@@ -154,13 +191,16 @@ def atom_feed(events, links: Links, updated: str) -> str:
         "<title>Algorithm register: publications and withdrawals</title>",
         f'<link rel="self" href="{escape(feed_url)}"/>',
         f'<link href="{escape(links.index)}"/>',
-        f"<id>{escape(feed_url)}</id>", f"<updated>{escape(updated)}</updated>",
+        f"<id>{escape(feed_url)}</id>",
+        f"<updated>{escape(updated)}</updated>",
     ]
     for kind, when, entry in events:
         link = links.entry(entry.system_uid)
         verb = "Withdrawn" if kind == "withdrawn" else "Published"
-        summary = (f"{verb}: revision {entry.revision_number} of {entry.name} "
-                   f"({entry.agency_name}), impact level {LEVEL_NUMERALS[entry.impact_level]}.")
+        summary = (
+            f"{verb}: revision {entry.revision_number} of {entry.name} "
+            f"({entry.agency_name}), impact level {LEVEL_NUMERALS[entry.impact_level]}."
+        )
         if kind == "withdrawn" and entry.withdrawal_reason:
             summary += f" Reason: {entry.withdrawal_reason}"
         parts += [

@@ -9,15 +9,27 @@ from .services import MAX_FEEDBACK, MAX_REPLY_TO
 
 
 class FeedbackForm(FlaskForm):
-    kind = RadioField("What is it?", choices=[
-        SelectChoice("question", "A question about this system"),
-        SelectChoice("complaint", "A complaint about a decision or about the system"),
-    ], validators=[DataRequired("Choose a question or a complaint.")])
-    message = TextAreaField("Your message", validators=[
-        DataRequired("Write your question or complaint."),
-        Length(max=MAX_FEEDBACK, message=f"Keep the message under {MAX_FEEDBACK} characters.")],
-        description="Do not include personal details you do not want the agency to see.")
-    reply_to = EmailField("Email for a reply (optional)", validators=[
-        Optional(), Email("Enter an email address like name@example.org, or leave it empty."),
-        Length(max=MAX_REPLY_TO)])
-
+    kind = RadioField(
+        "What is it?",
+        choices=[
+            SelectChoice("question", "A question about this system"),
+            SelectChoice("complaint", "A complaint about a decision or about the system"),
+        ],
+        validators=[DataRequired("Choose a question or a complaint.")],
+    )
+    message = TextAreaField(
+        "Your message",
+        validators=[
+            DataRequired("Write your question or complaint."),
+            Length(max=MAX_FEEDBACK, message=f"Keep the message under {MAX_FEEDBACK} characters."),
+        ],
+        description="Do not include personal details you do not want the agency to see.",
+    )
+    reply_to = EmailField(
+        "Email for a reply (optional)",
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.org, or leave it empty."),
+            Length(max=MAX_REPLY_TO),
+        ],
+    )

@@ -48,8 +48,9 @@ class RegisterEntry(Base):
         sa.CheckConstraint("state IN ('current', 'superseded', 'withdrawn')", name="state_known"),
         sa.CheckConstraint("impact_level BETWEEN 1 AND 4", name="impact_level_range"),
         sa.CheckConstraint("(state = 'current') = (ended_dt IS NULL)", name="ended_when_not_current"),
-        sa.CheckConstraint("state <> 'withdrawn' OR withdrawal_reason IS NOT NULL",
-                           name="withdrawal_has_reason"),
+        sa.CheckConstraint(
+            "state <> 'withdrawn' OR withdrawal_reason IS NOT NULL", name="withdrawal_has_reason"
+        ),
         sa.Index("ix_register_entry_listing", "state", "published_dt", "id"),
         sa.Index("ix_register_entry_by_name", "state", "name_sort", "id"),
         sa.Index("ix_register_entry_by_level", "state", "impact_level", "published_dt", "id"),

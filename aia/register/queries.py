@@ -54,13 +54,15 @@ class Filters:
         level = args.get("level", "")
         state = args.get("state", "current")
         return cls(
-            q=args.get("q", "").strip()[:200], agency=args.get("agency", "")[:64],
+            q=args.get("q", "").strip()[:200],
+            agency=args.get("agency", "")[:64],
             level=int(level) if level in ("1", "2", "3", "4") else None,
-            rating=args.get("rating", "") if args.get("rating") in ("low", "moderate", "high")
-            else "",
+            rating=args.get("rating", "") if args.get("rating") in ("low", "moderate", "high") else "",
             state=state if state in ("current", "withdrawn", "all") else "current",
-            published_from=date("from"), published_to=date("to"),
-            sort=args.get("sort") if args.get("sort") in SORTS else "newest")
+            published_from=date("from"),
+            published_to=date("to"),
+            sort=args.get("sort") if args.get("sort") in SORTS else "newest",
+        )
 
     def conditions(self, dialect: str, many: bool = False) -> list[sa.ColumnElement[bool]]:
         states = LISTED_STATES if self.state == "all" else (self.state,)
@@ -82,12 +84,19 @@ class Filters:
 
     def args(self) -> dict[str, str]:
         """The filters as query arguments (for links that keep them)."""
-        out = {"q": self.q, "agency": self.agency, "level": str(self.level or ""),
-               "rating": self.rating, "state": self.state, "sort": self.sort,
-               "from": self.published_from.isoformat() if self.published_from else "",
-               "to": self.published_to.isoformat() if self.published_to else ""}
-        return {k: v for k, v in out.items() if v and (k, v) not in (("state", "current"),
-                                                                     ("sort", "newest"))}
+        out = {
+            "q": self.q,
+            "agency": self.agency,
+            "level": str(self.level or ""),
+            "rating": self.rating,
+            "state": self.state,
+            "sort": self.sort,
+            "from": self.published_from.isoformat() if self.published_from else "",
+            "to": self.published_to.isoformat() if self.published_to else "",
+        }
+        return {
+            k: v for k, v in out.items() if v and (k, v) not in (("state", "current"), ("sort", "newest"))
+        }
 
 
 @dataclass
@@ -134,8 +143,7 @@ def _decode(cursor: str, columns: list[orm.QueryableAttribute[Any]]) -> list | N
     return values
 
 
-def search(session: Session, filters: Filters, cursor: str | None = None,
-           page_size: int = PAGE_SIZE) -> Page:
+def search(session: Session, filters: Filters, cursor: str | None = None, page_size: int = PAGE_SIZE) -> Page:
     """One page of entries after ``cursor``, and the number of entries that match."""
     columns, descending = SORTS[filters.sort]
     dialect = session.get_bind().dialect.name
@@ -156,19 +164,22 @@ def search(session: Session, filters: Filters, cursor: str | None = None,
 
 def latest_entry(session: Session, system_uid: str) -> RegisterEntry | None:
     """The entry the public sees for a system: its current one, or its withdrawn one."""
-    return session.scalar(sa.select(E).where(E.system_uid == system_uid,
-                                             E.state.in_(LISTED_STATES))
-                          .order_by(E.published_dt.desc(), E.id.desc()).limit(1))
+    return session.scalar(
+        sa.select(E)
+        .where(E.system_uid == system_uid, E.state.in_(LISTED_STATES))
+        .order_by(E.published_dt.desc(), E.id.desc())
+        .limit(1)
+    )
 
 
 def entry_history(session: Session, system_uid: str) -> list[RegisterEntry]:
-    return list(session.scalars(sa.select(E).where(E.system_uid == system_uid)
-                                .order_by(E.revision_number.desc())))
+    return list(
+        session.scalars(sa.select(E).where(E.system_uid == system_uid).order_by(E.revision_number.desc()))
+    )
 
 
 def entry_for_revision(session: Session, system_uid: str, number: int) -> RegisterEntry | None:
-    return session.scalar(sa.select(E).where(E.system_uid == system_uid,
-                                             E.revision_number == number))
+    return session.scalar(sa.select(E).where(E.system_uid == system_uid, E.revision_number == number))
 
 
 def iter_current(session: Session, batch: int = 1000) -> Iterator[sa.Row]:
@@ -176,9 +187,9 @@ def iter_current(session: Session, batch: int = 1000) -> Iterator[sa.Row]:
     order, a batch at a time: memory stays the same however large the register grows."""
     last_id = 0
     while True:
-        rows = session.execute(sa.select(*E.__table__.c).where(E.state == "current",
-                                                               E.id > last_id)
-                               .order_by(E.id).limit(batch)).all()
+        rows = session.execute(
+            sa.select(*E.__table__.c).where(E.state == "current", E.id > last_id).order_by(E.id).limit(batch)
+        ).all()
         if not rows:
             return
         yield from rows
@@ -188,8 +199,9 @@ def iter_current(session: Session, batch: int = 1000) -> Iterator[sa.Row]:
 def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetime, RegisterEntry]]:
     """Latest publications and withdrawals, newest first."""
     published = list(session.scalars(sa.select(E).order_by(E.published_dt.desc()).limit(limit)))
-    withdrawn = list(session.scalars(sa.select(E).where(E.state == "withdrawn")
-                                     .order_by(E.ended_dt.desc()).limit(limit)))
+    withdrawn = list(
+        session.scalars(sa.select(E).where(E.state == "withdrawn").order_by(E.ended_dt.desc()).limit(limit))
+    )
     events = [("published", e.published_dt, e) for e in published]
     events += [("withdrawn", e.ended_dt, e) for e in withdrawn if e.ended_dt]
     events.sort(key=lambda item: (item[1], item[2].id), reverse=True)
@@ -199,6 +211,5 @@ def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetim
 def agencies(session: Session) -> list[tuple[str, str]]:
     """Agencies with at least one entry on the register, for the filter."""
     listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(LISTED_STATES))
-    rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists())
-                           .order_by(Agency.name))
+    rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists()).order_by(Agency.name))
     return [(slug, name) for slug, name in rows]

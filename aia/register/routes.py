@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 def index():
     filters = queries.Filters.from_args(request.args)
     page = queries.search(db.session, filters, request.args.get("after"))
-    return render_template("register/index.html", page=page, filters=filters,
-                           agencies=queries.agencies(db.session))
+    return render_template(
+        "register/index.html", page=page, filters=filters, agencies=queries.agencies(db.session)
+    )
 
 
 def _latest_or_404(uid: str):
@@ -51,8 +52,13 @@ def entry(uid: str):
 
 def _entry_page(entry, form: FeedbackForm, status: int = 200):
     history = [e for e in queries.entry_history(db.session, entry.system_uid) if e.id != entry.id]
-    return render_template("register/entry.html", entry=entry, history=history, form=form,
-                           counts=services.feedback_counts(db.session, entry.system_id)), status
+    return render_template(
+        "register/entry.html",
+        entry=entry,
+        history=history,
+        form=form,
+        counts=services.feedback_counts(db.session, entry.system_id),
+    ), status
 
 
 @bp.route("/register/<uid>/feedback", methods=["POST"])
@@ -61,10 +67,14 @@ def feedback(uid: str):
     entry = _latest_or_404(uid)
     form = FeedbackForm()
     if form.validate_on_submit():
-        services.submit_feedback(db.session, entry, form.kind.data, form.message.data or "",
-                                 form.reply_to.data)
-        flash("Thank you: your message was sent to the agency. The count on this page shows "
-              "how many messages it has received and answered.", "success")
+        services.submit_feedback(
+            db.session, entry, form.kind.data, form.message.data or "", form.reply_to.data
+        )
+        flash(
+            "Thank you: your message was sent to the agency. The count on this page shows "
+            "how many messages it has received and answered.",
+            "success",
+        )
         return redirect(url_for(".entry", uid=uid) + "#feedback")
     return _entry_page(entry, form, 422)
 
@@ -80,9 +90,14 @@ def report(uid: str, number: int):
     # Checked against the hash the public sees on the entry, sealed at publication.
     label = f"the register entry of revision {entry.revision_number} of system {entry.system_uid}"
     pdf = stored_report_bytes(entry.pdf_sha256, label)
-    response = Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
-        "X-Content-Type-Options": "nosniff"})
+    response = Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
     response.set_etag(entry.pdf_sha256)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
@@ -92,32 +107,35 @@ def report(uid: str, number: int):
 @bp.route("/register/<uid>.json")
 def entry_json(uid: str):
     entry = _latest_or_404(uid)
-    document = exports.entry_document(entry, exports.Links(url_for),
-                                      queries.entry_history(db.session, uid))
-    return Response(json.dumps(document, ensure_ascii=False, indent=2),
-                    mimetype="application/json")
+    document = exports.entry_document(entry, exports.Links(url_for), queries.entry_history(db.session, uid))
+    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
 
 
 @bp.route("/register.json")
 def register_json():
-    stream = exports.json_stream(queries.iter_current(db.session), exports.Links(url_for),
-                                 now_utc().isoformat())
+    stream = exports.json_stream(
+        queries.iter_current(db.session), exports.Links(url_for), now_utc().isoformat()
+    )
     return Response(stream_with_context(stream), mimetype="application/json")
 
 
 @bp.route("/register.csv")
 def register_csv():
     stream = exports.csv_stream(queries.iter_current(db.session), exports.Links(url_for))
-    return Response(stream_with_context(stream), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+    return Response(
+        stream_with_context(stream),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+    )
 
 
 @bp.route("/register/feed.atom")
 def feed():
     events = queries.feed_events(db.session)
     updated = (events[0][1] if events else now_utc()).isoformat()
-    return Response(exports.atom_feed(events, exports.Links(url_for), updated),
-                    mimetype="application/atom+xml")
+    return Response(
+        exports.atom_feed(events, exports.Links(url_for), updated), mimetype="application/atom+xml"
+    )
 
 
 @bp.route("/register/method")

@@ -37,8 +37,10 @@ POSTGRESQL_CREATE = [
     "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
     "CREATE INDEX ix_register_entry_search ON register_entry USING gin (search_vector)",
 ]
-POSTGRESQL_DROP = ["DROP INDEX IF EXISTS ix_register_entry_search",
-                   "ALTER TABLE register_entry DROP COLUMN IF EXISTS search_vector"]
+POSTGRESQL_DROP = [
+    "DROP INDEX IF EXISTS ix_register_entry_search",
+    "ALTER TABLE register_entry DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def create_statements(dialect: str) -> list[str]:
@@ -51,8 +53,7 @@ def drop_statements(dialect: str) -> list[str]:
 
 def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
     """For schema comparison: the search structures are not part of the model metadata."""
-    return not (name or "").startswith(("register_search", "ix_register_entry_search",
-                                        "search_vector"))
+    return not (name or "").startswith(("register_search", "ix_register_entry_search", "search_vector"))
 
 
 @event.listens_for(RegisterEntry.__table__, "after_create")
@@ -83,9 +84,11 @@ def condition(dialect: str, words: list[str], many: bool = False) -> sa.ColumnEl
         vector: sa.ColumnClause[Any] = sa.literal_column("register_entry.search_vector")
         return vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'"), query))
     match = " AND ".join(f'"{w}"*' for w in words)
-    matching = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(
-        sa.table("register_search")).where(sa.text("register_search MATCH :match")
-                                           .bindparams(match=match))
+    matching = (
+        sa.select(sa.literal_column("rowid", sa.Integer))
+        .select_from(sa.table("register_search"))
+        .where(sa.text("register_search MATCH :match").bindparams(match=match))
+    )
     if many:
         # Unary plus keeps SQLite from driving the query by the match list.
         return sa.literal_column("+register_entry.id").in_(matching)

@@ -42,9 +42,11 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
         "flags": [{"key": f["key"], "label": f["label"]} for f in scores.get("flags", [])],
         "final_score": scores.get("final_score"),
         "max_score": scores.get("risk", {}).get("max"),
-        "questionnaire": {"key": revision.questionnaire_key,
-                          "version": revision.questionnaire_version,
-                          "title": definition.title if definition else revision.questionnaire_key},
+        "questionnaire": {
+            "key": revision.questionnaire_key,
+            "version": revision.questionnaire_version,
+            "title": definition.title if definition else revision.questionnaire_key,
+        },
         "revision_sha256": revision.sha256,
         "submitted_dt": revision.submitted_dt.isoformat(),
     }
@@ -54,8 +56,9 @@ def search_text(*parts: str | None) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
-def record_publication(session: Session, revision: Revision, definition: Definition | None,
-                       published_dt=None) -> RegisterEntry:
+def record_publication(
+    session: Session, revision: Revision, definition: Definition | None, published_dt=None
+) -> RegisterEntry:
     """Put a just-published revision on the register; the system's previous current entry,
     if any, becomes superseded."""
     published_dt = published_dt or now_utc()
@@ -66,24 +69,34 @@ def record_publication(session: Session, revision: Revision, definition: Definit
         previous.ended_dt = published_dt
     details = entry_details(revision, definition)
     entry = RegisterEntry(
-        revision_id=revision.id, system_id=system.id, agency_id=system.agency_id,
-        system_uid=system.uid, revision_uid=revision.uid, revision_number=revision.number,
-        name=system.name, name_sort=system.name.casefold()[:200],
-        agency_slug=system.agency.slug, agency_name=system.agency.name,
-        description=system.description or "", impact_level=revision.impact_level,
+        revision_id=revision.id,
+        system_id=system.id,
+        agency_id=system.agency_id,
+        system_uid=system.uid,
+        revision_uid=revision.uid,
+        revision_number=revision.number,
+        name=system.name,
+        name_sort=system.name.casefold()[:200],
+        agency_slug=system.agency.slug,
+        agency_name=system.agency.name,
+        description=system.description or "",
+        impact_level=revision.impact_level,
         charter_rating=revision.charter_rating,
-        search_text=search_text(system.name, system.agency.name, system.description,
-                                details["decision"], details["summary"]),
-        state="current", published_dt=published_dt, pdf_sha256=revision.pdf_sha256,
-        details=details)
+        search_text=search_text(
+            system.name, system.agency.name, system.description, details["decision"], details["summary"]
+        ),
+        state="current",
+        published_dt=published_dt,
+        pdf_sha256=revision.pdf_sha256,
+        details=details,
+    )
     session.add(entry)
     session.flush()
     log.info("register entry for %s revision %s published", system.uid, revision.number)
     return entry
 
 
-def record_withdrawal(session: Session, system: System, reason: str,
-                      withdrawn_dt=None) -> RegisterEntry:
+def record_withdrawal(session: Session, system: System, reason: str, withdrawn_dt=None) -> RegisterEntry:
     """Mark the system's current entry withdrawn; it stays visible, with the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -100,12 +113,14 @@ def record_withdrawal(session: Session, system: System, reason: str,
 
 
 def current_entry(session: Session, system_id: int) -> RegisterEntry | None:
-    return session.scalar(sa.select(RegisterEntry).where(RegisterEntry.system_id == system_id,
-                                                         RegisterEntry.state == "current"))
+    return session.scalar(
+        sa.select(RegisterEntry).where(RegisterEntry.system_id == system_id, RegisterEntry.state == "current")
+    )
 
 
-def submit_feedback(session: Session, entry: RegisterEntry, kind: str, message: str,
-                    reply_to: str | None) -> Feedback:
+def submit_feedback(
+    session: Session, entry: RegisterEntry, kind: str, message: str, reply_to: str | None
+) -> Feedback:
     message = (message or "").strip()
     if kind not in ("question", "complaint"):
         raise RegisterError("Choose whether this is a question or a complaint.")
@@ -113,8 +128,13 @@ def submit_feedback(session: Session, entry: RegisterEntry, kind: str, message: 
         raise RegisterError("Write your question or complaint.")
     if len(message) > MAX_FEEDBACK:
         raise RegisterError(f"Keep the message under {MAX_FEEDBACK} characters.")
-    feedback = Feedback(system_id=entry.system_id, agency_id=entry.agency_id, kind=kind,
-                        message=message, reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None)
+    feedback = Feedback(
+        system_id=entry.system_id,
+        agency_id=entry.agency_id,
+        kind=kind,
+        message=message,
+        reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None,
+    )
     session.add(feedback)
     session.flush()
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
@@ -122,8 +142,15 @@ def submit_feedback(session: Session, entry: RegisterEntry, kind: str, message: 
 
 
 def feedback_counts(session: Session, system_id: int) -> dict[str, int]:
-    rows = session.execute(sa.select(Feedback.state, sa.func.count())
-                           .where(Feedback.system_id == system_id).group_by(Feedback.state))
+    rows = session.execute(
+        sa.select(Feedback.state, sa.func.count())
+        .where(Feedback.system_id == system_id)
+        .group_by(Feedback.state)
+    )
     counts = dict(rows.all())
-    return {"received": sum(counts.values()), "answered": counts.get("answered", 0),
-            "closed": counts.get("closed", 0), "open": counts.get("open", 0)}
+    return {
+        "received": sum(counts.values()),
+        "answered": counts.get("answered", 0),
+        "closed": counts.get("closed", 0),
+        "open": counts.get("open", 0),
+    }

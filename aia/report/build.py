@@ -21,25 +21,27 @@ ATTACHMENT_NAME = "revision.json"
 
 
 def definition_for(revision: Revision) -> Definition:
-    definition = questionnaires().get(
-        revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None:
-        raise ReportError(f"The questionnaire {revision.questionnaire_key} version "
-                          f"{revision.questionnaire_version} is no longer installed.")
+        raise ReportError(
+            f"The questionnaire {revision.questionnaire_key} version "
+            f"{revision.questionnaire_version} is no longer installed."
+        )
     return definition
 
 
 def revision_attachment(revision: Revision) -> DataAttachment:
     """The revision's data exactly as hashed: ``sha256sum revision.json`` gives its SHA-256."""
     return DataAttachment(
-        name=ATTACHMENT_NAME, data=canonical_json(revision.hashed_document()),
+        name=ATTACHMENT_NAME,
+        data=canonical_json(revision.hashed_document()),
         description=f"Answers and scores of revision {revision.number} (canonical JSON)",
-        created=revision.submitted_dt)
+        created=revision.submitted_dt,
+    )
 
 
 def build_pdf(session: Session, revision: Revision, *, published: bool = False) -> bytes:
     """The report of a revision: the register's copy when ``published``, else a preview."""
     definition = definition_for(revision)
-    context = report_context(revision, definition, published=published,
-                             **review_record(session, revision))
+    context = report_context(revision, definition, published=published, **review_record(session, revision))
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)

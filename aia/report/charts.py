@@ -24,8 +24,16 @@ BAR_MITIGATION = "#1f5f8b"
 TRACK = "#e6e6e6"
 
 
-def _text(x: float, y: float, words: str, size: float = 11, anchor: str = "start",
-          weight: str = "normal", fill: str = INK, rotate: int = 0) -> Markup:
+def _text(
+    x: float,
+    y: float,
+    words: str,
+    size: float = 11,
+    anchor: str = "start",
+    weight: str = "normal",
+    fill: str = INK,
+    rotate: int = 0,
+) -> Markup:
     turn = f"rotate({rotate} {x:g} {y:g})" if rotate else ""
     return Markup(
         '<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}" '
@@ -33,12 +41,12 @@ def _text(x: float, y: float, words: str, size: float = 11, anchor: str = "start
     ).format(f"{x:g}", f"{y:g}", f"{size:g}", anchor, weight, fill, turn, words)
 
 
-def _rect(x: float, y: float, width: float, height: float, fill: str, stroke: str = "none",
-          stroke_width: float = 0) -> Markup:
+def _rect(
+    x: float, y: float, width: float, height: float, fill: str, stroke: str = "none", stroke_width: float = 0
+) -> Markup:
     return Markup(
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="{}"/>'
-    ).format(f"{x:.1f}", f"{y:.1f}", f"{width:.1f}", f"{height:.1f}", fill, stroke,
-             f"{stroke_width:g}")
+    ).format(f"{x:.1f}", f"{y:.1f}", f"{width:.1f}", f"{height:.1f}", fill, stroke, f"{stroke_width:g}")
 
 
 def _svg(width: int, height: int, title: str, body: Iterable[Markup]) -> Markup:
@@ -52,15 +60,24 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
     """3 x 3: likelihood from probable (top) to improbable, impact from low (left) to high."""
     cell_w, cell_h, left, top = 130, 58, 110, 34
     rows = LIKELIHOODS  # probable, occasional, improbable: the most likely on top
-    body = [_text(left + 1.5 * cell_w, 16, "Impact if harm occurs", 11, "middle", "bold"),
-            _text(14, top + 1.5 * cell_h, "Likelihood", 11, "middle", "bold", rotate=-90)]
+    body = [
+        _text(left + 1.5 * cell_w, 16, "Impact if harm occurs", 11, "middle", "bold"),
+        _text(14, top + 1.5 * cell_h, "Likelihood", 11, "middle", "bold", rotate=-90),
+    ]
     for column, impact_value in enumerate(IMPACTS):
-        body.append(_text(left + column * cell_w + cell_w / 2, top - 4, impact_value.capitalize(),
-                          10, "middle", fill=MUTED))
+        body.append(
+            _text(
+                left + column * cell_w + cell_w / 2,
+                top - 4,
+                impact_value.capitalize(),
+                10,
+                "middle",
+                fill=MUTED,
+            )
+        )
     for row, likelihood_value in enumerate(rows):
         y = top + row * cell_h
-        body.append(_text(left - 8, y + cell_h / 2 + 4, likelihood_value.capitalize(), 10, "end",
-                          fill=MUTED))
+        body.append(_text(left - 8, y + cell_h / 2 + 4, likelihood_value.capitalize(), 10, "end", fill=MUTED))
         for column, impact_value in enumerate(IMPACTS):
             x = left + column * cell_w
             rating = CHARTER_MATRIX[(likelihood_value, impact_value)]
@@ -68,15 +85,18 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
             body.append(_rect(x, y, cell_w, cell_h, RATING_FILL[rating], "#ffffff", 2))
             if marked:
                 body.append(_rect(x + 3, y + 3, cell_w - 6, cell_h - 6, "none", INK, 4))
-                body.append(_text(x + cell_w / 2, y + 24, rating.capitalize(), 12, "middle",
-                                  "bold"))
+                body.append(_text(x + cell_w / 2, y + 24, rating.capitalize(), 12, "middle", "bold"))
                 body.append(_text(x + cell_w / 2, y + 42, "◆ This system", 10, "middle", "bold"))
             else:
-                body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, rating.capitalize(), 11,
-                                  "middle", fill=MUTED))
+                body.append(
+                    _text(x + cell_w / 2, y + cell_h / 2 + 4, rating.capitalize(), 11, "middle", fill=MUTED)
+                )
     height = top + 3 * cell_h + 6
-    where = (f"this system is in the cell {likelihood} likelihood, {impact} impact"
-             if likelihood and impact else "this system has no rating")
+    where = (
+        f"this system is in the cell {likelihood} likelihood, {impact} impact"
+        if likelihood and impact
+        else "this system has no rating"
+    )
     return _svg(left + 3 * cell_w + 4, height, f"Risk matrix: {where}", body)
 
 
@@ -92,17 +112,19 @@ def area_totals(breakdown: Iterable[Mapping[str, Any]], kind: str) -> list[dict[
     return list(areas.values())
 
 
-def impact_chart_svg(scores: Mapping[str, Any], risk_areas: list[dict[str, Any]],
-                     mitigation_areas: list[dict[str, Any]]) -> Markup:
+def impact_chart_svg(
+    scores: Mapping[str, Any], risk_areas: list[dict[str, Any]], mitigation_areas: list[dict[str, Any]]
+) -> Markup:
     """One bar per area (points out of that area's maximum), then the final score on the scale
     of the impact levels."""
     width, left, bar_w, row_h = 600, 4, 470, 30
     scale_max = max([a["max"] for a in risk_areas + mitigation_areas] + [1])
     body: list[Markup] = []
     y = 4
-    for heading, areas, colour in (("Risk points by area", risk_areas, BAR_RISK),
-                                   ("Mitigation points by area", mitigation_areas,
-                                    BAR_MITIGATION)):
+    for heading, areas, colour in (
+        ("Risk points by area", risk_areas, BAR_RISK),
+        ("Mitigation points by area", mitigation_areas, BAR_MITIGATION),
+    ):
         if not areas:
             continue
         y += 14
@@ -117,8 +139,9 @@ def impact_chart_svg(scores: Mapping[str, Any], risk_areas: list[dict[str, Any]]
             body.append(_rect(left, y, track, 9, TRACK))
             if filled:
                 body.append(_rect(left, y, filled, 9, colour))
-            body.append(_text(left + track + 6, y + 8.5, f"{area['points']} of {area['max']}",
-                              9.5, fill=MUTED))
+            body.append(
+                _text(left + track + 6, y + 8.5, f"{area['points']} of {area['max']}", 9.5, fill=MUTED)
+            )
             y += row_h - 17
         y += 6
 
@@ -126,8 +149,15 @@ def impact_chart_svg(scores: Mapping[str, Any], risk_areas: list[dict[str, Any]]
     risk_max = max(scores["risk"]["max"], 1)
     final = scores["final_score"]
     y += 16
-    body.append(_text(left, y, f"Final score {final} of {scores['risk']['max']}: "
-                      f"impact level {scores['impact_level_numeral']}", 11, weight="bold"))
+    body.append(
+        _text(
+            left,
+            y,
+            f"Final score {final} of {scores['risk']['max']}: impact level {scores['impact_level_numeral']}",
+            11,
+            weight="bold",
+        )
+    )
     y += 10
     bounds = [0, *scores.get("level_bounds_pct", [25, 50, 75]), 100]
     shades = ["#eef3e9", "#fbf1d2", "#f9dfd3", "#f2c9c3"]
@@ -141,6 +171,8 @@ def impact_chart_svg(scores: Mapping[str, Any], risk_areas: list[dict[str, Any]]
     y += 34
     body.append(_text(left, y, "0", 9, fill=MUTED))
     body.append(_text(left + bar_w, y, str(scores["risk"]["max"]), 9, "end", fill=MUTED))
-    title = (f"Impact score chart: final score {final} of {scores['risk']['max']}, level "
-             f"{scores['impact_level_numeral']}")
+    title = (
+        f"Impact score chart: final score {final} of {scores['risk']['max']}, level "
+        f"{scores['impact_level_numeral']}"
+    )
     return _svg(width, int(y + 6), title, body)

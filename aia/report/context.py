@@ -50,7 +50,7 @@ MAX_TEXT_CHARS = 50_000
 
 
 def text_direction(text: object) -> str:
-    """"rtl" when the first strongly directional letter is right-to-left (as HTML's
+    """ "rtl" when the first strongly directional letter is right-to-left (as HTML's
     dir=auto, which WeasyPrint does not implement), else "ltr"."""
     for char in str(text or ""):
         kind = unicodedata.bidirectional(char)
@@ -67,15 +67,16 @@ def check_size(revision: Revision) -> None:
     if size > MAX_ANSWERS_BYTES:
         raise ReportTooLarge(
             f"The answers of revision {revision.number} take {size // 1024} KiB; a report is "
-            f"made from at most {MAX_ANSWERS_BYTES // 1024} KiB of answers.")
+            f"made from at most {MAX_ANSWERS_BYTES // 1024} KiB of answers."
+        )
     texts = [("system name", revision.system.name), ("description", revision.system.description)]
-    texts += [(f"answer '{key}'", value) for key, value in revision.answers.items()
-              if isinstance(value, str)]
+    texts += [(f"answer '{key}'", value) for key, value in revision.answers.items() if isinstance(value, str)]
     for what, text in texts:
         if len(text or "") > MAX_TEXT_CHARS:
             raise ReportTooLarge(
                 f"The {what} of revision {revision.number} has {len(text):,} characters; a "
-                f"report shows at most {MAX_TEXT_CHARS:,} characters in one answer.")
+                f"report shows at most {MAX_TEXT_CHARS:,} characters in one answer."
+            )
 
 
 def summary(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
@@ -89,28 +90,38 @@ def summary(definition: Definition, resolution: Resolution) -> list[dict[str, st
 
 def commitments(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
     """The commitments the questionnaire asks about, with status and evidence."""
-    return [{"title": c.title,
-             "status": answer_text(definition.questions[c.status], resolution.answers)
-             or "Not answered",
-             "status_value": str(resolution.answers.get(c.status) or ""),
-             "evidence": answer_text(definition.questions[c.evidence], resolution.answers)}
-            for c in definition.commitments]
+    return [
+        {
+            "title": c.title,
+            "status": answer_text(definition.questions[c.status], resolution.answers) or "Not answered",
+            "status_value": str(resolution.answers.get(c.status) or ""),
+            "evidence": answer_text(definition.questions[c.evidence], resolution.answers),
+        }
+        for c in definition.commitments
+    ]
 
 
-def mitigation(definition: Definition, resolution: Resolution,
-               scores: Mapping[str, Any]) -> dict[str, Any]:
-    measures = [{"label": row["label"], "answer": row["answer_text"], "points": row["points"],
-                 "max": row["max"]}
-                for row in scores.get("breakdown", []) if row["kind"] == "mitigation"]
-    plans = [{"label": q.label, "text": text} for q in definition.role_questions("mitigation_plans")
-             if (text := answer_text(q, resolution.answers))]
+def mitigation(definition: Definition, resolution: Resolution, scores: Mapping[str, Any]) -> dict[str, Any]:
+    measures = [
+        {"label": row["label"], "answer": row["answer_text"], "points": row["points"], "max": row["max"]}
+        for row in scores.get("breakdown", [])
+        if row["kind"] == "mitigation"
+    ]
+    plans = [
+        {"label": q.label, "text": text}
+        for q in definition.role_questions("mitigation_plans")
+        if (text := answer_text(q, resolution.answers))
+    ]
     return {"measures": measures, "plans": plans, **scores.get("mitigation", {})}
 
 
 def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
     """Who stands behind the assessment, as the sign-off questions shown were answered."""
-    return [{"label": q.label, "answer": answer_text(q, resolution.answers)}
-            for q in definition.role_questions("sign_off") if q.key in resolution.visible]
+    return [
+        {"label": q.label, "answer": answer_text(q, resolution.answers)}
+        for q in definition.role_questions("sign_off")
+        if q.key in resolution.visible
+    ]
 
 
 def declared_parts(definition: Definition) -> set[str]:
@@ -125,17 +136,23 @@ def declared_parts(definition: Definition) -> set[str]:
 
 def revision_list(revision: Revision) -> list[dict[str, Any]]:
     """The system's revisions up to this one (later ones do not change this report)."""
-    return [{"number": r.number, "submitted": format_dt(r.submitted_dt),
-             "status": STATUS_LABELS.get(r.status, r.status),
-             "impact_level": r.scores.get("impact_level_numeral", ""), "sha256": r.sha256,
-             "this": r.number == revision.number}
-            for r in revision.system.revisions if r.number <= revision.number]
+    return [
+        {
+            "number": r.number,
+            "submitted": format_dt(r.submitted_dt),
+            "status": STATUS_LABELS.get(r.status, r.status),
+            "impact_level": r.scores.get("impact_level_numeral", ""),
+            "sha256": r.sha256,
+            "this": r.number == revision.number,
+        }
+        for r in revision.system.revisions
+        if r.number <= revision.number
+    ]
 
 
 def _plain_rows(rows: Iterable[Mapping[str, Any]] | None, keys: tuple[str, ...]) -> list[dict]:
     """Rows given by other parts of the app, reduced to text under the keys the template reads."""
-    return [{key: "" if row.get(key) is None else str(row.get(key)) for key in keys}
-            for row in rows or ()]
+    return [{key: "" if row.get(key) is None else str(row.get(key)) for key in keys} for row in rows or ()]
 
 
 HISTORY_KEYS = ("when", "event", "actor", "note")
@@ -149,10 +166,14 @@ def method_url() -> str | None:
     return f"{base}/register/method" if base else None
 
 
-def report_context(revision: Revision, definition: Definition, *,
-                   history: Iterable[Mapping[str, Any]] | None = None,
-                   reviews: Iterable[Mapping[str, Any]] | None = None,
-                   published: bool = False) -> dict[str, Any]:
+def report_context(
+    revision: Revision,
+    definition: Definition,
+    *,
+    history: Iterable[Mapping[str, Any]] | None = None,
+    reviews: Iterable[Mapping[str, Any]] | None = None,
+    published: bool = False,
+) -> dict[str, Any]:
     """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
     (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
     anything else is marked as a preview."""
@@ -170,19 +191,30 @@ def report_context(revision: Revision, definition: Definition, *,
         "published": published,
         "system": {"uid": system.uid, "name": system.name, "description": system.description},
         "agency": {"name": system.agency.name},
-        "revision": {"uid": revision.uid, "number": revision.number,
-                     "status": STATUS_LABELS.get(status, status),
-                     "submitted": format_dt(submitted),
-                     "submitted_date": submitted.strftime("%-d %B %Y"),
-                     "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                     "sha256": revision.sha256},
-        "questionnaire": {"title": definition.title, "key": definition.key,
-                          "version": definition.version, "hash": definition.content_hash,
-                          "language": definition.language or "en"},
+        "revision": {
+            "uid": revision.uid,
+            "number": revision.number,
+            "status": STATUS_LABELS.get(status, status),
+            "submitted": format_dt(submitted),
+            "submitted_date": submitted.strftime("%-d %B %Y"),
+            "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "sha256": revision.sha256,
+        },
+        "questionnaire": {
+            "title": definition.title,
+            "key": definition.key,
+            "version": definition.version,
+            "hash": definition.content_hash,
+            "language": definition.language or "en",
+        },
         "scores": scores,
-        "charter": {**charter, "label": RATING_LABELS.get(charter.get("rating") or "", ""),
-                    "matrix_svg": risk_matrix_svg(charter.get("likelihood"),
-                                                  charter.get("impact"))} if charter else None,
+        "charter": {
+            **charter,
+            "label": RATING_LABELS.get(charter.get("rating") or "", ""),
+            "matrix_svg": risk_matrix_svg(charter.get("likelihood"), charter.get("impact")),
+        }
+        if charter
+        else None,
         "impact_chart_svg": impact_chart_svg(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
@@ -198,7 +230,11 @@ def report_context(revision: Revision, definition: Definition, *,
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
-        "keywords": ["algorithmic impact assessment", "transparency report",
-                     "automated decision system", system.agency.name,
-                     f"impact level {scores.get('impact_level_numeral', '')}"],
+        "keywords": [
+            "algorithmic impact assessment",
+            "transparency report",
+            "automated decision system",
+            system.agency.name,
+            f"impact level {scores.get('impact_level_numeral', '')}",
+        ],
     }

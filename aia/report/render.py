@@ -46,7 +46,7 @@ class AssetOnlyFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         if url.startswith(ASSET_SCHEME):
-            name = url[len(ASSET_SCHEME):].lstrip("/")
+            name = url[len(ASSET_SCHEME) :].lstrip("/")
             path = (ASSET_DIR / name).resolve()
             if path.parent == ASSET_DIR and path.is_file():
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -75,9 +75,11 @@ class RenderLimits:
 
     @classmethod
     def from_config(cls, config: Any) -> RenderLimits:
-        return cls(timeout=float(config.get("REPORT_TIMEOUT", DEFAULT_TIMEOUT)),
-                   memory_mb=int(config.get("REPORT_MEMORY_MB", DEFAULT_MEMORY_MB)),
-                   isolated=bool(config.get("REPORT_ISOLATED", True)))
+        return cls(
+            timeout=float(config.get("REPORT_TIMEOUT", DEFAULT_TIMEOUT)),
+            memory_mb=int(config.get("REPORT_MEMORY_MB", DEFAULT_MEMORY_MB)),
+            isolated=bool(config.get("REPORT_ISOLATED", True)),
+        )
 
 
 @dataclass
@@ -95,10 +97,18 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
     os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
     fetcher = AssetOnlyFetcher()
     document = HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=fetcher)
-    files = [Attachment(file_obj=io.BytesIO(a.data), url_fetcher=fetcher, name=a.name,
-                        description=a.description, created=_naive_utc(a.created),
-                        modified=_naive_utc(a.created), relationship=a.relationship)
-             for a in attachments]
+    files = [
+        Attachment(
+            file_obj=io.BytesIO(a.data),
+            url_fetcher=fetcher,
+            name=a.name,
+            description=a.description,
+            created=_naive_utc(a.created),
+            modified=_naive_utc(a.created),
+            relationship=a.relationship,
+        )
+        for a in attachments
+    ]
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
     return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
 
@@ -119,17 +129,27 @@ def address_space_mb() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
 
 
-def _child(connection: Connection, html: str, attachments: tuple[DataAttachment, ...],
-           memory_mb: int, cpu_seconds: int) -> None:
+def _child(
+    connection: Connection,
+    html: str,
+    attachments: tuple[DataAttachment, ...],
+    memory_mb: int,
+    cpu_seconds: int,
+) -> None:
     """Runs in the child process: cap memory and CPU, render, send the result back."""
     try:
         used_mb = address_space_mb()
         if used_mb is not None and used_mb >= memory_mb:
             # Under the limit nothing could be allocated: say so rather than crash somewhere
             # in a C library.
-            connection.send(("memory", f"The report renderer already uses {used_mb} MB before "
-                                       f"it starts, more than its memory limit of {memory_mb} "
-                                       "MB (AIA_REPORT_MEMORY_MB)."))
+            connection.send(
+                (
+                    "memory",
+                    f"The report renderer already uses {used_mb} MB before "
+                    f"it starts, more than its memory limit of {memory_mb} "
+                    "MB (AIA_REPORT_MEMORY_MB).",
+                )
+            )
             return
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -138,8 +158,13 @@ def _child(connection: Connection, html: str, attachments: tuple[DataAttachment,
         result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         connection.send(("ok", result))
     except MemoryError:
-        connection.send(("memory", f"The report needed more than its memory limit of "
-                                   f"{memory_mb} MB (AIA_REPORT_MEMORY_MB) and was stopped."))
+        connection.send(
+            (
+                "memory",
+                f"The report needed more than its memory limit of "
+                f"{memory_mb} MB (AIA_REPORT_MEMORY_MB) and was stopped.",
+            )
+        )
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
         connection.send(("error", f"{type(error).__name__}: {error}"))
     finally:
@@ -154,23 +179,28 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
-def write_pdf_limited(html: str, attachments: tuple[DataAttachment, ...],
-                      limits: RenderLimits) -> RenderedPDF:
+def write_pdf_limited(
+    html: str, attachments: tuple[DataAttachment, ...], limits: RenderLimits
+) -> RenderedPDF:
     """Render in a child process that is killed when it runs over its time."""
     if not limits.isolated:
         return write_pdf(html, attachments)
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, daemon=True, name="aia-report-render",
-                              args=(sender, html, attachments, limits.memory_mb,
-                                    int(limits.timeout) + 1))
+    process = context.Process(
+        target=_child,
+        daemon=True,
+        name="aia-report-render",
+        args=(sender, html, attachments, limits.memory_mb, int(limits.timeout) + 1),
+    )
     started = time.monotonic()
     process.start()
     sender.close()
     try:
         if not receiver.poll(limits.timeout):
             raise ReportRenderFailed(
-                f"The report took longer than {limits.timeout:g} s to render and was stopped.")
+                f"The report took longer than {limits.timeout:g} s to render and was stopped."
+            )
         try:
             outcome, payload = receiver.recv()
         except EOFError:
@@ -186,9 +216,11 @@ def write_pdf_limited(html: str, attachments: tuple[DataAttachment, ...],
         raise ReportOutOfMemory(payload)
     if outcome == "stopped":
         # A C library that cannot allocate may crash instead of failing cleanly.
-        raise ReportRenderFailed(f"The report renderer stopped without a result "
-                                 f"({_ending(exit_code)}; its memory limit is "
-                                 f"{limits.memory_mb} MB).")
+        raise ReportRenderFailed(
+            f"The report renderer stopped without a result "
+            f"({_ending(exit_code)}; its memory limit is "
+            f"{limits.memory_mb} MB)."
+        )
     if outcome != "ok":
         raise ReportRenderFailed(f"The report renderer failed: {payload}")
     log.debug("report rendered in %.2f s", time.monotonic() - started)
@@ -209,13 +241,13 @@ def render_html(template: str, **context: Any) -> str:
     return render_template(template, **context)
 
 
-def render_pdf(template: str, attachments: tuple[DataAttachment, ...] = (),
-               **context: Any) -> bytes:
+def render_pdf(template: str, attachments: tuple[DataAttachment, ...] = (), **context: Any) -> bytes:
     """The PDF of a template, within the app's limits. Refuses to return a document for which
     the renderer tried to load anything but the app's own assets."""
     html = render_html(template, **context)
     result = write_pdf_limited(html, attachments, RenderLimits.from_config(current_app.config))
     if result.refused:
-        raise ReportUnsafe("The report tried to load something other than its own assets: "
-                           + ", ".join(result.refused[:3]))
+        raise ReportUnsafe(
+            "The report tried to load something other than its own assets: " + ", ".join(result.refused[:3])
+        )
     return result.pdf

@@ -33,9 +33,14 @@ def revision_pdf(uid: str, number: int):
     else:
         pdf = build_pdf(db.session, revision, published=False)
     filename = download_name(system.uid, revision.number, preview=not stored)
-    response = Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{filename}"',
-        "X-Content-Type-Options": "nosniff"})
+    response = Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
     if stored:
         # The stored bytes never change: the hash is a strong validator.
         assert revision.pdf_sha256  # stored_pdf_bytes refuses a revision without one
@@ -52,5 +57,6 @@ def report_error(error: ReportError):
     """Wherever a report fails (a download, a publication), the operator sees why."""
     db.session.rollback()  # nothing of a failed publication is kept
     log.error("report error: %s", error)
-    return render_template("errors/error.html", code=error.status_code, title=error.title,
-                           message=str(error)), error.status_code
+    return render_template(
+        "errors/error.html", code=error.status_code, title=error.title, message=str(error)
+    ), error.status_code

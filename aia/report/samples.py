@@ -17,7 +17,8 @@ PARAGRAPHS = (
     "the decision, and the letter the person receives names the caseworker's team.",
     "Awkward text kept on purpose: emoji 👪📋🚗, Arabic مراجعة شهرية لطلبات السكن, Hebrew "
     "בדיקה חודשית, a very long word "
-    + "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft" * 3
+    + "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
+    * 3
     + ", and text "
     "that looks like markup: <b>bold</b> & <script>alert(1)</script>.",
     "We looked at a year of past cases before the system went live. In that year, people who "
@@ -45,8 +46,7 @@ def long_text(key: str, chars: int) -> str:
     return "\n\n".join(parts)
 
 
-def _choice(definition: Definition, question: ChoiceQuestion,
-            commitments: itertools.cycle) -> Any:
+def _choice(definition: Definition, question: ChoiceQuestion, commitments: itertools.cycle) -> Any:
     values = [o.value for o in question.options]
     for part, key in (definition.charter or {}).items():
         if question.key == key and PREFERRED_CHARTER[part] in values:
@@ -61,8 +61,7 @@ def _choice(definition: Definition, question: ChoiceQuestion,
     return max(question.options, key=lambda o: o.points).value
 
 
-def _value(definition: Definition, question: Question, chars: int,
-           commitments: itertools.cycle) -> Any:
+def _value(definition: Definition, question: Question, chars: int, commitments: itertools.cycle) -> Any:
     if isinstance(question, ChoiceQuestion):
         return _choice(definition, question, commitments)
     limit = getattr(question, "max_length", None) or 10**9

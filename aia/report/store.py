@@ -61,15 +61,15 @@ def publish_pdf(session: Session, revision: Revision) -> str:
     write_atomically(report_dir(), f"{sha256}.pdf", pdf)
     revision.pdf_sha256 = sha256
     session.flush()
-    log.info("report of revision %s of system %s stored as %s", revision.number,
-             revision.system.uid, sha256)
+    log.info("report of revision %s of system %s stored as %s", revision.number, revision.system.uid, sha256)
     return sha256
 
 
 def stored_pdf_bytes(revision: Revision) -> bytes:
     """The stored bytes of a published revision, checked against its recorded hash."""
-    return stored_report_bytes(revision.pdf_sha256,
-                               f"revision {revision.number} of system {revision.system.uid}")
+    return stored_report_bytes(
+        revision.pdf_sha256, f"revision {revision.number} of system {revision.system.uid}"
+    )
 
 
 def stored_report_bytes(sha256: str | None, label: str) -> bytes:
@@ -86,8 +86,7 @@ def stored_report_bytes(sha256: str | None, label: str) -> bytes:
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha256:
         log.error("stored report %s of %s was altered (now %s)", path.name, label, actual)
-        raise StoredReportAltered(f"The stored report {path.name} was altered: its SHA-256 "
-                                  f"is now {actual}.")
+        raise StoredReportAltered(f"The stored report {path.name} was altered: its SHA-256 is now {actual}.")
     return data
 
 

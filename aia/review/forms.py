@@ -17,16 +17,24 @@ def review_form(question_keys: list[str]) -> FlaskForm:
     for this request (never a shared class patched)."""
     form_class = type("ReviewForm", (FlaskForm,), {})
     for key in question_keys:
-        setattr(form_class, comment_field_name(key), TextAreaField(
-            "Comment on this answer", validators=[Length(max=COMMENT_MAX)]))
-    setattr(form_class, OVERALL, TextAreaField(
-        "Comment on the whole revision", validators=[Length(max=COMMENT_MAX)],
-        description="Needed to request changes unless you commented on an answer."))
+        setattr(
+            form_class,
+            comment_field_name(key),
+            TextAreaField("Comment on this answer", validators=[Length(max=COMMENT_MAX)]),
+        )
+    setattr(
+        form_class,
+        OVERALL,
+        TextAreaField(
+            "Comment on the whole revision",
+            validators=[Length(max=COMMENT_MAX)],
+            description="Needed to request changes unless you commented on an answer.",
+        ),
+    )
     return form_class()
 
 
 def posted_comments(form: FlaskForm, question_keys: list[str]) -> dict[str | None, str]:
-    comments: dict[str | None, str] = {
-        key: form[comment_field_name(key)].data or "" for key in question_keys}
+    comments: dict[str | None, str] = {key: form[comment_field_name(key)].data or "" for key in question_keys}
     comments[None] = form[OVERALL].data or ""
     return comments

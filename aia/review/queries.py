@@ -20,19 +20,26 @@ QUEUE_STATES = ("submitted", "approved")
 
 def queue(session: Session, viewer: User) -> list[Revision]:
     """Revisions awaiting a decision or publication, oldest first."""
-    return list(session.scalars(
-        sa.select(Revision).join(System).where(visible_to(viewer, System.agency_id),
-                                               Revision.status.in_(QUEUE_STATES))
-        .options(selectinload(Revision.system).selectinload(System.agency))
-        .order_by(Revision.submitted_dt, Revision.id)))
+    return list(
+        session.scalars(
+            sa.select(Revision)
+            .join(System)
+            .where(visible_to(viewer, System.agency_id), Revision.status.in_(QUEUE_STATES))
+            .options(selectinload(Revision.system).selectinload(System.agency))
+            .order_by(Revision.submitted_dt, Revision.id)
+        )
+    )
 
 
 def comments_by_question(session: Session, revision_id: int) -> dict[str | None, list[Comment]]:
     """Comments on each question (key None: on the whole revision), oldest first."""
     grouped: dict[str | None, list[Comment]] = defaultdict(list)
-    for comment in session.scalars(sa.select(Comment).where(Comment.revision_id == revision_id)
-                                   .options(selectinload(Comment.author))
-                                   .order_by(Comment.id)):
+    for comment in session.scalars(
+        sa.select(Comment)
+        .where(Comment.revision_id == revision_id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.id)
+    ):
         grouped[comment.question_key].append(comment)
     return dict(grouped)
 
@@ -45,14 +52,15 @@ def comments_for_draft(session: Session, system: System) -> tuple[Revision | Non
     return latest, comments_by_question(session, latest.id)
 
 
-def compare(old: Revision, new: Revision, old_def: Definition | None,
-            new_def: Definition | None) -> dict[str, Any]:
+def compare(
+    old: Revision, new: Revision, old_def: Definition | None, new_def: Definition | None
+) -> dict[str, Any]:
     """Both revisions' answers question by question (the newer questionnaire's order first),
     and their scores, each row marked changed or not."""
     labels: dict[str, str] = {}
     order: list[str] = []
     for definition in (new_def, old_def):
-        for question in (definition.questions.values() if definition else []):
+        for question in definition.questions.values() if definition else []:
             labels.setdefault(question.key, question.label)
             if question.key not in order:
                 order.append(question.key)
@@ -67,12 +75,22 @@ def compare(old: Revision, new: Revision, old_def: Definition | None,
             return definition.questions[key].display(answers[key])
         return str(answers[key])
 
-    answers = [{"key": k, "label": labels.get(k, k),
-                "old": shown(old_def, old.answers, k), "new": shown(new_def, new.answers, k),
-                "changed": old.answers.get(k) != new.answers.get(k)}
-               for k in order if k in old.answers or k in new.answers]
-    return {"answers": answers, "scores": _score_rows(old.scores, new.scores),
-            "changed": sum(row["changed"] for row in answers)}
+    answers = [
+        {
+            "key": k,
+            "label": labels.get(k, k),
+            "old": shown(old_def, old.answers, k),
+            "new": shown(new_def, new.answers, k),
+            "changed": old.answers.get(k) != new.answers.get(k),
+        }
+        for k in order
+        if k in old.answers or k in new.answers
+    ]
+    return {
+        "answers": answers,
+        "scores": _score_rows(old.scores, new.scores),
+        "changed": sum(row["changed"] for row in answers),
+    }
 
 
 def _score_rows(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -87,9 +105,10 @@ def _score_rows(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]
         ("Charter risk rating", charter),
         ("Final score", lambda s: str(s.get("final_score"))),
         ("Risk points", lambda s: f"{s['risk']['points']} of {s['risk']['max']}"),
-        ("Mitigation points",
-         lambda s: f"{s['mitigation']['points']} of {s['mitigation']['max']}"),
+        ("Mitigation points", lambda s: f"{s['mitigation']['points']} of {s['mitigation']['max']}"),
         ("Triage flags", flags),
     ]
-    return [{"label": label, "old": get(old), "new": get(new), "changed": get(old) != get(new)}
-            for label, get in rows]
+    return [
+        {"label": label, "old": get(old), "new": get(new), "changed": get(old) != get(new)}
+        for label, get in rows
+    ]

@@ -58,8 +58,7 @@ def review(uid: str, number: int):
         decision = request.form.get("decision") or None
         if form.validate_on_submit():
             try:
-                added = services.review(db.session, user, revision,
-                                        posted_comments(form, keys), decision)
+                added = services.review(db.session, user, revision, posted_comments(form, keys), decision)
             except lifecycle.NotPermitted:
                 abort(403)
             except lifecycle.TransitionRefused as refused:
@@ -69,31 +68,45 @@ def review(uid: str, number: int):
                 flash(_review_message(revision, decision, len(added)), "success")
                 return redirect(url_for("assessments.revision", uid=uid, number=number))
         else:
-            flash("The form expired or a comment is too long: nothing was saved. Your "
-                  "comments are still below.", "error")
+            flash(
+                "The form expired or a comment is too long: nothing was saved. Your "
+                "comments are still below.",
+                "error",
+            )
             status = 400
     return render_template(
-        "review/review.html", system=system, revision=revision, steps=steps, form=form,
-        field_name=comment_field_name, comments=queries.comments_by_question(db.session,
-                                                                             revision.id),
-        actions=lifecycle.allowed_actions(user, revision)), status
+        "review/review.html",
+        system=system,
+        revision=revision,
+        steps=steps,
+        form=form,
+        field_name=comment_field_name,
+        comments=queries.comments_by_question(db.session, revision.id),
+        actions=lifecycle.allowed_actions(user, revision),
+    ), status
 
 
 def _review_message(revision, decision: str | None, added: int) -> str:
     if decision == "approve":
         return f"Revision {revision.number} approved. It can now be published."
     if decision == "request_changes":
-        return (f"Changes requested on revision {revision.number}. The authors see your "
-                "comments next to the questions in their next draft.")
+        return (
+            f"Changes requested on revision {revision.number}. The authors see your "
+            "comments next to the questions in their next draft."
+        )
     return f"{added} comment(s) saved." if added else "Nothing to save: every comment was empty."
 
 
 @bp.route("/systems/<uid>/history")
 def history(uid: str):
     system = assessment_queries.system_or_404(db.session, uid, viewer())
-    return render_template("review/history.html", system=system,
-                           events=system_trail(db.session, system.id), event_labels=EVENT_LABELS,
-                           revision_numbers={r.id: r.number for r in system.revisions})
+    return render_template(
+        "review/history.html",
+        system=system,
+        events=system_trail(db.session, system.id),
+        event_labels=EVENT_LABELS,
+        revision_numbers={r.id: r.number for r in system.revisions},
+    )
 
 
 @bp.route("/systems/<uid>/compare")
@@ -110,7 +123,11 @@ def compare(uid: str):
     old = assessment_queries.revision_or_404(db.session, system, old_number)
     new = assessment_queries.revision_or_404(db.session, system, new_number)
     comparison = queries.compare(
-        old, new, _definition(old.questionnaire_key, old.questionnaire_version),
-        _definition(new.questionnaire_key, new.questionnaire_version))
-    return render_template("review/compare.html", system=system, old=old, new=new,
-                           numbers=numbers, comparison=comparison)
+        old,
+        new,
+        _definition(old.questionnaire_key, old.questionnaire_version),
+        _definition(new.questionnaire_key, new.questionnaire_version),
+    )
+    return render_template(
+        "review/compare.html", system=system, old=old, new=new, numbers=numbers, comparison=comparison
+    )

@@ -18,26 +18,41 @@ log = logging.getLogger(__name__)
 DECISIONS = ("approve", "request_changes")
 
 
-def add_comments(session: Session, actor: User, revision: Revision,
-                 comments: Mapping[str | None, str]) -> list[Comment]:
+def add_comments(
+    session: Session, actor: User, revision: Revision, comments: Mapping[str | None, str]
+) -> list[Comment]:
     """Comments keyed by question (None: on the whole revision); blank ones are skipped."""
     if not may(actor, "review", revision.system):
         raise lifecycle.NotPermitted("Your role does not allow comments.")
-    added = [Comment(revision_id=revision.id, question_key=key, author_id=actor.id,
-                     body=body.strip())
-             for key, body in comments.items() if body and body.strip()]
+    added = [
+        Comment(revision_id=revision.id, question_key=key, author_id=actor.id, body=body.strip())
+        for key, body in comments.items()
+        if body and body.strip()
+    ]
     if not added:
         return []
     session.add_all(added)
     session.flush()
-    record_event(session, "revision.commented", actor, revision=revision,
-           details={"comments": [c.id for c in added],
-                    "questions": sorted(c.question_key for c in added if c.question_key)})
+    record_event(
+        session,
+        "revision.commented",
+        actor,
+        revision=revision,
+        details={
+            "comments": [c.id for c in added],
+            "questions": sorted(c.question_key for c in added if c.question_key),
+        },
+    )
     return added
 
 
-def review(session: Session, actor: User, revision: Revision,
-           comments: Mapping[str | None, str], decision: str | None) -> list[Comment]:
+def review(
+    session: Session,
+    actor: User,
+    revision: Revision,
+    comments: Mapping[str | None, str],
+    decision: str | None,
+) -> list[Comment]:
     """Keep the reviewer's comments and, if they decided, move the revision on. A request for
     changes needs a reason: the comment on the whole, or at least one comment on an answer."""
     if decision is not None and decision not in DECISIONS:
@@ -52,8 +67,9 @@ def review(session: Session, actor: User, revision: Revision,
         if decision is not None:
             overall = (comments.get(None) or "").strip()
             reason = overall or (f"See the {len(added)} comment(s) on answers." if added else "")
-            lifecycle.change_status(session, actor, revision, decision, reason,
-                                    {"comments": [c.id for c in added]})
+            lifecycle.change_status(
+                session, actor, revision, decision, reason, {"comments": [c.id for c in added]}
+            )
     return added
 
 
@@ -63,4 +79,5 @@ def _check_decision(session: Session, actor: User, revision: Revision, decision:
             raise lifecycle.NotPermitted("Your role does not allow this decision.")
         raise lifecycle.TransitionRefused(
             f"Revision {revision.number} is {revision.status.replace('_', ' ')}: that decision "
-            "is no longer possible.")
+            "is no longer possible."
+        )

@@ -22,8 +22,9 @@ def require_chromium() -> str:
     """Chromium's path; without it, skip the test, or fail it in CI."""
     path = live.find_chromium()
     if path is None:
-        message = ("Chromium is not installed (Debian: apt-get install chromium), "
-                   "so the browser tests cannot run")
+        message = (
+            "Chromium is not installed (Debian: apt-get install chromium), so the browser tests cannot run"
+        )
         if live.in_ci():
             pytest.fail(f"{message}; in CI this is a failure, not a skip", pytrace=False)
         pytest.skip(f"{message}: skipped")
@@ -40,8 +41,7 @@ def browser(chromium_path: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path,
-                                             args=live.CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=live.CHROMIUM_ARGS)
         yield browser
         browser.close()
 

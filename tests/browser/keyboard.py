@@ -40,8 +40,9 @@ def tab_to_id(page, element_id: str) -> dict:
 
 
 def tab_to_button(page, text: str) -> dict:
-    return tab_until(page, lambda f: f["tag"] in ("button", "a") and f["text"] == text,
-                     f"the {text!r} button")
+    return tab_until(
+        page, lambda f: f["tag"] in ("button", "a") and f["text"] == text, f"the {text!r} button"
+    )
 
 
 def type_into(page, element_id: str, text: str) -> None:
@@ -51,8 +52,7 @@ def type_into(page, element_id: str, text: str) -> None:
 
 def pick_radio(page, name: str, value: str) -> None:
     """Tab into a group of radio buttons, then choose with Space and the arrow keys."""
-    now = tab_until(page, lambda f: f["type"] == "radio" and f["name"] == name,
-                    f"the choices of {name}")
+    now = tab_until(page, lambda f: f["type"] == "radio" and f["name"] == name, f"the choices of {name}")
     if not now["checked"]:
         page.keyboard.press("Space")
     for _ in range(10):
@@ -65,8 +65,11 @@ def pick_radio(page, name: str, value: str) -> None:
 
 def tick(page, name: str, value: str) -> None:
     """Tab to one checkbox and tick it with Space."""
-    tab_until(page, lambda f: f["type"] == "checkbox" and f["name"] == name
-              and f["value"] == value, f"the box {value!r} of {name}")
+    tab_until(
+        page,
+        lambda f: f["type"] == "checkbox" and f["name"] == name and f["value"] == value,
+        f"the box {value!r} of {name}",
+    )
     page.keyboard.press("Space")
 
 

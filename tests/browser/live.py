@@ -41,8 +41,7 @@ CHROMIUM_ARGS = [
 
 def find_chromium() -> str | None:
     """Debian's Chromium (``apt-get install chromium``), or the one named by AIA_CHROMIUM."""
-    for candidate in (os.environ.get("AIA_CHROMIUM"), "chromium", "chromium-browser",
-                      "/usr/bin/chromium"):
+    for candidate in (os.environ.get("AIA_CHROMIUM"), "chromium", "chromium-browser", "/usr/bin/chromium"):
         if candidate and (found := shutil.which(candidate)):
             return found
     return None
@@ -76,18 +75,21 @@ def make_live_app(database_url: str, report_dir: Path) -> Flask:
     """An app on ``database_url``, migrated to head, holding the demo data and the PEOPLE."""
     from aia.accounts import services as account_services
 
-    config = type("LiveConfig", (TestConfig,), {
-        "DATABASE_URL": database_url,
-        "REPORT_DIR": str(report_dir),
-    })
+    config = type(
+        "LiveConfig",
+        (TestConfig,),
+        {
+            "DATABASE_URL": database_url,
+            "REPORT_DIR": str(report_dir),
+        },
+    )
     app = create_app(config)
     with app.app_context():
         upgrade_database()
         load_demo(db.session, app.extensions["aia.questionnaires"])
         for role, (email, slug) in PEOPLE.items():
             agency = account_services.agency_by_slug(db.session, slug) if slug else None
-            account_services.create_user(db.session, None, email, f"Browser {role}", role,
-                                         agency, PASSWORD)
+            account_services.create_user(db.session, None, email, f"Browser {role}", role, agency, PASSWORD)
         db.session.commit()
     return app
 
@@ -95,8 +97,7 @@ def make_live_app(database_url: str, report_dir: Path) -> Flask:
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 on a free port; yields its base URL."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
-                                         request_handler=_QuietHandler)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

@@ -20,11 +20,15 @@ _axe = Axe()
 def describe_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
-                     f"({violation['helpUrl'].split('?')[0]})")
+        lines.append(
+            f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl'].split('?')[0]})"
+        )
         for node in violation["nodes"][:5]:
-            lines.append(f"    at {', '.join(map(str, node['target']))}: "
-                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"    at {', '.join(map(str, node['target']))}: "
+                f"{node.get('failureSummary', '').splitlines()[-1:]}"
+            )
     return "\n".join(lines)
 
 
@@ -34,8 +38,10 @@ def check_axe(page, what: str) -> list[dict]:
     if violations:
         print(f"axe on {what} ({page.url}):\n{describe_violations(violations)}")
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    assert not failing, (f"axe found {len(failing)} serious or critical violation(s) on "
-                         f"{what} ({page.url}):\n{describe_violations(failing)}")
+    assert not failing, (
+        f"axe found {len(failing)} serious or critical violation(s) on "
+        f"{what} ({page.url}):\n{describe_violations(failing)}"
+    )
     return violations
 
 
@@ -64,12 +70,12 @@ def answer_step(page, step_key: str) -> None:
     """Answer the starter questionnaire's step as a complete, moderate-risk assessment."""
     if step_key == "about":
         page.get_by_label("Which decision does the system take or support?").fill(
-            "Who is invited to a review interview")
+            "Who is invited to a review interview"
+        )
         page.get_by_label("What is the system for").fill("Sorts claims for reviewers.")
         page.get_by_label("When did or will the system go live?").fill("2025-01-15")
         page.get_by_label("About how many people").fill("5000")
-        choose(page, "In which area are the decisions taken?",
-               "Access to public services or benefits")
+        choose(page, "In which area are the decisions taken?", "Access to public services or benefits")
     elif step_key == "triage":
         choose(page, "Can a decision take away a benefit", "Yes")
         choose(page, "Does the system use data on age", "No")
@@ -83,8 +89,7 @@ def answer_step(page, step_key: str) -> None:
         choose(page, "Does a person review every decision", "Yes")
         choose(page, "Can people affected appeal", "No")
     elif step_key == "signoff":
-        page.get_by_label("Contact point for questions from the public").fill(
-            "team@agency.example")
+        page.get_by_label("Contact point for questions from the public").fill("team@agency.example")
     else:
         raise ValueError(step_key)
 

@@ -28,8 +28,13 @@ from .pages import (
 
 pytestmark = pytest.mark.browser
 
-STEP_TITLES = {"about": "About the system", "triage": "Triage", "risks": "Risk and impact",
-               "mitigation": "Measures", "signoff": "Sign-off"}
+STEP_TITLES = {
+    "about": "About the system",
+    "triage": "Triage",
+    "risks": "Risk and impact",
+    "mitigation": "Measures",
+    "signoff": "Sign-off",
+}
 
 RTL_SYSTEM = "تخصيص المساكن الاجتماعية – Social housing allocation"
 
@@ -54,9 +59,13 @@ def html_pages(app, uid: str, number: int) -> list[str]:
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if ("GET" not in rule.methods or rule.endpoint == "static"
-                    or rule.endpoint in WALKED_ELSEWHERE or rule.rule.endswith(NOT_PAGES)
-                    or rule.arguments - {"uid", "number"}):
+            if (
+                "GET" not in rule.methods
+                or rule.endpoint == "static"
+                or rule.endpoint in WALKED_ELSEWHERE
+                or rule.rule.endswith(NOT_PAGES)
+                or rule.arguments - {"uid", "number"}
+            ):
                 continue
             values = {"uid": uid, "number": number}
             urls.append(url_for(rule.endpoint, **{k: values[k] for k in rule.arguments}))
@@ -67,8 +76,7 @@ TRIAGE = "Claim review triage 🧮"  # of the benefits agency, with revisions 1 
 # The demo system each role works on, and one of its revisions (live.PEOPLE gives the
 # agencies). An admin reads no system and nobody signed in is sent to sign in: they are shown
 # the triage system's addresses, and see what they really get there.
-SYSTEM_OF = {"author": ("School transport eligibility", 1), "approver": (TRIAGE, 3),
-             "auditor": (TRIAGE, 3)}
+SYSTEM_OF = {"author": ("School transport eligibility", 1), "approver": (TRIAGE, 3), "auditor": (TRIAGE, 3)}
 
 
 @pytest.mark.parametrize("role", [None, "author", "approver", "auditor", "admin"])
@@ -97,8 +105,11 @@ def test_another_agencys_system_is_404_for_an_author(open_page, live_app):
     page = open_page(None, as_role="author")
     uid = demo_uid(live_app, TRIAGE)
     urls = [u for u in html_pages(live_app, uid, 3) if u.startswith(f"/systems/{uid}")]
-    urls += [f"/systems/{uid}/review", f"/systems/{uid}/draft/about",
-             f"/systems/{uid}/revisions/3/report.pdf"]
+    urls += [
+        f"/systems/{uid}/review",
+        f"/systems/{uid}/draft/about",
+        f"/systems/{uid}/revisions/3/report.pdf",
+    ]
     assert len(urls) == 8
     for url in urls:
         assert page.goto(url).status == 404, url
@@ -138,8 +149,9 @@ def test_axe_on_every_step_of_an_assessment(open_page):
     expect(page.get_by_role("status")).to_contain_text("Draft saved")
 
     for here, then in zip(STEP_ORDER, STEP_ORDER[1:] + ["review"], strict=True):
-        expect(page).to_have_title(re.compile(
-            rf"^Step {STEP_ORDER.index(here) + 1} of 5: {STEP_TITLES[here]} – Checked by axe"))
+        expect(page).to_have_title(
+            re.compile(rf"^Step {STEP_ORDER.index(here) + 1} of 5: {STEP_TITLES[here]} – Checked by axe")
+        )
         check_axe(page, f"step {here}")
         answer_step(page, here)
         if here == "risks":  # with the questions it reveals shown
@@ -311,21 +323,24 @@ def test_right_to_left_text_reads_right_to_left(open_page):
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
-@pytest.mark.parametrize("viewport", [
-    pytest.param({"width": 320, "height": 640}, id="320px"),
-    pytest.param({"width": 640, "height": 450}, id="200-percent-zoom"),
-])
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        pytest.param({"width": 320, "height": 640}, id="320px"),
+        pytest.param({"width": 640, "height": 450}, id="200-percent-zoom"),
+    ],
+)
 def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
     urls = []
     page = open_page("/", as_role="auditor", viewport=viewport, device_scale_factor=2)
     page.get_by_role("link", name="Claim review triage 🧮").click()
-    urls += ["/", page.url, page.url + "/revisions/2", page.url + "/history",
-             "/systems/sys-doesnotexist"]
+    urls += ["/", page.url, page.url + "/revisions/2", page.url + "/history", "/systems/sys-doesnotexist"]
     for url in urls:
         page.goto(url)
         assert page.evaluate(NO_SIDEWAYS_SCROLL), (
             f"{url} scrolls sideways at {viewport['width']} px: "
-            f"{page.evaluate('document.documentElement.scrollWidth')} px wide")
+            f"{page.evaluate('document.documentElement.scrollWidth')} px wide"
+        )
 
     page = open_page("/", viewport=viewport, device_scale_factor=2)
     page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
@@ -334,7 +349,8 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
         page.goto(url)
         assert page.evaluate(NO_SIDEWAYS_SCROLL), (
             f"{url} scrolls sideways at {viewport['width']} px: "
-            f"{page.evaluate('document.documentElement.scrollWidth')} px wide")
+            f"{page.evaluate('document.documentElement.scrollWidth')} px wide"
+        )
     create_system(page, "Narrow")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()

@@ -76,12 +76,12 @@ def test_leave_halfway_and_resume(open_page):
     page = open_page("/")
     page.get_by_role("link", name=re.compile(r"^Resume the draft of Left halfway")).click()
     page.wait_for_url(f"**{step_url(uid, 'triage')}")
-    expect(group(page, "Can a decision take away a benefit").get_by_label("Not sure")
-           ).to_be_checked()
+    expect(group(page, "Can a decision take away a benefit").get_by_label("Not sure")).to_be_checked()
     page.get_by_role("button", name="Back").click()
     page.wait_for_url(f"**{step_url(uid, 'about')}")
     expect(page.get_by_label("Which decision does the system take or support?")).to_have_value(
-        "Who is invited to a review interview")
+        "Who is invited to a review interview"
+    )
 
 
 def test_back_keeps_answers(page):
@@ -93,14 +93,12 @@ def test_back_keeps_answers(page):
     page.get_by_role("button", name="Back").click()
     page.wait_for_url(f"**{step_url(uid, 'about')}")
     expect(page.get_by_label("About how many people")).to_have_value("5000")
-    expect(group(page, "In which area").get_by_label("Access to public services or benefits")
-           ).to_be_checked()
+    expect(group(page, "In which area").get_by_label("Access to public services or benefits")).to_be_checked()
     press_next(page, "triage")
     expect(group(page, "Does the system use data on age").get_by_label("Yes")).to_be_checked()
     # The browser's own Back button too.
     page.go_back()
-    expect(page.get_by_label("What is the system for")).to_have_value(
-        "Sorts claims for reviewers.")
+    expect(page.get_by_label("What is the system for")).to_have_value("Sorts claims for reviewers.")
 
 
 def test_validation_message_next_to_its_field(page):
@@ -155,8 +153,7 @@ def test_without_javascript_the_server_reveals_the_question(open_page):
     assert page.url.endswith(step_url(uid, "risks"))
     expect(page.get_by_role("status")).to_contain_text("opened more questions")
     expect(follow_up).to_be_visible()
-    expect(page.get_by_label("Describe the harm you expect")).to_have_value(
-        "Payments could be delayed.")
+    expect(page.get_by_label("Describe the harm you expect")).to_have_value("Payments could be delayed.")
     follow_up.fill("Statute 12.")
     press_next(page, "mitigation")
 
@@ -167,8 +164,7 @@ def test_questions_keyed_like_the_pages_own_names(open_page, live_app, monkeypat
     inherits), show and hide questions like any other key."""
     definition = parse_definition(AWKWARD, "awkward-keys-v1.yaml")
     installed = live_app.extensions["aia.questionnaires"]
-    monkeypatch.setitem(live_app.extensions, "aia.questionnaires",
-                        Registry([*installed.all(), definition]))
+    monkeypatch.setitem(live_app.extensions, "aia.questionnaires", Registry([*installed.all(), definition]))
     with live_app.app_context():
         agency = account_services.agency_by_slug(db.session, live.PEOPLE["author"][1])
         system = services.create_system(db.session, agency.id, "Awkward keys", "")

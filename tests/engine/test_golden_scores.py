@@ -24,8 +24,7 @@ def _load_cases() -> list[Any]:
     for case_file in CASE_FILES:
         document = yaml.safe_load(case_file.read_text(encoding="utf-8"))
         for case in document["cases"]:
-            params.append(pytest.param(document["definition"], case,
-                                       id=f"{case_file.stem}: {case['name']}"))
+            params.append(pytest.param(document["definition"], case, id=f"{case_file.stem}: {case['name']}"))
     return params
 
 
@@ -73,8 +72,11 @@ def test_golden_cases_cover_every_charter_cell() -> None:
             continue
         answers = case["answers"]
         cells.add((answers.get(charter["likelihood"]), answers.get(charter["impact"])))
-    every = {(likelihood, impact) for likelihood in ("probable", "occasional", "improbable")
-             for impact in ("low", "moderate", "high")}
+    every = {
+        (likelihood, impact)
+        for likelihood in ("probable", "occasional", "improbable")
+        for impact in ("low", "moderate", "high")
+    }
     assert every <= cells, f"no golden case for {sorted(every - cells)}"
 
 

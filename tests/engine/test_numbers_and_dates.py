@@ -19,7 +19,8 @@ FORM_RUNS = settings(max_examples=300, deadline=None)
 
 
 def definition(language: str):
-    return parse_definition(f"""\
+    return parse_definition(
+        f"""\
 schema: 1
 key: numbers
 version: 1
@@ -37,7 +38,9 @@ steps:
       - {{key: people, type: number, label: "How many people?", min: 0, max: 100000000}}
       - {{key: share, type: number, label: "Which share?", whole: false, min: -1000, max: 1000000}}
       - {{key: since, type: date, label: "Since when?"}}
-""", f"numbers-{language}.yaml")
+""",
+        f"numbers-{language}.yaml",
+    )
 
 
 ENGLISH, FRENCH = definition("en"), definition("fr")
@@ -63,17 +66,33 @@ def refused(definition, key: str, text: str) -> str:
     return errors[0]
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1,500", 1500), ("125,000", 125000), ("1,500,000", 1500000), ("1500", 1500),
-    (" 5000 ", 5000), ("1 500", 1500), ("1\u202f500", 1500), ("0", 0),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,500", 1500),
+        ("125,000", 125000),
+        ("1,500,000", 1500000),
+        ("1500", 1500),
+        (" 5000 ", 5000),
+        ("1 500", 1500),
+        ("1\u202f500", 1500),
+        ("0", 0),
+    ],
+)
 def test_english_whole_numbers(text, value):
     assert accepted(ENGLISH, "people", text) == value
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1.5", 1.5), ("1,500.25", 1500.25), (".5", 0.5), ("-2.75", -2.75), ("1.500", 1.5),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1.5", 1.5),
+        ("1,500.25", 1500.25),
+        (".5", 0.5),
+        ("-2.75", -2.75),
+        ("1.500", 1.5),
+    ],
+)
 def test_english_decimals(text, value):
     assert accepted(ENGLISH, "share", text) == value
 
@@ -85,10 +104,18 @@ def test_english_refuses_a_comma_that_is_not_a_thousands_separator(text):
     assert refused(ENGLISH, "people", text) == message
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1,5", 1.5), ("1 500,25", 1500.25), ("1\u00a0500,25", 1500.25), ("1\u202f500", 1500),
-    ("2500", 2500), ("1,500", 1.5), ("-0,5", -0.5),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,5", 1.5),
+        ("1 500,25", 1500.25),
+        ("1\u00a0500,25", 1500.25),
+        ("1\u202f500", 1500),
+        ("2500", 2500),
+        ("1,500", 1.5),
+        ("-0,5", -0.5),
+    ],
+)
 def test_french_reads_a_decimal_comma(text, value):
     assert accepted(FRENCH, "share", text) == value
 
@@ -106,12 +133,17 @@ def test_french_one_comma_five_hundred_is_not_fifteen_hundred():
     assert accepted(ENGLISH, "people", "1,500") == 1500
 
 
-@pytest.mark.parametrize("text, message", [
-    ("lots", "Enter a number, for example 1200."), ("1e3", "Enter a number, for example 1200."),
-    ("NaN", "Enter a number, for example 1200."), ("-5", "Enter a number of at least 0."),
-    ("1.5", "Enter a whole number, without decimals."),
-    ("100,000,001", "Enter a number of at most 100000000."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("lots", "Enter a number, for example 1200."),
+        ("1e3", "Enter a number, for example 1200."),
+        ("NaN", "Enter a number, for example 1200."),
+        ("-5", "Enter a number of at least 0."),
+        ("1.5", "Enter a whole number, without decimals."),
+        ("100,000,001", "Enter a number of at most 100000000."),
+    ],
+)
 def test_english_refusals(text, message):
     assert refused(ENGLISH, "people", text) == message
 
@@ -128,9 +160,11 @@ def test_numbers_are_shown_as_the_language_writes_them():
 
 @pytest.mark.parametrize("language_definition", [ENGLISH, FRENCH], ids=["en", "fr"])
 @FORM_RUNS
-@given(value=st.one_of(
-    st.integers(-1000, 1_000_000),
-    st.floats(-1000, 1_000_000, allow_nan=False, allow_infinity=False)))
+@given(
+    value=st.one_of(
+        st.integers(-1000, 1_000_000), st.floats(-1000, 1_000_000, allow_nan=False, allow_infinity=False)
+    )
+)
 def test_a_stored_number_goes_back_into_the_form_unchanged(language_definition, value):
     question = language_definition.questions["share"]
     assert question.check_value(value) is None
@@ -189,8 +223,10 @@ def test_the_form_and_the_store_accept_the_same_dates(text):
         assert form_takes_date(question.to_form(text))
 
 
-@pytest.mark.parametrize("text", ["20250331", "2025-W13-1", "2025-02-30", "2025-3-31",
-                                  "31/03/2025", "2025-03-31T00:00", "٢٠٢٥-٠٣-٣١"])
+@pytest.mark.parametrize(
+    "text",
+    ["20250331", "2025-W13-1", "2025-02-30", "2025-3-31", "31/03/2025", "2025-03-31T00:00", "٢٠٢٥-٠٣-٣١"],
+)
 def test_dates_both_refuse(text):
     question = ENGLISH.questions["since"]
     assert refused(ENGLISH, "since", text).startswith("Enter a real date as YYYY-MM-DD")

@@ -28,17 +28,36 @@ SHIPPED = sorted((REPO / "aia" / "questionnaires").glob("*.yaml"))
 
 # Refusals a JSON Schema cannot state: they compare one part of the file with another.
 LOADER_ONLY = {
-    "flag nobody raises", "undeclared flag raised", "duplicate flag", "duplicate step key",
-    "duplicate question key", "duplicate option value", "min above max",
-    "show_if unknown question", "show_if later question", "show_if itself",
-    "show_if unknown flag", "show_if flag before it is raised", "show_if value not an option",
-    "show_if compares a text", "show_if includes on single choice",
-    "show_if nested unknown question", "step show_if to a later question",
-    "charter unknown question", "charter wrong options", "charter likelihood wrong options",
-    "bounds not rising", "role of an unknown question", "role of the wrong type",
-    "number role of a text", "list role of the wrong type", "question in two roles",
-    "commitment listed twice", "commitment status of the wrong type",
-    "commitment evidence of an unknown question", "lending roles to a later version",
+    "flag nobody raises",
+    "undeclared flag raised",
+    "duplicate flag",
+    "duplicate step key",
+    "duplicate question key",
+    "duplicate option value",
+    "min above max",
+    "show_if unknown question",
+    "show_if later question",
+    "show_if itself",
+    "show_if unknown flag",
+    "show_if flag before it is raised",
+    "show_if value not an option",
+    "show_if compares a text",
+    "show_if includes on single choice",
+    "show_if nested unknown question",
+    "step show_if to a later question",
+    "charter unknown question",
+    "charter wrong options",
+    "charter likelihood wrong options",
+    "bounds not rising",
+    "role of an unknown question",
+    "role of the wrong type",
+    "number role of a text",
+    "list role of the wrong type",
+    "question in two roles",
+    "commitment listed twice",
+    "commitment status of the wrong type",
+    "commitment evidence of an unknown question",
+    "lending roles to a later version",
 }
 
 
@@ -63,10 +82,10 @@ def test_the_test_documents_are_valid(validator) -> None:
     assert problems(validator, yaml.load(AWKWARD, Loader=StrictLoader)) == []  # noqa: S506
 
 
-@pytest.mark.parametrize(("change",), [pytest.param(c, id=i) for i, c, _, _ in REFUSALS
-                                       if i not in LOADER_ONLY])
-def test_the_schema_refuses_what_the_loader_refuses(validator,
-                                                    change: Callable[[dict], None]) -> None:
+@pytest.mark.parametrize(
+    ("change",), [pytest.param(c, id=i) for i, c, _, _ in REFUSALS if i not in LOADER_ONLY]
+)
+def test_the_schema_refuses_what_the_loader_refuses(validator, change: Callable[[dict], None]) -> None:
     document = copy.deepcopy(VALID)
     change(document)
     assert problems(validator, document), "the schema accepts a file the loader refuses"

@@ -31,10 +31,12 @@ def test_shipped_file_matches_its_released_hash(path: Path) -> None:
     entries = released()
     assert (definition.key, definition.version) in entries, (
         f"{path.name} is not listed in RELEASED; add '{definition.key} {definition.version} "
-        f"{definition.content_hash}' when the version is released")
+        f"{definition.content_hash}' when the version is released"
+    )
     assert entries[(definition.key, definition.version)] == definition.content_hash, (
         f"{path.name} was edited after its release; put the change in version "
-        f"{definition.version + 1} instead")
+        f"{definition.version + 1} instead"
+    )
 
 
 def test_every_released_version_is_shipped() -> None:
@@ -76,19 +78,25 @@ steps:
         points: {yes: 5}
 """
 # Version 2 scores differently: more points for danger, a new question, a higher threshold.
-SMALL_V2 = (SMALL_V1.replace("version: 1", "version: 2")
-            .replace("points: {yes: 6, unsure: 3}", "points: {yes: 9, unsure: 9}")
-            .replace("levels:", "scoring: {mitigation_threshold_pct: 100}\nlevels:")
-            + """\
+SMALL_V2 = (
+    SMALL_V1.replace("version: 1", "version: 2")
+    .replace("points: {yes: 6, unsure: 3}", "points: {yes: 9, unsure: 9}")
+    .replace("levels:", "scoring: {mitigation_threshold_pct: 100}\nlevels:")
+    + """\
       - key: appeal
         type: yes_no_unsure
         label: Can people appeal?
         scoring: mitigation
         points: {yes: 5}
-""")
-ANSWER_SETS = [{}, {"danger": "yes"}, {"danger": "unsure", "area": "outside"},
-               {"danger": "yes", "area": "outside", "checked": "yes"},
-               {"danger": "no", "area": "inside", "checked": "no"}]
+"""
+)
+ANSWER_SETS = [
+    {},
+    {"danger": "yes"},
+    {"danger": "unsure", "area": "outside"},
+    {"danger": "yes", "area": "outside", "checked": "yes"},
+    {"danger": "no", "area": "inside", "checked": "no"},
+]
 
 
 def test_adding_a_version_leaves_old_scores_alone(tmp_path: Path) -> None:

@@ -56,11 +56,20 @@ def test_the_full_assessment_declares_every_part_the_report_shows() -> None:
     assert ads.role("system_name").key == "system_name"
     assert ads.role("contact_point").key == "public_contact"
     assert [q.key for q in ads.role_questions("sign_off")] == [
-        "prepared_by_role", "approver_role", "signoff_date", "next_review_date"]
+        "prepared_by_role",
+        "approver_role",
+        "signoff_date",
+        "next_review_date",
+    ]
     assert "mitigation_plan" in [q.key for q in ads.role_questions("mitigation_plans")]
     assert [c.title for c in ads.commitments] == [
-        "Data", "Transparency", "Human oversight", "Privacy, ethics and human rights",
-        "Partnership", "People"]
+        "Data",
+        "Transparency",
+        "Human oversight",
+        "Privacy, ethics and human rights",
+        "Partnership",
+        "People",
+    ]
     for commitment in ads.commitments:
         # The title is the one the question's area gives (as the report used to derive it).
         area = ads.questions[commitment.status].area
@@ -78,8 +87,12 @@ def test_the_threshold_check_names_the_system() -> None:
 
 def test_answers_through_roles() -> None:
     starter = REGISTRY.latest("starter")
-    answers = {"contact": "team@agency.example", "people_per_year": 125000,
-               "decision_area": "services", "go_live": "not a date"}
+    answers = {
+        "contact": "team@agency.example",
+        "people_per_year": 125000,
+        "decision_area": "services",
+        "go_live": "not a date",
+    }
     assert starter.answer_for("contact_point", answers) == "team@agency.example"
     assert starter.text_for("people_per_year", answers) == "125,000"
     assert starter.text_for("decision_area", answers) == "Access to public services or benefits"
@@ -101,6 +114,7 @@ def test_every_role_takes_only_question_types_that_exist() -> None:
 
 
 # -- lending roles to an earlier version ----------------------------------------------------
+
 
 def versions(tmp_path: Path, *changes) -> Path:
     """The valid document of test_loader_refusals as version 1 (without roles) and version 2
@@ -139,21 +153,30 @@ def test_lending_roles_to_a_version_not_installed(tmp_path: Path) -> None:
 def second_step_question(index: int, **changes: Any):
     def change(one: dict[str, Any], two: dict[str, Any]) -> None:
         one["steps"][1]["questions"][index] = changes
+
     return change
 
 
-@pytest.mark.parametrize("change, reason", [
-    (lambda one, two: one.update(roles={"purpose": "detail"}),
-     "broken v1 declares roles of its own"),
-    (second_step_question(1, key="name", type="short_text", label="Another name?"),
-     "question 'name' is not the same in broken v1 (missing, or another type or label)"),
-    (second_step_question(2, key="count", type="short_text", label="How many?"),
-     "question 'count' is not the same in broken v1"),
-    (second_step_question(3, key="when_else", type="date", label="When?"),
-     "question 'when' is not the same in broken v1"),
-], ids=["declares its own", "other label", "other type", "missing"])
-def test_lending_roles_is_refused_when_they_would_not_hold(tmp_path: Path, change,
-                                                             reason: str) -> None:
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda one, two: one.update(roles={"purpose": "detail"}), "broken v1 declares roles of its own"),
+        (
+            second_step_question(1, key="name", type="short_text", label="Another name?"),
+            "question 'name' is not the same in broken v1 (missing, or another type or label)",
+        ),
+        (
+            second_step_question(2, key="count", type="short_text", label="How many?"),
+            "question 'count' is not the same in broken v1",
+        ),
+        (
+            second_step_question(3, key="when_else", type="date", label="When?"),
+            "question 'when' is not the same in broken v1",
+        ),
+    ],
+    ids=["declares its own", "other label", "other type", "missing"],
+)
+def test_lending_roles_is_refused_when_they_would_not_hold(tmp_path: Path, change, reason: str) -> None:
     error = registry_refusal(versions(tmp_path, change))
     assert (error.source, error.where) == ("broken-v2.yaml", "roles_also_for_versions")
     assert reason in error.reason

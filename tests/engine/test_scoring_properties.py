@@ -24,13 +24,16 @@ from aia.engine import Definition, load_file, resolve, score
 from aia.engine.questions import Question
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "aia" / "questionnaires"
-DEFINITIONS = {name: load_file(QUESTIONNAIRES / f"{name}.yaml")
-               for name in ("starter-v1", "ads-impact-v1", "threshold-v1")}
+DEFINITIONS = {
+    name: load_file(QUESTIONNAIRES / f"{name}.yaml")
+    for name in ("starter-v1", "ads-impact-v1", "threshold-v1")
+}
 SCORED = ["starter-v1", "ads-impact-v1"]
 
 TEXTS = ["A short answer", "Ünïcödé ✓ 🙂", "مرحبا بالعالم", "<b>not html</b>", "x" * 100]
-FAST = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def value_strategy(question: Question) -> st.SearchStrategy[Any]:
@@ -39,13 +42,14 @@ def value_strategy(question: Question) -> st.SearchStrategy[Any]:
     if kind == "multiple_choice":
         values = question.values
         return st.sets(st.sampled_from(values), min_size=1).map(
-            lambda chosen: [v for v in values if v in chosen])
+            lambda chosen: [v for v in values if v in chosen]
+        )
     if kind in ("single_choice", "yes_no_unsure"):
         return st.sampled_from(question.values)
     if kind in ("short_text", "long_text"):
         return st.sampled_from(TEXTS)
     if kind == "number":
-        low = int(question.min) if question.min is not None else -10**6
+        low = int(question.min) if question.min is not None else -(10**6)
         high = int(question.max) if question.max is not None else 10**6
         return st.integers(low, high)
     if kind == "date":
@@ -60,8 +64,9 @@ def best_answer(question: Question) -> Any:
     return max(question.options, key=lambda option: option.points).value
 
 
-def answers_strategy(definition: Definition, keys: list[str] | None = None
-                     ) -> st.SearchStrategy[dict[str, Any]]:
+def answers_strategy(
+    definition: Definition, keys: list[str] | None = None
+) -> st.SearchStrategy[dict[str, Any]]:
     """Any subset of the questions (all, or those listed) answered with valid values. In half the
     sets of a whole questionnaire each mitigation question mostly gets its best answer, since
     uniform answers would almost never come near the strong-mitigation threshold."""
@@ -69,10 +74,15 @@ def answers_strategy(definition: Definition, keys: list[str] | None = None
     plain = st.fixed_dictionaries({}, optional={key: value_strategy(q) for key, q in chosen.items()})
     if keys is not None:
         return plain
-    mostly_best = st.fixed_dictionaries({
-        key: st.one_of(st.just(best_answer(q)), st.just(best_answer(q)), st.just(best_answer(q)),
-                       value_strategy(q))
-        for key, q in chosen.items() if q.scoring == "mitigation"})
+    mostly_best = st.fixed_dictionaries(
+        {
+            key: st.one_of(
+                st.just(best_answer(q)), st.just(best_answer(q)), st.just(best_answer(q)), value_strategy(q)
+            )
+            for key, q in chosen.items()
+            if q.scoring == "mitigation"
+        }
+    )
     return st.one_of(plain, st.tuples(plain, mostly_best).map(lambda pair: pair[0] | pair[1]))
 
 
@@ -82,8 +92,7 @@ def ascending_answers(question: Question, order: list[int]) -> list[Any]:
     if question.multiple:
         values = [question.values[i % len(question.values)] for i in order]
         values = list(dict.fromkeys(values + question.values))
-        return [None] + [[v for v in question.values if v in values[:n]]
-                         for n in range(1, len(values) + 1)]
+        return [None] + [[v for v in question.values if v in values[:n]] for n in range(1, len(values) + 1)]
     return [None, *sorted(question.values, key=question.points)]
 
 
@@ -156,12 +165,14 @@ def test_breakdown_adds_up_to_the_totals(name: str, data: st.DataObject) -> None
         entries = [e for e in result["breakdown"] if e["kind"] == kind]
         assert sum(e["points"] for e in entries) == result[kind]["points"]
         assert all(0 <= e["points"] <= e["max"] for e in entries)
-        assert result[kind]["max"] == sum(q.max_points() for q in definition.questions.values()
-                                          if q.scoring == kind)
+        assert result[kind]["max"] == sum(
+            q.max_points() for q in definition.questions.values() if q.scoring == kind
+        )
         assert 0 <= result[kind]["points"] <= result[kind]["max"]
     # exactly the answered, visible, scored questions appear, each with the answer given
     assert {e["question"]: e["answer"] for e in result["breakdown"]} == {
-        k: v for k, v in resolution.answers.items() if definition.questions[k].scoring}
+        k: v for k, v in resolution.answers.items() if definition.questions[k].scoring
+    }
 
 
 @pytest.mark.parametrize("name", list(DEFINITIONS))
@@ -175,7 +186,8 @@ def test_final_score_and_level_follow_the_rules(name: str, data: st.DataObject) 
     mitigation, mitigation_max = result["mitigation"]["points"], result["mitigation"]["max"]
 
     strong = mitigation_max > 0 and Fraction(mitigation, mitigation_max) >= Fraction(
-        rules.mitigation_threshold_pct, 100)
+        rules.mitigation_threshold_pct, 100
+    )
     exact = Fraction(risk) * (1 - Fraction(rules.mitigation_reduction_pct, 100)) if strong else risk
     final = math.floor(Fraction(exact) + Fraction(1, 2))  # half up
     level = 1 + sum(1 for bound in rules.level_bounds_pct if final > Fraction(bound, 100) * risk_max)
@@ -184,8 +196,9 @@ def test_final_score_and_level_follow_the_rules(name: str, data: st.DataObject) 
     assert result["final_score"] == final
     assert result["impact_level"] == level
     assert result["impact_level_numeral"] == ("I", "II", "III", "IV")[level - 1]
-    assert result["obligations"] == [{"area": o.area, "text": o.text}
-                                     for o in definition.levels[level - 1].obligations]
+    assert result["obligations"] == [
+        {"area": o.area, "text": o.text} for o in definition.levels[level - 1].obligations
+    ]
 
 
 @pytest.mark.parametrize("name", list(DEFINITIONS))
@@ -205,10 +218,14 @@ def test_every_question_can_be_reached(name: str) -> None:
             answers[question.key] = [values[index]] if question.multiple else values[index]
         return answers
 
-    answer_sets = [{}, *(pattern(i) for i in range(10)),
-                   *(pattern(None, share) for share in (0.3, 0.6, 0.9) for _ in range(100))]
+    answer_sets = [
+        {},
+        *(pattern(i) for i in range(10)),
+        *(pattern(None, share) for share in (0.3, 0.6, 0.9) for _ in range(100)),
+    ]
     reached: set[str] = set()
     for answers in answer_sets:
         reached |= resolve(definition, answers).visible
     assert not set(definition.questions) - reached, "never shown: " + ", ".join(
-        sorted(set(definition.questions) - reached))
+        sorted(set(definition.questions) - reached)
+    )

@@ -15,12 +15,25 @@ QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "aia" / "questionnaires"
 ADS = load_file(QUESTIONNAIRES / "ads-impact-v1.yaml")
 THRESHOLD = load_file(QUESTIONNAIRES / "threshold-v1.yaml")
 
-FLAGS = {"harm_prevention", "autonomy", "fairness", "beneficence",  # goals
-         "transparency", "control", "accountability"}  # means
-COMMITMENTS = {"transparency", "partnership", "people", "data", "privacy_ethics_rights",
-               "human_oversight"}
-OBLIGATION_AREAS = {"Peer review", "Notice", "Explanation", "Training", "Human involvement",
-                    "Contingency", "Approval"}
+FLAGS = {
+    "harm_prevention",
+    "autonomy",
+    "fairness",
+    "beneficence",  # goals
+    "transparency",
+    "control",
+    "accountability",
+}  # means
+COMMITMENTS = {"transparency", "partnership", "people", "data", "privacy_ethics_rights", "human_oversight"}
+OBLIGATION_AREAS = {
+    "Peer review",
+    "Notice",
+    "Explanation",
+    "Training",
+    "Human involvement",
+    "Contingency",
+    "Approval",
+}
 
 
 def test_ads_impact_size_and_types() -> None:
@@ -33,8 +46,11 @@ def test_ads_impact_points_and_rules_match_the_documentation() -> None:
     assert ADS.max_points("risk") == 100
     assert ADS.max_points("mitigation") == 40
     rules = ADS.scoring
-    assert (rules.mitigation_threshold_pct, rules.mitigation_reduction_pct,
-            rules.level_bounds_pct) == (80, 15, (25, 50, 75))
+    assert (rules.mitigation_threshold_pct, rules.mitigation_reduction_pct, rules.level_bounds_pct) == (
+        80,
+        15,
+        (25, 50, 75),
+    )
     doc = (QUESTIONNAIRES.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
     for key, question in ADS.questions.items():
         if question.scoring:
@@ -93,7 +109,8 @@ def test_the_six_commitments() -> None:
 def test_every_level_has_an_obligation_in_each_area() -> None:
     for level in ADS.levels:
         assert [o.area for o in level.obligations] == sorted(
-            OBLIGATION_AREAS, key=[o.area for o in ADS.levels[0].obligations].index)
+            OBLIGATION_AREAS, key=[o.area for o in ADS.levels[0].obligations].index
+        )
 
 
 def test_scored_questions_are_shown_in_a_way_that_keeps_scoring_monotone() -> None:
@@ -102,10 +119,8 @@ def test_scored_questions_are_shown_in_a_way_that_keeps_scoring_monotone() -> No
     for question in ADS.questions.values():
         if question.scoring == "mitigation":
             assert question.show_if is None, question.key
-    assert ADS.questions["special_category_data"].show_if == {
-        "q": "personal_data", "in": ["yes", "unsure"]}
-    assert [q.key for q in ADS.questions.values() if q.scoring and q.show_if] == [
-        "special_category_data"]
+    assert ADS.questions["special_category_data"].show_if == {"q": "personal_data", "in": ["yes", "unsure"]}
+    assert [q.key for q in ADS.questions.values() if q.scoring and q.show_if] == ["special_category_data"]
 
 
 def test_threshold_check() -> None:
@@ -114,8 +129,7 @@ def test_threshold_check() -> None:
     assert set(THRESHOLD.flags) == {"full_assessment_needed"}
     checks = [q for q in THRESHOLD.questions.values() if type(q).type_name == "yes_no_unsure"]
     assert len(checks) > len(THRESHOLD.questions) / 2
-    assert all(q.flag == "full_assessment_needed" and q.flag_on == ("yes", "unsure")
-               for q in checks)
+    assert all(q.flag == "full_assessment_needed" and q.flag_on == ("yes", "unsure") for q in checks)
     assert THRESHOLD.max_points("risk") == THRESHOLD.max_points("mitigation") == 0
     assert all("does not assign" in level.name for level in THRESHOLD.levels)
 

@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-29
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -48,8 +49,10 @@ POSTGRESQL_RULES = [
     FOR EACH ROW EXECUTE FUNCTION revision_guard()""",
 ]
 # Dropping a SQLite table drops its triggers.
-POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS revision_guard ON revision",
-                   "DROP FUNCTION IF EXISTS revision_guard()"]
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS revision_guard ON revision",
+    "DROP FUNCTION IF EXISTS revision_guard()",
+]
 
 
 def upgrade() -> None:
@@ -70,8 +73,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("created_dt", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"],
-                                name=op.f("fk_system_agency_id_agency")),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_system_agency_id_agency")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_system")),
         sa.UniqueConstraint("uid", name=op.f("uq_system_uid")),
     )
@@ -91,8 +93,7 @@ def upgrade() -> None:
         sa.Column("created_dt", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_dt", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("lock_version >= 1", name=op.f("ck_draft_lock_version_positive")),
-        sa.ForeignKeyConstraint(["system_id"], ["system.id"],
-                                name=op.f("fk_draft_system_id_system")),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_draft_system_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_draft")),
         sa.UniqueConstraint("system_id", name=op.f("uq_draft_system_id")),
     )
@@ -113,15 +114,18 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("submitted_dt", sa.DateTime(timezone=True), nullable=False),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
-        sa.CheckConstraint("charter_rating IS NULL OR charter_rating IN ('low', 'moderate', 'high')",
-                           name=op.f("ck_revision_charter_rating_known")),
-        sa.CheckConstraint("status IN ('submitted', 'changes_requested', 'approved', 'published', "
-                           "'superseded', 'withdrawn')", name=op.f("ck_revision_status_known")),
-        sa.CheckConstraint("impact_level BETWEEN 1 AND 4",
-                           name=op.f("ck_revision_impact_level_range")),
+        sa.CheckConstraint(
+            "charter_rating IS NULL OR charter_rating IN ('low', 'moderate', 'high')",
+            name=op.f("ck_revision_charter_rating_known"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('submitted', 'changes_requested', 'approved', 'published', "
+            "'superseded', 'withdrawn')",
+            name=op.f("ck_revision_status_known"),
+        ),
+        sa.CheckConstraint("impact_level BETWEEN 1 AND 4", name=op.f("ck_revision_impact_level_range")),
         sa.CheckConstraint("number >= 1", name=op.f("ck_revision_number_positive")),
-        sa.ForeignKeyConstraint(["system_id"], ["system.id"],
-                                name=op.f("fk_revision_system_id_system")),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_revision_system_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revision")),
         sa.UniqueConstraint("system_id", "number", name="uq_revision_system_number"),
         sa.UniqueConstraint("uid", name=op.f("uq_revision_uid")),

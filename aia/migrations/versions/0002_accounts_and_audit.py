@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-29
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -33,9 +34,11 @@ POSTGRESQL_RULES = [
     FOR EACH STATEMENT EXECUTE FUNCTION audit_event_guard()""",
 ]
 # Dropping a SQLite table drops its triggers.
-POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
-                   "DROP TRIGGER IF EXISTS audit_event_guard ON audit_event",
-                   "DROP FUNCTION IF EXISTS audit_event_guard()"]
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+    "DROP TRIGGER IF EXISTS audit_event_guard ON audit_event",
+    "DROP FUNCTION IF EXISTS audit_event_guard()",
+]
 
 
 def upgrade() -> None:
@@ -51,14 +54,17 @@ def upgrade() -> None:
         sa.Column("session_generation", sa.Integer(), nullable=False),
         sa.Column("created_dt", sa.DateTime(timezone=True), nullable=False),
         sa.Column("password_changed_dt", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("(role IN ('author', 'approver')) = (agency_id IS NOT NULL)",
-                           name=op.f("ck_user_account_agency_when_agency_role")),
-        sa.CheckConstraint("role IN ('author', 'approver', 'auditor', 'admin')",
-                           name=op.f("ck_user_account_role_known")),
-        sa.CheckConstraint("session_generation >= 1",
-                           name=op.f("ck_user_account_session_generation_positive")),
-        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"],
-                                name=op.f("fk_user_account_agency_id_agency")),
+        sa.CheckConstraint(
+            "(role IN ('author', 'approver')) = (agency_id IS NOT NULL)",
+            name=op.f("ck_user_account_agency_when_agency_role"),
+        ),
+        sa.CheckConstraint(
+            "role IN ('author', 'approver', 'auditor', 'admin')", name=op.f("ck_user_account_role_known")
+        ),
+        sa.CheckConstraint(
+            "session_generation >= 1", name=op.f("ck_user_account_session_generation_positive")
+        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_user_account_agency_id_agency")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
     )
@@ -72,8 +78,9 @@ def upgrade() -> None:
         sa.Column("path", sa.String(length=500), nullable=False),
         sa.Column("form", JSON, nullable=False),
         sa.Column("created_dt", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"],
-                                name=op.f("fk_pending_form_user_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_pending_form_user_id_user_account")
+        ),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_pending_form")),
     )
     op.create_table(
@@ -90,21 +97,20 @@ def upgrade() -> None:
         sa.Column("details", JSON, nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["actor_id"], ["user_account.id"],
-                                name=op.f("fk_audit_event_actor_id_user_account")),
-        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"],
-                                name=op.f("fk_audit_event_agency_id_agency")),
-        sa.ForeignKeyConstraint(["revision_id"], ["revision.id"],
-                                name=op.f("fk_audit_event_revision_id_revision")),
-        sa.ForeignKeyConstraint(["system_id"], ["system.id"],
-                                name=op.f("fk_audit_event_system_id_system")),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["user_account.id"], name=op.f("fk_audit_event_actor_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_audit_event_agency_id_agency")),
+        sa.ForeignKeyConstraint(
+            ["revision_id"], ["revision.id"], name=op.f("fk_audit_event_revision_id_revision")
+        ),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_audit_event_system_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_event_hash")),
         sa.UniqueConstraint("prev_hash", name=op.f("uq_audit_event_prev_hash")),
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_event_revision_id"), ["revision_id"],
-                              unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_event_revision_id"), ["revision_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_event_system_id"), ["system_id"], unique=False)
 
     on_postgresql = op.get_bind().dialect.name == "postgresql"
@@ -120,15 +126,16 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("created_dt", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("length(body) > 0", name=op.f("ck_review_comment_body_not_empty")),
-        sa.ForeignKeyConstraint(["author_id"], ["user_account.id"],
-                                name=op.f("fk_review_comment_author_id_user_account")),
-        sa.ForeignKeyConstraint(["revision_id"], ["revision.id"],
-                                name=op.f("fk_review_comment_revision_id_revision")),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["user_account.id"], name=op.f("fk_review_comment_author_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["revision_id"], ["revision.id"], name=op.f("fk_review_comment_revision_id_revision")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_comment")),
     )
     with op.batch_alter_table("review_comment", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_review_comment_revision_id"), ["revision_id"],
-                              unique=False)
+        batch_op.create_index(batch_op.f("ix_review_comment_revision_id"), ["revision_id"], unique=False)
 
 
 def downgrade() -> None:

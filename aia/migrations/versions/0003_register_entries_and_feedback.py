@@ -4,6 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -36,8 +37,10 @@ POSTGRESQL_SEARCH = [
     "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
     "CREATE INDEX ix_register_entry_search ON register_entry USING gin (search_vector)",
 ]
-POSTGRESQL_SEARCH_DROP = ["DROP INDEX IF EXISTS ix_register_entry_search",
-                          "ALTER TABLE register_entry DROP COLUMN IF EXISTS search_vector"]
+POSTGRESQL_SEARCH_DROP = [
+    "DROP INDEX IF EXISTS ix_register_entry_search",
+    "ALTER TABLE register_entry DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def upgrade() -> None:
@@ -53,17 +56,16 @@ def upgrade() -> None:
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("received_dt", sa.DateTime(timezone=True), nullable=False),
         sa.Column("handled_dt", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("(state = 'open') = (handled_dt IS NULL)",
-                           name=op.f("ck_feedback_handled_when_not_open")),
+        sa.CheckConstraint(
+            "(state = 'open') = (handled_dt IS NULL)", name=op.f("ck_feedback_handled_when_not_open")
+        ),
         sa.CheckConstraint("kind IN ('question', 'complaint')", name=op.f("ck_feedback_kind_known")),
-        sa.CheckConstraint("state <> 'answered' OR answer IS NOT NULL",
-                           name=op.f("ck_feedback_answered_has_answer")),
-        sa.CheckConstraint("state IN ('open', 'answered', 'closed')",
-                           name=op.f("ck_feedback_state_known")),
-        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"],
-                                name=op.f("fk_feedback_agency_id_agency")),
-        sa.ForeignKeyConstraint(["system_id"], ["system.id"],
-                                name=op.f("fk_feedback_system_id_system")),
+        sa.CheckConstraint(
+            "state <> 'answered' OR answer IS NOT NULL", name=op.f("ck_feedback_answered_has_answer")
+        ),
+        sa.CheckConstraint("state IN ('open', 'answered', 'closed')", name=op.f("ck_feedback_state_known")),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_feedback_agency_id_agency")),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_feedback_system_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
     )
     with op.batch_alter_table("feedback", schema=None) as batch_op:
@@ -93,37 +95,39 @@ def upgrade() -> None:
         sa.Column("withdrawal_reason", sa.Text(), nullable=True),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
         sa.Column("details", JSON, nullable=False),
-        sa.CheckConstraint("(state = 'current') = (ended_dt IS NULL)",
-                           name=op.f("ck_register_entry_ended_when_not_current")),
-        sa.CheckConstraint("state <> 'withdrawn' OR withdrawal_reason IS NOT NULL",
-                           name=op.f("ck_register_entry_withdrawal_has_reason")),
-        sa.CheckConstraint("state IN ('current', 'superseded', 'withdrawn')",
-                           name=op.f("ck_register_entry_state_known")),
-        sa.CheckConstraint("impact_level BETWEEN 1 AND 4",
-                           name=op.f("ck_register_entry_impact_level_range")),
-        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"],
-                                name=op.f("fk_register_entry_agency_id_agency")),
-        sa.ForeignKeyConstraint(["revision_id"], ["revision.id"],
-                                name=op.f("fk_register_entry_revision_id_revision")),
-        sa.ForeignKeyConstraint(["system_id"], ["system.id"],
-                                name=op.f("fk_register_entry_system_id_system")),
+        sa.CheckConstraint(
+            "(state = 'current') = (ended_dt IS NULL)", name=op.f("ck_register_entry_ended_when_not_current")
+        ),
+        sa.CheckConstraint(
+            "state <> 'withdrawn' OR withdrawal_reason IS NOT NULL",
+            name=op.f("ck_register_entry_withdrawal_has_reason"),
+        ),
+        sa.CheckConstraint(
+            "state IN ('current', 'superseded', 'withdrawn')", name=op.f("ck_register_entry_state_known")
+        ),
+        sa.CheckConstraint("impact_level BETWEEN 1 AND 4", name=op.f("ck_register_entry_impact_level_range")),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agency.id"], name=op.f("fk_register_entry_agency_id_agency")
+        ),
+        sa.ForeignKeyConstraint(
+            ["revision_id"], ["revision.id"], name=op.f("fk_register_entry_revision_id_revision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["system_id"], ["system.id"], name=op.f("fk_register_entry_system_id_system")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_entry")),
         sa.UniqueConstraint("revision_id", name=op.f("uq_register_entry_revision_id")),
         sa.UniqueConstraint("revision_uid", name=op.f("uq_register_entry_revision_uid")),
     )
     with op.batch_alter_table("register_entry", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_register_entry_agency_id"), ["agency_id"],
-                              unique=False)
-        batch_op.create_index("ix_register_entry_by_level",
-                              ["state", "impact_level", "published_dt", "id"], unique=False)
-        batch_op.create_index("ix_register_entry_by_name", ["state", "name_sort", "id"],
-                              unique=False)
-        batch_op.create_index("ix_register_entry_listing", ["state", "published_dt", "id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_register_entry_system_id"), ["system_id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_register_entry_system_uid"), ["system_uid"],
-                              unique=False)
+        batch_op.create_index(batch_op.f("ix_register_entry_agency_id"), ["agency_id"], unique=False)
+        batch_op.create_index(
+            "ix_register_entry_by_level", ["state", "impact_level", "published_dt", "id"], unique=False
+        )
+        batch_op.create_index("ix_register_entry_by_name", ["state", "name_sort", "id"], unique=False)
+        batch_op.create_index("ix_register_entry_listing", ["state", "published_dt", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_register_entry_system_id"), ["system_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_register_entry_system_uid"), ["system_uid"], unique=False)
 
     on_postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in POSTGRESQL_SEARCH if on_postgresql else SQLITE_SEARCH:

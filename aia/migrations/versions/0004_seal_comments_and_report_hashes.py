@@ -4,6 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
 """
+
 from alembic import op
 
 revision = "0004"
@@ -22,9 +23,11 @@ SQLITE = [
     """CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment
     BEGIN SELECT RAISE(ABORT, 'a review comment cannot be deleted'); END""",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS revision_pdf_sealed",
-               "DROP TRIGGER IF EXISTS review_comment_no_update",
-               "DROP TRIGGER IF EXISTS review_comment_no_delete"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS revision_pdf_sealed",
+    "DROP TRIGGER IF EXISTS review_comment_no_update",
+    "DROP TRIGGER IF EXISTS review_comment_no_delete",
+]
 POSTGRESQL = [
     """CREATE OR REPLACE FUNCTION revision_pdf_guard() RETURNS trigger AS $$
     BEGIN
@@ -42,10 +45,12 @@ POSTGRESQL = [
     """CREATE TRIGGER review_comment_guard BEFORE UPDATE OR DELETE ON review_comment
     FOR EACH ROW EXECUTE FUNCTION review_comment_guard()""",
 ]
-POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS revision_pdf_guard ON revision",
-                   "DROP FUNCTION IF EXISTS revision_pdf_guard()",
-                   "DROP TRIGGER IF EXISTS review_comment_guard ON review_comment",
-                   "DROP FUNCTION IF EXISTS review_comment_guard()"]
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS revision_pdf_guard ON revision",
+    "DROP FUNCTION IF EXISTS revision_pdf_guard()",
+    "DROP TRIGGER IF EXISTS review_comment_guard ON review_comment",
+    "DROP FUNCTION IF EXISTS review_comment_guard()",
+]
 
 
 def upgrade() -> None:

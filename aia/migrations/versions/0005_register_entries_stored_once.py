@@ -12,6 +12,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 """
+
 from alembic import op
 
 revision = "0005"
@@ -19,10 +20,13 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-SQLITE_DATA = ["UPDATE register_entry SET details = json_remove(details, '$.answers') "
-               "WHERE json_type(details, '$.answers') IS NOT NULL"]
-POSTGRESQL_DATA = ["UPDATE register_entry SET details = details - 'answers' "
-                   "WHERE details -> 'answers' IS NOT NULL"]
+SQLITE_DATA = [
+    "UPDATE register_entry SET details = json_remove(details, '$.answers') "
+    "WHERE json_type(details, '$.answers') IS NOT NULL"
+]
+POSTGRESQL_DATA = [
+    "UPDATE register_entry SET details = details - 'answers' WHERE details -> 'answers' IS NOT NULL"
+]
 
 SQLITE_SEAL = [
     """CREATE TRIGGER register_entry_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON register_entry
@@ -41,8 +45,10 @@ POSTGRESQL_SEAL = [
     """CREATE TRIGGER register_entry_pdf_guard BEFORE UPDATE OF pdf_sha256 ON register_entry
     FOR EACH ROW EXECUTE FUNCTION register_entry_pdf_guard()""",
 ]
-POSTGRESQL_SEAL_DROP = ["DROP TRIGGER IF EXISTS register_entry_pdf_guard ON register_entry",
-                        "DROP FUNCTION IF EXISTS register_entry_pdf_guard()"]
+POSTGRESQL_SEAL_DROP = [
+    "DROP TRIGGER IF EXISTS register_entry_pdf_guard ON register_entry",
+    "DROP FUNCTION IF EXISTS register_entry_pdf_guard()",
+]
 
 
 def upgrade() -> None:
