@@ -9,8 +9,9 @@ test-pg:         ## run the whole test suite on the local PostgreSQL
 	AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test bash scripts/run-tests
 seed:            ## load the demo data into the configured database
 	AIA_ENV=development .venv/bin/aia seed-demo
-lint:            ## ruff over the whole project, as CI runs it
+lint:            ## ruff over the whole project, as CI runs it (lint, then the format check)
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 typecheck:       ## mypy over the app, as CI runs it (strict for aia/engine)
 	.venv/bin/mypy aia
 bench:           ## print the benchmark figures
