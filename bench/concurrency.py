@@ -13,7 +13,6 @@ the same clients, so that both are measured on one machine in one run.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import socket
@@ -30,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
+from tests.webform import HttpBrowser as Browser  # noqa: E402
 from tests.webform import submit_data  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -56,26 +56,6 @@ with app.app_context():
     db.session.commit()
 print(json.dumps(people))
 """
-
-
-class Browser:
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
-        )
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=120) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace")
 
 
 def database_url(folder: Path, label: str) -> tuple[str, object]:

@@ -5,7 +5,6 @@ must succeed whatever the interleaving."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import socket
 import subprocess
@@ -32,6 +31,7 @@ from aia.integrity.verify import verify_chain
 from config import TestConfig
 
 from .databases import own_database
+from .webform import HttpBrowser as Browser
 from .webform import as_fields, submit_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,28 +127,6 @@ def server(database: str, people, tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         log.close()
-
-
-class Browser:
-    """An HTTP client with its own cookies that does not follow redirects."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
-        )
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace")
 
 
 def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, database: str, tmp_path: Path):

@@ -3,6 +3,10 @@ text is shown escaped; and the step forms' field names for answers given by ques
 
 from __future__ import annotations
 
+import http.cookiejar
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -142,3 +146,26 @@ def answers_in(html: str) -> dict[str, list[str]]:
         for name, values in form_values(html).items()
         if name.startswith(FIELD_PREFIX)
     }
+
+
+class HttpBrowser:
+    """A client of a server on a real port, with its own cookies, that does not follow
+    redirects (what a browser sends, without the browser): for gunicorn tests and benchmarks."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=120) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
