@@ -210,16 +210,7 @@ def step(uid: str, step_key: str):
     try:
         services.save_answers(db.session, draft, posted, step_key, expected)
     except services.DraftGone as gone:
-        number = gone.revision.number if gone.revision is not None else None
-        flash(
-            (
-                "Someone else submitted this draft while you were editing it"
-                + (f": it became revision {number}." if number else ".")
-                + " What you typed on this page was not saved, and is still below: copy what you "
-                "need, then start a new draft from the system's page."
-            ),
-            "error",
-        )
+        _flash_submitted_while_editing(gone.revision)
         return _render_step(definition, gone.draft or draft, step, form, keys, resolution, conditions), 409
     except services.DraftConflict as conflict:
         assert conflict.draft is not None  # only a draft that is gone has none (caught above)
@@ -274,6 +265,17 @@ def step(uid: str, step_key: str):
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
 
 
+def _flash_submitted_while_editing(revision: Revision | None) -> None:
+    """What a person is told when the draft they were editing was submitted by a colleague."""
+    flash(
+        "Someone else submitted this draft while you were editing it"
+        + (f": it became revision {revision.number}." if revision is not None else ".")
+        + " What you typed on this page was not saved, and is still below: copy what you "
+        "need, then start a new draft from the system's page.",
+        "error",
+    )
+
+
 def _posted_after_submission(system: System, step_key: str, kept: Any):
     """A step posted after a colleague submitted the draft: nothing can be saved, and what the
     person typed is shown again with what happened (409), never dropped."""
@@ -292,12 +294,7 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
         if kept is not None
         else form_class(meta={"csrf": False})
     )
-    flash(
-        f"Someone else submitted this draft while you were editing it: it became revision "
-        f"{revision.number}. What you typed on this page was not saved, and is still below: "
-        "copy what you need, then start a new draft from the system's page.",
-        "error",
-    )
+    _flash_submitted_while_editing(revision)
     detached = Draft(
         system_id=system.id,
         questionnaire_key=definition.key,
