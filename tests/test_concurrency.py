@@ -85,7 +85,10 @@ def server(database: str, people, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
-        "AIA_ENV": "development",
+        # The production settings, but for cookies: the test speaks plain HTTP on loopback,
+        # where a browser would not send a Secure cookie back.
+        "AIA_ENV": "production",
+        "AIA_COOKIE_SECURE": "0",
         "AIA_DATABASE_URL": database,
         "AIA_SECRET_KEY": "concurrency-test",
         "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
