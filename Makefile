@@ -1,4 +1,4 @@
-.PHONY: help dev test test-pg seed lint typecheck bench
+.PHONY: help dev test test-pg seed lint typecheck bench translations compile-translations
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
 dev:             ## install, create the SQLite database, load demo data, serve on 127.0.0.1:5000
@@ -16,3 +16,9 @@ typecheck:       ## mypy over the app, as CI runs it (strict for aia/engine)
 	.venv/bin/mypy aia
 bench:           ## print the benchmark figures
 	.venv/bin/python bench/wizard.py
+translations:    ## extract the interface's strings and bring every catalogue up to date with them
+	.venv/bin/pybabel extract --mapping-file babel.cfg --keyword _l --add-location file --sort-output \
+	  --project aia --copyright-holder "aia contributors" --output-file build/messages.pot aia
+	.venv/bin/pybabel update --input-file build/messages.pot --output-dir aia/translations --ignore-obsolete
+compile-translations: ## compile the catalogues (.po) into the .mo files the app reads
+	.venv/bin/pybabel compile --directory aia/translations --statistics

@@ -17,7 +17,10 @@ from werkzeug.exceptions import HTTPException
 from config import config_from_env
 
 from . import db as database
-from . import models  # noqa: F401  (every table known before any query)
+from . import (
+    i18n,
+    models,  # noqa: F401  (every table known before any query)
+)
 from .accounts import sessions
 from .engine import Registry
 from .extensions import csrf, db
@@ -27,7 +30,16 @@ log = logging.getLogger(__name__)
 
 # The packages that serve pages, each with a blueprint ``bp`` in its __init__ and its views
 # in ``routes``; importing a package never loads its views, create_app does.
-BLUEPRINT_PACKAGES = ("accounts", "assessments", "report", "review", "publishing", "register", "messages")
+BLUEPRINT_PACKAGES = (
+    "i18n",
+    "accounts",
+    "assessments",
+    "report",
+    "review",
+    "publishing",
+    "register",
+    "messages",
+)
 
 
 def create_app(config: Any = None) -> Flask:
@@ -45,6 +57,7 @@ def create_app(config: Any = None) -> Flask:
     _configure_logging(app)
     database.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
     sessions.init_app(app)
     for name in BLUEPRINT_PACKAGES:

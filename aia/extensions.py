@@ -1,6 +1,7 @@
 """Extensions, created once and bound to an app in create_app."""
 
 from flask import current_app
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -9,8 +10,9 @@ from flask_wtf.csrf import CSRFProtect
 from .db import db
 from .engine import Registry
 
-__all__ = ["csrf", "db", "limiter", "login_manager", "questionnaires"]
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "questionnaires"]
 
+babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # No default limits: only the routes that ask for one are limited (sign-in).

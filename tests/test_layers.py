@@ -20,7 +20,7 @@ FLOORS = [
     {"register", "review", "report"},
     {"assessments"},
     {"accounts", "audit"},
-    {"engine", "db", "extensions", "presentation", "models", "db_rules", "questionnaires"},
+    {"engine", "db", "extensions", "i18n", "presentation", "models", "db_rules", "questionnaires"},
 ]
 SIDEWAYS = {
     ("register", "report"),
@@ -28,6 +28,8 @@ SIDEWAYS = {
     ("extensions", "db"),
     ("extensions", "engine"),
     ("presentation", "extensions"),
+    ("i18n", "extensions"),
+    ("presentation", "i18n"),
     ("cli", "seed"),
     ("cli", "integrity"),
 }

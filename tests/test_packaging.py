@@ -88,6 +88,7 @@ def test_the_wheel_holds_what_the_app_reads(tmp_path):
         "aia/docs/scoring.md",
         "aia/questionnaires/ads-impact-v1.yaml",
         "aia/templates/base.html",
+        "aia/translations/fr/LC_MESSAGES/messages.mo",
     } <= names
 
 

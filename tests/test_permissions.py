@@ -144,6 +144,8 @@ ROWS = [
     ("GET", SYS + "/compare", "two", {}, expect()),
     # static files and the public register
     ("GET", "/static/app.css", "none", {}, PUBLIC),
+    # the language switcher, for everyone
+    ("POST", "/language", "none", {"lang": "fr", "next": "/register/"}, PUBLIC),
     ("GET", "/register/", "none", {}, PUBLIC),
     ("GET", "/register/{uid}", "none", {}, PUBLIC),
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),

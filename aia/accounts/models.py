@@ -49,6 +49,8 @@ class User(UserMixin, Base):
     session_generation: Mapped[int] = mapped_column(default=1)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     password_changed_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The interface language the person chose (a code of aia.i18n.LANGUAGES); None: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     agency: Mapped[Agency | None] = relationship()
 

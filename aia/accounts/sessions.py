@@ -20,7 +20,7 @@ from .passwords import hasher_for
 
 # Pages anyone may open; every other endpoint needs a signed-in person.
 PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login"})
-PUBLIC_BLUEPRINTS = frozenset({"register"})
+PUBLIC_BLUEPRINTS = frozenset({"register", "i18n"})
 # Endpoints whose posted form is kept when the session has ended (see stash_form).
 KEPT_ON_EXPIRY = frozenset({"assessments.step"})
 PENDING_FORM_HOURS = 24

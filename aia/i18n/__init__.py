@@ -1,0 +1,63 @@
+"""The interface's languages: which one a request is served in, and the person's choice of it.
+
+The language of a request is, in this order: the one asked for in the address (``?lang=fr``,
+remembered for the rest of the visit), the one chosen earlier in this visit with the header's
+switcher, the one saved on the signed-in person's account, the best the browser asks for
+(Accept-Language), and English."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..extensions import babel
+
+bp = Blueprint("i18n", __name__)
+
+# Each language the interface is written in, named in itself (as a switcher shows it).
+LANGUAGES = {"en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "en"
+SESSION_KEY = "lang"
+
+
+def select_language() -> str:
+    """The language code a request is served in (Flask-Babel's locale selector)."""
+    if not has_request_context():
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session[SESSION_KEY] = asked
+        return asked
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    signed_in = current_user.is_authenticated  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
+    saved = getattr(current_user, "language", None) if signed_in else None
+    if saved in LANGUAGES:
+        return saved
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The code of the language this page is written in (``<html lang>``)."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def page_without_lang() -> str:
+    """This page's address without its ``lang`` argument: where the switcher comes back to."""
+    arguments = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + (f"?{urlencode(arguments)}" if arguments else "")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=select_language)
+    # {% trans %} blocks are written over several lines; their whitespace is not part of the text.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, current_language=current_language, page_without_lang=page_without_lang
+    )
