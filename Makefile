@@ -1,4 +1,4 @@
-.PHONY: help dev test test-pg seed lint typecheck bench translations compile-translations
+.PHONY: help dev test test-pg seed lint typecheck security lock bench translations compile-translations
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
 dev:             ## install, create the SQLite database, load demo data, serve on 127.0.0.1:5000
@@ -14,6 +14,12 @@ lint:            ## ruff over the whole project, as CI runs it (lint, then the f
 	.venv/bin/ruff format --check .
 typecheck:       ## mypy over the app, as CI runs it (strict for aia/engine)
 	.venv/bin/mypy aia
+security:        ## bandit over the app, pip-audit over the lock, as CI runs them
+	.venv/bin/bandit -c pyproject.toml -r aia config.py -q
+	bash scripts/audit-dependencies
+lock:            ## rewrite requirements.lock from pyproject.toml (after a dependency changes)
+	.venv/bin/uv pip compile pyproject.toml --extra test --extra redis --generate-hashes -q \
+	  --python-version 3.11 -o requirements.lock
 bench:           ## print the benchmark figures
 	.venv/bin/python bench/wizard.py
 translations:    ## extract the interface's strings and bring every catalogue up to date with them

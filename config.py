@@ -68,10 +68,10 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # nosec B105
     SESSION_COOKIE_SECURE = False
     DATABASE_URL = _env("DATABASE_URL", "sqlite://")
-    PASSWORD_HASH_PROFILE = "CHEAPEST"
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # nosec B105
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

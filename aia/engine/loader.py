@@ -62,7 +62,8 @@ def load_file(path: str | Path) -> Definition:
 
 def parse_definition(text: str, source: str = "<string>") -> Definition:
     try:
-        raw = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        # StrictLoader is a SafeLoader subclass: it builds no arbitrary objects.
+        raw = yaml.load(text, Loader=StrictLoader)  # noqa: S506  # nosec B506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 (escape writes XML; nothing here parses any)
 
 from sqlalchemy import Row
 
