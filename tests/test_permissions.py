@@ -92,7 +92,7 @@ ROWS = [
         "POST",
         "/systems/new",
         "none",
-        {"name": "New", "questionnaire": "starter:2", "agency": "{agency_id}"},
+        {"name": "New", "questionnaire": "starter:3", "agency": "{agency_id}"},
         # someone of another agency cannot choose this one: the form says so (200)
         expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
     ),
@@ -101,7 +101,7 @@ ROWS = [
         "POST",
         SYS + "/draft",
         "sent_back",
-        {"questionnaire": "starter:2"},
+        {"questionnaire": "starter:3"},
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/draft/{step}", "draft", {}, expect(**EDITORS)),

@@ -40,7 +40,7 @@ def threshold_revision(db_session, make_system, registry):
     return make
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_yes_leads_to_the_full_assessment_with_shared_answers(
     app, login, make_agency, make_system, threshold_revision, db_session, registry, version
 ):
@@ -57,8 +57,8 @@ def test_yes_leads_to_the_full_assessment_with_shared_answers(
     response = author.post(f"/systems/{system.uid}/draft", data=submit_data(page))
     assert response.status_code == 302
     draft = db_session.scalar(sa.select(Draft).where(Draft.system_id == system.id))
-    assert (draft.questionnaire_key, draft.questionnaire_version) == ("ads-impact", 2)
-    full = registry.get("ads-impact", 2)
+    full = registry.latest("ads-impact")
+    assert (draft.questionnaire_key, draft.questionnaire_version) == ("ads-impact", full.version)
     shared = set(registry.get("threshold", version).questions) & set(full.questions)
     assert "personal_data" in shared
     assert {k: draft.answers.get(k) for k in shared} == {k: revision.answers.get(k) for k in shared}
@@ -109,5 +109,5 @@ def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "Threshold check: full assessment needed" in page
     assert "Level I" not in page
-    assert '<option selected value="ads-impact:2">' in page  # starts the full assessment
+    assert '<option selected value="ads-impact:3">' in page  # starts the full assessment
     assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

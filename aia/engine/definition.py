@@ -83,6 +83,9 @@ class Definition:
     scoring: ScoringRules
     levels: list[Level]
     questions: dict[str, Question] = field(default_factory=dict)
+    # For people choosing a questionnaire: when to use it, and about how long it takes.
+    use_when: str = ""
+    minutes: int | None = None
     follow_up: FollowUp | None = None
     roles: Roles = field(default_factory=Roles)
     # Earlier versions with the same questions, which the Registry gives these roles too;

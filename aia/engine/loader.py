@@ -36,6 +36,8 @@ TOP_KEYS = {
     "version",
     "title",
     "description",
+    "use_when",
+    "minutes",
     "language",
     "flags",
     "charter",
@@ -106,6 +108,8 @@ class _Loader:
             version=version,
             title=title.strip(),
             description=str(raw.get("description") or "").strip(),
+            use_when=self._optional_text(raw, "use_when"),
+            minutes=self._minutes(raw.get("minutes")),
             language=self.language,
             source=self.source,
             content_hash=content_hash(raw),
@@ -123,6 +127,22 @@ class _Loader:
             if not definition.flag_raisers(flag):
                 raise self.fail(f"flags.{flag}", "no question raises this flag")
         return definition
+
+    def _optional_text(self, raw: Mapping[str, Any], name: str) -> str:
+        value = raw.get(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(name, "must be non-empty text")
+        return value.strip()
+
+    def _minutes(self, raw: Any) -> int | None:
+        """About how long answering takes, in minutes, shown to people choosing a questionnaire."""
+        if raw is None:
+            return None
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= 10000:
+            raise self.fail("minutes", "must be a whole number of minutes from 1")
+        return raw
 
     def _language(self, raw: Any) -> str:
         """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""

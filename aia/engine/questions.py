@@ -18,7 +18,7 @@ from .parsing import format_number, parse_date, parse_number
 QUESTION_TYPES: dict[str, type[Question]] = {}
 
 SCORING_KINDS = ("risk", "mitigation")
-COMMON_KEYS = {"key", "type", "label", "help", "required", "show_if", "area"}
+COMMON_KEYS = {"key", "type", "label", "help", "why", "required", "show_if", "area"}
 
 
 def register(cls: type[Question]) -> type[Question]:
@@ -52,6 +52,7 @@ class Question:
         self.language = language  # the questionnaire's: how numbers are written
         self.label = _text(raw, "label", fail, required=True)
         self.help = _text(raw, "help", fail)
+        self.why = _text(raw, "why", fail)  # why the question is asked, shown with its help
         self.area = _text(raw, "area", fail)
         required = raw.get("required", False)
         if not isinstance(required, bool):
