@@ -24,6 +24,7 @@ from . import (
 from .accounts import sessions
 from .engine import Registry
 from .extensions import csrf, db
+from .i18n import _l
 from .presentation import register as register_presentation
 
 log = logging.getLogger(__name__)
@@ -111,21 +112,32 @@ def _register_request_boundary(app: Flask) -> None:
 
 
 ERROR_MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed for your role", "Your account can see this, but its role does not allow this action."),
-    404: ("Page not found", "There is nothing at this address. It may have moved, or the link may be wrong."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    409: ("Conflict", "Someone else changed this at the same time."),
-    413: ("Too large", "What you sent is larger than this service accepts."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes, then try again."),
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (
+        _l("Not allowed for your role"),
+        _l("Your account can see this, but its role does not allow this action."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing at this address. It may have moved, or the link may be wrong."),
+    ),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Conflict"), _l("Someone else changed this at the same time.")),
+    413: (_l("Too large"), _l("What you sent is larger than this service accepts.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Wait a few minutes, then try again."),
+    ),
     500: (
-        "Something went wrong",
-        "The error was logged. Nothing you entered before the last successful save was lost.",
+        _l("Something went wrong"),
+        _l("The error was logged. Nothing you entered before the last successful save was lost."),
     ),
     503: (
-        "Not saved",
-        "The database could not save this just now, so nothing of this "
-        "request was kept. Go back and try again in a moment.",
+        _l("Not saved"),
+        _l(
+            "The database could not save this just now, so nothing of this "
+            "request was kept. Go back and try again in a moment."
+        ),
     ),
 }
 
@@ -136,9 +148,10 @@ def _register_error_pages(app: Flask) -> None:
         return render_template(
             "errors/error.html",
             code=400,
-            title="The form expired",
-            message="The page was open too long or your session ended. "
-            "Go back, reload the page and try again.",
+            title=_l("The form expired"),
+            message=_l(
+                "The page was open too long or your session ended. Go back, reload the page and try again."
+            ),
         ), 400
 
     @app.errorhandler(HTTPException)

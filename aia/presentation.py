@@ -5,26 +5,35 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
+from flask_babel import format_datetime
 
 from .extensions import questionnaires
+from .i18n import _l
 
+# Lazy: each is put into words in the language of the page or report that shows it.
 STATUS_LABELS = {
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "changes_requested": "Changes requested",
-    "approved": "Approved",
-    "published": "Published",
-    "superseded": "Superseded",
-    "withdrawn": "Withdrawn",
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "changes_requested": _l("Changes requested"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "superseded": _l("Superseded"),
+    "withdrawn": _l("Withdrawn"),
 }
-RATING_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
-LIKELIHOOD_LABELS = {"probable": "Probable", "occasional": "Occasional", "improbable": "Improbable"}
+RATING_LABELS = {"low": _l("Low"), "moderate": _l("Moderate"), "high": _l("High")}
+RISK_LABELS = {"low": _l("Low risk"), "moderate": _l("Moderate risk"), "high": _l("High risk")}
+LIKELIHOOD_LABELS = {
+    "probable": _l("Probable"),
+    "occasional": _l("Occasional"),
+    "improbable": _l("Improbable"),
+}
 
 
 def format_dt(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(dt.UTC).strftime("%-d %b %Y, %H:%M UTC")
+    # Day, abbreviated month and time in the page's language ("1 Dec 2026", "1 déc. 2026").
+    return format_datetime(value.astimezone(dt.UTC), "d MMM y, HH:mm 'UTC'", rebase=False)
 
 
 def check_outcome(revision) -> str | None:
@@ -41,5 +50,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.globals["check_outcome"] = check_outcome
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS, RATING_LABELS=RATING_LABELS, LIKELIHOOD_LABELS=LIKELIHOOD_LABELS
+        STATUS_LABELS=STATUS_LABELS,
+        RATING_LABELS=RATING_LABELS,
+        RISK_LABELS=RISK_LABELS,
+        LIKELIHOOD_LABELS=LIKELIHOOD_LABELS,
     )

@@ -7,10 +7,11 @@ switcher, the one saved on the signed-in person's account, the best the browser 
 
 from __future__ import annotations
 
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
 from ..extensions import babel
@@ -21,6 +22,13 @@ bp = Blueprint("i18n", __name__)
 LANGUAGES = {"en": "English", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
 SESSION_KEY = "lang"
+
+
+def _l(text: str, **variables: Any) -> str:
+    """Text defined at import time (labels, form fields, messages of validators), put into words
+    in the language of the page that shows it. Flask-Babel's lazy string behaves as a ``str``
+    wherever text is expected; it is typed so."""
+    return cast(str, lazy_gettext(text, **variables))
 
 
 def select_language() -> str:

@@ -17,11 +17,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..db import now_utc
 from ..extensions import db, limiter
+from ..i18n import current_language
 from ..report.store import download_name, stored_report_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
@@ -71,8 +73,10 @@ def feedback(uid: str):
             db.session, entry, form.kind.data, form.message.data or "", form.reply_to.data
         )
         flash(
-            "Thank you: your message was sent to the agency. The count on this page shows "
-            "how many messages it has received and answered.",
+            _(
+                "Thank you: your message was sent to the agency. The count on this page shows "
+                "how many messages it has received and answered."
+            ),
             "success",
         )
         return redirect(url_for(".entry", uid=uid) + "#feedback")
@@ -142,7 +146,12 @@ def feed():
 def method():
     """The scoring method, as written in aia/docs/scoring.md: public, so that anyone can redo a
     score by hand."""
-    path = Path(current_app.config["DOCS_DIR"]) / "scoring.md"
+    # The method in the page's language where it is written in it (scoring.fr.md), else in
+    # English, marked so.
+    language = current_language()
+    path = Path(current_app.config["DOCS_DIR"]) / f"scoring.{language}.md"
+    if not path.is_file():
+        language, path = "en", Path(current_app.config["DOCS_DIR"]) / "scoring.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -150,7 +159,8 @@ def method():
         abort(404)
     # Our own document, not user text; raw HTML in it is not passed through.
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    return render_template("register/method.html", method_html=Markup(html))  # noqa: S704  # nosec B704
+    page = render_template("register/method.html", method_html=Markup(html), method_lang=language)  # noqa: S704  # nosec B704
+    return page
 
 
 @bp.route("/register/schema.json")
