@@ -4,6 +4,7 @@ the catalogues say (``make translations``, then ``make compile-translations``)."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,14 @@ def test_the_compiled_catalogue_is_up_to_date(language):
         compiled = {_key(m.id): _key(m.string) for m in read_mo(mo) if m.id}
     source = {_key(m.id): _key(m.string) for m in catalogue(language) if m.id}
     assert compiled == source, "messages.mo differs from messages.po: run `make compile-translations`"
+
+
+def test_no_template_hides_the_translation_function():
+    """``{% set _ = list.append(x) %}`` would shadow ``_()`` for the rest of the template."""
+    shadowing = re.compile(r"{%-?\s*set\s+_\s*=")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "aia" / "templates").rglob("*.html")
+        if shadowing.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"these templates assign `_` (name the throwaway `_done`): {found}"

@@ -5,52 +5,57 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from ..i18n import _l
 from .models import ROLE_LABELS
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address."), Length(max=254)]
+        _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
     new = PasswordField(
-        "New password",
-        validators=[DataRequired("Choose a new password.")],
-        description="At least {min} characters; a long phrase is easiest to remember.",
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password."))],
+        description=_l("At least %(min)d characters; a long phrase is easiest to remember."),
     )
     confirm = PasswordField(
-        "New password again", validators=[EqualTo("new", "The two new passwords differ.")]
+        _l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))]
     )
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter an email address."), Length(max=254)])
-    name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
+    )
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     agency = SelectField(
-        "Agency",
+        _l("Agency"),
         coerce=int,
         validators=[Optional()],
-        description="For authors and approvers; auditors and administrators belong to no agency.",
+        description=_l("For authors and approvers; auditors and administrators belong to no agency."),
     )
     password = PasswordField(
-        "First password",
-        validators=[DataRequired("Choose a password.")],
-        description="Tell it to the person; they can change it after signing in.",
+        _l("First password"),
+        validators=[DataRequired(_l("Choose a password."))],
+        description=_l("Tell it to the person; they can change it after signing in."),
     )
 
 
 class NewAgencyForm(FlaskForm):
     slug = StringField(
-        "Short name",
-        validators=[DataRequired("Give a short name."), Length(max=64)],
-        description="Lower case letters, digits and hyphens, e.g. tax-office.",
+        _l("Short name"),
+        validators=[DataRequired(_l("Give a short name.")), Length(max=64)],
+        description=_l("Lower case letters, digits and hyphens, e.g. tax-office."),
     )
-    name = StringField("Name", validators=[DataRequired("Give the agency's name."), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the agency's name.")), Length(max=200)])
 
 
 class ConfirmForm(FlaskForm):

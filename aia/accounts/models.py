@@ -10,11 +10,17 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, JSONType, UTCDateTime, now_utc
+from ..i18n import _l
 
 ROLES = ("author", "approver", "auditor", "admin")
 # Roles that work for one agency; the others (oversight, operation) belong to none.
 AGENCY_ROLES = ("author", "approver")
-ROLE_LABELS = {"author": "Author", "approver": "Approver", "auditor": "Auditor", "admin": "Administrator"}
+ROLE_LABELS = {
+    "author": _l("Author"),
+    "approver": _l("Approver"),
+    "auditor": _l("Auditor"),
+    "admin": _l("Administrator"),
+}
 
 
 def _sql_list(values: tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ from importlib import resources
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 
 def hasher_for(profile: str) -> PasswordHasher:
@@ -34,12 +35,12 @@ def common_passwords() -> frozenset[str]:
 
 def check_strength(password: str, min_length: int, email: str = "") -> None:
     if len(password) < min_length:
-        raise WeakPassword(f"Use at least {min_length} characters.")
+        raise WeakPassword(_("Use at least %(num)d characters.", num=min_length))
     folded = password.casefold()
     if folded in common_passwords():
-        raise WeakPassword("This password is among the most common ones: choose another.")
+        raise WeakPassword(_("This password is among the most common ones: choose another."))
     if email and folded in (email.casefold(), email.casefold().split("@")[0]):
-        raise WeakPassword("The password must not be the email address.")
+        raise WeakPassword(_("The password must not be the email address."))
 
 
 def hash_password(password: str) -> str:

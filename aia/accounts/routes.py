@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
@@ -49,7 +50,7 @@ def login():
             login_user(user)
             sessions.start(user)
             return redirect(sessions.pending_form_path(user) or _safe_next() or url_for("assessments.index"))
-        form.password.errors = ["The email address or the password is not right."]
+        form.password.errors = [_("The email address or the password is not right.")]
         status = 401
     return render_template("accounts/login.html", form=form), status
 
@@ -60,7 +61,7 @@ def logout():
     if form.validate_on_submit():
         services.sign_out(db.session, current_user._get_current_object())
     logout_user()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for(".login"))
 
 
@@ -69,7 +70,7 @@ def password():
     user: User = current_user._get_current_object()
     form = PasswordForm()
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
-    form.new.description = form.new.description.format(min=min_length)
+    form.new.description = form.new.description % {"min": min_length}
     if form.validate_on_submit():
         try:
             services.change_password(db.session, user, form.current.data or "", form.new.data or "")
@@ -80,7 +81,7 @@ def password():
         else:
             login_user(user)  # this session goes on; every other one has ended
             sessions.start(user)
-            flash("Password changed. Your other sessions have been signed out.", "success")
+            flash(_("Password changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("assessments.index"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
@@ -90,7 +91,7 @@ def users():
     actor = require("manage_accounts")
     form = NewUserForm()
     agencies = queries.agencies(db.session)
-    form.agency.choices = [SelectChoice(0, "No agency")] + [SelectChoice(a.id, a.name) for a in agencies]
+    form.agency.choices = [SelectChoice(0, _("No agency"))] + [SelectChoice(a.id, a.name) for a in agencies]
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.id == form.agency.data), None)
         try:
@@ -108,7 +109,7 @@ def users():
         except services.AccountError as error:
             form.email.errors = [str(error)]
         else:
-            flash(f"Account {user.email} created.", "success")
+            flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for(".users"))
     return render_template(
         "accounts/users.html",
@@ -131,7 +132,8 @@ def set_active(user_id: int):
         except services.AccountError as error:
             flash(str(error), "error")
         else:
-            flash(f"{user.email} {'enabled' if active else 'disabled and signed out'}.", "success")
+            message = _("%(email)s enabled.") if active else _("%(email)s disabled and signed out.")
+            flash(message % {"email": user.email}, "success")
     return redirect(url_for(".users"))
 
 
@@ -145,7 +147,7 @@ def agencies():
         except services.AccountError as error:
             form.slug.errors = [str(error)]
         else:
-            flash(f"Agency {agency.name} created.", "success")
+            flash(_("Agency %(name)s created.", name=agency.name), "success")
             return redirect(url_for(".agencies"))
     return render_template(
         "accounts/agencies.html", form=form, agencies=queries.agencies(db.session)

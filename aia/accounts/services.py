@@ -7,6 +7,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..db import Session, now_utc
@@ -35,9 +36,9 @@ def agency_by_slug(session: Session, slug: str) -> Agency | None:
 def create_agency(session: Session, actor: User | None, slug: str, name: str) -> Agency:
     slug, name = slug.strip(), name.strip()
     if not slug or not name:
-        raise AccountError("An agency needs a short name (slug) and a name.")
+        raise AccountError(_("An agency needs a short name (slug) and a name."))
     if agency_by_slug(session, slug) is not None:
-        raise AccountError(f"There is already an agency {slug}.")
+        raise AccountError(_("There is already an agency %(slug)s.", slug=slug))
     agency = Agency(slug=slug, name=name)
     session.add(agency)
     session.flush()
@@ -56,17 +57,19 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountError("Give an email address.")
+        raise AccountError(_("Give an email address."))
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role}: choose one of {', '.join(ROLES)}.")
+        raise AccountError(
+            _("Unknown role %(role)s: choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
+        )
     if (role in AGENCY_ROLES) != (agency is not None):
         raise AccountError(
-            f"An {role} must belong to an agency."
+            _("An %(role)s must belong to an agency.", role=role)
             if role in AGENCY_ROLES
-            else f"An {role} works across agencies and belongs to none."
+            else _("An %(role)s works across agencies and belongs to none.", role=role)
         )
     if user_by_email(session, email) is not None:
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError(_("There is already an account for %(email)s.", email=email))
     check_strength(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
     user = User(
         email=email,
@@ -113,7 +116,7 @@ def sign_out(session: Session, user: User) -> None:
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise AccountError("The current password is not right.")
+        raise AccountError(_("The current password is not right."))
     check_strength(new, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
     user.password_hash = hash_password(new)
     user.password_changed_dt = now_utc()
@@ -124,7 +127,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 def set_active(session: Session, actor: User | None, user: User, active: bool, reason: str = "") -> None:
     if actor is not None and actor.id == user.id and not active:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_("You cannot disable your own account."))
     user.active = active
     if not active:
         end_sessions(user)

@@ -9,12 +9,14 @@ import time
 
 import sqlalchemy as sa
 from flask import Flask, current_app, flash, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.datastructures import MultiDict
 
 from ..db import Session, now_utc
 from ..extensions import db, limiter, login_manager
+from ..i18n import _l
 from .models import PendingForm, User
 from .passwords import hasher_for
 
@@ -31,7 +33,8 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Sign in to go on."
+    login_manager.login_message = _l("Sign in to go on.")
+    login_manager.localize_callback = str  # in the language of the page that asked
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
@@ -74,12 +77,14 @@ def require_session():
             return None
         logout_user()
         flash(
-            f"You were signed out after {current_app.config['SESSION_IDLE_MINUTES']} minutes "
-            "without activity.",
+            _(
+                "You were signed out after %(num)d minutes without activity.",
+                num=current_app.config["SESSION_IDLE_MINUTES"],
+            ),
             "info",
         )
     if request.method == "POST" and request.endpoint in KEPT_ON_EXPIRY and stash_form(owner):
-        flash("Your answers are kept: they will be saved as soon as you sign in again.", "info")
+        flash(_("Your answers are kept: they will be saved as soon as you sign in again."), "info")
     return login_manager.unauthorized()
 
 
