@@ -159,8 +159,8 @@ def method():
         abort(404)
     # Our own document, not user text; raw HTML in it is not passed through.
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    page = render_template("register/method.html", method_html=Markup(html), method_lang=language)  # noqa: S704  # nosec B704
-    return page
+    method_html = Markup(html)  # noqa: S704  # nosec B704
+    return render_template("register/method.html", method_html=method_html, method_lang=language)
 
 
 @bp.route("/register/schema.json")
