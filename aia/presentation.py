@@ -21,6 +21,8 @@ STATUS_LABELS = {
     "withdrawn": _l("Withdrawn"),
 }
 RATING_LABELS = {"low": _l("Low"), "moderate": _l("Moderate"), "high": _l("High")}
+# What a scored question counts as, in the breakdown of the scores.
+KIND_LABELS = {"risk": _l("risk"), "mitigation": _l("mitigation")}
 RISK_LABELS = {"low": _l("Low risk"), "moderate": _l("Moderate risk"), "high": _l("High risk")}
 LIKELIHOOD_LABELS = {
     "probable": _l("Probable"),
@@ -53,5 +55,6 @@ def register(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         RATING_LABELS=RATING_LABELS,
         RISK_LABELS=RISK_LABELS,
+        KIND_LABELS=KIND_LABELS,
         LIKELIHOOD_LABELS=LIKELIHOOD_LABELS,
     )

@@ -5,16 +5,18 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..i18n import _l
+
 
 class NewSystemForm(FlaskForm):
     name = StringField(
-        "Name of the system",
-        validators=[DataRequired("Give the system a name."), Length(max=200)],
-        description="The name the public would know it by, for example 'Housing benefit triage'.",
+        _l("Name of the system"),
+        validators=[DataRequired(_l("Give the system a name.")), Length(max=200)],
+        description=_l("The name the public would know it by, for example 'Housing benefit triage'."),
     )
-    agency = SelectField("Agency", coerce=int, validators=[InputRequired("Choose an agency.")])
-    description = TextAreaField("What it does, in one or two sentences", validators=[Length(max=2000)])
-    questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
+    agency = SelectField(_l("Agency"), coerce=int, validators=[InputRequired(_l("Choose an agency."))])
+    description = TextAreaField(_l("What it does, in one or two sentences"), validators=[Length(max=2000)])
+    questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
 
 
 class StepMeta(FlaskForm):
@@ -30,10 +32,10 @@ class SubmitForm(FlaskForm):
 
 
 class StartDraftForm(FlaskForm):
-    questionnaire = SelectField("Questionnaire", validators=[InputRequired()])
+    questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
 
 
 class ReasonForm(FlaskForm):
     """Why a revision moves on (withdrawal); kept in the audit trail."""
 
-    reason = TextAreaField("Reason", validators=[Length(max=5000)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])

@@ -19,6 +19,7 @@ from ..accounts.access import may
 from ..accounts.models import User
 from ..audit.queries import first_actor_id
 from ..db import Session
+from ..i18n import _, _l
 from ..presentation import STATUS_LABELS
 from .events import record_event
 from .models import Revision
@@ -46,10 +47,10 @@ TRANSITIONS = {
 # request_changes is a reviewer's decision: approvers and auditors alike.
 PERMISSION = {"request_changes": "review"}
 PAST = {
-    "request_changes": "sent back for changes",
-    "approve": "approved",
-    "publish": "published",
-    "withdraw": "withdrawn",
+    "request_changes": _l("sent back for changes"),
+    "approve": _l("approved"),
+    "publish": _l("published"),
+    "withdraw": _l("withdrawn"),
 }
 
 
@@ -80,18 +81,21 @@ def change_status(
 ) -> Revision:
     transition = TRANSITIONS[action]
     if not may(actor, PERMISSION.get(action, action), revision.system):
-        raise NotPermitted("Your role does not allow this.")
+        raise NotPermitted(_("Your role does not allow this."))
     if revision.status not in transition.sources:
         raise TransitionRefused(
-            f"Revision {revision.number} is "
-            f"{STATUS_LABELS[revision.status].lower()}: it cannot be "
-            f"{PAST[action]} now."
+            _(
+                "Revision %(number)s is %(status)s: it cannot be %(done)s now.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+                done=PAST[action],
+            )
         )
     if transition.needs_reason and not reason.strip():
-        raise TransitionRefused("Say why: the reason is kept in the audit trail.")
+        raise TransitionRefused(_("Say why: the reason is kept in the audit trail."))
     if action == "approve" and first_actor_id(session, "revision.submitted", revision.id) == actor.id:
         raise TransitionRefused(
-            "A revision must be approved by someone other than the person who submitted it."
+            _("A revision must be approved by someone other than the person who submitted it.")
         )
     _set_status(session, actor, revision, transition.target, action, reason, details)
     return revision
@@ -117,8 +121,11 @@ def _set_status(
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         session.refresh(revision)
         raise TransitionRefused(
-            f"Someone else changed revision {revision.number} meanwhile: it "
-            f"is now {STATUS_LABELS[revision.status].lower()}."
+            _(
+                "Someone else changed revision %(number)s meanwhile: it is now %(status)s.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+            )
         )
     session.refresh(revision)
     record_event(

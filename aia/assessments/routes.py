@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..accounts.access import may, require, viewer
@@ -87,7 +88,10 @@ def new_system():
             db.session, system, chosen_definition(form.questionnaire.data), actor=user
         )
         # First-strong isolates keep a right-to-left name from reordering the sentence.
-        flash(f"“\u2068{system.name}\u2069” created. Its answers are saved as you go.", "success")
+        flash(
+            _("“%(name)s” created. Its answers are saved as you go.", name=f"\u2068{system.name}\u2069"),
+            "success",
+        )
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
     return render_template("assessments/new_system.html", form=form)
 
@@ -125,7 +129,7 @@ def start_draft(uid: str):
     form = StartDraftForm()
     form.questionnaire.choices = questionnaire_choices()
     if not form.validate_on_submit():
-        flash("Could not start a new draft: the form had expired. Please try again.", "error")
+        flash(_("Could not start a new draft: the form had expired. Please try again."), "error")
         return redirect(url_for(".system", uid=uid))
     definition = chosen_definition(form.questionnaire.data)
     previous = system.latest_revision
@@ -135,8 +139,11 @@ def start_draft(uid: str):
         )
     except services.DraftNotAllowed as refused:
         flash(
-            f"Revision {refused.revision.number} awaits a decision: a new draft can start "
-            "once it is published or sent back for changes.",
+            _(
+                "Revision %(number)s awaits a decision: a new draft can start "
+                "once it is published or sent back for changes.",
+                number=refused.revision.number,
+            ),
             "error",
         )
         return redirect(url_for(".system", uid=uid)), 409
@@ -145,7 +152,7 @@ def start_draft(uid: str):
 
 def _draft_or_redirect(system: System) -> Draft | None:
     if system.draft is None:
-        flash("This system has no draft in progress.", "info")
+        flash(_("This system has no draft in progress."), "info")
     return system.draft
 
 
@@ -199,8 +206,10 @@ def step(uid: str, step_key: str):
         form.csrf_token.errors = []
         form.lock_version.data = str(form.lock_version.data or draft.lock_version)
         flash(
-            "Your session expired before this step was saved. Your answers are still below: "
-            "press Save or Next again to keep them.",
+            _(
+                "Your session expired before this step was saved. Your answers are still below: "
+                "press Save or Next again to keep them."
+            ),
             "error",
         )
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 400
@@ -217,9 +226,11 @@ def step(uid: str, step_key: str):
         theirs = _their_changes(definition, conflict.draft, posted, keys)
         form.lock_version.data = str(conflict.draft.lock_version)
         flash(
-            "Someone else saved this draft while you were editing it. Your answers are kept "
-            "in the form; theirs are shown under each question that differs. Save again to "
-            "keep yours.",
+            _(
+                "Someone else saved this draft while you were editing it. Your answers are kept "
+                "in the form; theirs are shown under each question that differs. Save again to "
+                "keep yours."
+            ),
             "error",
         )
         return _render_step(
@@ -230,14 +241,14 @@ def step(uid: str, step_key: str):
     resolution = resolve(definition, draft.answers)
     if not valid:
         flash(
-            "Some answers need correcting: see the messages by each question. Everything else is saved.",
+            _("Some answers need correcting: see the messages by each question. Everything else is saved."),
             "error",
         )
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 422
     if action == "back":
         return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, -1))
     if action != "next":
-        flash("Draft saved.", "success")
+        flash(_("Draft saved."), "success")
         return redirect(url_for(".step", uid=uid, step_key=step_key))
 
     shown = set((form.shown.data or "").split(","))
@@ -249,9 +260,9 @@ def step(uid: str, step_key: str):
     missing = [k for k in missing_required(definition, resolution, step_key) if k in shown]
     if revealed or missing:
         if revealed:
-            flash("Your answers opened more questions on this step: please answer them too.", "info")
+            flash(_("Your answers opened more questions on this step: please answer them too."), "info")
         if missing:
-            flash("Some questions still need an answer: see the messages by each question.", "error")
+            flash(_("Some questions still need an answer: see the messages by each question."), "error")
         keys = wizard.rendered_keys(step, resolution, conditions)
         form_class = build_step_form(step, keys, base=StepMeta)
         fresh = form_class(
@@ -259,7 +270,7 @@ def step(uid: str, step_key: str):
             data={**form_data(definition, keys, draft.answers), "lock_version": draft.lock_version},
         )
         for key in missing:
-            fresh[field_name(key)].errors = ["Answer this question to go on."]
+            fresh[field_name(key)].errors = [_("Answer this question to go on.")]
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
@@ -268,10 +279,17 @@ def step(uid: str, step_key: str):
 def _flash_submitted_while_editing(revision: Revision | None) -> None:
     """What a person is told when the draft they were editing was submitted by a colleague."""
     flash(
-        "Someone else submitted this draft while you were editing it"
-        + (f": it became revision {revision.number}." if revision is not None else ".")
-        + " What you typed on this page was not saved, and is still below: copy what you "
-        "need, then start a new draft from the system's page.",
+        (
+            _("Someone else submitted this draft while you were editing it: it became revision %(number)s.")
+            % {"number": revision.number}
+            if revision is not None
+            else _("Someone else submitted this draft while you were editing it.")
+        )
+        + " "
+        + _(
+            "What you typed on this page was not saved, and is still below: copy what you "
+            "need, then start a new draft from the system's page."
+        ),
         "error",
     )
 
@@ -384,21 +402,25 @@ def review(uid: str):
                 return _submitted_meanwhile(system, gone)
             except services.DraftConflict:
                 flash(
-                    "Someone else changed this draft after you opened this page. Check the "
-                    "answers below before submitting.",
+                    _(
+                        "Someone else changed this draft after you opened this page. Check the "
+                        "answers below before submitting."
+                    ),
                     "error",
                 )
                 status = 409
             except services.IncompleteDraft:
-                flash("Some required answers are missing: see the list below.", "error")
+                flash(_("Some required answers are missing: see the list below."), "error")
                 status = 422
             else:
-                flash(f"Revision {revision.number} submitted.", "success")
+                flash(_("Revision %(number)s submitted.", number=revision.number), "success")
                 return redirect(url_for(".revision", uid=uid, number=revision.number))
         else:
             flash(
-                "Your session expired before the submission went through. Nothing was lost: "
-                "please submit again.",
+                _(
+                    "Your session expired before the submission went through. Nothing was lost: "
+                    "please submit again."
+                ),
                 "error",
             )
             status = 400
@@ -422,12 +444,13 @@ def _submitted_meanwhile(system: System, gone: services.DraftGone):
     """Two people pressed Submit on one draft: the other one's submission won."""
     revision = gone.revision
     flash(
-        "Someone else submitted this draft at the same time"
-        + (
-            f": it became revision {revision.number}, shown here. Nothing was lost."
-            if revision is not None
-            else "."
-        ),
+        _(
+            "Someone else submitted this draft at the same time: it became revision %(number)s, "
+            "shown here. Nothing was lost.",
+            number=revision.number,
+        )
+        if revision is not None
+        else _("Someone else submitted this draft at the same time."),
         "error",
     )
     if revision is None:

@@ -12,11 +12,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import babel
 
 bp = Blueprint("i18n", __name__)
+
+__all__ = ["LANGUAGES", "_", "_l", "bp", "current_language", "init_app", "select_language"]
 
 # Each language the interface is written in, named in itself (as a switcher shows it).
 LANGUAGES = {"en": "English", "fr": "Français"}

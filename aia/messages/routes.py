@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.access import PERMISSIONS, viewer, visible_to
 from ..assessments.models import System
@@ -68,7 +69,7 @@ def handle(feedback_id: int):
     answering = request.form.get("action") == "answer"
     answer = form.answer.data if answering else None
     if answering and not (answer or "").strip():
-        flash("Write an answer, or choose Close without answering.", "error")
+        flash(_("Write an answer, or choose Close without answering."), "error")
         return redirect(url_for(".queue"))
     try:
         services.handle_feedback(db.session, user, feedback, answer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..accounts.access import require, viewer
@@ -28,7 +29,7 @@ def _act(
     # browser goes back there.
     back = redirect(url_for("assessments.revision", uid=uid, number=number), 303)
     if not ReasonForm().validate_on_submit():
-        flash("The form expired: nothing was done. Please try again.", "error")
+        flash(_("The form expired: nothing was done. Please try again."), "error")
         return back
     try:
         apply(db.session, user, revision, ReasonForm().reason.data or "")

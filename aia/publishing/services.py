@@ -14,6 +14,7 @@ from ..assessments.models import Revision
 from ..db import Session
 from ..engine import Registry
 from ..extensions import questionnaires
+from ..i18n import _
 from ..presentation import STATUS_LABELS
 from ..register.services import current_entry, record_publication, record_withdrawal
 from ..report.store import publish_pdf
@@ -27,12 +28,15 @@ def publish(
     """Publish an approved revision: render its PDF once and store it, mark the system's
     earlier published revision superseded, and put it on the public register."""
     if not may(actor, "publish", revision.system):
-        raise lifecycle.NotPermitted("Your role does not allow this.")
+        raise lifecycle.NotPermitted(_("Your role does not allow this."))
     lifecycle.lock(session, revision)
     if revision.status != "approved":
         raise lifecycle.TransitionRefused(
-            f"Revision {revision.number} is {STATUS_LABELS[revision.status].lower()}: only an "
-            "approved revision can be published."
+            _(
+                "Revision %(number)s is %(status)s: only an approved revision can be published.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+            )
         )
     pdf_sha256 = publish_pdf(session, revision)
     earlier = session.scalars(

@@ -4,6 +4,7 @@ revisions side by side; and the reviewers' comments shown on the authors' pages.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.access import require, viewer
 from ..assessments import lifecycle
@@ -69,8 +70,10 @@ def review(uid: str, number: int):
                 return redirect(url_for("assessments.revision", uid=uid, number=number))
         else:
             flash(
-                "The form expired or a comment is too long: nothing was saved. Your "
-                "comments are still below.",
+                _(
+                    "The form expired or a comment is too long: nothing was saved. Your "
+                    "comments are still below."
+                ),
                 "error",
             )
             status = 400
@@ -117,7 +120,7 @@ def compare(uid: str):
     new_number = request.args.get("to", type=int)
     if old_number is None or new_number is None:
         if len(numbers) < 2:
-            flash("There is only one revision: nothing to compare yet.", "info")
+            flash(_("There is only one revision: nothing to compare yet."), "info")
             return redirect(url_for(".history", uid=uid))
         old_number, new_number = numbers[-2], numbers[-1]
     old = assessment_queries.revision_or_404(db.session, system, old_number)
