@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, JSONType, UTCDateTime, now_utc
+from ..i18n import _l
 
 GENESIS_HASH = "0" * 64
 
@@ -54,20 +55,20 @@ class AuditEvent(Base):
 
 # What each action is called on the pages.
 EVENT_LABELS = {
-    "agency.created": "Agency created",
-    "user.created": "Account created",
-    "user.enabled": "Account enabled",
-    "user.disabled": "Account disabled",
-    "user.signed_in": "Signed in",
-    "user.signed_out": "Signed out",
-    "user.password_changed": "Password changed",
-    "system.created": "System created",
-    "draft.started": "Draft started",
-    "revision.submitted": "Submitted revision",
-    "revision.commented": "Commented",
-    "revision.changes_requested": "Requested changes",
-    "revision.approved": "Approved",
-    "revision.published": "Published",
-    "revision.superseded": "Superseded by a later publication",
-    "revision.withdrawn": "Withdrawn",
+    "agency.created": _l("Agency created"),
+    "user.created": _l("Account created"),
+    "user.enabled": _l("Account enabled"),
+    "user.disabled": _l("Account disabled"),
+    "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"),
+    "user.password_changed": _l("Password changed"),
+    "system.created": _l("System created"),
+    "draft.started": _l("Draft started"),
+    "revision.submitted": _l("Submitted revision"),
+    "revision.commented": _l("Commented"),
+    "revision.changes_requested": _l("Requested changes"),
+    "revision.approved": _l("Approved"),
+    "revision.published": _l("Published"),
+    "revision.superseded": _l("Superseded by a later publication"),
+    "revision.withdrawn": _l("Withdrawn"),
 }

@@ -4,12 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from ..i18n import _l
 from ..register.services import MAX_FEEDBACK
 
 
 class AnswerFeedbackForm(FlaskForm):
     answer = TextAreaField(
-        "Answer",
+        _l("Answer"),
         validators=[Length(max=MAX_FEEDBACK)],
-        description="Leave empty and choose Close to close without an answer.",
+        description=_l("Leave empty and choose Close to close without an answer."),
     )

@@ -9,6 +9,7 @@ from ..accounts.models import User
 from ..assessments.events import record_event
 from ..assessments.models import System
 from ..db import Session, now_utc
+from ..i18n import _
 from ..register.models import Feedback
 from ..register.services import MAX_FEEDBACK, RegisterError
 
@@ -18,10 +19,10 @@ log = logging.getLogger(__name__)
 def handle_feedback(session: Session, actor: User | None, feedback: Feedback, answer: str | None) -> Feedback:
     """Answer the message (shown as answered), or close it without an answer."""
     if feedback.state != "open":
-        raise RegisterError("This message has already been handled.")
+        raise RegisterError(_("This message has already been handled."))
     answer = (answer or "").strip() or None
     if answer is not None and len(answer) > MAX_FEEDBACK:
-        raise RegisterError(f"Keep the answer under {MAX_FEEDBACK} characters.")
+        raise RegisterError(_("Keep the answer under %(num)d characters.", num=MAX_FEEDBACK))
     feedback.answer = answer
     feedback.state = "answered" if answer else "closed"
     feedback.handled_dt = now_utc()

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from ..i18n import _l
+
 COMMENT_MAX = 5000
 OVERALL = "overall"
 
@@ -20,15 +22,15 @@ def review_form(question_keys: list[str]) -> FlaskForm:
         setattr(
             form_class,
             comment_field_name(key),
-            TextAreaField("Comment on this answer", validators=[Length(max=COMMENT_MAX)]),
+            TextAreaField(_l("Comment on this answer"), validators=[Length(max=COMMENT_MAX)]),
         )
     setattr(
         form_class,
         OVERALL,
         TextAreaField(
-            "Comment on the whole revision",
+            _l("Comment on the whole revision"),
             validators=[Length(max=COMMENT_MAX)],
-            description="Needed to request changes unless you commented on an answer.",
+            description=_l("Needed to request changes unless you commented on an answer."),
         ),
     )
     return form_class()

@@ -11,6 +11,8 @@ from ..assessments import lifecycle
 from ..assessments.events import record_event
 from ..assessments.models import Revision
 from ..db import Session
+from ..i18n import _
+from ..presentation import STATUS_LABELS
 from .models import Comment
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ def add_comments(
 ) -> list[Comment]:
     """Comments keyed by question (None: on the whole revision); blank ones are skipped."""
     if not may(actor, "review", revision.system):
-        raise lifecycle.NotPermitted("Your role does not allow comments.")
+        raise lifecycle.NotPermitted(_("Your role does not allow comments."))
     added = [
         Comment(revision_id=revision.id, question_key=key, author_id=actor.id, body=body.strip())
         for key, body in comments.items()
@@ -56,7 +58,7 @@ def review(
     """Keep the reviewer's comments and, if they decided, move the revision on. A request for
     changes needs a reason: the comment on the whole, or at least one comment on an answer."""
     if decision is not None and decision not in DECISIONS:
-        raise lifecycle.TransitionRefused("Unknown decision.")
+        raise lifecycle.TransitionRefused(_("Unknown decision."))
     if decision is not None:  # refuse before writing anything
         _check_decision(session, actor, revision, decision)
     # Comments and decision stand or fall together: if someone else decided meanwhile (the
@@ -76,8 +78,11 @@ def review(
 def _check_decision(session: Session, actor: User, revision: Revision, decision: str) -> None:
     if decision not in lifecycle.allowed_actions(actor, revision):
         if not may(actor, lifecycle.PERMISSION.get(decision, decision), revision.system):
-            raise lifecycle.NotPermitted("Your role does not allow this decision.")
+            raise lifecycle.NotPermitted(_("Your role does not allow this decision."))
         raise lifecycle.TransitionRefused(
-            f"Revision {revision.number} is {revision.status.replace('_', ' ')}: that decision "
-            "is no longer possible."
+            _(
+                "Revision %(number)s is %(status)s: that decision is no longer possible.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+            )
         )
