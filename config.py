@@ -21,8 +21,15 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"AIA_{name}", default)
 
 
+def _names(listed: str) -> frozenset[str]:
+    """A comma-separated setting as a set of its names."""
+    return frozenset(name.strip() for name in listed.split(",") if name.strip())
+
+
 class Config:
-    """Defaults for running on one machine with SQLite."""
+    """Defaults for running on one machine with SQLite; as they stand, production."""
+
+    ENV_NAME = "production"
 
     SECRET_KEY = _env("SECRET_KEY", "")
     DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'aia.sqlite3'}")
@@ -44,8 +51,29 @@ class Config:
     REPORT_TIMEOUT = float(_env("REPORT_TIMEOUT", "60"))
     REPORT_MEMORY_MB = int(_env("REPORT_MEMORY_MB", "1024"))
     REPORT_ISOLATED = _env("REPORT_ISOLATED", "1") == "1"
-    # A signed-in session ends after this many minutes without a request.
-    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+    # A signed-in session ends after this many minutes without a request (a fraction is
+    # allowed). The browser keeps the cookie longer (KEPT_FORM_HOURS more), so that a step
+    # posted after the idle limit reaches the server as an ended session, and is kept.
+    SESSION_IDLE_MINUTES = float(_env("SESSION_IDLE_MINUTES", "30"))
+    # How long after its session ended a step form is kept for its author to sign in again.
+    KEPT_FORM_HOURS = float(_env("KEPT_FORM_HOURS", "8"))
+    # Forms kept per person (a new one replaces the last), Flask-Limiter syntax.
+    KEPT_FORM_LIMIT = _env("KEPT_FORM_LIMIT", "10 per hour")
+    # The session cookie's name. Production uses the __Host- prefix: the browser then sends it
+    # only over HTTPS, to this host, for every path, and no subdomain can set it.
+    SESSION_COOKIE_NAME = _env(
+        "SESSION_COOKIE_NAME", "__Host-aia-session" if SESSION_COOKIE_SECURE else "aia-session"
+    )
+    # Host names the app answers to (comma-separated); others get 400. Empty: the host of
+    # PUBLIC_URL. Links the app builds always use PUBLIC_URL, never the request's Host.
+    TRUSTED_HOSTS = sorted(_names(_env("TRUSTED_HOSTS", ""))) or None
+    # Roles that must use a second factor (TOTP) to sign in; others may.
+    MFA_REQUIRED_ROLES = _names(_env("MFA_REQUIRED_ROLES", "approver,auditor,admin"))
+    # Wrong second-factor codes, and password changes, allowed per person (Flask-Limiter syntax).
+    MFA_LIMIT = _env("MFA_LIMIT", "5 per minute; 20 per hour")
+    PASSWORD_CHANGE_LIMIT = _env("PASSWORD_CHANGE_LIMIT", "5 per 10 minutes; 20 per day")
+    # A production secret key must be at least this long (characters).
+    SECRET_KEY_MIN_LENGTH = 32
     PASSWORD_MIN_LENGTH = int(_env("PASSWORD_MIN_LENGTH", "12"))
     # One of argon2-cffi's profiles: RFC_9106_LOW_MEMORY (Argon2id, 64 MiB) or RFC_9106_HIGH_MEMORY.
     PASSWORD_HASH_PROFILE = _env("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
@@ -61,15 +89,28 @@ class Config:
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
 
+DEVELOPMENT_SECRET_KEY = "development-only-secret"
+
+
 class DevelopmentConfig(Config):
-    SECRET_KEY = _env("SECRET_KEY", "development-only-secret")
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = _env("SESSION_COOKIE_NAME", "aia-session")
+    # Outside production the demo accounts sign in with a password alone; set
+    # AIA_MFA_REQUIRED_ROLES to try the second factor.
+    MFA_REQUIRED_ROLES = _names(_env("MFA_REQUIRED_ROLES", ""))
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret"  # nosec B105
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "aia-session"
+    TRUSTED_HOSTS = None
+    # The tests that are about the second factor require it themselves.
+    MFA_REQUIRED_ROLES: frozenset[str] = frozenset()
     DATABASE_URL = _env("DATABASE_URL", "sqlite://")
     PASSWORD_HASH_PROFILE = "CHEAPEST"  # nosec B105
 

@@ -7,14 +7,15 @@ import importlib
 import logging
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from config import config_from_env
+from config import DEVELOPMENT_SECRET_KEY, config_from_env
 
 from . import db as database
 from . import (
@@ -26,6 +27,7 @@ from .engine import Registry
 from .extensions import csrf, db
 from .i18n import _l
 from .presentation import register as register_presentation
+from .security_log import security_event
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.update(config or {})
     else:
         app.config.from_object(config)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
-        )
+    check_settings(app)
     _configure_logging(app)
     database.init_app(app)
     csrf.init_app(app)
@@ -73,6 +72,41 @@ def create_app(config: Any = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+class SettingsError(RuntimeError):
+    """A setting the app refuses to start with; the message says which and what to do."""
+
+
+def check_settings(app: Flask) -> None:
+    """Refuse to start with settings that would be unsafe. In production: a secret key that is
+    missing, short, or the development one (which would let a session made on any developer's
+    machine sign in here); no public address (links are built from it, and only its host is
+    served)."""
+    key = app.config.get("SECRET_KEY") or ""
+    if not key:
+        raise SettingsError(
+            "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
+        )
+    if app.config.get("ENV_NAME", "production") != "production":
+        return
+    if key == DEVELOPMENT_SECRET_KEY:
+        raise SettingsError("AIA_SECRET_KEY is the development key: production needs a secret of its own")
+    minimum = app.config.get("SECRET_KEY_MIN_LENGTH", 32)
+    if len(key) < minimum:
+        raise SettingsError(
+            f"AIA_SECRET_KEY is {len(key)} characters long: production needs at least {minimum} "
+            '(e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    public_url = app.config.get("PUBLIC_URL") or ""
+    host = urlsplit(public_url).hostname
+    if not host:
+        raise SettingsError(
+            "AIA_PUBLIC_URL is not set: set it to the address people reach the app at, "
+            "e.g. https://algorithms.example.gov"
+        )
+    if not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [host]
 
 
 def _configure_logging(app: Flask) -> None:
@@ -142,9 +176,21 @@ ERROR_MESSAGES = {
 }
 
 
+# Refusals worth a security event: the role may not (403), too many attempts (429), a host
+# not served (400 from TRUSTED_HOSTS is logged by its own handler).
+SECURITY_STATUSES = {403: "denied", 429: "rate_limited"}
+
+
 def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # No page of ours can be built for a host we do not serve (links need the host).
+        security_event("untrusted_host", "refused", host=request.headers.get("Host", ""))
+        return Response("This service is not served at this address.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def form_expired(error: CSRFError):
+        security_event("csrf", "refused", reason=error.description)
         return render_template(
             "errors/error.html",
             code=400,
@@ -156,6 +202,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code in SECURITY_STATUSES:
+            security_event(SECURITY_STATUSES[error.code], "refused", status=error.code)
         title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
 

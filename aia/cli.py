@@ -142,7 +142,14 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
-        """Load demo agencies and systems in every state, with awkward text."""
+        """Load demo agencies and systems in every state, with awkward text (not in production)."""
+        if current_app.config.get("ENV_NAME", "production") == "production":
+            click.echo(
+                "Refused: this is a production database (AIA_ENV=production). Demo data and its "
+                "accounts would be mixed with real ones; use AIA_ENV=development on a database of its own.",
+                err=True,
+            )
+            sys.exit(1)
         summary = load_demo(db.session, questionnaires())
         db.session.commit()
         click.echo(summary)

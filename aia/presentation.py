@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import format_datetime
 
 from .extensions import questionnaires
@@ -58,3 +59,13 @@ def register(app: Flask) -> None:
         KIND_LABELS=KIND_LABELS,
         LIKELIHOOD_LABELS=LIKELIHOOD_LABELS,
     )
+
+
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """An absolute link for people elsewhere (open data, feed, reports): under the configured
+    PUBLIC_URL, never the Host header of whoever asked. Without PUBLIC_URL (allowed outside
+    production only) it falls back to the request's own address."""
+    base = current_app.config.get("PUBLIC_URL", "")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    return base + url_for(endpoint, _external=False, **values)

@@ -48,6 +48,11 @@ ROWS = [
         dict(anonymous=401, **{r: 302 for r in ROLES[1:]}),
     ),
     ("POST", "/logout", "none", {}, dict(anonymous=LOGIN, **{r: 302 for r in ROLES[1:]})),
+    # The code of a sign-in halfway done: nobody here is halfway, so back to the sign-in page.
+    ("GET", "/login/code", "none", {}, {r: LOGIN for r in ROLES}),
+    ("POST", "/login/code", "none", {"code": "123456"}, {r: LOGIN for r in ROLES}),
+    ("GET", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
+    ("POST", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
     ("GET", "/account/password", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("POST", "/account/password", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
     (
@@ -69,6 +74,13 @@ ROWS = [
         "/admin/users/{user_id}/active",
         "none",
         {"active": "0"},
+        expect(author=403, approver=403, auditor=403, admin=302, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/second-factor",
+        "none",
+        {},
         expect(author=403, approver=403, auditor=403, admin=302, foreign=403),
     ),
     (

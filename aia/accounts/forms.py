@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import cast
+
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
@@ -7,6 +10,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..i18n import _l
 from .models import ROLE_LABELS
+
+
+def _l(text: str) -> str:
+    """A label or message translated when shown (WTForms' stubs want a str: a LazyString
+    reads as one)."""
+    return cast(str, lazy_gettext(text))
 
 
 class LoginForm(FlaskForm):
@@ -60,3 +69,25 @@ class NewAgencyForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class MfaSetupForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Enter the 6 digits the app shows.")), Length(max=32)],
+        description=_l("Add the key to your authenticator app, then enter the 6 digits it shows."),
+    )
+
+
+class MfaDisableForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])

@@ -57,6 +57,12 @@ class User(UserMixin, Base):
     password_changed_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     # The interface language the person chose (a code of aia.i18n.LANGUAGES); None: the browser's.
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    # Set when an administrator chose the password: the person must choose their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # The TOTP secret (base 32) once a second factor is set up, and the last time step whose
+    # code was accepted: a code is accepted once, and never one older than the last.
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -76,6 +82,10 @@ class User(UserMixin, Base):
         return self.active
 
     @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_secret is not None
+
+    @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
@@ -83,14 +93,29 @@ class User(UserMixin, Base):
         return f"<User {self.email} {self.role}>"
 
 
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor (a lost phone). Only its SHA-256
+    is stored: the codes are random (50 bits), so a fast hash is enough."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64))
+    created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    used_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_sha256"),)
+
+
 class PendingForm(Base):
-    """A step form posted after its session had ended, kept until the same person signs in
-    again and it can be saved."""
+    """A step form posted just after its session had ended, kept (one per person) until the
+    same person signs in again in the same browser and it can be saved."""
 
     __tablename__ = "pending_form"
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), unique=True)
     path: Mapped[str] = mapped_column(sa.String(500))
     form: Mapped[list[Any]] = mapped_column(JSONType)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..extensions import db, limiter
-from . import bp, queries, services, sessions
+from ..security_log import security_event
+from . import bp, mfa, queries, services, sessions
 from .access import require
-from .forms import ConfirmForm, LoginForm, NewAgencyForm, NewUserForm, PasswordForm
+from .forms import (
+    CodeForm,
+    ConfirmForm,
+    LoginForm,
+    MfaDisableForm,
+    MfaSetupForm,
+    NewAgencyForm,
+    NewUserForm,
+    PasswordForm,
+)
 from .models import AGENCY_ROLES, User
-from .passwords import WeakPassword
+from .passwords import WeakPassword, verify_password
 
 
 def _account_key() -> str:
     return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _person_key() -> str:
+    """The person a limit counts for: the signed-in one, or the one halfway through signing in."""
+    if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
+        return f"person:{current_user._get_current_object().id}"
+    return f"person:{session.get('mfa_pending', {}).get('user', '')}"
 
 
 def _failed(response) -> bool:
@@ -24,11 +43,20 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path of this site, else None. Browsers drop tabs and newlines
+    and read a backslash as a slash, so ``/\t/evil.example`` would leave the site: any control
+    character, space or backslash refuses the target."""
+    if not target or any(ord(c) < 33 or c in "\\\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _next() -> str | None:
+    return safe_next(request.args.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,18 +69,48 @@ def _safe_next() -> str | None:
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
-        return redirect(_safe_next() or url_for("assessments.index"))
+        return redirect(_next() or url_for("assessments.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
+        if user is not None and user.mfa_enabled:
+            sessions.await_second_factor(user, _next())
+            return redirect(url_for(".second_factor"))
         if user is not None:
-            login_user(user)
-            sessions.start(user)
-            return redirect(sessions.pending_form_path(user) or _safe_next() or url_for("assessments.index"))
+            services.record_sign_in(db.session, user)
+            kept = sessions.sign_in(user)
+            return redirect(kept or _next() or url_for("assessments.index"))
+        security_event("sign_in", "refused", email=services.normalise_email(form.email.data or ""))
         form.password.errors = [_("The email address or the password is not right.")]
         status = 401
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["MFA_LIMIT"], key_func=_person_key, methods=["POST"], deduct_when=_failed
+)
+def second_factor():
+    user, target = sessions.awaiting_second_factor()
+    if user is None:
+        flash(_("Sign in again: the sign-in was not finished in time."), "info")
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        code = form.code.data or ""
+        if mfa.accept_code(db.session, user, code) or mfa.use_recovery_code(db.session, user, code):
+            services.record_sign_in(db.session, user)
+            kept = sessions.sign_in(user)
+            security_event("mfa.sign_in", "allowed", user=user)
+            return redirect(kept or target or url_for("assessments.index"))
+        security_event("mfa.sign_in", "refused", user=user, reason="wrong, used or old code")
+        form.code.errors = [
+            _("This code is not right, or was already used. Enter the code the app shows now.")
+        ]
+        status = 401
+    return render_template("accounts/second_factor.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -60,12 +118,18 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         services.sign_out(db.session, current_user._get_current_object())
-    logout_user()
+    sessions.sign_out()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
+    key_func=_person_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def password():
     user: User = current_user._get_current_object()
     form = PasswordForm()
@@ -77,13 +141,64 @@ def password():
         except WeakPassword as error:
             form.new.errors = [str(error)]
         except services.AccountError as error:
+            security_event("password.change", "refused", user=user, reason="current password wrong")
             form.current.errors = [str(error)]
         else:
-            login_user(user)  # this session goes on; every other one has ended
-            sessions.start(user)
+            kept = sessions.sign_in(user)  # this session goes on, renewed; every other one has ended
+            security_event("password.change", "done", user=user)
             flash(_("Password changed. Your other sessions have been signed out."), "success")
-            return redirect(url_for("assessments.index"))
+            return redirect(kept or url_for("assessments.index"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["MFA_LIMIT"], key_func=_person_key, methods=["POST"], deduct_when=_failed
+)
+def mfa_setup():
+    """Set up, or remove, one's second factor."""
+    user: User = current_user._get_current_object()
+    if user.mfa_enabled:
+        disable_form = MfaDisableForm()
+        if disable_form.validate_on_submit():
+            if sessions.mfa_required(user):
+                flash(_("Your role needs a second factor: it cannot be removed."), "error")
+            elif verify_password(user.password_hash, disable_form.password.data or ""):
+                mfa.disable(db.session, user)
+                sessions.sign_in(user)  # the other sessions ended with it
+                flash(_("Second factor removed."), "success")
+                return redirect(url_for(".mfa_setup"))
+            else:
+                security_event("mfa.disable", "refused", user=user, reason="wrong password")
+                disable_form.password.errors = [_("The password is not right.")]
+        return render_template(
+            "accounts/mfa.html",
+            user=user,
+            disable_form=disable_form,
+            required=sessions.mfa_required(user),
+            codes_left=mfa.recovery_codes_left(db.session, user),
+        ), 422 if disable_form.errors else 200
+    form = MfaSetupForm()
+    secret = session.get("mfa_new_secret") or mfa.new_secret()
+    session["mfa_new_secret"] = secret
+    if form.validate_on_submit():
+        codes = mfa.enable(db.session, user, secret, form.code.data or "")
+        if codes is not None:
+            session.pop("mfa_new_secret", None)
+            return render_template(
+                "accounts/recovery_codes.html", codes=codes, next=sessions.pending_form_path(user)
+            )
+        security_event("mfa.enable", "refused", user=user, reason="wrong code")
+        form.code.errors = [
+            _("This code is not right. Check the key in the app, then enter the 6 digits it shows now.")
+        ]
+    return render_template(
+        "accounts/mfa_setup.html",
+        form=form,
+        secret=secret,
+        uri=mfa.provisioning_uri(user, secret),
+        required=sessions.mfa_required(user),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -134,6 +249,24 @@ def set_active(user_id: int):
         else:
             message = _("%(email)s enabled.") if active else _("%(email)s disabled and signed out.")
             flash(message % {"email": user.email}, "success")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/admin/users/<int:user_id>/second-factor", methods=["POST"])
+def reset_second_factor(user_id: int):
+    """For a person who lost their phone and their recovery codes: they set it up again."""
+    actor = require("manage_accounts")
+    user = queries.user_or_404(db.session, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and user.mfa_enabled:
+        mfa.disable(db.session, user, actor=actor)
+        flash(
+            _(
+                "Second factor of %(email)s removed: they set it up again at their next sign-in.",
+                email=user.email,
+            ),
+            "success",
+        )
     return redirect(url_for(".users"))
 
 

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..db import Session, now_utc
+from ..security_log import security_event
 from .models import AGENCY_ROLES, ROLES, Agency, User
-from .passwords import check_strength, hash_password, needs_rehash, verify_password
+from .passwords import WeakPassword, check_strength, hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def create_agency(session: Session, actor: User | None, slug: str, name: str) ->
     session.add(agency)
     session.flush()
     record(session, "agency.created", actor, agency_id=agency.id, details={"slug": slug, "name": name})
+    security_event("admin.agency_created", "done", user=actor, agency=slug)
     return agency
 
 
@@ -54,7 +56,10 @@ def create_user(
     role: str,
     agency: Agency | None,
     password: str,
+    must_change_password: bool | None = None,
 ) -> User:
+    """A new account. A password chosen by an administrator (``actor`` is one) must be
+    changed at first sign-in, unless ``must_change_password`` says otherwise."""
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError(_("Give an email address."))
@@ -77,6 +82,7 @@ def create_user(
         role=role,
         agency_id=agency.id if agency else None,
         password_hash=hash_password(password),
+        must_change_password=(actor is not None) if must_change_password is None else must_change_password,
     )
     session.add(user)
     session.flush()
@@ -87,6 +93,8 @@ def create_user(
         agency_id=user.agency_id,
         details={"user_id": user.id, "email": email, "role": role},
     )
+    if actor is not None:
+        security_event("admin.user_created", "done", user=actor, account=email, account_role=role)
     return user
 
 
@@ -99,8 +107,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    record(session, "user.signed_in", user, agency_id=user.agency_id)
     return user
+
+
+def record_sign_in(session: Session, user: User) -> None:
+    """Both factors passed (or the only one the person has)."""
+    record(session, "user.signed_in", user, agency_id=user.agency_id)
 
 
 def end_sessions(user: User) -> None:
@@ -118,8 +130,11 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if not verify_password(user.password_hash, current):
         raise AccountError(_("The current password is not right."))
     check_strength(new, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
+    if verify_password(user.password_hash, new):
+        raise WeakPassword("Choose a password other than the one you have now.")
     user.password_hash = hash_password(new)
     user.password_changed_dt = now_utc()
+    user.must_change_password = False
     end_sessions(user)
     session.flush()
     record(session, "user.password_changed", user, agency_id=user.agency_id)
@@ -141,3 +156,6 @@ def set_active(session: Session, actor: User | None, user: User, active: bool, r
         details={"user_id": user.id, "email": user.email},
     )
     log.info("user %s %s", user.email, "enabled" if active else "disabled")
+    security_event(
+        "admin.user_enabled" if active else "admin.user_disabled", "done", user=actor, account=user.email
+    )

@@ -1,31 +1,65 @@
-"""Signed-in sessions: deny by default, end after inactivity or when revoked, and keep a step
-form posted after the session ended until its author signs in again."""
+"""Signed-in sessions: deny by default, end after inactivity or when revoked, a fresh session
+at every sign-in and sign-out, and a step form posted just after the session ended kept until
+its author signs in again.
+
+The browser keeps the session cookie for the idle limit plus ``KEPT_FORM_HOURS``; the server
+ends the session after the idle limit. So a form posted after the idle limit still reaches the
+server with the ended session, which tells whose it was. It is kept only when:
+
+- the ended session names an active account (a signed cookie: nobody else can make one);
+- it ended no longer ago than ``KEPT_FORM_HOURS``;
+- it carries that session's CSRF token (no other site can post it);
+- the page registered a keeper (``keeps_form_on_expiry``), and the keeper accepts it: for a
+  step, a real step of a draft this person may edit, with only that step's fields, each no
+  larger than its question allows;
+- this person has not kept more than ``KEPT_FORM_LIMIT`` forms lately.
+
+One form is kept per person (a new one replaces the last). It is saved when that person signs
+in again in the same browser, and dropped after ``KEPT_FORM_HOURS``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import ValidationError, validate_csrf
+from limits import parse_many
 from werkzeug.datastructures import MultiDict
 
 from ..db import Session, now_utc
 from ..extensions import db, limiter, login_manager
 from ..i18n import _l
+from ..security_log import security_event
 from .models import PendingForm, User
 from .passwords import hasher_for
 
 # Pages anyone may open; every other endpoint needs a signed-in person.
-PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login"})
+PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login", "accounts.second_factor"})
 PUBLIC_BLUEPRINTS = frozenset({"register", "i18n"})
-# Endpoints whose posted form is kept when the session has ended (see stash_form).
-KEPT_ON_EXPIRY = frozenset({"assessments.step"})
-PENDING_FORM_HOURS = 24
+# Pages a signed-in person may use while the app waits for them to set up a second factor or
+# to choose their own password.
+WHILE_SETTING_UP = frozenset({"accounts.logout", "accounts.password", "accounts.mfa_setup"})
+
+# endpoint -> a function that, given the person whose session just ended, returns the posted
+# fields worth keeping for them, or None when nothing may be kept. Registered by the packages
+# that own the pages (the wizard's steps).
+FormKeeper = Callable[[User], list[tuple[str, str]] | None]
+FORM_KEEPERS: dict[str, FormKeeper] = {}
+
+
+def keeps_form_on_expiry(endpoint: str) -> Callable[[FormKeeper], FormKeeper]:
+    def register(keeper: FormKeeper) -> FormKeeper:
+        FORM_KEEPERS[endpoint] = keeper
+        return keeper
+
+    return register
 
 
 def init_app(app: Flask) -> None:
@@ -38,8 +72,31 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
-    app.permanent_session_lifetime = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = cookie_lifetime(app)
     app.before_request(require_session)
+
+
+def idle_seconds() -> float:
+    return float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+
+
+def idle_words() -> str:
+    """The idle limit as people read it: "30 minutes" (or seconds, when it is that short)."""
+    seconds = idle_seconds()
+    if seconds < 60:
+        return _("%(count)s seconds", count=f"{seconds:g}")
+    return _("%(count)s minutes", count=f"{seconds / 60:g}")
+
+
+def kept_seconds() -> float:
+    return float(current_app.config["KEPT_FORM_HOURS"]) * 3600
+
+
+def cookie_lifetime(app: Flask) -> dt.timedelta:
+    """The browser keeps the cookie past the idle limit, for the server to see it ended."""
+    return dt.timedelta(
+        minutes=float(app.config["SESSION_IDLE_MINUTES"]), hours=float(app.config["KEPT_FORM_HOURS"])
+    )
 
 
 def load_user(session_user_id: str) -> User | None:
@@ -59,56 +116,145 @@ def is_public(endpoint: str | None) -> bool:
     return endpoint in PUBLIC_ENDPOINTS or endpoint.partition(".")[0] in PUBLIC_BLUEPRINTS
 
 
-def start(user: User) -> None:
-    """Mark a fresh sign-in (called right after login_user)."""
+# What a new session keeps of the one before: preferences, nothing that grants or carries data.
+CARRIED_OVER = ("lang",)
+
+
+def renew() -> None:
+    """A new session: nothing of the one before (its CSRF token, a kept form, a half-done
+    sign-in) carries over, so a cookie planted before sign-in is worth nothing after it; only
+    the visitor's choice of language does."""
+    kept = {key: session[key] for key in CARRIED_OVER if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop("csrf_token", None)  # Flask-WTF's copy of the old token for this request
+
+
+def sign_in(user: User) -> str | None:
+    """Start a fresh session for ``user`` (password and, where needed, second factor checked).
+    Returns the page of a form kept for this person in this browser, to be saved there."""
+    kept = _pending(db.session, user)
+    renew()
+    login_user(user)
     session.permanent = True
-    session["seen"] = int(time.time())
+    session["seen"] = time.time()
+    if kept is not None:
+        session["pending_form"] = kept.token
+        return kept.path
+    return None
+
+
+# Seconds between the password and the code of one sign-in.
+SECOND_FACTOR_SECONDS = 300
+
+
+def await_second_factor(user: User, target: str | None) -> None:
+    """The password was right; the person now owes a code. A fresh session holds only that
+    (and a form kept for them), not a signed-in person."""
+    kept = _pending(db.session, user)
+    renew()
+    session["mfa_pending"] = {"user": user.get_id(), "at": int(time.time()), "next": target}
+    if kept is not None:
+        session["pending_form"] = kept.token
+
+
+def awaiting_second_factor() -> tuple[User | None, str | None]:
+    """The person halfway through signing in, and where they were going."""
+    pending = session.get("mfa_pending")
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > SECOND_FACTOR_SECONDS:
+        return None, None
+    user = load_user(str(pending.get("user", "")))
+    if user is None or not user.mfa_enabled:
+        return None, None
+    return user, pending.get("next")
+
+
+def sign_out() -> None:
+    logout_user()
+    renew()
 
 
 def require_session():
     if is_public(request.endpoint):
         return None
-    owner = _session_user_id()  # before signing out below clears it
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
-        idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-        now = int(time.time())
-        if now - session.get("seen", 0) <= idle:
+        user: User = current_user._get_current_object()
+        now = time.time()
+        if now - session.get("seen", 0) <= idle_seconds():
             session["seen"] = now
-            return None
+            return _setting_up(user)
         logout_user()
-        flash(
-            _(
-                "You were signed out after %(num)d minutes without activity.",
-                num=current_app.config["SESSION_IDLE_MINUTES"],
-            ),
-            "info",
-        )
-    if request.method == "POST" and request.endpoint in KEPT_ON_EXPIRY and stash_form(owner):
+        flash(_("You were signed out after %(limit)s without activity.", limit=idle_words()), "info")
+        ended: User | None = user
+    else:
+        ended = _ended_session_owner()
+    if request.method == "POST" and ended is not None and keep_form(ended):
         flash(_("Your answers are kept: they will be saved as soon as you sign in again."), "info")
     return login_manager.unauthorized()
 
 
-def _session_user_id() -> int | None:
-    """The person this browser's (ended) session belonged to, if it says."""
+def _setting_up(user: User):
+    """Until a person has chosen their own password and, where their role requires one, set
+    up a second factor, that is all the app lets them do."""
+    if request.endpoint in WHILE_SETTING_UP:
+        return None
+    if user.must_change_password:
+        flash(
+            _("Choose your own password to go on: the one you were given was set by an administrator."),
+            "info",
+        )
+        return redirect(url_for("accounts.password"))
+    if mfa_required(user) and not user.mfa_enabled:
+        flash(_("Your role needs a second factor: set one up to go on."), "info")
+        return redirect(url_for("accounts.mfa_setup"))
+    return None
+
+
+def mfa_required(user: User) -> bool:
+    return user.role in current_app.config["MFA_REQUIRED_ROLES"]
+
+
+def _ended_session_owner() -> User | None:
+    """The active person whose session this browser held until lately (revoked on another
+    device, or ended while the app was restarted), if the session says so."""
     user_id = str(session.get("_user_id", "")).partition(":")[0]
-    return int(user_id) if user_id.isdigit() else None
+    if not user_id.isdigit() or time.time() - session.get("seen", 0) > idle_seconds() + kept_seconds():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
-def stash_form(owner: int | None) -> bool:
-    """Keep the posted form for replay after sign-in; only a form carrying this browser
-    session's CSRF token is kept, so no other site can plant answers."""
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
+def keep_form(owner: User) -> bool:
+    """Keep the posted form for ``owner`` if its page allows it (see the module's rules)."""
+    keeper = FORM_KEEPERS.get(request.endpoint or "")
+    if keeper is None:
         return False
-    token = secrets.token_urlsafe(32)
-    too_old = now_utc() - dt.timedelta(hours=PENDING_FORM_HOURS)
-    db.session.execute(sa.delete(PendingForm).where(PendingForm.created_dt < too_old))
-    db.session.add(
-        PendingForm(token=token, user_id=owner, path=request.path, form=list(request.form.items(multi=True)))
+    try:
+        validate_csrf(request.form.get("csrf_token"), time_limit=int(idle_seconds() + kept_seconds()))
+    except ValidationError:
+        security_event("kept_form", "refused", user=owner, reason="CSRF token missing or not this session's")
+        return False
+    fields = keeper(owner)
+    if fields is None:
+        security_event("kept_form", "refused", user=owner, reason="not a step this person may edit")
+        return False
+    if not all(limiter.limiter.hit(limit, "kept-form", str(owner.id)) for limit in _kept_form_limits()):
+        security_event("kept_form", "refused", user=owner, reason="rate limited")
+        return False
+    too_old = now_utc() - dt.timedelta(seconds=kept_seconds())
+    db.session.execute(
+        sa.delete(PendingForm).where(
+            sa.or_(PendingForm.created_dt < too_old, PendingForm.user_id == owner.id)
+        )
     )
+    token = secrets.token_urlsafe(32)
+    db.session.add(PendingForm(token=token, user_id=owner.id, path=request.path, form=fields))
     session["pending_form"] = token
     return True
+
+
+def _kept_form_limits():
+    return parse_many(current_app.config["KEPT_FORM_LIMIT"])
 
 
 def pending_form_path(user: User) -> str | None:
@@ -132,8 +278,8 @@ def _pending(db_session: Session, user: User) -> PendingForm | None:
     if not token:
         return None
     pending = db_session.get(PendingForm, token)
-    too_old = now_utc() - dt.timedelta(hours=PENDING_FORM_HOURS)
-    if pending is None or pending.created_dt < too_old or pending.user_id not in (None, user.id):
+    too_old = now_utc() - dt.timedelta(seconds=kept_seconds())
+    if pending is None or pending.created_dt < too_old or pending.user_id != user.id:
         session.pop("pending_form", None)
         return None
     return pending

@@ -13,8 +13,12 @@ from ..db import Session
 from .models import Revision, System
 
 
+def visible_system(session: Session, uid: str, viewer: User) -> System | None:
+    return session.scalar(sa.select(System).where(System.uid == uid, visible_to(viewer, System.agency_id)))
+
+
 def system_or_404(session: Session, uid: str, viewer: User) -> System:
-    system = session.scalar(sa.select(System).where(System.uid == uid, visible_to(viewer, System.agency_id)))
+    system = visible_system(session, uid, viewer)
     if system is None:
         abort(404)
     return system

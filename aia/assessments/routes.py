@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..accounts.access import may, require, viewer
-from ..accounts.sessions import take_pending_form
+from ..accounts.models import User
+from ..accounts.sessions import keeps_form_on_expiry, take_pending_form
 from ..engine import (
     Definition,
     Registry,
@@ -274,6 +275,21 @@ def step(uid: str, step_key: str):
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
+
+
+@keeps_form_on_expiry("assessments.step")
+def _kept_step_form(person: User) -> list[tuple[str, str]] | None:
+    """A step posted just after ``person``'s session ended: its fields, if it is a step of a
+    draft they may edit (see wizard.kept_step_fields for the sizes)."""
+    args = request.view_args or {}
+    system = queries.visible_system(db.session, str(args.get("uid", "")), person)
+    if system is None or system.draft is None or not may(person, "edit", system):
+        return None
+    definition = registry().get(system.draft.questionnaire_key, system.draft.questionnaire_version)
+    step_key = str(args.get("step_key", ""))
+    if definition is None or not definition.has_step(step_key):
+        return None
+    return wizard.kept_step_fields(definition.step(step_key), request.form)
 
 
 def _flash_submitted_while_editing(revision: Revision | None) -> None:

@@ -69,3 +69,46 @@ def with_field_names(posted: MultiDict[str, Any], keys: list[str]) -> MultiDict[
     for name, value in posted.items(multi=True):
         renamed.add(field_name(name) if name in keys else name, value)
     return renamed
+
+
+# The wizard's own fields a kept step form may carry, with the longest value each may have.
+KEPT_WIZARD_FIELDS = {"lock_version": 20, "action": 10}
+# A value of a question without a length of its own (a number, a date or its parts).
+OTHER_VALUE_LIMIT = 100
+
+
+def kept_step_fields(step: Step, posted: MultiDict[str, Any]) -> list[tuple[str, str]] | None:
+    """The fields of a step form worth keeping across an ended session: only the step's own
+    (its questions' fields, with the bare keys of an older page too, and the wizard's), each
+    no larger than its question takes. None when any field is larger than that: a browser
+    showing this step cannot have sent it."""
+    limits: dict[str, tuple[int, int]] = {}  # field name -> (values allowed, characters each)
+    for question in step.questions:
+        options = getattr(question, "options", None)
+        if options is not None:
+            size = (
+                len(options) if question.type_name == "multiple_choice" else 1,
+                max(len(o.value) for o in options),
+            )
+        else:
+            size = (1, getattr(question, "max_length", OTHER_VALUE_LIMIT))
+        limits[field_name(question.key)] = limits[question.key] = size
+    limits["shown"] = (1, sum(len(q.key) + 1 for q in step.questions))
+    for name, length in KEPT_WIZARD_FIELDS.items():
+        limits[name] = (1, length)
+    kept: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for name, value in posted.items(multi=True):
+        if name == "csrf_token":  # checked already; a secret, never stored
+            continue
+        base = name if name in limits else name.rpartition("-")[0]  # a date's day, month, year
+        if base not in limits or not isinstance(value, str):
+            continue
+        allowed, length = limits[base]
+        if base != name:
+            allowed, length = 3, OTHER_VALUE_LIMIT
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] > allowed or len(value.replace("\r\n", "\n")) > length:
+            return None
+        kept.append((name, value))
+    return kept

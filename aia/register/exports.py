@@ -50,11 +50,12 @@ class Links:
     for each of 100,000 rows would cost more than writing them."""
 
     def __init__(self, url_for: Callable[..., str]):
-        self._entry = url_for("register.entry", uid="__UID__", _external=True)
-        self._report = url_for("register.report", uid="__UID__", number=987654321, _external=True)
-        self.schema = url_for("register.schema", _external=True)
-        self.feed = url_for("register.feed", _external=True)
-        self.index = url_for("register.index", _external=True)
+        """``url_for`` builds absolute links (presentation.public_url_for)."""
+        self._entry = url_for("register.entry", uid="__UID__")
+        self._report = url_for("register.report", uid="__UID__", number=987654321)
+        self.schema = url_for("register.schema")
+        self.feed = url_for("register.feed")
+        self.index = url_for("register.index")
 
     def entry(self, uid: str) -> str:
         return self._entry.replace("__UID__", uid)

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from ..db import now_utc
 from ..extensions import db, limiter
 from ..i18n import current_language
+from ..presentation import public_url_for
 from ..report.store import download_name, stored_report_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
@@ -111,21 +112,23 @@ def report(uid: str, number: int):
 @bp.route("/register/<uid>.json")
 def entry_json(uid: str):
     entry = _latest_or_404(uid)
-    document = exports.entry_document(entry, exports.Links(url_for), queries.entry_history(db.session, uid))
+    document = exports.entry_document(
+        entry, exports.Links(public_url_for), queries.entry_history(db.session, uid)
+    )
     return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
 
 
 @bp.route("/register.json")
 def register_json():
     stream = exports.json_stream(
-        queries.iter_current(db.session), exports.Links(url_for), now_utc().isoformat()
+        queries.iter_current(db.session), exports.Links(public_url_for), now_utc().isoformat()
     )
     return Response(stream_with_context(stream), mimetype="application/json")
 
 
 @bp.route("/register.csv")
 def register_csv():
-    stream = exports.csv_stream(queries.iter_current(db.session), exports.Links(url_for))
+    stream = exports.csv_stream(queries.iter_current(db.session), exports.Links(public_url_for))
     return Response(
         stream_with_context(stream),
         mimetype="text/csv",
@@ -138,7 +141,7 @@ def feed():
     events = queries.feed_events(db.session)
     updated = (events[0][1] if events else now_utc()).isoformat()
     return Response(
-        exports.atom_feed(events, exports.Links(url_for), updated), mimetype="application/atom+xml"
+        exports.atom_feed(events, exports.Links(public_url_for), updated), mimetype="application/atom+xml"
     )
 
 
