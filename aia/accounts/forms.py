@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
-from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
@@ -10,12 +7,6 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..i18n import _l
 from .models import ROLE_LABELS
-
-
-def _l(text: str) -> str:
-    """A label or message translated when shown (WTForms' stubs want a str: a LazyString
-    reads as one)."""
-    return cast(str, lazy_gettext(text))
 
 
 class LoginForm(FlaskForm):
