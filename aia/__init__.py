@@ -43,6 +43,10 @@ BLUEPRINT_PACKAGES = (
 )
 
 
+class MissingSecretKey(RuntimeError):
+    """The environment (production unless AIA_ENV says otherwise) needs AIA_SECRET_KEY."""
+
+
 def create_app(config: Any = None) -> Flask:
     """Build the app. ``config`` is a config class, a dict of overrides, or None (environment)."""
     app = Flask(__name__, instance_relative_config=False)
@@ -52,8 +56,9 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
+        raise MissingSecretKey(
+            "AIA_SECRET_KEY is not set. On your own machine, run `export AIA_ENV=development` "
+            "first; in production, set AIA_SECRET_KEY to a long random value."
         )
     _configure_logging(app)
     database.init_app(app)
