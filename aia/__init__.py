@@ -86,7 +86,8 @@ def check_settings(app: Flask) -> None:
     key = app.config.get("SECRET_KEY") or ""
     if not key:
         raise SettingsError(
-            "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
+            "AIA_SECRET_KEY is not set. On your own machine, run `export AIA_ENV=development` "
+            "first; in production, set AIA_SECRET_KEY to a long random value."
         )
     if app.config.get("ENV_NAME", "production") != "production":
         return

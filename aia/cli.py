@@ -9,9 +9,9 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
-from . import create_app
+from . import SettingsError, create_app
 from .accounts.models import ROLES
 from .accounts.passwords import WeakPassword
 from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
@@ -26,7 +26,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def main() -> None:
-    FlaskGroup(create_app=create_app, help="aia: algorithm impact assessments.")(prog_name="aia")
+    group = FlaskGroup(create_app=_app_for_command, help="aia: algorithm impact assessments.")
+    # Our commands belong to the group itself, so that `aia --help` lists them even when no
+    # app can be built (a production environment without its secret key).
+    for command_ in COMMANDS:
+        group.add_command(command_)
+    group(prog_name="aia")
+
+
+def _app_for_command() -> Flask:
+    """The app for a command; a missing setting is one line saying what to do, not a traceback."""
+    try:
+        return create_app()
+    except SettingsError as missing:
+        raise NoAppException(str(missing)) from None
 
 
 def alembic_config():
@@ -42,114 +55,135 @@ def upgrade_database(revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade_database()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("check-questionnaires")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def check_questionnaires(folder: str | None) -> None:
+    """Validate every questionnaire file; exit 1 at the first problem."""
+    folder = folder or current_app.config["QUESTIONNAIRE_DIR"]
+    try:
+        registry = Registry.from_folder(folder)
+    except DefinitionError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for definition in registry.all():
+        click.echo(
+            f"ok  {definition.source}: {definition.ident}, {len(definition.steps)} "
+            f"steps, {len(definition.questions)} questions, "
+            f"risk max {definition.max_points('risk')}, mitigation max "
+            f"{definition.max_points('mitigation')}, hash {definition.content_hash[:12]}"
+        )
+
+
+@click.command("create-agency")
+@click.argument("slug")
+@click.argument("name")
+@with_appcontext
+def create_agency(slug: str, name: str) -> None:
+    """Create an agency (for example: aia create-agency tax "Tax Office")."""
+    try:
+        create_agency_account(db.session, None, slug, name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"agency {slug} created")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLES),
+    help="author and approver need --agency; auditor and admin have none.",
+)
+@click.option("--agency", "agency_slug", help="The agency's short name (slug).")
+@click.option("--name", default="", help="The person's name as shown (default: from the email address).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@with_appcontext
+def create_user(email: str, role: str, agency_slug: str | None, name: str, password_stdin: bool) -> None:
+    """Create an account (for example: aia create-user ana@tax.example --agency tax --role
+    author). The password is asked for (twice) unless --password-stdin."""
+    agency = None
+    if agency_slug:
+        agency = agency_by_slug(db.session, agency_slug)
+        if agency is None:
+            raise click.ClickException(f"no agency {agency_slug}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user_account(db.session, None, email, name, role, agency, password)
+    except (AccountError, WeakPassword) as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{user.role} {user.email} created" + (f" for agency {agency.slug}" if agency else ""))
+
+
+@click.command("disable-user")
+@click.argument("email")
+@click.option("--reason", default="", help="Kept in the audit trail.")
+@with_appcontext
+def disable_user(email: str, reason: str) -> None:
+    """Disable an account and end its sessions."""
+    user = user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    set_active(db.session, None, user, False, reason)
+    db.session.commit()
+    click.echo(f"{user.email} disabled")
+
+
+@click.command("verify")
+@with_appcontext
+def verify() -> None:
+    """Check the audit trail's hash chain, every revision's hash, every stored PDF, every
+    register entry's report and every revision's state against its events; exit 1 if
+    anything does not match."""
+    failed = False
+    for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
+        click.echo(
+            f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
+            + ("" if check.ok else f", {len(check.problems)} problem(s)")
+        )
+        for problem in check.problems:
+            click.echo(f"     {problem}")
+        failed = failed or not check.ok
+    if failed:
+        sys.exit(1)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load demo agencies and systems in every state, with awkward text (not in production)."""
+    if current_app.config.get("ENV_NAME", "production") == "production":
+        click.echo(
+            "Refused: this is a production database (AIA_ENV=production). Demo data and its "
+            "accounts would be mixed with real ones; use AIA_ENV=development on a database of its own.",
+            err=True,
+        )
+        sys.exit(1)
+    summary = load_demo(db.session, questionnaires())
+    db.session.commit()
+    click.echo(summary)
+
+
+COMMANDS = [init_db, check_questionnaires, create_agency, create_user, disable_user, verify, seed_demo]
+
+
 def register_commands(app: Flask) -> None:
-    @app.cli.command("init-db")
-    def init_db() -> None:
-        """Create or upgrade the database schema (Alembic migrations)."""
-        upgrade_database()
-        click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
-
-    @app.cli.command("check-questionnaires")
-    @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
-    def check_questionnaires(folder: str | None) -> None:
-        """Validate every questionnaire file; exit 1 at the first problem."""
-        folder = folder or current_app.config["QUESTIONNAIRE_DIR"]
-        try:
-            registry = Registry.from_folder(folder)
-        except DefinitionError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
-        for definition in registry.all():
-            click.echo(
-                f"ok  {definition.source}: {definition.ident}, {len(definition.steps)} "
-                f"steps, {len(definition.questions)} questions, "
-                f"risk max {definition.max_points('risk')}, mitigation max "
-                f"{definition.max_points('mitigation')}, hash {definition.content_hash[:12]}"
-            )
-
-    @app.cli.command("create-agency")
-    @click.argument("slug")
-    @click.argument("name")
-    def create_agency(slug: str, name: str) -> None:
-        """Create an agency, e.g. ``aia create-agency tax "Tax Office"``."""
-        try:
-            create_agency_account(db.session, None, slug, name)
-        except AccountError as error:
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
-        click.echo(f"agency {slug} created")
-
-    @app.cli.command("create-user")
-    @click.argument("email")
-    @click.option(
-        "--role",
-        required=True,
-        type=click.Choice(ROLES),
-        help="author and approver need --agency; auditor and admin have none.",
-    )
-    @click.option("--agency", "agency_slug", help="The agency's short name (slug).")
-    @click.option("--name", default="", help="The person's name as shown (default: from the email address).")
-    @click.option(
-        "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
-    )
-    def create_user(email: str, role: str, agency_slug: str | None, name: str, password_stdin: bool) -> None:
-        """Create an account, e.g. ``aia create-user ana@tax.example --agency tax --role
-        author``. The password is asked for (twice) unless --password-stdin."""
-        agency = None
-        if agency_slug:
-            agency = agency_by_slug(db.session, agency_slug)
-            if agency is None:
-                raise click.ClickException(f"no agency {agency_slug}")
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        try:
-            user = create_user_account(db.session, None, email, name, role, agency, password)
-        except (AccountError, WeakPassword) as error:
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
-        click.echo(f"{user.role} {user.email} created" + (f" for agency {agency.slug}" if agency else ""))
-
-    @app.cli.command("disable-user")
-    @click.argument("email")
-    @click.option("--reason", default="", help="Kept in the audit trail.")
-    def disable_user(email: str, reason: str) -> None:
-        """Disable an account and end its sessions."""
-        user = user_by_email(db.session, email)
-        if user is None:
-            raise click.ClickException(f"no account {email}")
-        set_active(db.session, None, user, False, reason)
-        db.session.commit()
-        click.echo(f"{user.email} disabled")
-
-    @app.cli.command("verify")
-    def verify() -> None:
-        """Check the audit trail's hash chain, every revision's hash, every stored PDF, every
-        register entry's report and every revision's state against its events; exit 1 if
-        anything does not match."""
-        failed = False
-        for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
-            click.echo(
-                f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
-                + ("" if check.ok else f", {len(check.problems)} problem(s)")
-            )
-            for problem in check.problems:
-                click.echo(f"     {problem}")
-            failed = failed or not check.ok
-        if failed:
-            sys.exit(1)
-
-    @app.cli.command("seed-demo")
-    def seed_demo() -> None:
-        """Load demo agencies and systems in every state, with awkward text (not in production)."""
-        if current_app.config.get("ENV_NAME", "production") == "production":
-            click.echo(
-                "Refused: this is a production database (AIA_ENV=production). Demo data and its "
-                "accounts would be mixed with real ones; use AIA_ENV=development on a database of its own.",
-                err=True,
-            )
-            sys.exit(1)
-        summary = load_demo(db.session, questionnaires())
-        db.session.commit()
-        click.echo(summary)
+    """Our commands on the app's own group too (``flask --app aia``, the test CLI runner)."""
+    for command_ in COMMANDS:
+        app.cli.add_command(command_)

@@ -68,13 +68,19 @@ def test_every_key_renders_beside_the_wizards_own_fields(on_first_step):
     values = form_values(wizard_form)
     # Every question's field is there, unanswered (choices with nothing to send).
     answers = answers_in(wizard_form)
+    # A date's field is three boxes, named after it (validate-day, validate-month, validate-year).
+    dates = {k for k in AWKWARD_KEYS if f"{k}-day" in answers}
+    assert dates == {"validate"}
+    for key in dates:
+        assert all(answers.pop(f"{key}-{part}") == [""] for part in ("day", "month", "year"))
+        answers[key] = []
     assert set(answers) == set(AWKWARD_KEYS)
     assert answers["action"] == answers["shown"] == answers["lock_version"] == []
     for own in ("csrf_token", "lock_version", "shown"):
         assert len(values[own]) == 1, own  # the wizard's field, once, not a question's
     for key in AWKWARD_KEYS:
         assert f'data-question="{key}" data-field="{field_name(key)}"' in page
-        assert f'name="{field_name(key)}"' in page
+        assert f'name="{field_name(key)}{"-day" if key in dates else ""}"' in page
 
 
 def test_a_wrong_answer_is_refused_with_its_message(on_first_step, client, db_session):
@@ -132,7 +138,7 @@ def test_review_pages_and_comments_on_awkward_keys(awkward, on_first_step, clien
     draft, url, page = on_first_step
     client.post(url, data=submit_data(page, as_fields(VALID_ANSWERS), "next"))
     review = client.get(f"/systems/{draft.system.uid}/review").get_data(as_text=True)
-    assert f'/draft/first#{field_name("validate")}"' in review
+    assert f'/draft/first?return_to=review#{field_name("validate")}"' in review
     db_session.expire_all()
     revision = services.submit(db_session, draft, awkward, draft.lock_version)
     reviewer = app.test_client()

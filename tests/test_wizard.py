@@ -171,12 +171,35 @@ def test_invalid_number_and_date_keep_everything_typed(client, started, db_sessi
     assert "Enter a number, for example 1200." in html
     assert "Enter a real date as YYYY-MM-DD" in html
     values = answers_in(html)
-    assert values["people_per_year"] == ["lots"] and values["go_live"] == ["2025-02-30"]
+    assert values["people_per_year"] == ["lots"]
+    # A date posted in one piece (a page from before the three boxes) is shown in them.
+    assert [values[f"go_live-{part}"] for part in ("day", "month", "year")] == [["30"], ["02"], ["2025"]]
     assert values["decision"] == ["Kept decision"]
     # The valid answers were saved all the same.
     draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
     assert draft.answers["decision"] == "Kept decision"
     assert "people_per_year" not in draft.answers
+
+
+def test_format_and_required_errors_come_in_one_round(client, started):
+    """A number in error and required answers left empty: all named on the first Next, and a
+    label ending in "?" joins its message without a colon."""
+    uid, page = started
+    response = post_step(
+        client, uid, "about", page, {"decision": "", "people_per_year": "lots", "decision_area": None}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a number, for example 1200." in html
+    for key in ("decision", "purpose", "decision_area"):
+        assert re.search(rf'id="q_{key}-error"[^>]*>.*Answer this question to go on\.', html)
+    assert "There are 4 problems" in html
+    assert "Which decision does the system take or support? Answer this question" in html
+    assert "?:" not in html
+    # Save draft names only what is wrong, not what is yet to be answered.
+    page = html
+    response = post_step(client, uid, "about", page, {"people_per_year": "lots"}, action="save")
+    assert "Answer this question to go on." not in response.get_data(as_text=True)
 
 
 def test_a_decimal_comma_is_refused_not_read_as_thousands(client, started, db_session):
@@ -423,3 +446,124 @@ def test_a_step_posted_from_a_page_without_field_prefixes_keeps_its_answers(clie
     draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
     db_session.refresh(draft)
     assert draft.answers["decision"] == "Typed in an old tab"
+
+
+def test_change_on_the_review_page_comes_back_to_it(client, started, db_session):
+    """Change opens the step with return_to=review; Next then goes back to the review page
+    (not on to the next step), Save draft keeps the way back, and only that word is read."""
+    uid, _ = started
+    walk_to(client, uid, "signoff")
+    review = client.get(f"/systems/{uid}/review").get_data(as_text=True)
+    assert f'href="/systems/{uid}/draft/risks?return_to=review"' in review
+    assert f'href="/systems/{uid}/draft/risks?return_to=review#q_harm_description"' in review
+
+    page = client.get(f"/systems/{uid}/draft/risks?return_to=review").get_data(as_text=True)
+    assert form_values(page)["return_to"] == ["review"]
+    assert "Next takes you back to the review of your answers." in page
+    saved = post_step(client, uid, "risks", page, {"harm_description": "Kept while returning."}, "save")
+    assert saved.headers["Location"].endswith("/draft/risks?return_to=review")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    response = post_step(client, uid, "risks", page, {"harm_description": "Changed from the review."})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/systems/{uid}/review")
+    assert "Changed from the review." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+    # An error on the way keeps the way back; a step opened otherwise goes on as before.
+    response = post_step(
+        client,
+        uid,
+        "about",
+        client.get(f"/systems/{uid}/draft/about?return_to=review").get_data(as_text=True),
+        {"people_per_year": "lots"},
+    )
+    assert response.status_code == 422 and form_values(response.get_data(as_text=True))["return_to"] == [
+        "review"
+    ]
+    for opened in ("", "?return_to=https://elsewhere.example"):
+        page = client.get(f"/systems/{uid}/draft/risks{opened}").get_data(as_text=True)
+        assert form_values(page)["return_to"] == [""]
+        response = post_step(client, uid, "risks", page, {})
+        assert response.headers["Location"].endswith(f"/systems/{uid}/draft/mitigation")
+
+
+def date_boxes(day, month, year):
+    return {"q_go_live-day": day, "q_go_live-month": month, "q_go_live-year": year}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (("1", "3", "2026"), "2026-03-01"),
+        (("01", "03", "2026"), "2026-03-01"),
+        (("29", "Feb", "2028"), "2028-02-29"),
+        (("31", "december", "2025"), "2025-12-31"),
+    ],
+)
+def test_a_date_in_three_boxes_is_stored_as_an_iso_date(client, started, db_session, typed, stored):
+    uid, page = started
+    response = client.post(
+        f"/systems/{uid}/draft/about",
+        data=submit_data(
+            page, {**as_fields(STEP_ANSWERS["about"]), "q_go_live": None, **date_boxes(*typed)}, "next"
+        ),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["go_live"] == stored
+    values = form_values(client.get(f"/systems/{uid}/draft/about").get_data(as_text=True))
+    day, month, year = stored[8:], stored[5:7], stored[:4]
+    assert values["q_go_live-day"] == [str(int(day))] and values["q_go_live-month"] == [str(int(month))]
+    assert values["q_go_live-year"] == [year]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "at_fault"),
+    [
+        (("", "3", "2026"), "The date must include a day.", ["day"]),
+        (("1", "", ""), "The date must include a month and a year.", ["month", "year"]),
+        (("1", "13", "2026"), "Enter the month as a number from 1 to 12, or its name.", ["month"]),
+        (("1", "3", "26"), "Enter the year with four digits, for example 2026.", ["year"]),
+        (("30", "2", "2025"), "Enter a real date: February 2025 has no day 30.", ["day"]),
+        (("x", "3", "2026"), "Enter the day as a number from 1 to 31.", ["day"]),
+    ],
+)
+def test_a_date_in_error_names_the_box_at_fault(client, started, db_session, typed, message, at_fault):
+    uid, page = started
+    response = client.post(
+        f"/systems/{uid}/draft/about",
+        data=submit_data(
+            page, {**as_fields(STEP_ANSWERS["about"]), "q_go_live": None, **date_boxes(*typed)}, "next"
+        ),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html
+    invalid = re.findall(r'id="q_go_live-(day|month|year)"[^>]*aria-invalid="true"', html)
+    assert invalid == at_fault
+    assert f'href="#q_go_live-{at_fault[0]}"' in html  # the summary links to the first box at fault
+    values = answers_in(html)
+    assert [values[f"go_live-{p}"] for p in ("day", "month", "year")] == [[t] for t in typed]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert "go_live" not in draft.answers
+
+
+def test_autosave_keeps_the_valid_answers_and_answers_json(client, started, db_session):
+    """The script's save: valid answers kept with the lock version, JSON back, no message by
+    any question; a stale lock version is a conflict that saves nothing."""
+    uid, page = started
+    url = f"/systems/{uid}/draft/about"
+    answers = {"purpose": "Typed, not yet Next.", "people_per_year": "lots"}
+    response = client.post(url, data=submit_data(page, as_fields(answers), "autosave"))
+    assert response.status_code == 200 and response.is_json
+    assert response.json["saved"] is True and response.json["errors"] == ["q_people_per_year"]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["purpose"] == "Typed, not yet Next." and "people_per_year" not in draft.answers
+    assert response.json["lock_version"] == draft.lock_version == 2
+
+    stale = client.post(url, data=submit_data(page, as_fields({"purpose": "From an old tab."}), "autosave"))
+    assert stale.status_code == 409 and stale.json == {"saved": False, "reason": "conflict"}
+    db_session.expire_all()
+    assert db_session.get(Draft, draft.id).answers["purpose"] == "Typed, not yet Next."
+
+    expired = client.post(url, data=submit_data(page, {"csrf_token": "not-a-token"}, "autosave"))
+    assert expired.status_code == 400 and expired.json["reason"] == "expired"

@@ -25,6 +25,9 @@ class StepMeta(FlaskForm):
     csrf_token: CSRFTokenField  # added by Flask-WTF; declared for the type checker
     lock_version = HiddenField()
     shown = HiddenField()
+    # "review" when the step was opened by a Change link of the review page: Next goes back
+    # there. Only that word is read, never an address, so it cannot send anyone elsewhere.
+    return_to = HiddenField()
 
 
 class SubmitForm(FlaskForm):

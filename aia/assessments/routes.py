@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..accounts.access import may, require, viewer
 from ..accounts.models import User
 from ..accounts.sessions import keeps_form_on_expiry, take_pending_form
+from ..db import now_utc
 from ..engine import (
     Definition,
     Registry,
@@ -190,6 +191,7 @@ def step(uid: str, step_key: str):
                 **form_data(definition, keys, draft.answers),
                 "lock_version": draft.lock_version,
                 "shown": ",".join(k for k in keys if k in resolution.visible),
+                "return_to": wizard.REVIEW if request.args.get("return_to") == wizard.REVIEW else "",
             }
         )
         return _render_step(definition, draft, step, form, keys, resolution, conditions)
@@ -200,8 +202,12 @@ def step(uid: str, step_key: str):
         form_class(formdata=formdata) if kept is None else form_class(formdata=formdata, meta={"csrf": False})
     )
     action = formdata.get("action", "save")
+    if action == AUTOSAVE and kept is not None:
+        action = "save"  # kept while the session had ended: saved now, and the page shown
     valid = form.validate()
     csrf_expired = "csrf_token" in form.errors
+    if action == AUTOSAVE:
+        return _autosave(draft, step, form, step_key, csrf_expired)
     if csrf_expired:
         # The posted answers are shown again; nothing is saved until the user saves again.
         form.csrf_token.errors = []
@@ -240,7 +246,13 @@ def step(uid: str, step_key: str):
     form.lock_version.data = str(draft.lock_version)
 
     resolution = resolve(definition, draft.answers)
+    shown = set((form.shown.data or "").split(","))
     if not valid:
+        if action == "next":
+            # All in one round: the answers still missing are named with the ones to correct.
+            for key in missing_required(definition, resolution, step_key):
+                if key in shown and not form[field_name(key)].errors:
+                    form[field_name(key)].errors = [_("Answer this question to go on.")]
         flash(
             _("Some answers need correcting: see the messages by each question. Everything else is saved."),
             "error",
@@ -248,11 +260,13 @@ def step(uid: str, step_key: str):
         return _render_step(definition, draft, step, form, keys, resolution, conditions), 422
     if action == "back":
         return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, -1))
+    returning = form.return_to.data == wizard.REVIEW
     if action != "next":
         flash(_("Draft saved."), "success")
-        return redirect(url_for(".step", uid=uid, step_key=step_key))
+        # A None value is left out of the address.
+        back_to = wizard.REVIEW if returning else None
+        return redirect(url_for(".step", uid=uid, step_key=step_key, return_to=back_to))
 
-    shown = set((form.shown.data or "").split(","))
     revealed = [
         q.key
         for q in step.questions
@@ -268,12 +282,19 @@ def step(uid: str, step_key: str):
         form_class = build_step_form(step, keys, base=StepMeta)
         fresh = form_class(
             formdata=None,
-            data={**form_data(definition, keys, draft.answers), "lock_version": draft.lock_version},
+            data={
+                **form_data(definition, keys, draft.answers),
+                "lock_version": draft.lock_version,
+                "return_to": form.return_to.data if returning else "",
+            },
         )
         for key in missing:
             fresh[field_name(key)].errors = [_("Answer this question to go on.")]
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
+    if returning:
+        # Opened from the review page's Change: back there, which lists anything still missing.
+        return step_or_review(uid, wizard.REVIEW)
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
 
 
@@ -290,6 +311,27 @@ def _kept_step_form(person: User) -> list[tuple[str, str]] | None:
     if definition is None or not definition.has_step(step_key):
         return None
     return wizard.kept_step_fields(definition.step(step_key), request.form)
+
+
+AUTOSAVE = "autosave"  # what the browser script posts as it saves while one types
+
+
+def _autosave(draft: Draft, step, form, step_key: str, csrf_expired: bool):
+    """A save by the page's script: the answers that are valid are kept, as Save draft keeps
+    them, and the answer is JSON; messages by the questions wait for Next or Save draft. A
+    conflict is only reported: the script then posts the form as Save draft would, and the page
+    shows both versions as it always has."""
+    if csrf_expired:
+        return jsonify(saved=False, reason="expired"), 400
+    try:
+        services.save_answers(
+            db.session, draft, answers_from_form(step, form), step_key, _int(form.lock_version.data)
+        )
+    except services.DraftGone:
+        return jsonify(saved=False, reason="submitted"), 409
+    except services.DraftConflict:
+        return jsonify(saved=False, reason="conflict"), 409
+    return jsonify(saved=True, lock_version=draft.lock_version, errors=sorted(form.errors))
 
 
 def _flash_submitted_while_editing(revision: Revision | None) -> None:
@@ -386,6 +428,7 @@ def _render_step(
         position=position,
         total=total,
         theirs=theirs or {},
+        past_dates=wizard.past_review_dates(definition, step, draft.answers, now_utc().date()),
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
     )
 

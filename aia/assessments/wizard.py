@@ -3,6 +3,7 @@ Back lead, and the conditions the browser evaluates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -10,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from ..engine import Definition, Resolution, Step, client_condition
 from ..engine.conditions import referenced_questions
 from ..engine.forms import field_name
+from ..engine.parsing import parse_date
 
 REVIEW = "review"  # the loader refuses a step of this key (engine.loader.RESERVED_STEP_KEYS)
 
@@ -112,3 +114,18 @@ def kept_step_fields(step: Step, posted: MultiDict[str, Any]) -> list[tuple[str,
             return None
         kept.append((name, value))
     return kept
+
+
+def past_review_dates(
+    definition: Definition, step: Step, answers: dict[str, Any], today: dt.date
+) -> set[str]:
+    """The questions of this step declared as the next review's date (role next_review) whose
+    saved answer is already past."""
+    on_step = {q.key for q in step.questions}
+    past = set()
+    for key in definition.roles.questions.get("next_review", ()):
+        value = answers.get(key)
+        if key in on_step and isinstance(value, str) and definition.questions[key].check_value(value) is None:
+            if parse_date(value) < today:
+                past.add(key)
+    return past

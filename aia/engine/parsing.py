@@ -103,3 +103,75 @@ def parse_date(text: str) -> dt.date:
         return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         raise ValueError(NOT_A_DATE) from None
+
+
+DATE_PARTS = ("day", "month", "year")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_WHOLE = re.compile(r"[0-9]{1,4}")
+
+
+class DatePartsError(ValueError):
+    """Why three boxes do not make a date, and which boxes are at fault."""
+
+    def __init__(self, message: str, parts: tuple[str, ...]):
+        super().__init__(message)
+        self.parts = parts
+
+
+def date_from_parts(day: str, month: str, year: str) -> dt.date | None:
+    """A date typed as day, month and year in three boxes (the GOV.UK pattern): None when all
+    three are empty, else the date, or DatePartsError naming the boxes to correct. The month
+    may be a number or its English name, whole or its first three letters ("Mar")."""
+    typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = tuple(p for p in DATE_PARTS if not typed[p])
+    if len(missing) == len(DATE_PARTS):
+        return None
+    if missing:
+        raise DatePartsError(f"The date must include a {' and a '.join(missing)}.", missing)
+    if not _WHOLE.fullmatch(typed["day"]) or not 1 <= int(typed["day"]) <= 31:
+        raise DatePartsError("Enter the day as a number from 1 to 31.", ("day",))
+    month_number = _month(typed["month"])
+    if month_number is None:
+        raise DatePartsError("Enter the month as a number from 1 to 12, or its name.", ("month",))
+    if not re.fullmatch(r"[0-9]{4}", typed["year"]):
+        raise DatePartsError("Enter the year with four digits, for example 2026.", ("year",))
+    try:
+        return dt.date(int(typed["year"]), month_number, int(typed["day"]))
+    except ValueError:
+        raise DatePartsError(
+            f"Enter a real date: {MONTH_NAMES[month_number - 1].capitalize()} {typed['year']} "
+            f"has no day {int(typed['day'])}.",
+            ("day",),
+        ) from None
+
+
+def _month(text: str) -> int | None:
+    if _WHOLE.fullmatch(text):
+        return int(text) if 1 <= int(text) <= 12 else None
+    name = text.lower().rstrip(".")
+    for number, month in enumerate(MONTH_NAMES, start=1):
+        if len(name) >= 3 and month.startswith(name):
+            return number
+    return None
+
+
+def date_parts(value: str | None) -> dict[str, str]:
+    """A stored ISO date as the three boxes show it (``{"day": "1", "month": "3", ...}``)."""
+    try:
+        date = parse_date(value or "")
+    except ValueError:
+        return dict.fromkeys(DATE_PARTS, "")
+    return {"day": str(date.day), "month": str(date.month), "year": str(date.year)}

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import Length, Optional, ValidationError
 
 from .conditions import Condition, is_answered
+from .date_field import DatePartsField
 from .parsing import format_number, parse_date, parse_number
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
@@ -362,20 +363,16 @@ class Number(Question):
 
 @register
 class Date(Question):
-    """A date typed as YYYY-MM-DD; the form and the stored answer accept the same dates
-    (parsing.parse_date reads both)."""
+    """A date, typed as day, month and year in three boxes and stored as YYYY-MM-DD; a stored
+    answer and the form accept the same dates (date_field.DatePartsField, parsing.parse_date)."""
 
     type_name = "date"
 
     def field(self) -> fields.Field:
-        kwargs = self._field_kwargs()
-        kwargs["validators"].append(_validate_date)
-        kwargs["render_kw"] = {"placeholder": "YYYY-MM-DD", "autocomplete": "off"}
-        return fields.StringField(**kwargs)
+        return DatePartsField(**self._field_kwargs())
 
     def from_form(self, data: Any) -> Any:
-        text = (data or "").strip()
-        return parse_date(text).isoformat() if text else None
+        return data or None
 
     def check_value(self, value: Any) -> str | None:
         if value is None:
@@ -390,13 +387,6 @@ class Date(Question):
 
     def display(self, value: Any) -> str:
         return "" if value is None else parse_date(value).strftime("%-d %B %Y")
-
-
-def _validate_date(form: Any, field: fields.Field) -> None:
-    try:
-        parse_date((field.data or "").strip())
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
 
 
 @overload

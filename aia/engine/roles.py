@@ -31,6 +31,9 @@ TEXT = ("short_text", "long_text")
 class RoleSpec:
     types: tuple[str, ...]  # the question types that can play the role
     many: bool = False  # a list of questions rather than one
+    # A question that plays this role may play one other role too (next_review is also in
+    # sign_off, say): it only adds a check, and shows nowhere else.
+    beside: bool = False
 
 
 ROLES: dict[str, RoleSpec] = {
@@ -50,6 +53,7 @@ ROLES: dict[str, RoleSpec] = {
     "legal_basis": RoleSpec(TEXT),
     "mitigation_plans": RoleSpec(TEXT, many=True),
     "sign_off": RoleSpec(TEXT + ("date",), many=True),
+    "next_review": RoleSpec(("date",), beside=True),
 }
 COMMITMENTS = "commitments"
 COMMITMENT_PARTS: dict[str, tuple[str, ...]] = {
@@ -103,6 +107,8 @@ def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Role
                 f"question '{key}' is a {question_types[key]} question; the role "
                 f"{role} takes a {' or '.join(types)} question",
             )
+        if ROLES.get(role, RoleSpec(())).beside:
+            return key
         if key in players:
             raise fail(where, f"question '{key}' already plays the role {players[key]}")
         players[key] = role

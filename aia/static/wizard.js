@@ -20,7 +20,13 @@
     var inputs = Array.prototype.filter.call(
       block.querySelectorAll("input, textarea, select"),
       function (input) { return input.name === name; });
-    if (!inputs.length) { return undefined; }
+    if (!inputs.length) {
+      // A date: three boxes named after its field (name-day, name-month, name-year).
+      var parts = Array.prototype.filter.call(
+        block.querySelectorAll("input"), function (input) { return input.name.indexOf(name + "-") === 0; });
+      var typed = parts.map(function (input) { return input.value.trim(); }).join("");
+      return typed || undefined;
+    }
     if (inputs[0].type === "checkbox") {
       var picked = [];
       inputs.forEach(function (i) { if (i.checked) { picked.push(i.value); } });

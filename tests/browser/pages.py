@@ -73,7 +73,7 @@ def answer_step(page, step_key: str) -> None:
             "Who is invited to a review interview"
         )
         page.get_by_label("What is the system for").fill("Sorts claims for reviewers.")
-        page.get_by_label("When did or will the system go live?").fill("2025-01-15")
+        fill_date(page, "When did or will the system go live?", "15", "1", "2025")
         page.get_by_label("About how many people").fill("5000")
         choose(page, "In which area are the decisions taken?", "Access to public services or benefits")
     elif step_key == "triage":
@@ -92,6 +92,13 @@ def answer_step(page, step_key: str) -> None:
         page.get_by_label("Contact point for questions from the public").fill("team@agency.example")
     else:
         raise ValueError(step_key)
+
+
+def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
+    """A date question's three boxes, found by its legend and their labels."""
+    date = group(page, legend)
+    for label, value in (("Day", day), ("Month", month), ("Year", year)):
+        date.get_by_label(label, exact=True).fill(value)
 
 
 def press_next(page, then: str) -> None:

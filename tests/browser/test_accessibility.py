@@ -21,6 +21,7 @@ from .pages import (
     answer_step,
     check_axe,
     create_system,
+    fill_date,
     group,
     press_next,
     step_url,
@@ -140,11 +141,11 @@ def test_axe_on_every_step_of_an_assessment(open_page):
     check_axe(page, "review with missing answers")
     page.goto(step_url(uid, "about"))
 
-    page.get_by_label("When did or will the system go live?").fill("2025-02-30")
+    fill_date(page, "When did or will the system go live?", "30", "2", "2025")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_axe(page, "a step with errors")
-    page.get_by_label("When did or will the system go live?").fill("2025-01-15")
+    fill_date(page, "When did or will the system go live?", "15", "1", "2025")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_contain_text("Draft saved")
 

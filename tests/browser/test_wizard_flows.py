@@ -122,10 +122,11 @@ def test_validation_message_next_to_its_field(page):
     summary.get_by_role("link", name=re.compile("About how many people")).click()
     expect(number).to_be_focused()  # the link moves the focus, not just the view
 
-    # Now a valid number but required answers missing: one link each, each to its field.
-    number.fill("5000")
-    page.get_by_role("button", name="Next", exact=True).click()
-    expect(summary).to_contain_text("There are 3 problems")
+    # In the same round, the required answers still missing: one link each, to its field; a
+    # label that is a question is followed by the message, not by "?:".
+    expect(summary).to_contain_text("There are 4 problems")
+    expect(summary).not_to_contain_text("?:")
+    expect(summary).to_contain_text("Which decision does the system take or support? Answer this question")
     summary.get_by_role("link", name=re.compile("Which decision")).click()
     expect(page.get_by_label("Which decision does the system take or support?")).to_be_focused()
     summary.get_by_role("link", name=re.compile("In which area")).click()
