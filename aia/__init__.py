@@ -20,6 +20,7 @@ from . import db as database
 from . import (
     i18n,
     models,  # noqa: F401  (every table known before any query)
+    web_security,
 )
 from .accounts import sessions
 from .engine import Registry
@@ -56,6 +57,7 @@ def create_app(config: Any = None) -> Flask:
             "AIA_SECRET_KEY is not set: set it to a long random value (or AIA_ENV=development for local use)"
         )
     _configure_logging(app)
+    web_security.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
-from ..extensions import db, limiter
-from . import bp, queries, services, sessions
+from ..extensions import db
+from . import bp, queries, services, sessions, throttle
 from .access import require
 from .forms import ConfirmForm, LoginForm, NewAgencyForm, NewUserForm, PasswordForm
 from .models import AGENCY_ROLES, User
 from .passwords import WeakPassword
-
-
-def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count towards the limits: a success redirects."""
-    return response.status_code != 302
 
 
 def _safe_next() -> str | None:
@@ -32,21 +23,30 @@ def _safe_next() -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
         return redirect(_safe_next() or url_for("assessments.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        # The form reads a posted form and a JSON body alike, so both are limited the same.
+        account = services.normalise_email(form.email.data or "")
+        try:
+            if not throttle.admit(account):
+                abort(429)
+        except throttle.ThrottleUnavailable:
+            return render_template(
+                "errors/error.html",
+                code=503,
+                title=_("Sign-in is unavailable"),
+                message=_(
+                    "Sign-in cannot be checked just now, so no one can sign in. "
+                    "The public register still works. Try again in a few minutes."
+                ),
+            ), 503
         user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
         if user is not None:
+            throttle.succeeded(account)
             login_user(user)
             sessions.start(user)
             return redirect(sessions.pending_form_path(user) or _safe_next() or url_for("assessments.index"))
