@@ -95,10 +95,11 @@ def load_data(database_url: str, report_dir: Path) -> dict[str, tuple[str, str]]
 
 @pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    require(
-        os.environ.get("AIA_DATABASE_URL", "").startswith("postgresql"),
-        "the production tests run on PostgreSQL: run the suite with AIA_DATABASE_URL=postgresql+psycopg://...",
-    )
+    if not os.environ.get("AIA_DATABASE_URL", "").startswith("postgresql"):
+        # Not a failure in CI either: CI's PostgreSQL pass runs them.
+        pytest.skip(
+            "the production tests run in the PostgreSQL pass (AIA_DATABASE_URL=postgresql+psycopg://...)"
+        )
     require(shutil.which("nginx") is not None, "nginx is not installed (apt-get install nginx)")
     require(shutil.which("openssl") is not None, "openssl is not installed (apt-get install openssl)")
     redis_url = require_redis()
