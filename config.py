@@ -85,15 +85,31 @@ class Config:
     # Messages from the public register, per address.
     FEEDBACK_LIMIT = _env("FEEDBACK_LIMIT", "5 per minute; 30 per day")
     RATELIMIT_HEADERS_ENABLED = True
+    # Prepended to every limit's key: several apps (or test runs) can share one Redis database.
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "aia")
+    # A limit whose storage cannot be reached does not take the page down: the feedback form
+    # goes on without its limit. Sign-in does not: it fails closed (aia/accounts/throttle.py).
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Production refuses per-process limit storage (memory://) unless this says there is one
+    # process only.
+    SINGLE_PROCESS = _env("SINGLE_PROCESS", "0") == "1"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (nginx: 1).
+    # 0 believes none of those headers: the client is the connection's address.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Strict-Transport-Security max-age, sent on responses served over HTTPS.
+    HSTS_SECONDS = int(_env("HSTS_SECONDS", str(365 * 24 * 3600)))
+    # The settings as an agency runs the app; the development and test settings relax them.
+    PRODUCTION = True
     # The level of the app's own log lines (DEBUG, INFO, WARNING...), on standard error.
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret"
+DEVELOPMENT_SECRET_KEY = "development-only-secret"  # nosec B105: refused in production
 
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    PRODUCTION = False
     SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = _env("SESSION_COOKIE_NAME", "aia-session")
@@ -105,6 +121,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    PRODUCTION = False
     SECRET_KEY = "test-secret"  # nosec B105
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "aia-session"

@@ -21,6 +21,7 @@ from . import db as database
 from . import (
     i18n,
     models,  # noqa: F401  (every table known before any query)
+    web_security,
 )
 from .accounts import sessions
 from .engine import Registry
@@ -55,6 +56,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_settings(app)
     _configure_logging(app)
+    web_security.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

@@ -5,18 +5,21 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from .db import db
 from .engine import Registry
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "questionnaires"]
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "questionnaires", "talisman"]
 
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # No default limits: only the routes that ask for one are limited (sign-in).
 limiter = Limiter(key_func=get_remote_address)
+# Security headers on every response (aia/web_security.py).
+talisman = Talisman()
 
 
 def questionnaires() -> Registry:

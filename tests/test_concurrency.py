@@ -31,6 +31,7 @@ from aia.integrity.verify import verify_chain
 from config import TestConfig
 
 from .databases import own_database
+from .redis_store import forget, require_redis, run_prefix
 from .webform import HttpBrowser as Browser
 from .webform import as_fields, submit_data
 
@@ -83,6 +84,7 @@ def people(database: str, tmp_path: Path) -> list[tuple[str, str]]:
 @pytest.fixture
 def server(database: str, people, tmp_path: Path) -> Iterator[str]:
     port = free_port()
+    prefix = run_prefix()
     env = {
         **os.environ,
         # The production settings, but for cookies: the test speaks plain HTTP on loopback,
@@ -95,6 +97,9 @@ def server(database: str, people, tmp_path: Path) -> Iterator[str]:
         "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
         "AIA_REPORT_DIR": str(tmp_path / "reports"),
         "AIA_LOG_LEVEL": "WARNING",
+        # Production refuses per-process limit counters: the workers share Redis.
+        "AIA_RATELIMIT_STORAGE_URI": require_redis(),
+        "AIA_RATELIMIT_KEY_PREFIX": prefix,
     }
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
@@ -131,6 +136,7 @@ def server(database: str, people, tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+        forget(prefix)
 
 
 def test_concurrent_sign_ins_and_step_saves_all_succeed(server: str, people, database: str, tmp_path: Path):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..extensions import db, limiter
 from ..security_log import security_event
-from . import bp, mfa, queries, services, sessions
+from . import bp, mfa, queries, services, sessions, throttle
 from .access import require
 from .forms import (
     CodeForm,
@@ -60,20 +60,30 @@ def _next() -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
         return redirect(_next() or url_for("assessments.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        # The form reads a posted form and a JSON body alike, so both are limited the same.
+        account = services.normalise_email(form.email.data or "")
+        try:
+            if not throttle.admit(account):
+                abort(429)
+        except throttle.ThrottleUnavailable:
+            return render_template(
+                "errors/error.html",
+                code=503,
+                title=_("Sign-in is unavailable"),
+                message=_(
+                    "Sign-in cannot be checked just now, so no one can sign in. "
+                    "The public register still works. Try again in a few minutes."
+                ),
+            ), 503
         user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
+        if user is not None:
+            throttle.succeeded(account)
         if user is not None and user.mfa_enabled:
             sessions.await_second_factor(user, _next())
             return redirect(url_for(".second_factor"))

@@ -72,6 +72,11 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
     This is the one place where tests get a page the app lets them use."""
     contexts = []
     elsewhere: list[str] = []  # requests for anything not served by the app itself
+    refused_by_policy: list[str] = []  # what the Content-Security-Policy blocked on any page
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused_by_policy.append(f"{message.page.url if message.page else ''}: {message.text}")
 
     def refuse(route) -> None:
         elsewhere.append(route.request.url)
@@ -83,6 +88,7 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
         context.set_default_timeout(10_000)
         # The pages must work offline: no CDN, no web font, no tracker.
         context.route(re.compile(rf"^(?!{re.escape(live_url)}/|data:|blob:)"), refuse)
+        context.on("console", watch)
         contexts.append(context)
         page = context.new_page()
         if as_role is not None:
@@ -95,6 +101,8 @@ def open_page(browser, live_url: str) -> Iterator[Callable[..., object]]:
     for context in contexts:
         context.close()
     assert not elsewhere, f"pages asked for something outside the app: {sorted(set(elsewhere))}"
+    # Every page works under the strict policy: no inline script, style or handler anywhere.
+    assert not refused_by_policy, f"the Content-Security-Policy refused: {refused_by_policy}"
 
 
 @pytest.fixture
