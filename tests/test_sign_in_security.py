@@ -267,6 +267,7 @@ def production_app(tmp_path, **settings):
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "SESSION_COOKIE_SECURE": True,
         "SESSION_COOKIE_NAME": "__Host-aia-session",
+        "SINGLE_PROCESS": True,  # one test process: per-process limit counters are right here
         **settings,
     }
     return create_app(type("Production", (Config,), values))

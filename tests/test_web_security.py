@@ -59,7 +59,12 @@ def test_signed_in_pages_are_never_stored(client, login):
 
 
 def production(**settings) -> type[Config]:
-    values = {"SECRET_KEY": "x" * 64, "DATABASE_URL": "sqlite://", **settings}
+    values = {
+        "SECRET_KEY": "x" * 64,
+        "DATABASE_URL": "sqlite://",
+        "PUBLIC_URL": "https://algorithms.example.gov",
+        **settings,
+    }
     return type("ProductionForTest", (Config,), values)
 
 
