@@ -12,36 +12,38 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date
 
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..i18n import _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
 from .errors import ReportTooLarge
 
 # The plain-language summary: the role whose question fills each heading.
 SUMMARY_ROLES: tuple[tuple[str, str], ...] = (
-    ("decision", "The decision it takes or supports"),
-    ("purpose", "What it is for"),
-    ("affected_people", "The people it is about"),
-    ("decision_area", "Area of the decisions"),
-    ("part_in_decision", "The system's part in the decision"),
-    ("people_per_year", "People it decides about in a year"),
-    ("groups_at_risk", "Groups that could be treated differently"),
-    ("effects", "Effects that can follow from a decision"),
-    ("stage", "Stage"),
-    ("go_live", "In use since, or from"),
-    ("built_by", "Built by"),
-    ("legal_basis", "Legal basis"),
-    ("contact_point", "Questions from the public to"),
+    ("decision", _l("The decision it takes or supports")),
+    ("purpose", _l("What it is for")),
+    ("affected_people", _l("The people it is about")),
+    ("decision_area", _l("Area of the decisions")),
+    ("part_in_decision", _l("The system's part in the decision")),
+    ("people_per_year", _l("People it decides about in a year")),
+    ("groups_at_risk", _l("Groups that could be treated differently")),
+    ("effects", _l("Effects that can follow from a decision")),
+    ("stage", _l("Stage")),
+    ("go_live", _l("In use since, or from")),
+    ("built_by", _l("Built by")),
+    ("legal_basis", _l("Legal basis")),
+    ("contact_point", _l("Questions from the public to")),
 )
 # The parts of the report that roles fill, as the report names them when they are left out.
 ROLE_PARTS: tuple[tuple[str, str], ...] = (
-    ("summary", "the summary of what the system does"),
-    ("commitments", "the charter commitments"),
-    ("mitigation_plans", "the plans for further measures"),
-    ("sign_off", "the sign-off"),
+    ("summary", _l("the summary of what the system does")),
+    ("commitments", _l("the charter commitments")),
+    ("mitigation_plans", _l("the plans for further measures")),
+    ("sign_off", _l("the sign-off")),
 )
 
 # Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
@@ -84,7 +86,7 @@ def summary(definition: Definition, resolution: Resolution) -> list[dict[str, st
     for role, heading in SUMMARY_ROLES:
         question = definition.role(role)
         if question is not None and (text := answer_text(question, resolution.answers)):
-            items.append({"heading": heading, "text": text, "key": question.key})
+            items.append({"heading": str(heading), "text": text, "key": question.key})
     return items
 
 
@@ -140,7 +142,7 @@ def revision_list(revision: Revision) -> list[dict[str, Any]]:
         {
             "number": r.number,
             "submitted": format_dt(r.submitted_dt),
-            "status": STATUS_LABELS.get(r.status, r.status),
+            "status": str(STATUS_LABELS.get(r.status, r.status)),
             "impact_level": r.scores.get("impact_level_numeral", ""),
             "sha256": r.sha256,
             "this": r.number == revision.number,
@@ -194,9 +196,9 @@ def report_context(
         "revision": {
             "uid": revision.uid,
             "number": revision.number,
-            "status": STATUS_LABELS.get(status, status),
+            "status": str(STATUS_LABELS.get(status, status)),
             "submitted": format_dt(submitted),
-            "submitted_date": submitted.strftime("%-d %B %Y"),
+            "submitted_date": format_date(submitted, "d MMMM y"),
             "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "sha256": revision.sha256,
         },
@@ -210,7 +212,7 @@ def report_context(
         "scores": scores,
         "charter": {
             **charter,
-            "label": RATING_LABELS.get(charter.get("rating") or "", ""),
+            "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),
             "matrix_svg": risk_matrix_svg(charter.get("likelihood"), charter.get("impact")),
         }
         if charter
@@ -219,7 +221,7 @@ def report_context(
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),
-        "left_out": [name for part, name in ROLE_PARTS if part not in declared],
+        "left_out": [str(name) for part, name in ROLE_PARTS if part not in declared],
         "flags": scores.get("flags", []),
         "commitments": commitments(definition, resolution),
         "sign_off": sign_off(definition, resolution),
@@ -231,10 +233,10 @@ def report_context(
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
         "keywords": [
-            "algorithmic impact assessment",
-            "transparency report",
-            "automated decision system",
+            str(_l("algorithmic impact assessment")),
+            str(_l("transparency report")),
+            str(_l("automated decision system")),
             system.agency.name,
-            f"impact level {scores.get('impact_level_numeral', '')}",
+            str(_l("impact level %(numeral)s", numeral=scores.get("impact_level_numeral", ""))),
         ],
     }
