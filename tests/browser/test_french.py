@@ -81,7 +81,8 @@ def test_a_form_with_errors_and_a_report_in_french(open_page, live_app):
     page.goto(f"/systems/{uid}/revisions/{number}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Version {number}\u00a0: résultats")
     check_axe(page, "a revision's results, in French")
-    response = page.request.get(f"/systems/{uid}/revisions/{number}/report.pdf")
+    # A render takes seconds on a busy machine: more than the pages' default wait.
+    response = page.request.get(f"/systems/{uid}/revisions/{number}/report.pdf", timeout=120_000)
     assert response.ok and response.headers["content-type"] == "application/pdf"
     report = pypdf.PdfReader(io.BytesIO(response.body()))
     assert report.trailer["/Root"]["/Lang"] == "fr"
