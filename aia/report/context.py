@@ -13,11 +13,12 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import format_date
+from markupsafe import Markup
 
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
-from ..i18n import _l
+from ..i18n import _, _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
 from .errors import ReportTooLarge
@@ -126,6 +127,25 @@ def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, s
     ]
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def page_furniture_css() -> Markup:
+    """The words of the pages' running header and footer, in the report's language, as CSS
+    that follows the stylesheet (its @page boxes hold text, which a stylesheet file cannot
+    translate)."""
+    page_line = _css_string(_("Page %(page)s of %(pages)s", page="\x00", pages="\x01"))
+    page_line = page_line.replace("\x00", '" counter(page) "').replace("\x01", '" counter(pages) "')
+    footer = _css_string(_("Transparency report") + " · ")
+    revision = _css_string(_("Revision") + " ")
+    return Markup(  # noqa: S704  # nosec B704  (our own words, quoted as CSS strings above)
+        f"@page {{ @bottom-left {{ content: {footer} string(agency); }} "
+        f"@bottom-right {{ content: {page_line}; }} }}\n"
+        f".running-revision {{ string-set: revision-line {revision} content(); }}"
+    )
+
+
 def declared_parts(definition: Definition) -> set[str]:
     """The parts of ROLE_PARTS the questionnaire declares questions for."""
     parts = {part for part, _ in ROLE_PARTS if part in definition.roles.questions}
@@ -232,6 +252,7 @@ def report_context(
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
+        "page_css": page_furniture_css(),
         "keywords": [
             str(_l("algorithmic impact assessment")),
             str(_l("transparency report")),
