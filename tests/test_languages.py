@@ -3,8 +3,11 @@ choice of it, and catalogues that are complete and compiled."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
+import pypdf
 import pytest
 import sqlalchemy as sa
 
@@ -103,3 +106,43 @@ def test_the_language_chosen_is_kept_on_the_account_for_the_next_visit(app, clie
 def test_a_visitor_choice_saves_nothing_on_any_account(client, login, db_session):
     switch_to(client, "fr")
     assert db_session.scalar(sa.select(sa.func.count()).where(User.language.is_not(None))) == 0
+
+
+def pdf_of(data: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    return [item.title for item in reader.outline if not isinstance(item, list)]
+
+
+def test_a_report_preview_is_in_the_reader_language(
+    db_session, make_agency, make_system, make_revision, login, client
+):
+    """The PDF of an unpublished revision is rendered for its reader: ``?lang=fr`` gives a
+    French report whose PDF says it is French (``/Lang``), its outline and title in French."""
+    agency = make_agency()
+    system = make_system(agency=agency)
+    revision = make_revision(system=system)
+    login("author", agency)
+    url = f"/systems/{system.uid}/revisions/{revision.number}/report.pdf"
+    french = pdf_of(client.get(url + "?lang=fr").data)
+    assert french.trailer["/Root"]["/Lang"] == "fr"
+    assert french.metadata.title == f"Rapport de transparence\u00a0: {system.name}, version {revision.number}"
+    assert outline_titles(french)[0] == "Résumé" and "Toutes les réponses" in outline_titles(french)
+    english = pdf_of(client.get(url + "?lang=en").data)
+    assert english.trailer["/Root"]["/Lang"] == "en"
+    assert outline_titles(english)[0] == "Summary"
+
+
+def test_the_published_copy_is_in_the_questionnaire_language_whoever_publishes(
+    app, db_session, make_revision, registry
+):
+    from aia.report.store import publish_pdf
+
+    revision = make_revision()
+    language = registry.get(revision.questionnaire_key, revision.questionnaire_version).language
+    with app.test_request_context("/?lang=fr"):
+        publish_pdf(db_session, revision)
+        stored = Path(app.config["REPORT_DIR"]) / f"{revision.pdf_sha256}.pdf"
+        assert pdf_of(stored.read_bytes()).trailer["/Root"]["/Lang"] == language

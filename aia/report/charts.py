@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from ..engine.definition import IMPACTS, LEVEL_NAMES, LIKELIHOODS
 from ..engine.scoring import CHARTER_MATRIX
+from ..i18n import _
+from ..presentation import LIKELIHOOD_LABELS, RATING_LABELS
 
 RATING_FILL = {"low": "#d8ecd3", "moderate": "#fbe3a6", "high": "#f5c4bd"}
 INK = "#1b1b1b"
@@ -61,15 +63,15 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
     cell_w, cell_h, left, top = 130, 58, 110, 34
     rows = LIKELIHOODS  # probable, occasional, improbable: the most likely on top
     body = [
-        _text(left + 1.5 * cell_w, 16, "Impact if harm occurs", 11, "middle", "bold"),
-        _text(14, top + 1.5 * cell_h, "Likelihood", 11, "middle", "bold", rotate=-90),
+        _text(left + 1.5 * cell_w, 16, _("Impact if harm occurs"), 11, "middle", "bold"),
+        _text(14, top + 1.5 * cell_h, _("Likelihood"), 11, "middle", "bold", rotate=-90),
     ]
     for column, impact_value in enumerate(IMPACTS):
         body.append(
             _text(
                 left + column * cell_w + cell_w / 2,
                 top - 4,
-                impact_value.capitalize(),
+                str(RATING_LABELS[impact_value]),
                 10,
                 "middle",
                 fill=MUTED,
@@ -77,7 +79,11 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
         )
     for row, likelihood_value in enumerate(rows):
         y = top + row * cell_h
-        body.append(_text(left - 8, y + cell_h / 2 + 4, likelihood_value.capitalize(), 10, "end", fill=MUTED))
+        body.append(
+            _text(
+                left - 8, y + cell_h / 2 + 4, str(LIKELIHOOD_LABELS[likelihood_value]), 10, "end", fill=MUTED
+            )
+        )
         for column, impact_value in enumerate(IMPACTS):
             x = left + column * cell_w
             rating = CHARTER_MATRIX[(likelihood_value, impact_value)]
@@ -85,19 +91,30 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
             body.append(_rect(x, y, cell_w, cell_h, RATING_FILL[rating], "#ffffff", 2))
             if marked:
                 body.append(_rect(x + 3, y + 3, cell_w - 6, cell_h - 6, "none", INK, 4))
-                body.append(_text(x + cell_w / 2, y + 24, rating.capitalize(), 12, "middle", "bold"))
-                body.append(_text(x + cell_w / 2, y + 42, "◆ This system", 10, "middle", "bold"))
+                body.append(_text(x + cell_w / 2, y + 24, str(RATING_LABELS[rating]), 12, "middle", "bold"))
+                body.append(_text(x + cell_w / 2, y + 42, _("◆ This system"), 10, "middle", "bold"))
             else:
                 body.append(
-                    _text(x + cell_w / 2, y + cell_h / 2 + 4, rating.capitalize(), 11, "middle", fill=MUTED)
+                    _text(
+                        x + cell_w / 2,
+                        y + cell_h / 2 + 4,
+                        str(RATING_LABELS[rating]),
+                        11,
+                        "middle",
+                        fill=MUTED,
+                    )
                 )
     height = top + 3 * cell_h + 6
-    where = (
-        f"this system is in the cell {likelihood} likelihood, {impact} impact"
-        if likelihood and impact
-        else "this system has no rating"
+    title = (
+        _(
+            "Risk matrix: this system is in the cell %(likelihood)s likelihood, %(impact)s impact",
+            likelihood=str(LIKELIHOOD_LABELS[likelihood]).lower(),
+            impact=str(RATING_LABELS[impact]).lower(),
+        )
+        if likelihood in LIKELIHOOD_LABELS and impact in RATING_LABELS
+        else _("Risk matrix: this system has no rating")
     )
-    return _svg(left + 3 * cell_w + 4, height, f"Risk matrix: {where}", body)
+    return _svg(left + 3 * cell_w + 4, height, title, body)
 
 
 def area_totals(breakdown: Iterable[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -122,8 +139,8 @@ def impact_chart_svg(
     body: list[Markup] = []
     y = 4
     for heading, areas, colour in (
-        ("Risk points by area", risk_areas, BAR_RISK),
-        ("Mitigation points by area", mitigation_areas, BAR_MITIGATION),
+        (_("Risk points by area"), risk_areas, BAR_RISK),
+        (_("Mitigation points by area"), mitigation_areas, BAR_MITIGATION),
     ):
         if not areas:
             continue
@@ -140,7 +157,13 @@ def impact_chart_svg(
             if filled:
                 body.append(_rect(left, y, filled, 9, colour))
             body.append(
-                _text(left + track + 6, y + 8.5, f"{area['points']} of {area['max']}", 9.5, fill=MUTED)
+                _text(
+                    left + track + 6,
+                    y + 8.5,
+                    _("%(points)s of %(max)s", points=area["points"], max=area["max"]),
+                    9.5,
+                    fill=MUTED,
+                )
             )
             y += row_h - 17
         y += 6
@@ -153,7 +176,12 @@ def impact_chart_svg(
         _text(
             left,
             y,
-            f"Final score {final} of {scores['risk']['max']}: impact level {scores['impact_level_numeral']}",
+            _(
+                "Final score %(final)s of %(max)s: impact level %(numeral)s",
+                final=final,
+                max=scores["risk"]["max"],
+                numeral=scores["impact_level_numeral"],
+            ),
             11,
             weight="bold",
         )
@@ -165,14 +193,18 @@ def impact_chart_svg(
         x0 = left + bar_w * bounds[index] / 100
         x1 = left + bar_w * bounds[index + 1] / 100
         body.append(_rect(x0, y, x1 - x0, 18, shades[index], "#ffffff", 1))
-        body.append(_text(x0 + 5, y + 13, f"Level {LEVEL_NAMES[index]}", 9.5, fill=MUTED))
+        body.append(
+            _text(x0 + 5, y + 13, _("Level %(numeral)s", numeral=LEVEL_NAMES[index]), 9.5, fill=MUTED)
+        )
     marker = left + bar_w * min(final, risk_max) / risk_max
     body.append(_rect(marker - 1.5, y - 4, 3, 26, INK))
     y += 34
     body.append(_text(left, y, "0", 9, fill=MUTED))
     body.append(_text(left + bar_w, y, str(scores["risk"]["max"]), 9, "end", fill=MUTED))
-    title = (
-        f"Impact score chart: final score {final} of {scores['risk']['max']}, level "
-        f"{scores['impact_level_numeral']}"
+    title = _(
+        "Impact score chart: final score %(final)s of %(max)s, level %(numeral)s",
+        final=final,
+        max=scores["risk"]["max"],
+        numeral=scores["impact_level_numeral"],
     )
     return _svg(width, int(y + 6), title, body)

@@ -12,36 +12,39 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date
+from markupsafe import Markup
 
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..i18n import _, _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
 from .errors import ReportTooLarge
 
 # The plain-language summary: the role whose question fills each heading.
 SUMMARY_ROLES: tuple[tuple[str, str], ...] = (
-    ("decision", "The decision it takes or supports"),
-    ("purpose", "What it is for"),
-    ("affected_people", "The people it is about"),
-    ("decision_area", "Area of the decisions"),
-    ("part_in_decision", "The system's part in the decision"),
-    ("people_per_year", "People it decides about in a year"),
-    ("groups_at_risk", "Groups that could be treated differently"),
-    ("effects", "Effects that can follow from a decision"),
-    ("stage", "Stage"),
-    ("go_live", "In use since, or from"),
-    ("built_by", "Built by"),
-    ("legal_basis", "Legal basis"),
-    ("contact_point", "Questions from the public to"),
+    ("decision", _l("The decision it takes or supports")),
+    ("purpose", _l("What it is for")),
+    ("affected_people", _l("The people it is about")),
+    ("decision_area", _l("Area of the decisions")),
+    ("part_in_decision", _l("The system's part in the decision")),
+    ("people_per_year", _l("People it decides about in a year")),
+    ("groups_at_risk", _l("Groups that could be treated differently")),
+    ("effects", _l("Effects that can follow from a decision")),
+    ("stage", _l("Stage")),
+    ("go_live", _l("In use since, or from")),
+    ("built_by", _l("Built by")),
+    ("legal_basis", _l("Legal basis")),
+    ("contact_point", _l("Questions from the public to")),
 )
 # The parts of the report that roles fill, as the report names them when they are left out.
 ROLE_PARTS: tuple[tuple[str, str], ...] = (
-    ("summary", "the summary of what the system does"),
-    ("commitments", "the charter commitments"),
-    ("mitigation_plans", "the plans for further measures"),
-    ("sign_off", "the sign-off"),
+    ("summary", _l("the summary of what the system does")),
+    ("commitments", _l("the charter commitments")),
+    ("mitigation_plans", _l("the plans for further measures")),
+    ("sign_off", _l("the sign-off")),
 )
 
 # Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
@@ -84,7 +87,7 @@ def summary(definition: Definition, resolution: Resolution) -> list[dict[str, st
     for role, heading in SUMMARY_ROLES:
         question = definition.role(role)
         if question is not None and (text := answer_text(question, resolution.answers)):
-            items.append({"heading": heading, "text": text, "key": question.key})
+            items.append({"heading": str(heading), "text": text, "key": question.key})
     return items
 
 
@@ -124,6 +127,25 @@ def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, s
     ]
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def page_furniture_css() -> Markup:
+    """The words of the pages' running header and footer, in the report's language, as CSS
+    that follows the stylesheet (its @page boxes hold text, which a stylesheet file cannot
+    translate)."""
+    page_line = _css_string(_("Page %(page)s of %(pages)s", page="\x00", pages="\x01"))
+    page_line = page_line.replace("\x00", '" counter(page) "').replace("\x01", '" counter(pages) "')
+    footer = _css_string(_("Transparency report") + " · ")
+    revision = _css_string(_("Revision") + " ")
+    return Markup(  # noqa: S704  # nosec B704  (our own words, quoted as CSS strings above)
+        f"@page {{ @bottom-left {{ content: {footer} string(agency); }} "
+        f"@bottom-right {{ content: {page_line}; }} }}\n"
+        f".running-revision {{ string-set: revision-line {revision} content(); }}"
+    )
+
+
 def declared_parts(definition: Definition) -> set[str]:
     """The parts of ROLE_PARTS the questionnaire declares questions for."""
     parts = {part for part, _ in ROLE_PARTS if part in definition.roles.questions}
@@ -140,7 +162,7 @@ def revision_list(revision: Revision) -> list[dict[str, Any]]:
         {
             "number": r.number,
             "submitted": format_dt(r.submitted_dt),
-            "status": STATUS_LABELS.get(r.status, r.status),
+            "status": str(STATUS_LABELS.get(r.status, r.status)),
             "impact_level": r.scores.get("impact_level_numeral", ""),
             "sha256": r.sha256,
             "this": r.number == revision.number,
@@ -194,9 +216,9 @@ def report_context(
         "revision": {
             "uid": revision.uid,
             "number": revision.number,
-            "status": STATUS_LABELS.get(status, status),
+            "status": str(STATUS_LABELS.get(status, status)),
             "submitted": format_dt(submitted),
-            "submitted_date": submitted.strftime("%-d %B %Y"),
+            "submitted_date": format_date(submitted, "d MMMM y"),
             "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "sha256": revision.sha256,
         },
@@ -210,7 +232,7 @@ def report_context(
         "scores": scores,
         "charter": {
             **charter,
-            "label": RATING_LABELS.get(charter.get("rating") or "", ""),
+            "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),
             "matrix_svg": risk_matrix_svg(charter.get("likelihood"), charter.get("impact")),
         }
         if charter
@@ -219,7 +241,7 @@ def report_context(
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),
-        "left_out": [name for part, name in ROLE_PARTS if part not in declared],
+        "left_out": [str(name) for part, name in ROLE_PARTS if part not in declared],
         "flags": scores.get("flags", []),
         "commitments": commitments(definition, resolution),
         "sign_off": sign_off(definition, resolution),
@@ -230,11 +252,12 @@ def report_context(
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
+        "page_css": page_furniture_css(),
         "keywords": [
-            "algorithmic impact assessment",
-            "transparency report",
-            "automated decision system",
+            str(_l("algorithmic impact assessment")),
+            str(_l("transparency report")),
+            str(_l("automated decision system")),
             system.agency.name,
-            f"impact level {scores.get('impact_level_numeral', '')}",
+            str(_l("impact level %(numeral)s", numeral=scores.get("impact_level_numeral", ""))),
         ],
     }

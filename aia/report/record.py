@@ -12,23 +12,26 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..assessments.models import Revision
-from ..audit.models import AuditEvent
+from ..audit.models import EVENT_LABELS, AuditEvent
 from ..db import Session
+from ..i18n import _l
 from ..presentation import STATUS_LABELS, format_dt
 
 DECISIONS = ("approved", "changes_requested", "withdrawn")
 ROLE_WORDS = {
-    "author": "an author",
-    "approver": "an approver",
-    "auditor": "an auditor",
-    "admin": "an administrator",
+    "author": _l("an author"),
+    "approver": _l("an approver"),
+    "auditor": _l("an auditor"),
+    "admin": _l("an administrator"),
 }
 
 
 def _event_label(action: str) -> str:
     subject, _, verb = action.partition(".")
     if subject == "revision" and verb in STATUS_LABELS:
-        return STATUS_LABELS[verb]
+        return str(STATUS_LABELS[verb])
+    if action in EVENT_LABELS:
+        return str(EVENT_LABELS[action])
     return action.replace(".", " ").replace("_", " ").capitalize()
 
 
@@ -46,9 +49,9 @@ def review_record(session: Session, revision: Revision) -> dict[str, list[dict[s
     history, reviews = [], []
     for event in events:
         actor = (
-            ROLE_WORDS.get(roles.get(event.actor_id, ""), "a user")
+            str(ROLE_WORDS.get(roles.get(event.actor_id, ""), _l("a user")))
             if event.actor_id is not None
-            else "an operator"
+            else str(_l("an operator"))
         )
         row = {
             "when": format_dt(event.created_dt),

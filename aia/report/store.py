@@ -15,9 +15,11 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 
 from ..assessments.models import Revision
 from ..db import Session
+from ..extensions import questionnaires
 from .build import build_pdf
 from .errors import StoredReportAltered, StoredReportMissing
 
@@ -55,14 +57,23 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
 
 def publish_pdf(session: Session, revision: Revision) -> str:
     """Render the register's copy of a revision, store it and record its hash on the revision
-    (in the caller's transaction, which also sets the status). Returns the hash."""
-    pdf = build_pdf(session, revision, published=True)
+    (in the caller's transaction, which also sets the status). Returns the hash. The copy is
+    written in the questionnaire's own language, whoever publishes it and in whichever language
+    their pages are."""
+    with force_locale(published_language(revision)):
+        pdf = build_pdf(session, revision, published=True)
     sha256 = hashlib.sha256(pdf).hexdigest()
     write_atomically(report_dir(), f"{sha256}.pdf", pdf)
     revision.pdf_sha256 = sha256
     session.flush()
     log.info("report of revision %s of system %s stored as %s", revision.number, revision.system.uid, sha256)
     return sha256
+
+
+def published_language(revision: Revision) -> str:
+    """The language of a revision's published report: its questionnaire's."""
+    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
+    return (definition.language if definition is not None else None) or "en"
 
 
 def stored_pdf_bytes(revision: Revision) -> bytes:
