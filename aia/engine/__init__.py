@@ -7,6 +7,7 @@ from .forms import answers_from_form, build_step_form, field_name, form_data
 from .loader import load_file, parse_definition
 from .registry import Registry
 from .scoring import charter_rating, impact_level, round_half_up, score
+from .texts import Text, text_in
 from .visibility import Resolution, answers_by_step, client_condition, missing_required, resolve
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Registry",
     "Resolution",
     "Step",
+    "Text",
     "answers_by_step",
     "answers_from_form",
     "build_step_form",
@@ -33,4 +35,5 @@ __all__ = [
     "resolve",
     "round_half_up",
     "score",
+    "text_in",
 ]

@@ -3,6 +3,7 @@ and roles; content-hashed. Read from a file by loader.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import Any
 from .conditions import Condition, is_answered
 from .questions import Question
 from .roles import ROLES, Commitment, Roles
+from .texts import Text, localized
 
 LIKELIHOODS = ("probable", "occasional", "improbable")
 IMPACTS = ("low", "moderate", "high")
@@ -92,10 +94,26 @@ class Definition:
     # on such an earlier version, the file its roles come from.
     roles_also_for_versions: tuple[int, ...] = ()
     roles_lent_by: str | None = None
+    _in_languages: dict[str, Definition] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ident(self) -> str:
         return f"{self.key} v{self.version}"
+
+    def in_language(self, language: str | None) -> Definition:
+        """This questionnaire with every text in ``language`` where the file gives it, in the
+        file's language elsewhere (texts.text_in). Made once per language, then kept."""
+        if not language or language == self.language:
+            return self
+        if language not in self._in_languages:
+            twin = localized(dataclasses.replace(self, _in_languages={}), language)
+            twin._in_languages = {}
+            self._in_languages[language] = twin
+        return self._in_languages[language]
+
+    def languages(self) -> list[str]:
+        """The languages the file gives its title in: the file's own, and those it translates."""
+        return self.title.languages() if isinstance(self.title, Text) else [self.language]
 
     # -- roles: the questions that play a part in the report and the register ---------------
     def role(self, name: str) -> Question | None:

@@ -28,6 +28,7 @@ from .parsing import NUMBER_FORMATS, primary_language
 from .questions import QUESTION_TYPES, Question
 from .roles import parse_roles
 from .strict_yaml import StrictLoader
+from .texts import read_text
 
 SCHEMA_VERSION = 1
 TOP_KEYS = {
@@ -96,18 +97,18 @@ class _Loader:
         version = raw.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise self.fail("version", "must be a whole number from 1")
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise self.fail("title", "is missing")
         self.language = self._language(raw.get("language", "en"))
+        if raw.get("title") is None or (isinstance(raw["title"], str) and not raw["title"].strip()):
+            raise self.fail("title", "is missing")
+        title = self._text(raw["title"], "title", "title")
         flags = self._flags(raw.get("flags") or [])
         steps, questions = self._steps(raw.get("steps"), flags)
         charter = self._charter(raw.get("charter"), questions)
         definition = Definition(
             key=key,
             version=version,
-            title=title.strip(),
-            description=str(raw.get("description") or "").strip(),
+            title=title,
+            description=self._text(raw.get("description") or "", "description", "description", blank=True),
             use_when=self._optional_text(raw, "use_when"),
             minutes=self._minutes(raw.get("minutes")),
             language=self.language,
@@ -120,7 +121,9 @@ class _Loader:
             levels=self._levels(raw.get("levels")),
             questions=questions,
             follow_up=self._follow_up(raw.get("follow_up"), flags),
-            roles=parse_roles(raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail),
+            roles=parse_roles(
+                raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail, self.language
+            ),
             roles_also_for_versions=self._earlier_versions(raw, version),
         )
         for flag in flags:
@@ -132,9 +135,7 @@ class _Loader:
         value = raw.get(name)
         if value is None:
             return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, "must be non-empty text")
-        return value.strip()
+        return self._text(value, name, name)
 
     def _minutes(self, raw: Any) -> int | None:
         """About how long answering takes, in minutes, shown to people choosing a questionnaire."""
@@ -143,6 +144,10 @@ class _Loader:
         if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= 10000:
             raise self.fail("minutes", "must be a whole number of minutes from 1")
         return raw
+
+    def _text(self, raw: Any, where: str, name: str, *, blank: bool = False) -> str:
+        """A text of the file: a string, or a mapping language -> string (texts.read_text)."""
+        return read_text(raw, self.language, lambda reason: self.fail(where, reason), name, blank=blank)
 
     def _language(self, raw: Any) -> str:
         """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""
@@ -170,9 +175,11 @@ class _Loader:
                 raise self.fail(where, "flag key must be lowercase letters, digits, '-' or '_'")
             if key in flags:
                 raise self.fail(f"flags.{key}", "duplicate flag key")
-            if not isinstance(item.get("label"), str):
+            if item.get("label") is None:
                 raise self.fail(f"flags.{key}", "needs a label")
-            flags[key] = Flag(key, item["label"], str(item.get("description") or ""))
+            label = self._text(item["label"], f"flags.{key}", "label", blank=True)
+            description = self._text(item.get("description") or "", f"flags.{key}", "description", blank=True)
+            flags[key] = Flag(key, label, description)
         return flags
 
     def _steps(self, items: Any, flags: dict[str, Flag]) -> tuple[list[Step], dict[str, Question]]:
@@ -200,14 +207,18 @@ class _Loader:
             unknown = set(raw_step) - STEP_KEYS
             if unknown:
                 raise self.fail(f"step {skey}", f"unknown field(s) {sorted(unknown)}")
-            if not isinstance(raw_step.get("title"), str):
+            if raw_step.get("title") is None:
                 raise self.fail(f"step {skey}", "needs a title")
+            title = self._text(raw_step["title"], f"step {skey}", "title", blank=True)
+            intro = raw_step.get("intro")
+            if intro is not None:
+                intro = self._text(intro, f"step {skey}", "intro", blank=True)
             show_if = None
             if "show_if" in raw_step:
                 show_if = self._condition(
                     raw_step["show_if"], f"step {skey}", questions, raised_so_far, flags
                 )
-            step = Step(skey, raw_step["title"], raw_step.get("intro"), show_if)
+            step = Step(skey, title, intro, show_if)
             raw_questions = raw_step.get("questions")
             if not isinstance(raw_questions, list) or not raw_questions:
                 raise self.fail(f"step {skey}", "needs at least one question")
@@ -321,9 +332,8 @@ class _Loader:
             raise self.fail("follow_up.questionnaire", "must be a questionnaire key")
         if raw["when_flag"] not in flags:
             raise self.fail("follow_up.when_flag", f"unknown flag {raw['when_flag']!r}")
-        if not isinstance(raw["label"], str) or not raw["label"].strip():
-            raise self.fail("follow_up.label", "must be non-empty text")
-        return FollowUp(raw["questionnaire"], raw["when_flag"], raw["label"].strip())
+        label = self._text(raw["label"], "follow_up.label", "label")
+        return FollowUp(raw["questionnaire"], raw["when_flag"], label)
 
     def _charter(self, raw: Any, questions: dict[str, Question]) -> dict[str, str] | None:
         if raw is None:
@@ -379,14 +389,12 @@ class _Loader:
                 raise self.fail(where, "obligations must be a list")
             parsed = []
             for ob in obligations:
-                if (
-                    not isinstance(ob, Mapping)
-                    or set(ob) != {"area", "text"}
-                    or not all(isinstance(v, str) for v in ob.values())
-                ):
+                if not isinstance(ob, Mapping) or set(ob) != {"area", "text"}:
                     raise self.fail(where, "each obligation has an area and a text")
-                parsed.append(Obligation(ob["area"], ob["text"]))
-            levels.append(Level(i + 1, str(item.get("name") or ""), tuple(parsed)))
+                area = self._text(ob["area"], where, "area", blank=True)
+                parsed.append(Obligation(area, self._text(ob["text"], where, "text", blank=True)))
+            name = self._text(item.get("name") or "", where, "name", blank=True)
+            levels.append(Level(i + 1, name, tuple(parsed)))
         return levels
 
 
