@@ -1,10 +1,11 @@
 """The questionnaire model: loading, visibility, form building and scoring. Pure Python."""
 
+from . import scoring_canada  # noqa: F401  (registers Canada's scoring method)
 from .conditions import evaluate, is_answered
-from .definition import Definition, Step, canonical_json, content_hash
+from .definition import Definition, Origin, Step, canonical_json, content_hash
 from .errors import DefinitionError
 from .forms import answers_from_form, build_step_form, field_name, form_data
-from .loader import load_file, parse_definition
+from .loader import load_document, load_file, parse_definition
 from .registry import Registry
 from .scoring import charter_rating, impact_level, round_half_up, score
 from .texts import Text, text_in
@@ -13,6 +14,7 @@ from .visibility import Resolution, answers_by_step, client_condition, missing_r
 __all__ = [
     "Definition",
     "DefinitionError",
+    "Origin",
     "Registry",
     "Resolution",
     "Step",
@@ -29,6 +31,7 @@ __all__ = [
     "form_data",
     "impact_level",
     "is_answered",
+    "load_document",
     "load_file",
     "missing_required",
     "parse_definition",

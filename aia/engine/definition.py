@@ -44,8 +44,12 @@ class Level:
         return LEVEL_NAMES[self.number - 1]
 
 
+SCORING_METHODS = ("aia", "canada-aia")
+
+
 @dataclass(frozen=True)
 class ScoringRules:
+    method: str = "aia"  # one of SCORING_METHODS: how scoring.score works the levels out
     mitigation_threshold_pct: int = 80
     mitigation_reduction_pct: int = 15
     level_bounds_pct: tuple[int, int, int] = (25, 50, 75)
@@ -68,6 +72,24 @@ class FollowUp:
     questionnaire: str
     when_flag: str
     label: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an imported questionnaire comes from: the format and version of its source, the
+    notice its licence asks to show wherever it is shown, and each question's name there."""
+
+    format: str
+    version: str
+    notice: str
+    names: dict[str, str]  # question key -> its name in the source
+
+    def name_of(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def key_of(self) -> dict[str, str]:
+        """Source name -> question key."""
+        return {name: key for key, name in self.names.items()}
 
 
 @dataclass
@@ -94,6 +116,7 @@ class Definition:
     # on such an earlier version, the file its roles come from.
     roles_also_for_versions: tuple[int, ...] = ()
     roles_lent_by: str | None = None
+    origin: Origin | None = None
     _in_languages: dict[str, Definition] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -14,11 +14,13 @@ from .conditions import Condition, parse_condition, referenced_flags, referenced
 from .definition import (
     IMPACTS,
     LIKELIHOODS,
+    SCORING_METHODS,
     Definition,
     Flag,
     FollowUp,
     Level,
     Obligation,
+    Origin,
     ScoringRules,
     Step,
     content_hash,
@@ -48,7 +50,10 @@ TOP_KEYS = {
     "follow_up",
     "roles",
     "roles_also_for_versions",
+    "origin",
 }
+ORIGIN_FORMATS = ("canada-aia",)
+SCORING_FIELDS = ("mitigation_threshold_pct", "mitigation_reduction_pct", "level_bounds_pct")
 STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
 # Step keys the wizard uses for pages of its own ("review" is the page after the last step).
 RESERVED_STEP_KEYS = frozenset({"review"})
@@ -61,6 +66,12 @@ def load_file(path: str | Path) -> Definition:
     except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(path.name, "", f"cannot be read ({error})") from None
     return parse_definition(text, source=path.name)
+
+
+def load_document(document: Any, source: str) -> Definition:
+    """A definition from a document already read (an imported questionnaire, stored as JSON),
+    checked as strictly as a file."""
+    return _Loader(source).load(document)
 
 
 def parse_definition(text: str, source: str = "<string>") -> Definition:
@@ -125,6 +136,7 @@ class _Loader:
                 raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail, self.language
             ),
             roles_also_for_versions=self._earlier_versions(raw, version),
+            origin=self._origin(raw.get("origin"), questions),
         )
         for flag in flags:
             if not definition.flag_raisers(flag):
@@ -355,10 +367,18 @@ class _Loader:
     def _scoring(self, raw: Any) -> ScoringRules:
         if not isinstance(raw, Mapping):
             raise self.fail("scoring", "must be a mapping")
-        unknown = set(raw) - {"mitigation_threshold_pct", "mitigation_reduction_pct", "level_bounds_pct"}
+        unknown = set(raw) - {
+            "method",
+            "mitigation_threshold_pct",
+            "mitigation_reduction_pct",
+            "level_bounds_pct",
+        }
         if unknown:
             raise self.fail("scoring", f"unknown field(s) {sorted(unknown)}")
         rules = ScoringRules()
+        method = raw.get("method", rules.method)
+        if method not in SCORING_METHODS:
+            raise self.fail("scoring.method", f"must be one of {', '.join(SCORING_METHODS)}, not {method!r}")
         threshold = raw.get("mitigation_threshold_pct", rules.mitigation_threshold_pct)
         reduction = raw.get("mitigation_reduction_pct", rules.mitigation_reduction_pct)
         bounds = raw.get("level_bounds_pct", list(rules.level_bounds_pct))
@@ -372,7 +392,28 @@ class _Loader:
             or not 0 < bounds[0] < bounds[1] < bounds[2] < 100
         ):
             raise self.fail("scoring.level_bounds_pct", "must be three rising percentages")
-        return ScoringRules(threshold, reduction, tuple(bounds))
+        return ScoringRules(method, threshold, reduction, tuple(bounds))
+
+    def _origin(self, raw: Any, questions: dict[str, Question]) -> Origin | None:
+        """Where an imported questionnaire comes from (written by the importer)."""
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping) or set(raw) != {"format", "version", "notice", "names"}:
+            raise self.fail("origin", "needs exactly 'format', 'version', 'notice' and 'names'")
+        if raw["format"] not in ORIGIN_FORMATS:
+            raise self.fail("origin.format", f"must be one of {', '.join(ORIGIN_FORMATS)}")
+        if not isinstance(raw["version"], str) or not raw["version"].strip():
+            raise self.fail("origin.version", "must be the source's version, as text")
+        notice = self._text(raw["notice"], "origin.notice", "notice")
+        names = raw["names"]
+        if not isinstance(names, Mapping) or not all(isinstance(v, str) and v for v in names.values()):
+            raise self.fail("origin.names", "must map question keys to their names in the source")
+        for key in names:
+            if key not in questions:
+                raise self.fail("origin.names", f"unknown question '{key}'")
+        if len(set(names.values())) != len(names):
+            raise self.fail("origin.names", "a name in the source is given to two questions")
+        return Origin(raw["format"], raw["version"].strip(), notice, dict(names))
 
     def _levels(self, raw: Any) -> list[Level]:
         if not isinstance(raw, list) or len(raw) != 4:
