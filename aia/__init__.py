@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from functools import partial
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -22,6 +23,7 @@ from . import (
     models,  # noqa: F401  (every table known before any query)
 )
 from .accounts import sessions
+from .catalogue import queries as catalogue_queries
 from .engine import Registry
 from .extensions import csrf, db
 from .i18n import _l
@@ -60,6 +62,9 @@ def create_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
+    app.extensions["aia.questionnaires.with_imported"] = partial(
+        catalogue_queries.all_questionnaires, db.session
+    )
     sessions.init_app(app)
     for name in BLUEPRINT_PACKAGES:
         importlib.import_module(f"{__name__}.{name}.routes")

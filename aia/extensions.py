@@ -20,6 +20,9 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 def questionnaires() -> Registry:
-    """The questionnaire definitions the app has installed (loaded by create_app)."""
+    """The questionnaire definitions the app offers: those packaged with it (loaded by
+    create_app) and those imported into the database (which create_app's hook adds, so that
+    every worker and host sees an import at once)."""
     registry: Registry = current_app.extensions["aia.questionnaires"]
-    return registry
+    with_imported = current_app.extensions.get("aia.questionnaires.with_imported")
+    return with_imported(registry) if with_imported is not None else registry

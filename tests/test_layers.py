@@ -19,12 +19,13 @@ FLOORS = [
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
-    {"accounts", "audit"},
+    {"accounts", "audit", "catalogue"},
     {"engine", "db", "extensions", "i18n", "presentation", "models", "db_rules", "questionnaires"},
 ]
 SIDEWAYS = {
     ("register", "report"),
     ("accounts", "audit"),
+    ("catalogue", "audit"),
     ("extensions", "db"),
     ("extensions", "engine"),
     ("presentation", "extensions"),
