@@ -31,6 +31,7 @@ SIDEWAYS = {
     ("presentation", "extensions"),
     ("i18n", "extensions"),
     ("presentation", "i18n"),
+    ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
     ("cli", "integrity"),
 }

@@ -37,6 +37,11 @@ class AnswerFile:
         resolution = resolve(self.definition, self.answers)
         return [key for key in self.answers if key not in resolution.visible]
 
+    def hidden_names(self) -> list[str]:
+        """hidden(), by the names the Canadian tool gives the questions."""
+        origin = self.definition.origin
+        return [origin.name_of(k) if origin else k for k in self.hidden()]
+
 
 def parse_json(content: bytes | str) -> Any:
     try:

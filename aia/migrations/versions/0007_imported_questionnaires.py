@@ -2,7 +2,8 @@
 
 Questionnaires imported from other formats (Canada's AIA survey files) are stored here, in our
 own format as JSON, so that every worker and every host sees them; a key and version is
-imported once and never changed.
+imported once and never changed. A draft started from an answer file keeps the file's SHA-256,
+which its submission records.
 
 Revision ID: 0007
 Revises: 0006
@@ -37,7 +38,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_questionnaire")),
         sa.UniqueConstraint("key", "version", name=op.f("uq_imported_questionnaire_key_version")),
     )
+    with op.batch_alter_table("draft") as batch_op:
+        batch_op.add_column(sa.Column("answer_file_sha256", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("draft") as batch_op:
+        batch_op.drop_column("answer_file_sha256")
     op.drop_table("imported_questionnaire")
