@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from functools import partial
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -62,8 +61,8 @@ def create_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
-    app.extensions["aia.questionnaires.with_imported"] = partial(
-        catalogue_queries.all_questionnaires, db.session
+    app.extensions["aia.questionnaires.with_imported"] = lambda packaged, session: (
+        catalogue_queries.all_questionnaires(session or db.session, packaged)
     )
     sessions.init_app(app)
     for name in BLUEPRINT_PACKAGES:

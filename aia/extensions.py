@@ -1,5 +1,7 @@
 """Extensions, created once and bound to an app in create_app."""
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -19,10 +21,11 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 
 
-def questionnaires() -> Registry:
+def questionnaires(session: Any = None) -> Registry:
     """The questionnaire definitions the app offers: those packaged with it (loaded by
     create_app) and those imported into the database (which create_app's hook adds, so that
-    every worker and host sees an import at once)."""
+    every worker and host sees an import at once), read with ``session`` (the caller's, when
+    it works with one of its own) or the app's."""
     registry: Registry = current_app.extensions["aia.questionnaires"]
     with_imported = current_app.extensions.get("aia.questionnaires.with_imported")
-    return with_imported(registry) if with_imported is not None else registry
+    return with_imported(registry, session) if with_imported is not None else registry
