@@ -24,6 +24,7 @@ from . import (
     web_security,
 )
 from .accounts import sessions
+from .catalogue import queries as catalogue_queries
 from .engine import Registry
 from .extensions import csrf, db
 from .i18n import _l
@@ -61,6 +62,9 @@ def create_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.extensions["aia.questionnaires"] = Registry.from_folder(app.config["QUESTIONNAIRE_DIR"])
+    app.extensions["aia.questionnaires.with_imported"] = lambda packaged, session: (
+        catalogue_queries.all_questionnaires(session or db.session, packaged)
+    )
     sessions.init_app(app)
     for name in BLUEPRINT_PACKAGES:
         importlib.import_module(f"{__name__}.{name}.routes")

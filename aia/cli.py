@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from alembic import command
@@ -17,7 +19,10 @@ from .accounts.passwords import WeakPassword
 from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
 from .accounts.services import create_agency as create_agency_account
 from .accounts.services import create_user as create_user_account
-from .engine import DefinitionError, Registry
+from .catalogue.queries import by_origin
+from .catalogue.services import import_definition
+from .engine import DefinitionError, Registry, score
+from .engine.importers import canada, canada_answers
 from .extensions import db, questionnaires
 from .integrity.verify import verify_all
 from .seed import load_demo
@@ -180,10 +185,112 @@ def seed_demo() -> None:
     click.echo(summary)
 
 
-COMMANDS = [init_db, check_questionnaires, create_agency, create_user, disable_user, verify, seed_demo]
+@click.command("import-questionnaire")
+@click.option("--format", "source_format", required=True, type=click.Choice([canada.FORMAT]))
+@click.option(
+    "--source-version",
+    required=True,
+    help=f"The version of the Canadian tool the file is ({', '.join(canada.VERSIONS)}).",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_questionnaire(source_format: str, source_version: str, file: Path) -> None:
+    """Convert a questionnaire of another format (Canada's AIA survey file) and store it in
+    the database, where every worker and host sees it. Importing the same file again
+    changes nothing."""
+    content = file.read_bytes()
+    try:
+        survey = json.loads(content)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise click.ClickException(f"{file.name}: not a JSON file ({error})") from None
+    try:
+        document = canada.convert_survey(survey, source_version, file.name)
+        packaged = {d.key for d in current_app.extensions["aia.questionnaires"].all()}
+        imported = import_definition(
+            db.session,
+            document,
+            source=file.name,
+            source_format=source_format,
+            source_version=source_version,
+            source_bytes=content,
+            packaged_keys=packaged,
+        )
+    except DefinitionError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    definition = imported.definition
+    click.echo(
+        f"{'imported' if imported.created else 'unchanged, imported before:'} {definition.ident} "
+        f"from {file.name} ({source_format} {source_version}): {len(definition.steps)} steps, "
+        f"{len(definition.questions)} questions, risk max {definition.max_points('risk')}, "
+        f"mitigation max {definition.max_points('mitigation') // 2} per phase, "
+        f"hash {definition.content_hash[:12]}"
+    )
+
+@click.command("score")
+@click.option("--format", "source_format", required=True, type=click.Choice([canada.FORMAT]))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def score_files(source_format: str, files: tuple[Path, ...]) -> None:
+    """Score answer files of Canada's AIA tool as the tool does: one JSON line per file,
+    with our own rule (hidden answers never count) alongside. Exit 1 if a file could
+    not be scored; the others are scored all the same."""
+    registry = questionnaires()
+    failed = False
+    for file in files:
+        line = _score_line(file, lambda version: by_origin(registry, source_format, version))
+        failed = failed or "error" in line
+        click.echo(json.dumps(line, ensure_ascii=False))
+    if failed:
+        sys.exit(1)
+
+
+COMMANDS = [
+    init_db,
+    check_questionnaires,
+    import_questionnaire,
+    score_files,
+    create_agency,
+    create_user,
+    disable_user,
+    verify,
+    seed_demo,
+]
 
 
 def register_commands(app: Flask) -> None:
     """Our commands on the app's own group too (``flask --app aia``, the test CLI runner)."""
     for command_ in COMMANDS:
         app.cli.add_command(command_)
+
+
+def _score_line(file: Path, find: Any) -> dict[str, Any]:
+    """What ``aia score`` prints for one answer file."""
+    try:
+        answer_file = canada_answers.read_answer_file(canada_answers.parse_json(file.read_bytes()), find)
+    except OSError as error:
+        return {"file": str(file), "error": f"cannot be read ({error.strerror or error})"}
+    except canada_answers.AnswerFileError as error:
+        return {"file": str(file), "error": str(error)}
+    scores = score(answer_file.definition, answer_file.answers)
+    canada_rule, own = scores["canada"], scores["own_rule"]
+    return {
+        "file": str(file),
+        "version": answer_file.version,
+        "raw_impact": canada_rule["raw_impact"],
+        "mitigation": canada_rule["mitigation"],
+        "final": canada_rule["final"],
+        "level": canada_rule["level"],
+        "own_rule": {
+            "raw_impact": own["raw_impact"],
+            "mitigation": own["mitigation"],
+            "final": own["final"],
+            "level": own["level"],
+            "differing": [
+                {"question": d["name"], "answer": d["answer"], "points": d["points"], "kind": d["kind"]}
+                for d in own["differing"]
+            ],
+        },
+        "unknown_questions": answer_file.unknown,
+        "ignored": answer_file.ignored,
+    }

@@ -1,5 +1,7 @@
 """Extensions, created once and bound to an app in create_app."""
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -22,7 +24,11 @@ limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 
 
-def questionnaires() -> Registry:
-    """The questionnaire definitions the app has installed (loaded by create_app)."""
+def questionnaires(session: Any = None) -> Registry:
+    """The questionnaire definitions the app offers: those packaged with it (loaded by
+    create_app) and those imported into the database (which create_app's hook adds, so that
+    every worker and host sees an import at once), read with ``session`` (the caller's, when
+    it works with one of its own) or the app's."""
     registry: Registry = current_app.extensions["aia.questionnaires"]
-    return registry
+    with_imported = current_app.extensions.get("aia.questionnaires.with_imported")
+    return with_imported(registry, session) if with_imported is not None else registry

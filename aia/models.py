@@ -4,6 +4,7 @@ from . import db_rules  # noqa: F401  (attaches the database rules)
 from .accounts.models import Agency, PendingForm, User
 from .assessments.models import Draft, Revision, System
 from .audit.models import AuditEvent
+from .catalogue.models import ImportedQuestionnaire
 from .db import Base
 from .register.models import Feedback, RegisterEntry
 from .review.models import Comment
@@ -15,6 +16,7 @@ __all__ = [
     "Comment",
     "Draft",
     "Feedback",
+    "ImportedQuestionnaire",
     "PendingForm",
     "RegisterEntry",
     "Revision",

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from flask_babel import format_datetime
 
+from .engine import text_in
 from .extensions import questionnaires
-from .i18n import _l
+from .i18n import _l, current_language
 
 # Lazy: each is put into words in the language of the page or report that shows it.
 STATUS_LABELS = {
@@ -49,8 +50,14 @@ def check_outcome(revision) -> str | None:
     return "needed" if definition.follow_up.when_flag in raised else "not needed"
 
 
+def in_language(text: str | None) -> str:
+    """A questionnaire's text in the page's language, else in the questionnaire's own."""
+    return text_in(text, current_language())
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.filters["in_language"] = in_language
     app.jinja_env.globals["check_outcome"] = check_outcome
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,

@@ -19,17 +19,19 @@ FLOORS = [
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
-    {"accounts", "audit"},
+    {"accounts", "audit", "catalogue"},
     {"engine", "db", "extensions", "i18n", "presentation", "models", "db_rules", "questionnaires"},
 ]
 SIDEWAYS = {
     ("register", "report"),
     ("accounts", "audit"),
+    ("catalogue", "audit"),
     ("extensions", "db"),
     ("extensions", "engine"),
     ("presentation", "extensions"),
     ("i18n", "extensions"),
     ("presentation", "i18n"),
+    ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
     ("cli", "integrity"),
 }

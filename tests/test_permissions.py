@@ -134,6 +134,10 @@ ROWS = [
     ),
     ("GET", REV, "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
+    # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
+    ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    # no file chosen: the form says so (422), for those who may edit
+    ("POST", SYS + "/answer-file", "sent_back", {}, expect(author=422, approver=422, **EDITORS)),
     # review
     ("GET", "/review", "submitted", {}, expect(author=403, admin=403, foreign=200)),
     ("GET", REV + "/review", "submitted", {}, expect(author=403)),

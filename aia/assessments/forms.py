@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -42,3 +43,12 @@ class ReasonForm(FlaskForm):
     """Why a revision moves on (withdrawal); kept in the audit trail."""
 
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
+
+
+class AnswerFileForm(FlaskForm):
+    """An answer file saved by Canada's AIA tool, to start a draft from."""
+
+    answer_file = FileField(
+        _l("Answer file of Canada's AIA tool (.json)"),
+        validators=[FileRequired(_l("Choose the answer file to read."))],
+    )

@@ -71,6 +71,8 @@ class Draft(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The SHA-256 of the answer file the draft was started from, if it was (Canada's AIA).
+    answer_file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     system: Mapped[System] = relationship(back_populates="draft")
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from ..accounts.access import may, require, viewer
 from ..accounts.models import User
 from ..accounts.sessions import keeps_form_on_expiry, take_pending_form
+from ..catalogue.queries import by_origin
 from ..db import now_utc
 from ..engine import (
     Definition,
@@ -23,9 +25,11 @@ from ..engine import (
     resolve,
 )
 from ..engine.conditions import is_answered
+from ..engine.importers.canada import FORMAT as CANADA_FORMAT
+from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..extensions import csrf, db, questionnaires
 from . import bp, lifecycle, queries, services, wizard
-from .forms import NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
+from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
 
@@ -100,7 +104,10 @@ def new_system():
 
 @bp.route("/systems/<uid>")
 def system(uid: str):
-    system = _system(uid)
+    return system_page(_system(uid))
+
+
+def system_page(system: System, upload_form: AnswerFileForm | None = None, status: int = 200):
     start_form = StartDraftForm()
     start_form.questionnaire.choices = questionnaire_choices()
     latest = system.latest_revision
@@ -116,12 +123,54 @@ def system(uid: str):
             awaiting = None
         else:
             start_form.questionnaire.data = f"{latest.questionnaire_key}:{latest.questionnaire_version}"
+    canada_imported = any(d.origin is not None and d.origin.format == CANADA_FORMAT for d in registry().all())
     return render_template(
         "assessments/system.html",
         system=system,
         start_form=start_form,
+        answer_file_form=(upload_form or AnswerFileForm()) if canada_imported else None,
         may_edit=may(viewer(), "edit", system),
         awaiting=awaiting,
+    ), status
+
+
+@bp.route("/systems/<uid>/answer-file", methods=["POST"])
+def upload_answer_file(uid: str):
+    """Start a draft from an answer file saved by Canada's AIA tool, and say what was read."""
+    system = _system(uid, "edit")
+    form = AnswerFileForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(_("The form had expired. Please choose the file again."), "error")
+        return system_page(system, form, 422)
+    content = form.answer_file.data.read()
+    filename = form.answer_file.data.filename or "answers.json"
+    try:
+        answer_file = read_answer_file(
+            parse_json(content), lambda version: by_origin(registry(), CANADA_FORMAT, version)
+        )
+    except AnswerFileError as error:
+        form.answer_file.errors = [_("This file cannot be read: %(reason)s", reason=str(error))]
+        return system_page(system, form, 422)
+    try:
+        draft = services.start_draft_from_answer_file(
+            db.session, system, answer_file, content, filename, viewer()
+        )
+    except (services.DraftExists, services.DraftNotAllowed):
+        form.answer_file.errors = [
+            _(
+                "A draft is in progress, or a revision awaits a decision: the file can start "
+                "a draft once neither is."
+            )
+        ]
+        return system_page(system, form, 409)
+    return render_template(
+        "assessments/answer_file_read.html",
+        system=system,
+        draft=draft,
+        answer_file=answer_file,
+        filename=filename,
+        hidden=answer_file.hidden_names(),
     )
 
 
@@ -521,6 +570,24 @@ def _submitted_meanwhile(system: System, gone: services.DraftGone):
 def revision(uid: str, number: int):
     system = _system(uid)
     return revision_page(system, queries.revision_or_404(db.session, system, number))
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/answer-file.json")
+def revision_answer_file(uid: str, number: int):
+    """A revision of an imported Canadian questionnaire as an answer file the Canadian tool
+    loads (its question names and values)."""
+    system = _system(uid)
+    revision = queries.revision_or_404(db.session, system, number)
+    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    if definition is None or definition.origin is None or definition.origin.format != CANADA_FORMAT:
+        abort(404)
+    document = write_answer_file(definition, revision.answers)
+    name = f"{system.uid}-revision-{revision.number}-aia-{definition.origin.version}.json"
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def revision_page(system: System, revision: Revision, status: int = 200):

@@ -3,6 +3,7 @@ writes its audit event; the caller commits."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from typing import Any, cast
@@ -13,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..accounts.models import User
 from ..db import Session, now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
+from ..engine.importers.canada_answers import AnswerFile
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -45,6 +47,14 @@ class DraftNotAllowed(Exception):
         self.revision = revision
 
 
+class DraftExists(Exception):
+    """A draft is in progress already: an answer file does not replace it."""
+
+    def __init__(self, draft: Draft):
+        super().__init__(f"draft {draft.id} is in progress")
+        self.draft = draft
+
+
 class IncompleteDraft(Exception):
     def __init__(self, missing: list[str]):
         super().__init__(f"{len(missing)} required answer(s) missing")
@@ -60,6 +70,35 @@ def create_system(
     record_event(session, "system.created", actor, system=system, details={"name": system.name})
     log.info("system %s created", system.uid)
     return system
+
+
+def start_draft_from_answer_file(
+    session: Session, system: System, answer_file: AnswerFile, content: bytes, filename: str, actor: User
+) -> Draft:
+    """A draft holding what an answer file of Canada's AIA tool says, recorded with the file's
+    SHA-256 (the draft keeps it, and the submission of the revision records it)."""
+    if system.draft is not None:
+        raise DraftExists(system.draft)
+    draft = start_draft(session, system, answer_file.definition, answer_file.answers, actor=actor)
+    draft.answer_file_sha256 = hashlib.sha256(content).hexdigest()
+    session.flush()
+    record_event(
+        session,
+        "draft.answer_file_read",
+        actor,
+        system=system,
+        details={
+            "file": filename,
+            "sha256": draft.answer_file_sha256,
+            "version": answer_file.version,
+            "questionnaire": answer_file.definition.ident,
+            "answers_read": len(answer_file.answers),
+            "unknown_questions": answer_file.unknown,
+            "ignored": answer_file.ignored,
+            "hidden": answer_file.hidden_names(),
+        },
+    )
+    return draft
 
 
 def start_draft(
@@ -191,12 +230,9 @@ def submit(
     revision.sha256 = content_hash(revision.hashed_document())
     session.add(revision)
     session.flush()
-    record_event(
-        session,
-        "revision.submitted",
-        actor,
-        revision=revision,
-        details={"number": number, "sha256": revision.sha256, "to": "submitted"},
-    )
+    details: dict[str, Any] = {"number": number, "sha256": revision.sha256, "to": "submitted"}
+    if draft.answer_file_sha256:
+        details["answer_file_sha256"] = draft.answer_file_sha256
+    record_event(session, "revision.submitted", actor, revision=revision, details=details)
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

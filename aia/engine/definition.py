@@ -3,6 +3,7 @@ and roles; content-hashed. Read from a file by loader.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import Any
 from .conditions import Condition, is_answered
 from .questions import Question
 from .roles import ROLES, Commitment, Roles
+from .texts import Text, localized
 
 LIKELIHOODS = ("probable", "occasional", "improbable")
 IMPACTS = ("low", "moderate", "high")
@@ -42,8 +44,12 @@ class Level:
         return LEVEL_NAMES[self.number - 1]
 
 
+SCORING_METHODS = ("aia", "canada-aia")
+
+
 @dataclass(frozen=True)
 class ScoringRules:
+    method: str = "aia"  # one of SCORING_METHODS: how scoring.score works the levels out
     mitigation_threshold_pct: int = 80
     mitigation_reduction_pct: int = 15
     level_bounds_pct: tuple[int, int, int] = (25, 50, 75)
@@ -66,6 +72,24 @@ class FollowUp:
     questionnaire: str
     when_flag: str
     label: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an imported questionnaire comes from: the format and version of its source, the
+    notice its licence asks to show wherever it is shown, and each question's name there."""
+
+    format: str
+    version: str
+    notice: str
+    names: dict[str, str]  # question key -> its name in the source
+
+    def name_of(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def key_of(self) -> dict[str, str]:
+        """Source name -> question key."""
+        return {name: key for key, name in self.names.items()}
 
 
 @dataclass
@@ -92,10 +116,27 @@ class Definition:
     # on such an earlier version, the file its roles come from.
     roles_also_for_versions: tuple[int, ...] = ()
     roles_lent_by: str | None = None
+    origin: Origin | None = None
+    _in_languages: dict[str, Definition] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ident(self) -> str:
         return f"{self.key} v{self.version}"
+
+    def in_language(self, language: str | None) -> Definition:
+        """This questionnaire with every text in ``language`` where the file gives it, in the
+        file's language elsewhere (texts.text_in). Made once per language, then kept."""
+        if not language or language == self.language:
+            return self
+        if language not in self._in_languages:
+            twin = localized(dataclasses.replace(self, _in_languages={}), language)
+            twin._in_languages = {}
+            self._in_languages[language] = twin
+        return self._in_languages[language]
+
+    def languages(self) -> list[str]:
+        """The languages the file gives its title in: the file's own, and those it translates."""
+        return self.title.languages() if isinstance(self.title, Text) else [self.language]
 
     # -- roles: the questions that play a part in the report and the register ---------------
     def role(self, name: str) -> Question | None:

@@ -14,11 +14,13 @@ from .conditions import Condition, parse_condition, referenced_flags, referenced
 from .definition import (
     IMPACTS,
     LIKELIHOODS,
+    SCORING_METHODS,
     Definition,
     Flag,
     FollowUp,
     Level,
     Obligation,
+    Origin,
     ScoringRules,
     Step,
     content_hash,
@@ -28,6 +30,7 @@ from .parsing import NUMBER_FORMATS, primary_language
 from .questions import QUESTION_TYPES, Question
 from .roles import parse_roles
 from .strict_yaml import StrictLoader
+from .texts import read_text
 
 SCHEMA_VERSION = 1
 TOP_KEYS = {
@@ -47,7 +50,10 @@ TOP_KEYS = {
     "follow_up",
     "roles",
     "roles_also_for_versions",
+    "origin",
 }
+ORIGIN_FORMATS = ("canada-aia",)
+SCORING_FIELDS = ("mitigation_threshold_pct", "mitigation_reduction_pct", "level_bounds_pct")
 STEP_KEYS = {"key", "title", "intro", "show_if", "questions"}
 # Step keys the wizard uses for pages of its own ("review" is the page after the last step).
 RESERVED_STEP_KEYS = frozenset({"review"})
@@ -60,6 +66,12 @@ def load_file(path: str | Path) -> Definition:
     except (OSError, UnicodeDecodeError) as error:
         raise DefinitionError(path.name, "", f"cannot be read ({error})") from None
     return parse_definition(text, source=path.name)
+
+
+def load_document(document: Any, source: str) -> Definition:
+    """A definition from a document already read (an imported questionnaire, stored as JSON),
+    checked as strictly as a file."""
+    return _Loader(source).load(document)
 
 
 def parse_definition(text: str, source: str = "<string>") -> Definition:
@@ -96,18 +108,18 @@ class _Loader:
         version = raw.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise self.fail("version", "must be a whole number from 1")
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise self.fail("title", "is missing")
         self.language = self._language(raw.get("language", "en"))
+        if raw.get("title") is None or (isinstance(raw["title"], str) and not raw["title"].strip()):
+            raise self.fail("title", "is missing")
+        title = self._text(raw["title"], "title", "title")
         flags = self._flags(raw.get("flags") or [])
         steps, questions = self._steps(raw.get("steps"), flags)
         charter = self._charter(raw.get("charter"), questions)
         definition = Definition(
             key=key,
             version=version,
-            title=title.strip(),
-            description=str(raw.get("description") or "").strip(),
+            title=title,
+            description=self._text(raw.get("description") or "", "description", "description", blank=True),
             use_when=self._optional_text(raw, "use_when"),
             minutes=self._minutes(raw.get("minutes")),
             language=self.language,
@@ -120,8 +132,11 @@ class _Loader:
             levels=self._levels(raw.get("levels")),
             questions=questions,
             follow_up=self._follow_up(raw.get("follow_up"), flags),
-            roles=parse_roles(raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail),
+            roles=parse_roles(
+                raw.get("roles"), {k: q.type_name for k, q in questions.items()}, self.fail, self.language
+            ),
             roles_also_for_versions=self._earlier_versions(raw, version),
+            origin=self._origin(raw.get("origin"), questions),
         )
         for flag in flags:
             if not definition.flag_raisers(flag):
@@ -132,9 +147,7 @@ class _Loader:
         value = raw.get(name)
         if value is None:
             return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, "must be non-empty text")
-        return value.strip()
+        return self._text(value, name, name)
 
     def _minutes(self, raw: Any) -> int | None:
         """About how long answering takes, in minutes, shown to people choosing a questionnaire."""
@@ -143,6 +156,10 @@ class _Loader:
         if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= 10000:
             raise self.fail("minutes", "must be a whole number of minutes from 1")
         return raw
+
+    def _text(self, raw: Any, where: str, name: str, *, blank: bool = False) -> str:
+        """A text of the file: a string, or a mapping language -> string (texts.read_text)."""
+        return read_text(raw, self.language, lambda reason: self.fail(where, reason), name, blank=blank)
 
     def _language(self, raw: Any) -> str:
         """A language tag (en, fr, en-GB...) whose way of writing numbers the engine knows."""
@@ -170,9 +187,11 @@ class _Loader:
                 raise self.fail(where, "flag key must be lowercase letters, digits, '-' or '_'")
             if key in flags:
                 raise self.fail(f"flags.{key}", "duplicate flag key")
-            if not isinstance(item.get("label"), str):
+            if item.get("label") is None:
                 raise self.fail(f"flags.{key}", "needs a label")
-            flags[key] = Flag(key, item["label"], str(item.get("description") or ""))
+            label = self._text(item["label"], f"flags.{key}", "label", blank=True)
+            description = self._text(item.get("description") or "", f"flags.{key}", "description", blank=True)
+            flags[key] = Flag(key, label, description)
         return flags
 
     def _steps(self, items: Any, flags: dict[str, Flag]) -> tuple[list[Step], dict[str, Question]]:
@@ -200,14 +219,18 @@ class _Loader:
             unknown = set(raw_step) - STEP_KEYS
             if unknown:
                 raise self.fail(f"step {skey}", f"unknown field(s) {sorted(unknown)}")
-            if not isinstance(raw_step.get("title"), str):
+            if raw_step.get("title") is None:
                 raise self.fail(f"step {skey}", "needs a title")
+            title = self._text(raw_step["title"], f"step {skey}", "title", blank=True)
+            intro = raw_step.get("intro")
+            if intro is not None:
+                intro = self._text(intro, f"step {skey}", "intro", blank=True)
             show_if = None
             if "show_if" in raw_step:
                 show_if = self._condition(
                     raw_step["show_if"], f"step {skey}", questions, raised_so_far, flags
                 )
-            step = Step(skey, raw_step["title"], raw_step.get("intro"), show_if)
+            step = Step(skey, title, intro, show_if)
             raw_questions = raw_step.get("questions")
             if not isinstance(raw_questions, list) or not raw_questions:
                 raise self.fail(f"step {skey}", "needs at least one question")
@@ -321,9 +344,8 @@ class _Loader:
             raise self.fail("follow_up.questionnaire", "must be a questionnaire key")
         if raw["when_flag"] not in flags:
             raise self.fail("follow_up.when_flag", f"unknown flag {raw['when_flag']!r}")
-        if not isinstance(raw["label"], str) or not raw["label"].strip():
-            raise self.fail("follow_up.label", "must be non-empty text")
-        return FollowUp(raw["questionnaire"], raw["when_flag"], raw["label"].strip())
+        label = self._text(raw["label"], "follow_up.label", "label")
+        return FollowUp(raw["questionnaire"], raw["when_flag"], label)
 
     def _charter(self, raw: Any, questions: dict[str, Question]) -> dict[str, str] | None:
         if raw is None:
@@ -345,10 +367,18 @@ class _Loader:
     def _scoring(self, raw: Any) -> ScoringRules:
         if not isinstance(raw, Mapping):
             raise self.fail("scoring", "must be a mapping")
-        unknown = set(raw) - {"mitigation_threshold_pct", "mitigation_reduction_pct", "level_bounds_pct"}
+        unknown = set(raw) - {
+            "method",
+            "mitigation_threshold_pct",
+            "mitigation_reduction_pct",
+            "level_bounds_pct",
+        }
         if unknown:
             raise self.fail("scoring", f"unknown field(s) {sorted(unknown)}")
         rules = ScoringRules()
+        method = raw.get("method", rules.method)
+        if method not in SCORING_METHODS:
+            raise self.fail("scoring.method", f"must be one of {', '.join(SCORING_METHODS)}, not {method!r}")
         threshold = raw.get("mitigation_threshold_pct", rules.mitigation_threshold_pct)
         reduction = raw.get("mitigation_reduction_pct", rules.mitigation_reduction_pct)
         bounds = raw.get("level_bounds_pct", list(rules.level_bounds_pct))
@@ -362,7 +392,28 @@ class _Loader:
             or not 0 < bounds[0] < bounds[1] < bounds[2] < 100
         ):
             raise self.fail("scoring.level_bounds_pct", "must be three rising percentages")
-        return ScoringRules(threshold, reduction, tuple(bounds))
+        return ScoringRules(method, threshold, reduction, tuple(bounds))
+
+    def _origin(self, raw: Any, questions: dict[str, Question]) -> Origin | None:
+        """Where an imported questionnaire comes from (written by the importer)."""
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping) or set(raw) != {"format", "version", "notice", "names"}:
+            raise self.fail("origin", "needs exactly 'format', 'version', 'notice' and 'names'")
+        if raw["format"] not in ORIGIN_FORMATS:
+            raise self.fail("origin.format", f"must be one of {', '.join(ORIGIN_FORMATS)}")
+        if not isinstance(raw["version"], str) or not raw["version"].strip():
+            raise self.fail("origin.version", "must be the source's version, as text")
+        notice = self._text(raw["notice"], "origin.notice", "notice")
+        names = raw["names"]
+        if not isinstance(names, Mapping) or not all(isinstance(v, str) and v for v in names.values()):
+            raise self.fail("origin.names", "must map question keys to their names in the source")
+        for key in names:
+            if key not in questions:
+                raise self.fail("origin.names", f"unknown question '{key}'")
+        if len(set(names.values())) != len(names):
+            raise self.fail("origin.names", "a name in the source is given to two questions")
+        return Origin(raw["format"], raw["version"].strip(), notice, dict(names))
 
     def _levels(self, raw: Any) -> list[Level]:
         if not isinstance(raw, list) or len(raw) != 4:
@@ -379,14 +430,12 @@ class _Loader:
                 raise self.fail(where, "obligations must be a list")
             parsed = []
             for ob in obligations:
-                if (
-                    not isinstance(ob, Mapping)
-                    or set(ob) != {"area", "text"}
-                    or not all(isinstance(v, str) for v in ob.values())
-                ):
+                if not isinstance(ob, Mapping) or set(ob) != {"area", "text"}:
                     raise self.fail(where, "each obligation has an area and a text")
-                parsed.append(Obligation(ob["area"], ob["text"]))
-            levels.append(Level(i + 1, str(item.get("name") or ""), tuple(parsed)))
+                area = self._text(ob["area"], where, "area", blank=True)
+                parsed.append(Obligation(area, self._text(ob["text"], where, "text", blank=True)))
+            name = self._text(item.get("name") or "", where, "name", blank=True)
+            levels.append(Level(i + 1, name, tuple(parsed)))
         return levels
 
 

@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from .conditions import Condition, is_answered
 from .date_field import DatePartsField
 from .parsing import format_number, parse_date, parse_number
+from .texts import Text, read_text
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
 
@@ -51,10 +52,10 @@ class Question:
         self.key: str = raw["key"]
         self.step_key = step_key
         self.language = language  # the questionnaire's: how numbers are written
-        self.label = _text(raw, "label", fail, required=True)
-        self.help = _text(raw, "help", fail)
-        self.why = _text(raw, "why", fail)  # why the question is asked, shown with its help
-        self.area = _text(raw, "area", fail)
+        self.label = _text(raw, "label", fail, language, required=True)
+        self.help = _text(raw, "help", fail, language)
+        self.why = _text(raw, "why", fail, language)  # why the question is asked, shown with its help
+        self.area = _text(raw, "area", fail, language)
         required = raw.get("required", False)
         if not isinstance(required, bool):
             raise fail("'required' must be true or false")
@@ -104,14 +105,16 @@ class ChoiceQuestion(Question):
         self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
     ):
         super().__init__(raw, step_key, fail, language)
-        self.options = self._read_options(raw, fail)
+        self.options = self._read_options(raw, fail, language)
         self.scoring = _scoring(raw, fail)
         if self.scoring is None and any(o.points for o in self.options):
             raise fail("options carry points but the question has no 'scoring: risk|mitigation'")
         if self.scoring is not None and not any(o.points for o in self.options):
             raise fail(f"'scoring: {self.scoring}' but no option carries points")
 
-    def _read_options(self, raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> list[Option]:
+    def _read_options(
+        self, raw: Mapping[str, Any], fail: Callable[[str], Exception], language: str
+    ) -> list[Option]:
         items = raw.get("options")
         if not isinstance(items, list) or len(items) < 2:
             raise fail("needs 'options': a list of at least two options")
@@ -125,9 +128,9 @@ class ChoiceQuestion(Question):
             value = item.get("value")
             if not isinstance(value, str) or not value.strip():
                 raise fail(f"option {i + 1} has no value (write it as text, in quotes if needed)")
-            label = item.get("label")
-            if not isinstance(label, str) or not label.strip():
+            if item.get("label") is None:
                 raise fail(f"option '{value}' has no label")
+            label = read_text(item["label"], language, fail, f"label of option '{value}'")
             points = item.get("points", 0)
             if not isinstance(points, int) or isinstance(points, bool) or points < 0:
                 raise fail(f"option '{value}' points must be a whole number, 0 or more")
@@ -205,7 +208,11 @@ class MultipleChoice(ChoiceQuestion):
         return picked or None
 
 
-YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+YES_NO_UNSURE = (
+    ("yes", Text({"en": "Yes", "fr": "Oui"}, "en")),
+    ("no", Text({"en": "No", "fr": "Non"}, "en")),
+    ("unsure", Text({"en": "Not sure", "fr": "Je ne sais pas"}, "en")),
+)
 
 
 @register
@@ -215,7 +222,9 @@ class YesNoUnsure(SingleChoice):
     type_name = "yes_no_unsure"
     extra_keys = {"points", "scoring", "flag", "flag_on"}
 
-    def _read_options(self, raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> list[Option]:
+    def _read_options(
+        self, raw: Mapping[str, Any], fail: Callable[[str], Exception], language: str
+    ) -> list[Option]:
         points = raw.get("points", {}) or {}
         if not isinstance(points, Mapping):
             raise fail("'points' must map yes / no / unsure to whole numbers")
@@ -391,23 +400,33 @@ class Date(Question):
 
 @overload
 def _text(
-    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: Literal[True]
+    raw: Mapping[str, Any],
+    name: str,
+    fail: Callable[[str], Exception],
+    language: str,
+    required: Literal[True],
 ) -> str: ...
 @overload
 def _text(
-    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: bool = False
+    raw: Mapping[str, Any],
+    name: str,
+    fail: Callable[[str], Exception],
+    language: str,
+    required: bool = False,
 ) -> str | None: ...
 def _text(
-    raw: Mapping[str, Any], name: str, fail: Callable[[str], Exception], required: bool = False
+    raw: Mapping[str, Any],
+    name: str,
+    fail: Callable[[str], Exception],
+    language: str,
+    required: bool = False,
 ) -> str | None:
     value = raw.get(name)
     if value is None:
         if required:
             raise fail(f"needs a '{name}'")
         return None
-    if not isinstance(value, str) or not value.strip():
-        raise fail(f"'{name}' must be non-empty text")
-    return value.strip()
+    return read_text(value, language, fail, name)
 
 
 def _scoring(raw: Mapping[str, Any], fail: Callable[[str], Exception]) -> str | None:

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
+
+from .texts import read_text
 
 TEXT = ("short_text", "long_text")
 
@@ -88,8 +91,9 @@ class Roles:
 Fail = Callable[[str, str], Exception]  # (where, reason) -> the error to raise
 
 
-def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Roles:
-    """The file's ``roles:`` checked against its questions (key -> type name)."""
+def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail, language: str = "en") -> Roles:
+    """The file's ``roles:`` checked against its questions (key -> type name); ``language``
+    is the file's, that of a commitment's title when it is written as one string."""
     if raw is None:
         return Roles()
     if not isinstance(raw, Mapping) or not raw:
@@ -119,7 +123,7 @@ def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Role
     for role, value in raw.items():
         where = f"roles.{role}"
         if role == COMMITMENTS:
-            commitments = _commitments(value, take, fail)
+            commitments = _commitments(value, take, fail, language)
             continue
         spec = ROLES.get(role)
         if spec is None:
@@ -136,7 +140,7 @@ def parse_roles(raw: Any, question_types: Mapping[str, str], fail: Fail) -> Role
 
 
 def _commitments(
-    raw: Any, take: Callable[[Any, str, tuple[str, ...], str], str], fail: Fail
+    raw: Any, take: Callable[[Any, str, tuple[str, ...], str], str], fail: Fail, language: str
 ) -> tuple[Commitment, ...]:
     if not isinstance(raw, list) or not raw:
         raise fail("roles.commitments", "must be a list of {title, status, evidence}")
@@ -145,14 +149,12 @@ def _commitments(
         where = f"roles.commitments[{i}]"
         if not isinstance(item, Mapping) or set(item) != {"title", *COMMITMENT_PARTS}:
             raise fail(where, "a commitment has exactly a title, a status and an evidence question")
-        title = item["title"]
-        if not isinstance(title, str) or not title.strip():
-            raise fail(f"{where}.title", "must be non-empty text")
-        if any(c.title == title.strip() for c in found):
-            raise fail(f"{where}.title", f"commitment '{title.strip()}' is listed twice")
+        title = read_text(item["title"], language, partial(fail, f"{where}.title"), "title")
+        if any(c.title == title for c in found):
+            raise fail(f"{where}.title", f"commitment '{title}' is listed twice")
         status, evidence = (
             take(item[part], f"{COMMITMENTS} ({part})", types, f"{where}.{part}")
             for part, types in COMMITMENT_PARTS.items()
         )
-        found.append(Commitment(title.strip(), status, evidence))
+        found.append(Commitment(title, status, evidence))
     return tuple(found)

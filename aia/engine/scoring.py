@@ -8,11 +8,14 @@ The method (also in aia/docs/scoring.md):
 - impact level I up to the first bound (as a share of the maximum risk), II up to the second,
   III up to the third, IV above it;
 - the charter rating is read from the likelihood x impact matrix.
+
+That is the method "aia". A definition names its method (``scoring: {method: ...}``); the
+others live in their own modules and register here (scoring_canada.py: Canada's AIA).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .definition import LEVEL_NAMES, Definition
@@ -53,8 +56,41 @@ def charter_rating(likelihood: str | None, impact: str | None) -> str | None:
     return CHARTER_MATRIX.get((likelihood or "", impact or ""))
 
 
+ScoringMethod = Callable[[Definition, Mapping[str, Any]], dict[str, Any]]
+METHODS: dict[str, ScoringMethod] = {}
+
+
+def scoring_method(name: str) -> Callable[[ScoringMethod], ScoringMethod]:
+    """Register a scoring method under the name definitions give in ``scoring.method``."""
+
+    def register(method: ScoringMethod) -> ScoringMethod:
+        if name in METHODS:
+            raise RuntimeError(f"scoring method '{name}' is registered twice")
+        METHODS[name] = method
+        return method
+
+    return register
+
+
 def score(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything the results page and the report show, as plain JSON-ready data."""
+    """Everything the results page and the report show, as plain JSON-ready data, by the
+    scoring method the definition names."""
+    return METHODS[definition.scoring.method](definition, answers)
+
+
+def level_details(definition: Definition, number: int) -> dict[str, Any]:
+    level = definition.levels[number - 1]
+    return {
+        "impact_level": number,
+        "impact_level_numeral": LEVEL_NAMES[number - 1],
+        "impact_level_name": level.name,
+        "obligations": [{"area": o.area, "text": o.text} for o in level.obligations],
+    }
+
+
+@scoring_method("aia")
+def score_aia(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the answers on the respondent's path count."""
     resolution = resolve(definition, answers)
     breakdown = []
     totals = {"risk": 0, "mitigation": 0}

@@ -49,7 +49,7 @@ def publish(
     for previous in list(earlier):
         lifecycle.supersede(session, actor, previous, revision.number)
     lifecycle.change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
-    definition = (registry or questionnaires()).get(
+    definition = (registry or questionnaires(session)).get(
         revision.questionnaire_key, revision.questionnaire_version
     )
     record_publication(session, revision, definition)

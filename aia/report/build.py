@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import object_session
+
 from ..assessments.models import Revision
 from ..db import Session
 from ..engine import Definition, canonical_json
@@ -21,7 +23,9 @@ ATTACHMENT_NAME = "revision.json"
 
 
 def definition_for(revision: Revision) -> Definition:
-    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
+    # Read with the revision's own session, which may not be the request's (a job, a test).
+    registry = questionnaires(object_session(revision))
+    definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None:
         raise ReportError(
             f"The questionnaire {revision.questionnaire_key} version "

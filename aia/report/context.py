@@ -228,6 +228,8 @@ def report_context(
             "version": definition.version,
             "hash": definition.content_hash,
             "language": definition.language or "en",
+            # the notice an imported questionnaire's licence asks for (Canada's AIA)
+            "notice": str(definition.origin.notice) if definition.origin else None,
         },
         "scores": scores,
         "charter": {
