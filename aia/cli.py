@@ -227,6 +227,7 @@ def import_questionnaire(source_format: str, source_version: str, file: Path) ->
         f"hash {definition.content_hash[:12]}"
     )
 
+
 @click.command("score")
 @click.option("--format", "source_format", required=True, type=click.Choice([canada.FORMAT]))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
