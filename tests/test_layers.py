@@ -20,7 +20,18 @@ FLOORS = [
     {"register", "review", "report"},
     {"assessments"},
     {"accounts", "audit", "catalogue"},
-    {"engine", "db", "extensions", "i18n", "presentation", "models", "db_rules", "questionnaires"},
+    {
+        "engine",
+        "db",
+        "extensions",
+        "i18n",
+        "presentation",
+        "models",
+        "db_rules",
+        "questionnaires",
+        "web_security",
+        "security_log",
+    },
 ]
 SIDEWAYS = {
     ("register", "report"),
@@ -30,6 +41,7 @@ SIDEWAYS = {
     ("extensions", "engine"),
     ("presentation", "extensions"),
     ("i18n", "extensions"),
+    ("web_security", "extensions"),  # the headers' extension, bound in create_app
     ("presentation", "i18n"),
     ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
