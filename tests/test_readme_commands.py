@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aia.cli import COMMANDS
 
+from .conftest import SHARED_DATA
 from .databases import own_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,15 @@ EXAMPLES = {
     "ROLE": "author",
     "FOLDER": str(ROOT / "aia" / "questionnaires"),
 }
+# Placeholders whose example depends on the command: Canada's survey file to import, then an
+# answer file of that version to score (the survey files are reference data, read where they lie).
+CANADA_SURVEY = (
+    Path(os.environ.get("AIA_CANADA_AIA_DATA", SHARED_DATA / "canada-aia")) / "survey-enfr-v1.0.1.json"
+)
+EXAMPLES_FOR = {
+    "import-questionnaire": {"V": "v1.0.1", "FILE": str(CANADA_SURVEY)},
+    "score": {"FILE...": str(ROOT / "tests" / "canada" / "answers" / "level-boundary-42.json")},
+}
 PASSWORD = "a long enough password for the readme"
 
 
@@ -39,11 +49,12 @@ def table_commands() -> list[str]:
 
 def as_typed(written: str) -> list[str]:
     """A table entry with its placeholders filled in and its optional parts given."""
-    words = []
+    words: list[str] = []
     for word in shlex.split(written.replace("[", "").replace("]", "")):
         if word.isupper():
-            assert word in EXAMPLES, f"no example for {word} of `{written}`: add one to EXAMPLES"
-            word = EXAMPLES[word]
+            examples = {**EXAMPLES, **EXAMPLES_FOR.get(words[1] if len(words) > 1 else "", {})}
+            assert word in examples, f"no example for {word} of `{written}`: add one to EXAMPLES"
+            word = examples[word]
         words.append(word)
     return words
 
@@ -85,6 +96,8 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
                 served.append(words)  # it serves until stopped: tried last, below
                 continue
             stdin = ""
+            if words[1] in EXAMPLES_FOR and not CANADA_SURVEY.exists():
+                continue  # the reference data is not beside this checkout
             if words[1] == "create-user":
                 # The table offers the password on standard input; a test has no terminal.
                 words.append("--password-stdin")
