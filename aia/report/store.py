@@ -60,7 +60,7 @@ def publish_pdf(session: Session, revision: Revision) -> str:
     (in the caller's transaction, which also sets the status). Returns the hash. The copy is
     written in the questionnaire's own language, whoever publishes it and in whichever language
     their pages are."""
-    with force_locale(published_language(revision)):
+    with force_locale(published_language(session, revision)):
         pdf = build_pdf(session, revision, published=True)
     sha256 = hashlib.sha256(pdf).hexdigest()
     write_atomically(report_dir(), f"{sha256}.pdf", pdf)
@@ -70,9 +70,10 @@ def publish_pdf(session: Session, revision: Revision) -> str:
     return sha256
 
 
-def published_language(revision: Revision) -> str:
-    """The language of a revision's published report: its questionnaire's."""
-    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
+def published_language(session: Session, revision: Revision) -> str:
+    """The language of a revision's published report: its questionnaire's (read with the
+    caller's session, which may hold the publication's uncommitted work)."""
+    definition = questionnaires(session).get(revision.questionnaire_key, revision.questionnaire_version)
     return (definition.language if definition is not None else None) or "en"
 
 

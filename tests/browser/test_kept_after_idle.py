@@ -64,7 +64,11 @@ def test_answers_typed_before_an_idle_sign_out_are_saved_after_signing_in(
     browser, short_idle_app, monkeypatch
 ):
     app, base_url = short_idle_app
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    # Without scripts: with them, autosave would have saved the typing before the limit (and
+    # kept the session alive); this is the path where only the kept form can save it.
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
