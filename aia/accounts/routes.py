@@ -27,10 +27,6 @@ from .models import AGENCY_ROLES, User
 from .passwords import WeakPassword, verify_password
 
 
-def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
 def _person_key() -> str:
     """The person a limit counts for: the signed-in one, or the one halfway through signing in."""
     if current_user.is_authenticated:  # type: ignore[attr-defined]  # Flask-Login's proxy is untyped
