@@ -128,4 +128,14 @@ def test_both_methods_trace_a_point_with_the_same_breakdown_row() -> None:
     step = next(s for s in definition.steps if any(q.key == row["question"] for q in s.questions))
     expected = breakdown_row(step, definition.questions[row["question"]], row["answer"])
     assert row == {**expected, "shown": False}
-    assert set(expected) == {"question", "step", "kind", "area", "label", "answer", "answer_text", "points", "max"}
+    assert set(expected) == {
+        "question",
+        "step",
+        "kind",
+        "area",
+        "label",
+        "answer",
+        "answer_text",
+        "points",
+        "max",
+    }
