@@ -25,6 +25,7 @@ from flask import current_app, render_template
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .emoji import glyph_images
 from .errors import ReportOutOfMemory, ReportRenderFailed, ReportUnsafe
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
+    with glyph_images():
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
     return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
 
 
