@@ -23,7 +23,9 @@ import weasyprint.draw.text as weasyprint_text
 from PIL import Image
 from weasyprint.images import RasterImage
 
-_images: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("aia_glyph_images", default=None)
+_images: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "aia_glyph_images", default=None
+)
 
 
 class _GlyphPNGs:
@@ -58,8 +60,8 @@ def _glyph_image(pillow_image: Any, image_id: str, image_data: bytes, *args: Any
 
 # The text drawer is the only caller that names RasterImage through this module; image files in
 # the document (<img>, backgrounds) are built elsewhere and are not affected.
-weasyprint_text.RasterImage = _glyph_image  # type: ignore[attr-defined]
-weasyprint_text.Image = _GlyphPNGs()  # type: ignore[attr-defined]
+setattr(weasyprint_text, "RasterImage", _glyph_image)  # noqa: B010 - a module attribute
+setattr(weasyprint_text, "Image", _GlyphPNGs())  # noqa: B010
 
 
 @contextlib.contextmanager
