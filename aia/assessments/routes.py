@@ -28,6 +28,7 @@ from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..extensions import csrf, db, questionnaires
+from ..i18n import translate_errors
 from . import bp, lifecycle, queries, services, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -254,6 +255,7 @@ def step(uid: str, step_key: str):
     if action == AUTOSAVE and kept is not None:
         action = "save"  # kept while the session had ended: saved now, and the page shown
     valid = form.validate()
+    translate_errors(form)  # the engine's messages, in the page's language
     csrf_expired = "csrf_token" in form.errors
     if action == AUTOSAVE:
         return _autosave(draft, step, form, step_key, csrf_expired)
