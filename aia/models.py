@@ -7,6 +7,7 @@ from .audit.models import AuditEvent
 from .catalogue.models import ImportedQuestionnaire
 from .db import Base
 from .register.models import Feedback, RegisterEntry
+from .report.models import ReportFile
 from .review.models import Comment
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "ImportedQuestionnaire",
     "PendingForm",
     "RegisterEntry",
+    "ReportFile",
     "Revision",
     "System",
     "User",
