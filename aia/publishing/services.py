@@ -27,17 +27,7 @@ def publish(
 ) -> Revision:
     """Publish an approved revision: render its PDF once and store it, mark the system's
     earlier published revision superseded, and put it on the public register."""
-    if not may(actor, "publish", revision.system):
-        raise lifecycle.NotPermitted(_("Your role does not allow this."))
-    lifecycle.lock(session, revision)
-    if revision.status != "approved":
-        raise lifecycle.TransitionRefused(
-            _(
-                "Revision %(number)s is %(status)s: only an approved revision can be published.",
-                number=revision.number,
-                status=STATUS_LABELS[revision.status].lower(),
-            )
-        )
+    check_publishable(session, actor, revision)
     pdf_sha256 = publish_pdf(session, revision)
     earlier = session.scalars(
         sa.select(Revision).where(
@@ -55,6 +45,21 @@ def publish(
     record_publication(session, revision, definition)
     log.info("revision %s of %s published", revision.number, revision.system.uid)
     return revision
+
+
+def check_publishable(session: Session, actor: User, revision: Revision) -> None:
+    """Refuse, saying why, unless ``actor`` may publish ``revision`` now (locks it)."""
+    if not may(actor, "publish", revision.system):
+        raise lifecycle.NotPermitted(_("Your role does not allow this."))
+    lifecycle.lock(session, revision)
+    if revision.status != "approved":
+        raise lifecycle.TransitionRefused(
+            _(
+                "Revision %(number)s is %(status)s: only an approved revision can be published.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+            )
+        )
 
 
 def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
