@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -95,6 +96,9 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
             if words[1] == "run":
                 served.append(words)  # it serves until stopped: tried last, below
                 continue
+            if words[1] == "worker":
+                assert_works_jobs(words, env, tmp_path)  # it runs until stopped
+                continue
             stdin = ""
             if words[1] in EXAMPLES_FOR and not CANADA_SURVEY.exists():
                 continue  # the reference data is not beside this checkout
@@ -110,6 +114,29 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
         assert served, "the table has no `aia run`"
         for words in served:
             assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+
+
+def assert_works_jobs(words: list[str], env: dict[str, str], cwd: Path) -> None:
+    """`aia worker` starts, says which queue it takes jobs from, and stops on SIGINT."""
+    worker = subprocess.Popen(
+        words, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout is not None
+        first = worker.stdout.readline()
+        assert re.match(r"aia worker: \d+ thread\(s\) on \S+", first), first + (
+            worker.stderr.read() if worker.stderr else ""
+        )
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=30)
+        for stream in (worker.stdout, worker.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def assert_serves(words: list[str], env: dict[str, str], cwd: Path) -> None:
