@@ -11,8 +11,8 @@ from ..assessments import queries
 from ..extensions import db
 from . import bp
 from .build import build_pdf
-from .context import text_direction
 from .errors import ReportError
+from .scripts import script_runs, text_direction
 from .store import download_name, stored_pdf_bytes
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ PUBLISHED_STATUSES = ("published", "superseded", "withdrawn")
 
 
 bp.add_app_template_filter(text_direction, "text_dir")
+bp.add_app_template_filter(script_runs, "script_runs")
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/report.pdf")
