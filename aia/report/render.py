@@ -1,7 +1,8 @@
 """One path to a PDF: HTML from a template, then WeasyPrint with a fetcher that loads nothing
 but the app's own bundled assets, in a child process bounded in wall time and memory.
 
-The PDF is PDF/A-3u, tagged, with the revision's data attached as JSON. Its dates come from the
+The PDF is PDF/A-3u and PDF/UA-1, tagged (WeasyPrint, finished by pdfua.py), with the
+revision's data attached as JSON. Its dates come from the
 revision and its identifier from its content, so one revision always gives the same bytes.
 """
 
@@ -26,6 +27,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import ReportOutOfMemory, ReportRenderFailed, ReportUnsafe
+from .pdfua import finish, trace_sources
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +111,9 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
-    return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
+    with trace_sources():
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
+    return RenderedPDF(pdf=finish(pdf), refused=list(fetcher.refused))
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
