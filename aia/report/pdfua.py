@@ -20,7 +20,8 @@ not do, and this module does:
 To know which structure elements come from one HTML element, ``trace_sources`` wraps
 WeasyPrint's tree builder for the render and notes, on each element it makes, the element it
 came from (private ``/AIA…`` keys, removed here). The metadata gains the PDF/UA-1 identifier,
-with the extension schema PDF/A asks for a property outside its own schemas.
+with the extension schema PDF/A asks for a property outside its own schemas, and images lose
+the /Interpolate flag PDF/A forbids.
 """
 
 from __future__ import annotations
@@ -320,6 +321,7 @@ class Finisher:
         self.unowned_to_artifacts(document)
         self.update_parent_tree()
         self.mark_artifacts()
+        no_interpolation(self.pdf)
         declare_pdfua(self.pdf)
 
 
@@ -336,6 +338,17 @@ PDFUA_SCHEMA = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.
 </rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
 """
+
+
+def no_interpolation(pdf: pikepdf.Pdf) -> None:
+    """PDF/A forbids asking a viewer to smooth images (WeasyPrint asks it of the emoji's)."""
+    for item in pdf.objects:
+        if (
+            isinstance(item, pikepdf.Stream)
+            and item.get("/Subtype") == Name.Image
+            and item.get("/Interpolate")
+        ):
+            item.Interpolate = False
 
 
 def declare_pdfua(pdf: pikepdf.Pdf) -> None:
