@@ -135,6 +135,7 @@ ROWS = [
     ),
     ("GET", REV, "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
+    ("GET", REV + "/report.docx", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
     ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     # no file chosen: the form says so (422), for those who may edit
@@ -172,6 +173,7 @@ ROWS = [
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/revisions/{number}/report.docx", "none", {}, PUBLIC),
     ("GET", "/register.json", "none", {}, PUBLIC),
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),

@@ -7,7 +7,6 @@ those roles (engine.roles); a part it declares nothing for is left out, and the 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,7 +20,7 @@ from ..engine.definition import answer_text
 from ..engine.scoring_texts import scores_in_language
 from ..i18n import _, _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
-from .charts import area_totals, impact_chart_svg, risk_matrix_svg
+from .charts import area_totals, impact_chart_svgs, risk_matrix_svg
 from .errors import ReportTooLarge
 
 # The plain-language summary: the role whose question fills each heading.
@@ -51,18 +50,6 @@ ROLE_PARTS: tuple[tuple[str, str], ...] = (
 # Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
 MAX_ANSWERS_BYTES = 512 * 1024
 MAX_TEXT_CHARS = 50_000
-
-
-def text_direction(text: object) -> str:
-    """ "rtl" when the first strongly directional letter is right-to-left (as HTML's
-    dir=auto, which WeasyPrint does not implement), else "ltr"."""
-    for char in str(text or ""):
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
 
 
 def check_size(revision: Revision) -> None:
@@ -157,13 +144,26 @@ def declared_parts(definition: Definition) -> set[str]:
     return parts
 
 
-def revision_list(revision: Revision) -> list[dict[str, Any]]:
+def status_in_report(revision: Revision, listed: Revision, published: bool) -> str:
+    """The status of a listed revision as the report states it. The register's copy is made
+    just before its publication takes effect: in it, this revision is published and the one
+    published before it is superseded, as they are from the moment the copy is on the register."""
+    if not published:
+        return listed.status
+    if listed.number == revision.number:
+        return "published"
+    if listed.status == "published":
+        return "superseded"
+    return listed.status
+
+
+def revision_list(revision: Revision, published: bool = False) -> list[dict[str, Any]]:
     """The system's revisions up to this one (later ones do not change this report)."""
     return [
         {
             "number": r.number,
             "submitted": format_dt(r.submitted_dt),
-            "status": str(STATUS_LABELS.get(r.status, r.status)),
+            "status": str(STATUS_LABELS.get(status := status_in_report(revision, r, published), status)),
             "impact_level": r.scores.get("impact_level_numeral", ""),
             "sha256": r.sha256,
             "this": r.number == revision.number,
@@ -240,7 +240,7 @@ def report_context(
         }
         if charter
         else None,
-        "impact_chart_svg": impact_chart_svg(scores, risk_areas, mitigation_areas),
+        "impact_chart_svgs": impact_chart_svgs(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),
@@ -251,7 +251,7 @@ def report_context(
         "obligations": scores.get("obligations", []),
         "mitigation": mitigation(definition, resolution, scores),
         "steps": answers_by_step(definition, revision.answers, resolution),
-        "revisions": revision_list(revision),
+        "revisions": revision_list(revision, published),
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),

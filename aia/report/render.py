@@ -2,7 +2,8 @@
 but the app's own bundled assets, in a child process bounded in wall time and memory, kept warm
 from one report to the next (``child.py``).
 
-The PDF is PDF/A-3u, tagged, with the revision's data attached as JSON. Its dates come from the
+The PDF is PDF/A-3u and PDF/UA-1, tagged (WeasyPrint, finished by pdfua.py), with the
+revision's data attached as JSON. Its dates come from the
 revision and its identifier from its content, so one revision always gives the same bytes.
 """
 
@@ -25,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .child import WarmChild, address_space_mb
 from .emoji import glyph_images
 from .errors import ReportUnsafe
+from .pdfua import finish, trace_sources
 
 __all__ = ["address_space_mb", "render_pdf", "write_pdf", "write_pdf_limited"]
 
@@ -110,9 +112,9 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
-    with glyph_images():
+    with glyph_images(), trace_sources():
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
-    return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
+    return RenderedPDF(pdf=finish(pdf), refused=list(fetcher.refused))
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:

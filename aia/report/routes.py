@@ -12,8 +12,9 @@ from ..extensions import db
 from ..i18n import current_language
 from . import bp
 from .build import build_pdf
-from .context import text_direction
+from .copies import docx_response, editable_copy
 from .errors import ReportError
+from .scripts import script_runs, text_direction
 from .store import download_name, stored_file_for, stored_pdf_bytes, stored_report_bytes
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ PUBLISHED_STATUSES = ("published", "superseded", "withdrawn")
 
 
 bp.add_app_template_filter(text_direction, "text_dir")
+bp.add_app_template_filter(script_runs, "script_runs")
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/report.pdf")
@@ -58,6 +60,15 @@ def revision_pdf(uid: str, number: int):
         return response.make_conditional(request)
     response.cache_control.no_store = True
     return response
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/report.docx")
+def revision_docx(uid: str, number: int):
+    """The editable copy: built from the report's context on each request (it is not the
+    reference version, which its first page names)."""
+    system = queries.system_or_404(db.session, uid, viewer())
+    revision = queries.revision_or_404(db.session, system, number)
+    return docx_response(editable_copy(db.session, revision), system.uid, revision.number)
 
 
 @bp.app_errorhandler(ReportError)
