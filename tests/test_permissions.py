@@ -125,6 +125,8 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/tasks", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/score", "draft", {}, expect(**EDITORS)),
     (
         "POST",
         SYS + "/review",

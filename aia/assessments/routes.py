@@ -28,7 +28,16 @@ from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..extensions import csrf, db, questionnaires
-from . import bp, lifecycle, queries, services, wizard
+from . import (
+    bp,
+    lifecycle,
+    live_score,
+    overview,  # noqa: F401  (its views register on the blueprint)
+    queries,
+    services,
+    tasks,
+    wizard,
+)
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -294,7 +303,9 @@ def step(uid: str, step_key: str):
         ), 409
     form.lock_version.data = str(draft.lock_version)
 
+    before = resolution.step_keys()
     resolution = resolve(definition, draft.answers)
+    _say_added_steps(definition, before, resolution)
     shown = set((form.shown.data or "").split(","))
     if not valid:
         if action == "next":
@@ -345,6 +356,24 @@ def step(uid: str, step_key: str):
         # Opened from the review page's Change: back there, which lists anything still missing.
         return step_or_review(uid, wizard.REVIEW)
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
+
+
+def _say_added_steps(definition: Definition, before: list[str], resolution) -> None:
+    """Steps that the answers just saved put on the path are named, never added silently."""
+    for step in resolution.steps:
+        if step.key not in before:
+            reasons = tasks.added_because(definition, resolution, step)
+            because = "; ".join(f"“{r.label}” {r.answer}" for r in reasons)
+            flash(
+                _(
+                    "A step was added: %(title)s, because you said %(because)s.",
+                    title=step.title,
+                    because=because,
+                )
+                if because
+                else _("A step was added: %(title)s.", title=step.title),
+                "info",
+            )
 
 
 @keeps_form_on_expiry("assessments.step")
@@ -479,6 +508,8 @@ def _render_step(
         theirs=theirs or {},
         past_dates=wizard.past_review_dates(definition, step, draft.answers, now_utc().date()),
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
+        added_because=tasks.added_because(definition, resolution, step),
+        score=live_score.provisional(definition, draft.answers),
     )
 
 
@@ -545,6 +576,7 @@ def review(uid: str):
         missing=missing,
         form=form,
         field_name=field_name,
+        score=live_score.provisional(definition, draft.answers),
     ), status
 
 
