@@ -51,6 +51,9 @@ ROWS = [
     # The code of a sign-in halfway done: nobody here is halfway, so back to the sign-in page.
     ("GET", "/login/code", "none", {}, {r: LOGIN for r in ROLES}),
     ("POST", "/login/code", "none", {"code": "123456"}, {r: LOGIN for r in ROLES}),
+    # The session's time left (never activity itself), and Stay signed in.
+    ("GET", "/session", "none", {}, PUBLIC),
+    ("POST", "/session", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("GET", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("POST", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
     ("GET", "/account/password", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
