@@ -1,12 +1,14 @@
 """Views beside the step pages: the draft's task list and the score panel's fragment, which
-the step page's script fetches after each autosave."""
+the step page's script fetches after each autosave; and what a step page says when the answers
+just saved change the steps on the path."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
+from flask_babel import ngettext
 
 from ..accounts.access import require, viewer
-from ..engine import resolve
+from ..engine import Definition, Resolution, resolve
 from ..extensions import db, questionnaires
 from . import bp, live_score, queries, tasks
 from .models import Draft, System
@@ -49,3 +51,49 @@ def score_panel(uid: str):
         system=system,
         score=live_score.provisional(definition, draft.answers),
     )
+
+
+def path_posted(definition: Definition, posted: str | None) -> list[str]:
+    """The step keys a step page was shown with (its hidden field "path"), the unknown left out."""
+    return [key for key in (posted or "").split(",") if definition.has_step(key)]
+
+
+def say_changed_path(definition: Definition, before: list[str], resolution: Resolution) -> None:
+    """Steps the answers just saved added to the path, or took off it, are named, so that
+    "Step 2 of 10" never silently becomes "Step 3 of 11"."""
+    added = [s for s in resolution.steps if s.key not in before]
+    by_reasons: dict[str, list[str]] = {}
+    for step in added:
+        reasons = tasks.added_because(definition, resolution, step)
+        because = "; ".join(f"“{r.label}” {r.answer}" for r in reasons)
+        by_reasons.setdefault(because, []).append(step.title)
+    for because, titles in by_reasons.items():
+        names = ", ".join(titles)
+        if because:
+            message = ngettext(
+                "A step was added because you said %(because)s: %(titles)s.",
+                "%(num)d steps were added because you said %(because)s: %(titles)s.",
+                len(titles),
+                because=because,
+                titles=names,
+            )
+        else:
+            message = ngettext(
+                "A step was added: %(titles)s.",
+                "%(num)d steps were added: %(titles)s.",
+                len(titles),
+                titles=names,
+            )
+        flash(message, "info")
+    kept = set(resolution.step_keys())
+    removed = [definition.step(key).title for key in before if key not in kept]
+    if removed:
+        flash(
+            ngettext(
+                "A step no longer applies after your answers: %(titles)s.",
+                "%(num)d steps no longer apply after your answers: %(titles)s.",
+                len(removed),
+                titles=", ".join(removed),
+            ),
+            "info",
+        )

@@ -32,7 +32,7 @@ from . import (
     bp,
     lifecycle,
     live_score,
-    overview,  # noqa: F401  (its views register on the blueprint)
+    overview,
     queries,
     services,
     tasks,
@@ -303,9 +303,10 @@ def step(uid: str, step_key: str):
         ), 409
     form.lock_version.data = str(draft.lock_version)
 
-    before = resolution.step_keys()
+    # The steps on the path when the page was shown (autosave may have saved since).
+    before = overview.path_posted(definition, formdata.get("path")) or resolution.step_keys()
     resolution = resolve(definition, draft.answers)
-    _say_added_steps(definition, before, resolution)
+    overview.say_changed_path(definition, before, resolution)
     shown = set((form.shown.data or "").split(","))
     if not valid:
         if action == "next":
@@ -356,24 +357,6 @@ def step(uid: str, step_key: str):
         # Opened from the review page's Change: back there, which lists anything still missing.
         return step_or_review(uid, wizard.REVIEW)
     return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, 1))
-
-
-def _say_added_steps(definition: Definition, before: list[str], resolution) -> None:
-    """Steps that the answers just saved put on the path are named, never added silently."""
-    for step in resolution.steps:
-        if step.key not in before:
-            reasons = tasks.added_because(definition, resolution, step)
-            because = "; ".join(f"“{r.label}” {r.answer}" for r in reasons)
-            flash(
-                _(
-                    "A step was added: %(title)s, because you said %(because)s.",
-                    title=step.title,
-                    because=because,
-                )
-                if because
-                else _("A step was added: %(title)s.", title=step.title),
-                "info",
-            )
 
 
 @keeps_form_on_expiry("assessments.step")
@@ -509,6 +492,7 @@ def _render_step(
         past_dates=wizard.past_review_dates(definition, step, draft.answers, now_utc().date()),
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
         added_because=tasks.added_because(definition, resolution, step),
+        path=resolution.step_keys(),
         score=live_score.provisional(definition, draft.answers),
     )
 
