@@ -4,7 +4,7 @@ just saved change the steps on the path."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 
 from ..accounts.access import require, viewer
@@ -45,7 +45,7 @@ def score_panel(uid: str):
     system, draft = _draft_of(uid)
     definition = questionnaires().get(draft.questionnaire_key, draft.questionnaire_version) if draft else None
     if draft is None or definition is None:
-        return "", 404
+        abort(404)
     return render_template(
         "assessments/_score_panel.html",
         system=system,
