@@ -87,6 +87,8 @@ def test_warned_before_the_end_stay_signed_in_then_signed_out_with_the_typing_ke
         expect(dialog).to_be_visible(timeout=WAIT_MS)
         expect(dialog).to_contain_text("you will be signed out at")
         expect(stay).to_be_focused()
+        expect(dialog.get_by_role("link", name="Sign in again")).to_be_hidden()
+        expect(dialog.get_by_role("button", name="Back to the page")).to_be_hidden()
         check_axe(page, "the warning before the idle limit")
         page.keyboard.press("Enter")  # the keyboard alone
         expect(dialog).to_be_hidden()
@@ -104,6 +106,7 @@ def test_warned_before_the_end_stay_signed_in_then_signed_out_with_the_typing_ke
         expect(ended).to_be_visible(timeout=WAIT_MS)
         expect(ended).to_contain_text("What you typed is still on this page")
         expect(ended.get_by_role("link", name="Sign in again")).to_be_focused()
+        expect(ended.get_by_role("button", name="Stay signed in")).to_be_hidden()
         check_axe(page, "the notice after the idle sign-out")
         assert seconds_left(page) == {"signed_in": False, "seconds_left": 0.0}
 
