@@ -150,3 +150,30 @@ def test_a_header_link_just_after_typing_saves_first_or_asks(open_page):
     expect(page.locator("[data-autosave-status]")).to_have_text(
         "Not saved automatically just now: press Save draft to keep your answers."
     )
+
+
+def test_the_threshold_check_shows_its_outcome_so_far(open_page):
+    page = open_page("/systems/new")
+    page.get_by_label("Name of the system").fill("Checked first")
+    page.get_by_label("What it does").fill("Made by a browser test.")
+    page.get_by_label("Questionnaire").select_option("threshold:3")
+    page.get_by_role("button", name="Create and start").click()
+    page.wait_for_url(re.compile(r"/draft/check$"))
+    panel = page.get_by_role("complementary", name="Outcome so far")
+    expect(panel).to_contain_text("So far no answer raises “Full assessment needed”.")
+    expect(panel).not_to_contain_text("Risk points")
+    choose(page, "Does the system make, recommend or prepare decisions", "Not sure")
+    expect(panel.locator("[data-score-check]")).to_have_text("Full assessment needed")
+    expect(panel).to_contain_text("Because you answered:")
+    check_axe(page, "the threshold check with its outcome so far")
+
+
+def test_without_javascript_the_step_shows_the_score_of_its_saved_answers(open_page):
+    page = open_page("/")
+    uid = create_system(page, "Scored without a script")
+    bare = open_page(step_url(uid, "about"), java_script_enabled=False)
+    choose(bare, "In which area are the decisions taken?", "Access to public services or benefits")
+    bare.get_by_role("button", name="Save draft").click()
+    expect(bare.get_by_role("status")).to_contain_text("Draft saved")
+    panel = bare.get_by_role("complementary", name="Score so far")
+    expect(panel.locator("[data-score-risk]")).to_have_text("3 of 17")
