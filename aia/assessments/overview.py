@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ..accounts.access import require, viewer
 from ..engine import Definition, Resolution, resolve
 from ..extensions import db, questionnaires
+from ..i18n import current_language
 from . import bp, live_score, queries, tasks
 from .models import Draft, System
 
@@ -28,6 +29,7 @@ def task_list(uid: str):
     definition = questionnaires().get(draft.questionnaire_key, draft.questionnaire_version)
     if definition is None:
         return redirect(url_for(".system", uid=uid))
+    definition = definition.in_language(current_language())  # scored alike, worded for the page
     resolution = resolve(definition, draft.answers)
     return render_template(
         "assessments/tasks.html",
@@ -46,6 +48,7 @@ def score_panel(uid: str):
     definition = questionnaires().get(draft.questionnaire_key, draft.questionnaire_version) if draft else None
     if draft is None or definition is None:
         abort(404)
+    definition = definition.in_language(current_language())
     return render_template(
         "assessments/_score_panel.html",
         system=system,
