@@ -146,3 +146,27 @@ def test_a_step_added_by_an_answer_names_that_answer():
     by_key = {t.step.key: t for t in listed}
     assert by_key["consultation_design"].added_because == reasons
     assert "consultation_implementation" not in by_key
+
+
+def test_the_task_list_counts_the_reviewers_comments_of_each_step(
+    client, login, make_agency, make_system, make_revision, make_draft, make_user, db_session
+):
+    from aia.review.models import Comment
+
+    agency = make_agency()
+    login("author", agency)
+    system = make_system(agency=agency)
+    revision = make_revision(system=system, status="changes_requested")
+    auditor = make_user("auditor")
+    for key, body in (
+        ("affects_rights", "Which rights?"),
+        ("affects_rights", "And whose?"),
+        (None, "Overall."),
+    ):
+        db_session.add(Comment(revision_id=revision.id, question_key=key, author_id=auditor.id, body=body))
+    db_session.flush()
+    make_draft(dict(revision.answers), system=system)
+    page = client.get(f"/systems/{system.uid}/tasks").get_data(as_text=True)
+    triage = page.split("Step 2: Triage", 1)[1].split("</li>", 1)[0]
+    assert "2 reviewer comments" in triage
+    assert page.count("reviewer comment") == 1  # only Triage's; the overall one is not a step's
