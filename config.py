@@ -69,6 +69,9 @@ class Config:
     # allowed). The browser keeps the cookie longer (KEPT_FORM_HOURS more), so that a step
     # posted after the idle limit reaches the server as an ended session, and is kept.
     SESSION_IDLE_MINUTES = float(_env("SESSION_IDLE_MINUTES", "30"))
+    # How long before the idle limit the pages warn, with a way to stay signed in (at most
+    # half the idle limit).
+    SESSION_WARNING_MINUTES = float(_env("SESSION_WARNING_MINUTES", "2"))
     # How long after its session ended a step form is kept for its author to sign in again.
     KEPT_FORM_HOURS = float(_env("KEPT_FORM_HOURS", "8"))
     # Forms kept per person (a new one replaces the last), Flask-Limiter syntax.

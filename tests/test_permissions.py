@@ -52,6 +52,9 @@ ROWS = [
     # The code of a sign-in halfway done: nobody here is halfway, so back to the sign-in page.
     ("GET", "/login/code", "none", {}, {r: LOGIN for r in ROLES}),
     ("POST", "/login/code", "none", {"code": "123456"}, {r: LOGIN for r in ROLES}),
+    # The session's time left (never activity itself), and Stay signed in.
+    ("GET", "/session", "none", {}, PUBLIC),
+    ("POST", "/session", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("GET", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("POST", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
     ("GET", "/account/password", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
@@ -126,6 +129,8 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/tasks", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/score", "draft", {}, expect(**EDITORS)),
     (
         "POST",
         SYS + "/review",

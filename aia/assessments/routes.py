@@ -30,7 +30,7 @@ from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_
 from ..engine.scoring_texts import scores_in_language
 from ..extensions import csrf, db, questionnaires
 from ..i18n import current_language, translate_errors
-from . import bp, lifecycle, queries, services, wizard
+from . import bp, lifecycle, live_score, overview, queries, services, tasks, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -304,7 +304,10 @@ def step(uid: str, step_key: str):
         ), 409
     form.lock_version.data = str(draft.lock_version)
 
+    # The steps on the path when the page was shown (autosave may have saved since).
+    before = overview.path_posted(definition, formdata.get("path")) or resolution.step_keys()
     resolution = resolve(definition, draft.answers)
+    overview.say_changed_path(definition, before, resolution)
     shown = set((form.shown.data or "").split(","))
     if not valid:
         if action == "next":
@@ -489,6 +492,9 @@ def _render_step(
         theirs=theirs or {},
         past_dates=wizard.past_review_dates(definition, step, draft.answers, now_utc().date()),
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
+        added_because=tasks.added_because(definition, resolution, step),
+        path=resolution.step_keys(),
+        score=live_score.provisional(definition, draft.answers),
     )
 
 
@@ -556,6 +562,7 @@ def review(uid: str):
         missing=missing,
         form=form,
         field_name=field_name,
+        score=live_score.provisional(definition, draft.answers),
     ), status
 
 

@@ -41,8 +41,9 @@ RTL_SYSTEM = "تخصيص المساكن الاجتماعية – Social housing 
 
 
 # Pages with a parameter other than a system and a revision, or that need a draft, are
-# walked by the tests below instead.
-WALKED_ELSEWHERE = {"assessments.step", "assessments.review"}
+# walked by the tests below instead; the score panel is a part of the step page, not a page
+# (test_task_list_and_score.py checks it there).
+WALKED_ELSEWHERE = {"assessments.step", "assessments.review", "assessments.score_panel"}
 NOT_PAGES = (".pdf", ".json", ".csv", ".atom")
 
 
@@ -108,10 +109,11 @@ def test_another_agencys_system_is_404_for_an_author(open_page, live_app):
     urls = [u for u in html_pages(live_app, uid, 3) if u.startswith(f"/systems/{uid}")]
     urls += [
         f"/systems/{uid}/review",
+        f"/systems/{uid}/score",
         f"/systems/{uid}/draft/about",
         f"/systems/{uid}/revisions/3/report.pdf",
     ]
-    assert len(urls) == 8
+    assert len(urls) == 10
     for url in urls:
         assert page.goto(url).status == 404, url
     expect(page).to_have_title(re.compile(r"^Page not found"))
