@@ -109,6 +109,8 @@ ROWS = [
         expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
     ),
     ("GET", SYS, "submitted", {}, expect()),
+    ("GET", SYS + "/edit", "submitted", {}, expect(**EDITORS)),
+    ("POST", SYS + "/edit", "submitted", {"name": "Renamed"}, expect(author=302, approver=302, **EDITORS)),
     (
         "POST",
         SYS + "/draft",

@@ -186,7 +186,12 @@ def test_format_and_required_errors_come_in_one_round(client, started):
     label ending in "?" joins its message without a colon."""
     uid, page = started
     response = post_step(
-        client, uid, "about", page, {"decision": "", "people_per_year": "lots", "decision_area": None}
+        client,
+        uid,
+        "about",
+        page,
+        # the purpose came from the system's description: emptied here
+        {"decision": "", "purpose": "", "people_per_year": "lots", "decision_area": None},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -28,7 +28,7 @@ from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..extensions import csrf, db, questionnaires
-from . import bp, lifecycle, queries, services, wizard
+from . import bp, choosing, lifecycle, queries, services, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -50,7 +50,7 @@ def definition_of(draft: Draft) -> Definition:
 def questionnaire_choices() -> list[SelectChoice]:
     return [
         SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
-        for d in registry().latest_all()
+        for d in choosing.ordered(registry())
     ]
 
 
@@ -99,7 +99,12 @@ def new_system():
             "success",
         )
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
-    return render_template("assessments/new_system.html", form=form)
+    return render_template(
+        "assessments/new_system.html",
+        form=form,
+        about=choosing.about(registry()),
+        first_check=choosing.first_check(registry()),
+    )
 
 
 @bp.route("/systems/<uid>")
@@ -131,6 +136,8 @@ def system_page(system: System, upload_form: AnswerFileForm | None = None, statu
         answer_file_form=(upload_form or AnswerFileForm()) if canada_imported else None,
         may_edit=may(viewer(), "edit", system),
         awaiting=awaiting,
+        about=choosing.about(registry(), latest),
+        first_check=None if latest else choosing.first_check(registry()),
     ), status
 
 
@@ -627,3 +634,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
         "form": form,
         "may_start": (needed and is_latest and system.draft is None and may(user, "edit", system)),
     }
+
+
+# Views kept in modules of their own join the blueprint once this module is loaded.
+from . import system_views  # noqa: E402, F401

@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "user.signed_out": _l("Signed out"),
     "user.password_changed": _l("Password changed"),
     "system.created": _l("System created"),
+    "system.edited": _l("Name or description changed"),
     "draft.started": _l("Draft started"),
     "revision.submitted": _l("Submitted revision"),
     "revision.commented": _l("Commented"),
