@@ -68,6 +68,9 @@ def test_an_answer_file_becomes_a_draft_then_a_revision_that_downloads_back(
 
     results = client.get(f"/systems/{system.uid}/revisions/{revision.number}").get_data(as_text=True)
     assert "Scores by area" in results and "Risk Profile" in results
+    table = results.split('id="areas-title"')[1].split("</table>")[0]
+    # Reasons for Automation was on the path with nothing scored answered: no empty row.
+    assert "Risk Profile" in table and "Reasons for Automation" not in table
     assert "Open Government Licence - Canada" in results
 
     download = client.get(f"/systems/{system.uid}/revisions/{revision.number}/answer-file.json")
