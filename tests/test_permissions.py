@@ -135,6 +135,7 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", REV, "submitted", {}, expect()),
+    ("GET", REV + "/submitted", "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
     ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),

@@ -528,8 +528,7 @@ def review(uid: str):
                 flash(_("Some required answers are missing: see the list below."), "error")
                 status = 422
             else:
-                flash(_("Revision %(number)s submitted.", number=revision.number), "success")
-                return redirect(url_for(".revision", uid=uid, number=revision.number))
+                return redirect(url_for(".submitted", uid=uid, number=revision.number))
         else:
             flash(
                 _(
@@ -637,4 +636,4 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
 
 
 # Views kept in modules of their own join the blueprint once this module is loaded.
-from . import system_views  # noqa: E402, F401
+from . import submitted_views, system_views  # noqa: E402, F401

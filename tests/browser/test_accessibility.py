@@ -111,7 +111,7 @@ def test_another_agencys_system_is_404_for_an_author(open_page, live_app):
         f"/systems/{uid}/draft/about",
         f"/systems/{uid}/revisions/3/report.pdf",
     ]
-    assert len(urls) == 9
+    assert len(urls) == 10
     for url in urls:
         assert page.goto(url).status == 404, url
     expect(page).to_have_title(re.compile(r"^Page not found"))
@@ -164,6 +164,9 @@ def test_axe_on_every_step_of_an_assessment(open_page):
     expect(page).to_have_title(re.compile(r"^Review your answers – Checked by axe"))
     check_axe(page, "review")
     page.get_by_role("button", name="Submit revision").click()
+    page.wait_for_url(f"**/systems/{uid}/revisions/1/submitted")
+    check_axe(page, "the page after Submit")
+    page.get_by_role("link", name="Read its results").click()
     page.wait_for_url(f"**/systems/{uid}/revisions/1")
     expect(page).to_have_title(re.compile(r"^Revision 1 – Checked by axe"))
     check_axe(page, "revision results")
@@ -236,6 +239,8 @@ def test_whole_assessment_with_the_keyboard_alone(page):
     page.wait_for_url(f"**/systems/{uid}/review")
 
     keyboard.press_button(page, "Submit revision")
+    page.wait_for_url(f"**/systems/{uid}/revisions/1/submitted")
+    keyboard.press_button(page, "Read its results")
     page.wait_for_url(f"**/systems/{uid}/revisions/1")
     expect(page.locator(".level")).to_contain_text("Level II")
 
