@@ -127,6 +127,19 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers.json", "draft", {}, expect(**EDITORS)),
+    # no file chosen, or a file that is no answer file: the page says so (422)
+    ("POST", SYS + "/draft/answers", "draft", {}, expect(author=422, approver=422, **EDITORS)),
+    (
+        "POST",
+        SYS + "/draft/answers/load",
+        "draft",
+        {"content": "{"},
+        expect(author=422, approver=422, **EDITORS),
+    ),
+    ("GET", SYS + "/draft/search", "draft", {}, expect(**EDITORS)),
+    ("GET", "/questionnaires/starter/3/print", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     (
         "POST",
         SYS + "/review",
@@ -195,6 +208,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{user_id}", "<int:user_id>")
         .replace("{feedback_id}", "<int:feedback_id>")
         .replace("/static/app.css", "/static/<path:filename>")
+        .replace("/questionnaires/starter/3/", "/questionnaires/<key>/<int:version>/")
     )
 
 

@@ -66,3 +66,19 @@ class AnswerFileForm(FlaskForm):
         _l("Answer file of Canada's AIA tool (.json)"),
         validators=[FileRequired(_l("Choose the answer file to read."))],
     )
+
+
+class DraftAnswersForm(FlaskForm):
+    """An answer file saved from a draft of this questionnaire (docs/answer-file.md)."""
+
+    answer_file = FileField(
+        _l("Answer file (.json)"), validators=[FileRequired(_l("Choose the answer file to load."))]
+    )
+
+
+class LoadAnswersForm(FlaskForm):
+    """The file's content, read and shown, sent again to put it in the draft."""
+
+    content = HiddenField()
+    filename = HiddenField()
+    lock_version = HiddenField()

@@ -636,4 +636,4 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
 
 
 # Views kept in modules of their own join the blueprint once this module is loaded.
-from . import submitted_views, system_views  # noqa: E402, F401
+from . import answer_file_views, questionnaire_views, submitted_views, system_views  # noqa: E402, F401

@@ -256,6 +256,29 @@ def save_answers(
     return draft
 
 
+def load_answers(
+    session: Session,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    expected_lock: int,
+    file: Mapping[str, Any],
+    actor: User | None = None,
+) -> Draft:
+    """Put the answers read from an answer file into the draft (they replace those of the same
+    questions; the others stay), unless someone saved the draft since the file was read.
+    ``file`` (name, sha256, what was left out) goes in the audit trail."""
+    save_answers(session, draft, answers, draft.step_key or "", expected_lock)
+    record_event(
+        session,
+        "draft.answers_loaded",
+        actor,
+        system=draft.system,
+        details={**file, "answers_read": len(answers)},
+    )
+    log.info("draft %s loaded %s answers from a file", draft.id, len(answers))
+    return draft
+
+
 def _raise_conflict(session: Session, draft: Draft) -> None:
     """Say which race was lost: a colleague saved the draft (it is reloaded with their
     answers), or submitted it (it is gone; the revision it became is named)."""

@@ -65,6 +65,7 @@ EVENT_LABELS = {
     "system.created": _l("System created"),
     "system.edited": _l("Name or description changed"),
     "draft.started": _l("Draft started"),
+    "draft.answers_loaded": _l("Answers loaded from a file"),
     "revision.submitted": _l("Submitted revision"),
     "revision.commented": _l("Commented"),
     "revision.changes_requested": _l("Requested changes"),
