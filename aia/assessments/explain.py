@@ -62,7 +62,7 @@ def scoring_effect(question: Question, definition: Definition) -> str:
             )
     if question.flag and question.flag in definition.flags:
         labels = {o.value: in_language(o.label) for o in getattr(question, "options", [])}
-        answers = " / ".join(f"“{labels.get(v, v)}”" for v in question.flag_on)
+        answers = _(" or ").join(f"“{labels.get(v, v)}”" for v in question.flag_on)
         sentences.append(
             _(
                 "%(answers)s raises the flag “%(flag)s”, which brings the questions about that concern.",
