@@ -113,6 +113,8 @@ ROWS = [
         expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
     ),
     ("GET", SYS, "submitted", {}, expect()),
+    ("GET", SYS + "/edit", "submitted", {}, expect(**EDITORS)),
+    ("POST", SYS + "/edit", "submitted", {"name": "Renamed"}, expect(author=302, approver=302, **EDITORS)),
     (
         "POST",
         SYS + "/draft",
@@ -131,6 +133,19 @@ ROWS = [
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
     ("GET", SYS + "/tasks", "draft", {}, expect(**EDITORS)),
     ("GET", SYS + "/score", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers.json", "draft", {}, expect(**EDITORS)),
+    # no file chosen, or a file that is no answer file: the page says so (422)
+    ("POST", SYS + "/draft/answers", "draft", {}, expect(author=422, approver=422, **EDITORS)),
+    (
+        "POST",
+        SYS + "/draft/answers/load",
+        "draft",
+        {"content": "{"},
+        expect(author=422, approver=422, **EDITORS),
+    ),
+    ("GET", SYS + "/draft/search", "draft", {}, expect(**EDITORS)),
+    ("GET", "/questionnaires/starter/3/print", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     (
         "POST",
         SYS + "/review",
@@ -139,6 +154,7 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", REV, "submitted", {}, expect()),
+    ("GET", REV + "/submitted", "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
     ("GET", REV + "/report.docx", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
@@ -205,6 +221,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{feedback_id}", "<int:feedback_id>")
         .replace("{lang}", "<lang>")
         .replace("/static/app.css", "/static/<path:filename>")
+        .replace("/questionnaires/starter/3/", "/questionnaires/<key>/<int:version>/")
     )
 
 

@@ -30,7 +30,7 @@ from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_
 from ..engine.scoring_texts import scores_in_language
 from ..extensions import csrf, db, questionnaires
 from ..i18n import current_language, translate_errors
-from . import bp, lifecycle, live_score, overview, queries, services, tasks, wizard
+from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -59,7 +59,7 @@ def as_shown(definition: Definition) -> Definition:
 def questionnaire_choices() -> list[SelectChoice]:
     return [
         SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
-        for d in registry().latest_all()
+        for d in choosing.ordered(registry())
     ]
 
 
@@ -108,7 +108,12 @@ def new_system():
             "success",
         )
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
-    return render_template("assessments/new_system.html", form=form)
+    return render_template(
+        "assessments/new_system.html",
+        form=form,
+        about=choosing.about(registry()),
+        first_check=choosing.first_check(registry()),
+    )
 
 
 @bp.route("/systems/<uid>")
@@ -140,6 +145,8 @@ def system_page(system: System, upload_form: AnswerFileForm | None = None, statu
         answer_file_form=(upload_form or AnswerFileForm()) if canada_imported else None,
         may_edit=may(viewer(), "edit", system),
         awaiting=awaiting,
+        about=choosing.about(registry(), latest),
+        first_check=None if latest else choosing.first_check(registry()),
     ), status
 
 
@@ -537,8 +544,7 @@ def review(uid: str):
                 flash(_("Some required answers are missing: see the list below."), "error")
                 status = 422
             else:
-                flash(_("Revision %(number)s submitted.", number=revision.number), "success")
-                return redirect(url_for(".revision", uid=uid, number=revision.number))
+                return redirect(url_for(".submitted", uid=uid, number=revision.number))
         else:
             flash(
                 _(
@@ -646,3 +652,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
         "form": form,
         "may_start": (needed and is_latest and system.draft is None and may(user, "edit", system)),
     }
+
+
+# Views kept in modules of their own join the blueprint once this module is loaded.
+from . import answer_file_views, questionnaire_views, submitted_views, system_views  # noqa: E402, F401

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..db import Session, now_utc
-from ..engine import Definition, content_hash, missing_required, resolve, score
+from ..engine import Definition, content_hash, is_answered, missing_required, resolve, score
 from ..engine.importers.canada_answers import AnswerFile
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -72,6 +72,82 @@ def create_system(
     return system
 
 
+# The system's own fields that questionnaire roles ask again: role -> System attribute.
+SYSTEM_ROLES = (("system_name", "name"), ("purpose", "description"))
+
+
+def system_answers(system: System, definition: Definition) -> dict[str, str]:
+    """The answers the system already holds for the questionnaire's name and purpose
+    questions (those it declares for the roles), where they fit the question."""
+    answers = {}
+    for role, attribute in SYSTEM_ROLES:
+        question = definition.role(role)
+        value = getattr(system, attribute)
+        if question is not None and value and question.check_value(value) is None:
+            answers[question.key] = value
+    return answers
+
+
+def edit_system(
+    session: Session,
+    system: System,
+    name: str,
+    description: str,
+    draft_definition: Definition | None = None,
+    actor: User | None = None,
+) -> dict[str, dict[str, str]]:
+    """Change the system's name and description, and say so in the audit trail (before and
+    after). A draft in progress follows where its name or purpose answer still was the old
+    text (or empty), so that the two never disagree (``draft_definition`` is the draft's
+    questionnaire); a published revision keeps its own, and
+    the next publication carries the change. Returns what changed: field -> {from, to}."""
+    changes: dict[str, dict[str, str]] = {}
+    for attribute, value in (("name", name.strip()), ("description", description.strip())):
+        before = getattr(system, attribute) or ""
+        if value != before:
+            changes[attribute] = {"from": before, "to": value}
+            setattr(system, attribute, value)
+    if not changes:
+        return changes
+    if system.draft is not None and draft_definition is not None:
+        _sync_draft(system.draft, draft_definition, changes)
+    session.flush()
+    record_event(session, "system.edited", actor, system=system, details=changes)
+    log.info("system %s edited (%s)", system.uid, ", ".join(changes))
+    return changes
+
+
+def _sync_draft(draft: Draft, definition: Definition, changes: Mapping[str, Mapping[str, str]]) -> None:
+    answers = dict(draft.answers)
+    for role, attribute in SYSTEM_ROLES:
+        question = definition.role(role)
+        change = changes.get(attribute)
+        if question is None or change is None:
+            continue
+        held = answers.get(question.key)
+        if (held in (None, "", change["from"])) and question.check_value(change["to"]) is None:
+            answers[question.key] = change["to"] or None
+    if answers != draft.answers:
+        draft.answers = answers
+        draft.lock_version += 1  # whoever has a step open is told, as for any other save
+        draft.updated_dt = now_utc()
+
+
+def follow_revision(session: Session, revision: Revision, definition: Definition, actor: User | None) -> None:
+    """After a submission, the system's name is the one the revision answered (role
+    system_name), so that the list, the report and the register agree. The description stays
+    the system's own: the register shows it beside the purpose, which may say more."""
+    system = revision.system
+    name = definition.text_for("system_name", revision.answers).strip()
+    if name and name != system.name and len(name) <= 200:
+        changes = {"name": {"from": system.name, "to": name}}
+        system.name = name
+        session.flush()
+        record_event(
+            session, "system.edited", actor, system=system, details={**changes, "revision": revision.number}
+        )
+
+
 def start_draft_from_answer_file(
     session: Session, system: System, answer_file: AnswerFile, content: bytes, filename: str, actor: User
 ) -> Draft:
@@ -79,7 +155,9 @@ def start_draft_from_answer_file(
     SHA-256 (the draft keeps it, and the submission of the revision records it)."""
     if system.draft is not None:
         raise DraftExists(system.draft)
-    draft = start_draft(session, system, answer_file.definition, answer_file.answers, actor=actor)
+    draft = start_draft(
+        session, system, answer_file.definition, answer_file.answers, actor=actor, system_fields_win=False
+    )
     draft.answer_file_sha256 = hashlib.sha256(content).hexdigest()
     session.flush()
     record_event(
@@ -107,8 +185,10 @@ def start_draft(
     definition: Definition,
     answers: Mapping[str, Any] | None = None,
     actor: User | None = None,
+    system_fields_win: bool = True,
 ) -> Draft:
-    """A new draft, empty or starting from earlier answers (those the definition still knows)."""
+    """A new draft, empty or starting from earlier answers (those the definition still knows),
+    with the system's name and description as the answers of the questions that ask them."""
     if system.draft is not None:
         return system.draft
     latest = system.latest_revision
@@ -125,6 +205,13 @@ def start_draft(
         for k, v in (answers or {}).items()
         if k in definition.questions and definition.questions[k].check_value(v) is None
     }
+    # The name and purpose the system holds are not asked a second time. Its name wins over
+    # the one given before (a change since is newer), not over the one a file brings.
+    name = definition.role("system_name")
+    for key, value in system_answers(system, definition).items():
+        wins = system_fields_win and name is not None and key == name.key
+        if wins or not is_answered(known.get(key)):
+            known[key] = value
     draft = Draft(
         system=system,
         questionnaire_key=definition.key,
@@ -166,6 +253,29 @@ def save_answers(
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         _raise_conflict(session, draft)
     session.refresh(draft)
+    return draft
+
+
+def load_answers(
+    session: Session,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    expected_lock: int,
+    file: Mapping[str, Any],
+    actor: User | None = None,
+) -> Draft:
+    """Put the answers read from an answer file into the draft (they replace those of the same
+    questions; the others stay), unless someone saved the draft since the file was read.
+    ``file`` (name, sha256, what was left out) goes in the audit trail."""
+    save_answers(session, draft, answers, draft.step_key or "", expected_lock)
+    record_event(
+        session,
+        "draft.answers_loaded",
+        actor,
+        system=draft.system,
+        details={**file, "answers_read": len(answers)},
+    )
+    log.info("draft %s loaded %s answers from a file", draft.id, len(answers))
     return draft
 
 
@@ -234,5 +344,6 @@ def submit(
     if draft.answer_file_sha256:
         details["answer_file_sha256"] = draft.answer_file_sha256
     record_event(session, "revision.submitted", actor, revision=revision, details=details)
+    follow_revision(session, revision, definition, actor)
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

@@ -76,6 +76,8 @@ def record_publication(
     details = entry_details(revision, definition)
     if reports:
         details["reports"] = [{"language": r["language"], "sha256": r["sha256"]} for r in reports]
+    # The name the revision gave in its questionnaire's name question, where it has one.
+    name = (_role_text(definition, "system_name", revision.answers) or system.name).strip()[:200]
     entry = RegisterEntry(
         revision_id=revision.id,
         system_id=system.id,
@@ -83,15 +85,15 @@ def record_publication(
         system_uid=system.uid,
         revision_uid=revision.uid,
         revision_number=revision.number,
-        name=system.name,
-        name_sort=system.name.casefold()[:200],
+        name=name,
+        name_sort=name.casefold()[:200],
         agency_slug=system.agency.slug,
         agency_name=system.agency.name,
         description=system.description or "",
         impact_level=revision.impact_level,
         charter_rating=revision.charter_rating,
         search_text=search_text(
-            system.name, system.agency.name, system.description, details["decision"], details["summary"]
+            name, system.agency.name, system.description, details["decision"], details["summary"]
         ),
         state="current",
         published_dt=published_dt,

@@ -212,7 +212,12 @@ def report_context(
     declared = declared_parts(definition)
     return {
         "published": published,
-        "system": {"uid": system.uid, "name": system.name, "description": system.description},
+        # the name the revision answered, where its questionnaire asks it (role system_name)
+        "system": {
+            "uid": system.uid,
+            "name": definition.text_for("system_name", resolution.answers) or system.name,
+            "description": system.description,
+        },
         "agency": {"name": system.agency.name},
         "revision": {
             "uid": revision.uid,
