@@ -104,7 +104,7 @@ ROWS = [
         "POST",
         "/systems/new",
         "none",
-        {"name": "New", "questionnaire": "starter:3", "agency": "{agency_id}"},
+        {"name": "New", "questionnaire": "starter:4", "agency": "{agency_id}"},
         # someone of another agency cannot choose this one: the form says so (200)
         expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
     ),
@@ -113,7 +113,7 @@ ROWS = [
         "POST",
         SYS + "/draft",
         "sent_back",
-        {"questionnaire": "starter:3"},
+        {"questionnaire": "starter:4"},
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/draft/{step}", "draft", {}, expect(**EDITORS)),

@@ -109,5 +109,5 @@ def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "Threshold check: full assessment needed" in page
     assert "Level I" not in page
-    assert '<option selected value="ads-impact:3">' in page  # starts the full assessment
+    assert '<option selected value="ads-impact:4">' in page  # starts the full assessment
     assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

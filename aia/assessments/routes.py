@@ -58,7 +58,10 @@ def as_shown(definition: Definition) -> Definition:
 
 def questionnaire_choices() -> list[SelectChoice]:
     return [
-        SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
+        SelectChoice(
+            f"{d.key}:{d.version}",
+            _("%(title)s (version %(version)s)", title=as_shown(d).title, version=d.version),
+        )
         for d in registry().latest_all()
     ]
 
