@@ -6,6 +6,7 @@ from .assessments.models import Draft, Revision, System
 from .audit.models import AuditEvent
 from .catalogue.models import ImportedQuestionnaire
 from .db import Base
+from .publishing.models import PublicationJob
 from .register.models import Feedback, RegisterEntry
 from .report.models import ReportFile
 from .review.models import Comment
@@ -19,6 +20,7 @@ __all__ = [
     "Feedback",
     "ImportedQuestionnaire",
     "PendingForm",
+    "PublicationJob",
     "RegisterEntry",
     "ReportFile",
     "Revision",

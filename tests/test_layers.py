@@ -31,6 +31,7 @@ FLOORS = [
         "questionnaires",
         "web_security",
         "security_log",
+        "jobs",
     },
 ]
 SIDEWAYS = {

@@ -28,17 +28,7 @@ def publish(
     """Publish an approved revision: render its PDF once in each of its questionnaire's
     languages and store them, mark the system's earlier published revision superseded, and
     put it on the public register with every copy's hash."""
-    if not may(actor, "publish", revision.system):
-        raise lifecycle.NotPermitted(_("Your role does not allow this."))
-    lifecycle.lock(session, revision)
-    if revision.status != "approved":
-        raise lifecycle.TransitionRefused(
-            _(
-                "Revision %(number)s is %(status)s: only an approved revision can be published.",
-                number=revision.number,
-                status=STATUS_LABELS[revision.status].lower(),
-            )
-        )
+    check_publishable(session, actor, revision)
     reports = [{"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision)]
     earlier = session.scalars(
         sa.select(Revision).where(
@@ -67,3 +57,18 @@ def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> 
     if entry is not None and entry.revision_id == revision.id:
         record_withdrawal(session, revision.system, reason)
     return revision
+
+
+def check_publishable(session: Session, actor: User, revision: Revision) -> None:
+    """Refuse, saying why, unless ``actor`` may publish ``revision`` now (locks it)."""
+    if not may(actor, "publish", revision.system):
+        raise lifecycle.NotPermitted(_("Your role does not allow this."))
+    lifecycle.lock(session, revision)
+    if revision.status != "approved":
+        raise lifecycle.TransitionRefused(
+            _(
+                "Revision %(number)s is %(status)s: only an approved revision can be published.",
+                number=revision.number,
+                status=STATUS_LABELS[revision.status].lower(),
+            )
+        )

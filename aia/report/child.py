@@ -20,6 +20,7 @@ import resource
 import signal
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -41,10 +42,8 @@ def address_space_mb() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
 
 
-def _serve(connection: Connection, memory_mb: int) -> None:
+def _serve(connection: Connection, memory_mb: int, write_pdf: Callable[..., Any]) -> None:
     """Runs in the child: cap memory once, then render each job sent until told to stop."""
-    from .render import write_pdf  # the fork server has imported it already
-
     used_mb = address_space_mb()
     if used_mb is not None and used_mb >= memory_mb:
         # Under the limit nothing could be allocated: say so rather than crash somewhere in a
@@ -114,7 +113,8 @@ class WarmChild:
     """One rendering child of this process, started when first needed. Renders one report at
     a time (a lock); a thread that wants it meanwhile waits for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, write_pdf: Callable[..., Any]) -> None:
+        self._write_pdf = write_pdf  # a module-level function: the child gets it by name
         self._lock = threading.Lock()
         self._process: Any = None
         self._connection: Connection | None = None
@@ -173,7 +173,7 @@ class WarmChild:
         context = _context()
         parent_end, child_end = context.Pipe(duplex=True)
         process = context.Process(
-            target=_serve, daemon=True, name="aia-report-render", args=(child_end, memory_mb)
+            target=_serve, daemon=True, name="aia-report-render", args=(child_end, memory_mb, self._write_pdf)
         )
         process.start()
         child_end.close()
@@ -200,6 +200,3 @@ class WarmChild:
         exit_code = process.exitcode
         process.close()
         return exit_code
-
-
-warm_child = WarmChild()

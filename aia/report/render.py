@@ -22,7 +22,7 @@ from flask import current_app, render_template
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .child import address_space_mb, warm_child
+from .child import WarmChild, address_space_mb
 from .emoji import glyph_images
 from .errors import ReportUnsafe
 
@@ -118,6 +118,10 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
     # WeasyPrint writes attachment dates with a literal "Z": give it UTC.
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# One rendering child per process, started when the first report is rendered.
+warm_child = WarmChild(write_pdf)
 
 
 def write_pdf_limited(
