@@ -24,6 +24,7 @@ from aia.publishing import services as publication
 from aia.register.models import RegisterEntry
 from aia.report.models import ReportFile
 
+from ..answers import STARTER_COMPLETE
 from .conftest import ANSWERS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -123,8 +124,11 @@ def test_both_reports_are_stored_hashed_listed_and_verified(
         path.write_bytes(original)
 
 
-def test_a_questionnaire_in_one_language_gives_one_report(app, db_session, make_revision, make_user) -> None:
-    revision = make_revision()  # starter: English only
+def test_a_questionnaire_in_one_language_gives_one_report(
+    app, db_session, make_draft, make_user, registry
+) -> None:
+    draft = make_draft(STARTER_COMPLETE, version=3)  # starter v3: English only
+    revision = assessments.submit(db_session, draft, registry.get("starter", 3), draft.lock_version)
     approver = make_user("approver", revision.system.agency)
     with app.test_request_context("/?lang=fr"):
         lifecycle.change_status(db_session, approver, revision, "approve")
