@@ -133,6 +133,14 @@ ROWS = [
         {"lock_version": "{lock}"},
         expect(author=302, approver=302, **EDITORS),
     ),
+    ("GET", SYS + "/review/translations", "draft", {}, expect(**EDITORS)),
+    (
+        "POST",
+        SYS + "/review/translations",
+        "draft",
+        {"lock_version": "{lock}", "t_fr_purpose": "Trie les demandes."},
+        expect(author=302, approver=302, **EDITORS),
+    ),
     ("GET", REV, "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone

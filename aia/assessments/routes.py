@@ -28,8 +28,9 @@ from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
+from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
-from ..i18n import current_language, translate_errors
+from ..i18n import LANGUAGES, current_language, translate_errors
 from . import bp, lifecycle, queries, services, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -559,6 +560,11 @@ def review(uid: str):
         missing=missing,
         form=form,
         field_name=field_name,
+        # the languages its written answers can be translated into, for the report in each
+        translation_languages=[lang for lang in other_languages(definition) if lang in LANGUAGES]
+        if translatable(definition, resolution.answers)
+        else [],
+        translations=translations_of(draft.answers),
     ), status
 
 
@@ -642,3 +648,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
         "form": form,
         "may_start": (needed and is_latest and system.draft is None and may(user, "edit", system)),
     }
+
+
+# The page of translations of written answers is a view of this blueprint, in its own module.
+from . import translation_routes  # noqa: E402, F401
