@@ -81,6 +81,9 @@ def test_both_reports_are_stored_hashed_listed_and_verified(
     assert files["en"] in page and files["fr"] in page
     assert f"/register/{system.uid}/revisions/{revision.number}/report.fr.pdf" in page
     assert "MIT licence" in page and "Open Government Licence - Canada" in page
+    page_fr = client.get(f"/register/{system.uid}?lang=fr").get_data(as_text=True)
+    assert "Incidence modérée" in page_fr or "Incidence élevée" in page_fr  # the level's name in French
+    assert "Examen par les pairs" in page_fr and "licence MIT" in page_fr
     french = client.get(f"/register/{system.uid}/revisions/{revision.number}/report.fr.pdf")
     assert french.status_code == 200 and hashlib.sha256(french.data).hexdigest() == files["fr"]
     assert client.get(f"/register/{system.uid}/revisions/{revision.number}/report.de.pdf").status_code == 404
