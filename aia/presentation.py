@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 
 from .engine import text_in
 from .extensions import questionnaires
-from .i18n import _l, current_language
+from .i18n import LANGUAGES, _l, current_language
 
 # Lazy: each is put into words in the language of the page or report that shows it.
 STATUS_LABELS = {
@@ -65,6 +65,7 @@ def in_language(text: str | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["in_language"] = in_language
+    app.jinja_env.filters["language_name"] = lambda code: LANGUAGES.get(code, code)
     app.jinja_env.globals["check_outcome"] = check_outcome
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,

@@ -241,7 +241,7 @@ def test_review_comments_reach_the_next_draft(
     assert "sent back for changes" in page and "Good start; see the note on appeals." in page
     start = submit_data(page)
     response = author.post(
-        f"/systems/{system.uid}/draft", data={"csrf_token": start["csrf_token"], "questionnaire": "starter:3"}
+        f"/systems/{system.uid}/draft", data={"csrf_token": start["csrf_token"], "questionnaire": "starter:4"}
     )
     assert response.status_code == 302
     step = author.get(f"/systems/{system.uid}/draft/mitigation").get_data(as_text=True)

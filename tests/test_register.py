@@ -542,6 +542,21 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(
     assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(as_text=True)
 
 
+def test_the_scoring_method_is_served_in_french_to_a_french_reader(client):
+    """aia/docs/scoring.fr.md, the method written in French, with the same figures."""
+    french = client.get("/register/method?lang=fr").get_data(as_text=True)
+    assert '<article class="method" lang="fr">' in french
+    assert "<h1>Comment une évaluation est notée</h1>" in french
+    assert "52 × 0,85 = 44,2, arrondi à <strong>44</strong>" in french
+    english = client.get("/register/method?lang=en").get_data(as_text=True)
+    assert '<article class="method" lang="en">' in english and "How an assessment is scored" in english
+    english_doc = (Path(__file__).parents[1] / "aia" / "docs" / "scoring.md").read_text(encoding="utf-8")
+    french_doc = (Path(__file__).parents[1] / "aia" / "docs" / "scoring.fr.md").read_text(encoding="utf-8")
+    # The same sections and the same tables, row for row.
+    assert english_doc.count("\n## ") == french_doc.count("\n## ")
+    assert english_doc.count("\n|") == french_doc.count("\n|")
+
+
 def test_the_scoring_method_is_public_and_linked_from_results(
     app, client, login, make_revision, make_agency, make_system
 ):

@@ -55,7 +55,7 @@ def started(client, tax_office, login):
                 "name": "Fraud triage",
                 "agency": str(agency.id),
                 "description": "Ranks files.",
-                "questionnaire": "starter:3",
+                "questionnaire": "starter:4",
             },
         ),
     )
@@ -93,7 +93,7 @@ def test_new_system_form_refuses_missing_name(client, make_agency, login):
         "/systems/new",
         data=submit_data(
             page,
-            {"name": "", "agency": str(agency.id), "description": "kept text", "questionnaire": "starter:3"},
+            {"name": "", "agency": str(agency.id), "description": "kept text", "questionnaire": "starter:4"},
         ),
     )
     html = response.get_data(as_text=True)
@@ -362,7 +362,7 @@ def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_age
                 "name": name,
                 "agency": str(agency.id),
                 "description": description,
-                "questionnaire": "starter:3",
+                "questionnaire": "starter:4",
             },
         ),
     )
@@ -420,7 +420,7 @@ def test_a_right_to_left_name_is_isolated_in_messages(client, tax_office, login)
     response = client.post(
         "/systems/new",
         follow_redirects=True,
-        data=submit_data(page, {"name": name, "agency": str(tax_office.id), "questionnaire": "starter:3"}),
+        data=submit_data(page, {"name": name, "agency": str(tax_office.id), "questionnaire": "starter:4"}),
     )
     assert f"“\u2068{name}\u2069” created." in response.get_data(as_text=True)
 

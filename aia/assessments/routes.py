@@ -28,8 +28,9 @@ from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
+from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
-from ..i18n import current_language, translate_errors
+from ..i18n import LANGUAGES, current_language, translate_errors
 from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -58,7 +59,10 @@ def as_shown(definition: Definition) -> Definition:
 
 def questionnaire_choices() -> list[SelectChoice]:
     return [
-        SelectChoice(f"{d.key}:{d.version}", f"{d.title} (version {d.version})")
+        SelectChoice(
+            f"{d.key}:{d.version}",
+            _("%(title)s (version %(version)s)", title=as_shown(d).title, version=d.version),
+        )
         for d in choosing.ordered(registry())
     ]
 
@@ -569,6 +573,11 @@ def review(uid: str):
         form=form,
         field_name=field_name,
         score=live_score.provisional(definition, draft.answers),
+        # the languages its written answers can be translated into, for the report in each
+        translation_languages=[lang for lang in other_languages(definition) if lang in LANGUAGES]
+        if translatable(definition, resolution.answers)
+        else [],
+        translations=translations_of(draft.answers),
     ), status
 
 
@@ -656,3 +665,5 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
 
 # Views kept in modules of their own join the blueprint once this module is loaded.
 from . import answer_file_views, questionnaire_views, submitted_views, system_views  # noqa: E402, F401
+# The page of translations of written answers is a view of this blueprint, in its own module.
+from . import translation_routes  # noqa: E402, F401

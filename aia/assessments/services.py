@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..db import Session, now_utc
 from ..engine import Definition, content_hash, is_answered, missing_required, resolve, score
 from ..engine.importers.canada_answers import AnswerFile
+from ..engine.translations import translations_of, with_translations
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -279,6 +280,28 @@ def load_answers(
     return draft
 
 
+def save_translations(
+    session: Session,
+    draft: Draft,
+    definition: Definition,
+    translations: Mapping[str, Mapping[str, str]],
+    expected_lock: int,
+) -> Draft:
+    """Keep the translations of the draft's written answers (engine.translations), unless
+    someone else saved the draft in between; a translation left blank is removed."""
+    answers = with_translations(definition, draft.answers, translations)
+    result = session.execute(
+        sa.update(Draft)
+        .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
+        .values(answers=answers, lock_version=expected_lock + 1, updated_dt=now_utc())
+        .execution_options(synchronize_session=False)
+    )
+    if cast(sa.CursorResult[Any], result).rowcount != 1:
+        _raise_conflict(session, draft)
+    session.refresh(draft)
+    return draft
+
+
 def _raise_conflict(session: Session, draft: Draft) -> None:
     """Say which race was lost: a colleague saved the draft (it is reloaded with their
     answers), or submitted it (it is gone; the revision it became is named)."""
@@ -330,7 +353,8 @@ def submit(
         questionnaire_key=definition.key,
         questionnaire_version=definition.version,
         questionnaire_hash=definition.content_hash,
-        answers=dict(resolution.answers),
+        # the visible answers, and the translations of the written ones among them
+        answers=with_translations(definition, resolution.answers, translations_of(draft.answers)),
         scores=scores,
         impact_level=scores["impact_level"],
         charter_rating=(scores["charter"] or {}).get("rating"),

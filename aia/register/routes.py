@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Response,
@@ -22,6 +23,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..db import now_utc
+from ..engine import Definition
+from ..engine.scoring_texts import scores_in_language
 from ..extensions import db, limiter, questionnaires
 from ..i18n import current_language
 from ..presentation import public_url_for
@@ -57,16 +60,36 @@ def entry(uid: str):
 def _entry_page(entry, form: FeedbackForm, status: int = 200):
     history = [e for e in queries.entry_history(db.session, entry.system_uid) if e.id != entry.id]
     answered = entry.details.get("questionnaire", {})
+    definition = questionnaires().get(answered.get("key", ""), answered.get("version", 0))
     return render_template(
         "register/entry.html",
         entry=entry,
+        details=_in_page_language(entry, definition),
         reports_of=exports.entry_reports,
         # the questionnaire answered, for the notice an imported one's licence asks for
-        definition=questionnaires().get(answered.get("key", ""), answered.get("version", 0)),
+        definition=definition.in_language(current_language()) if definition else None,
         history=history,
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
     ), status
+
+
+def _in_page_language(entry, definition: Definition | None) -> dict[str, Any]:
+    """The entry's details, with the questionnaire's words (the level's name, its obligations,
+    the flags) in the page's language where the questionnaire gives them; what the agency
+    wrote stays as written."""
+    if definition is None:
+        return entry.details
+    words = scores_in_language(
+        definition.in_language(current_language()),
+        {"impact_level": entry.impact_level, "flags": entry.details.get("flags", [])},
+    )
+    return {
+        **entry.details,
+        "impact_level_name": words.get("impact_level_name", entry.details.get("impact_level_name")),
+        "obligations": words.get("obligations", entry.details.get("obligations", [])),
+        "flags": [{"key": f["key"], "label": f["label"]} for f in words["flags"]],
+    }
 
 
 @bp.route("/register/<uid>/feedback", methods=["POST"])

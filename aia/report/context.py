@@ -18,7 +18,8 @@ from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
 from ..engine.scoring_texts import scores_in_language
-from ..i18n import _, _l
+from ..engine.translations import answers_in_language
+from ..i18n import _, _l, current_language
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svgs, risk_matrix_svg
 from .errors import ReportTooLarge
@@ -203,7 +204,9 @@ def report_context(
     check_size(revision)
     system = revision.system
     scores = scores_in_language(definition, revision.scores)  # the words in the report's language
-    resolution = resolve(definition, revision.answers)
+    # the written answers in the report's language where they were translated
+    answers = answers_in_language(definition, revision.answers, current_language())
+    resolution = resolve(definition, answers)
     charter = scores.get("charter") or {}
     risk_areas = area_totals(scores.get("breakdown", []), "risk")
     mitigation_areas = area_totals(scores.get("breakdown", []), "mitigation")
@@ -255,7 +258,7 @@ def report_context(
         "sign_off": sign_off(definition, resolution),
         "obligations": scores.get("obligations", []),
         "mitigation": mitigation(definition, resolution, scores),
-        "steps": answers_by_step(definition, revision.answers, resolution),
+        "steps": answers_by_step(definition, answers, resolution),
         "revisions": revision_list(revision, published),
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,

@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..assessments.models import Revision, System
 from ..db import Session
 from ..engine import Definition
+from ..engine.translations import TRANSLATIONS
 from .models import Comment
 
 QUEUE_STATES = ("submitted", "approved")
@@ -65,7 +66,7 @@ def compare(
             if question.key not in order:
                 order.append(question.key)
     for key in list(old.answers) + list(new.answers):
-        if key not in order:
+        if key not in order and key != TRANSLATIONS:  # translations are not answers to compare
             order.append(key)
 
     def shown(definition: Definition | None, answers: dict, key: str) -> str:

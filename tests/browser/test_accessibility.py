@@ -205,7 +205,7 @@ def test_whole_assessment_with_the_keyboard_alone(page):
     page.wait_for_url("**/systems/new")
     keyboard.type_into(page, "name", "Keyboard only")
     keyboard.type_into(page, "description", "Filled without a mouse.")
-    keyboard.pick_radio(page, "questionnaire", "starter:3")
+    keyboard.pick_radio(page, "questionnaire", "starter:4")
     keyboard.press_button(page, "Create and start")
     page.wait_for_url(re.compile(r"/draft/about$"))
     uid = re.search(r"/systems/(sys-[0-9a-f]+)/", page.url).group(1)

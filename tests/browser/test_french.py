@@ -1,6 +1,7 @@
 """The French interface in a real browser: the language a French browser asks for, the
 header's switcher without JavaScript, a form with its errors in French, axe on those pages,
-and a report downloaded in French whose PDF says so (``/Lang``)."""
+a report downloaded in French whose PDF says so (``/Lang``), and a questionnaire in French with
+the engine's messages and the translations of written answers."""
 
 from __future__ import annotations
 
@@ -88,3 +89,36 @@ def test_a_form_with_errors_and_a_report_in_french(open_page, live_app):
     assert report.trailer["/Root"]["/Lang"] == "fr"
     assert report.metadata.title.startswith("Rapport de transparence\u00a0:")
     assert "Niveau d’impact" in report.pages[0].extract_text()
+
+
+def test_a_questionnaire_in_french_its_messages_and_the_translations_page(open_page):
+    """The starter questionnaire (v4) on French pages: its own texts in French, the engine's
+    messages in French, and the page where a written answer is given in French; axe on each."""
+    from .pages import answer_step, create_system, press_next, step_url
+
+    page = open_page("/")
+    uid = create_system(page, "Questionnaire en français")
+    for step_key, then in (("about", "triage"), ("triage", "risks"), ("risks", "mitigation")):
+        answer_step(page, step_key)
+        press_next(page, then)
+    answer_step(page, "mitigation")
+    page.goto(step_url(uid, "about") + "?lang=fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("À propos du système")
+    page.get_by_label("Environ combien de personnes").fill("beaucoup")
+    page.get_by_role("button", name="Suivant", exact=True).click()
+    expect(page.locator(".error-summary")).to_contain_text("Saisissez un nombre, par exemple 1200.")
+    check_axe(page, "a step of the questionnaire with an error, in French")
+
+    page.get_by_label("Environ combien de personnes").fill("5000")
+    page.get_by_role("button", name="Suivant", exact=True).click()
+    page.goto(f"/systems/{uid}/review")
+    expect(page.get_by_role("heading", name="Traductions")).to_be_visible()
+    page.get_by_role("link", name="Ajouter ou modifier les traductions de vos réponses écrites").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Traductions de vos réponses écrites")
+    check_axe(page, "the translations of written answers, in French")
+    field = page.get_by_label(re.compile(r"^Traduction\W+Français – À quoi sert le système"))
+    field.fill("Trie les demandes pour les contrôleurs.")
+    page.get_by_role("button", name="Enregistrer les traductions").click()
+    page.wait_for_url(re.compile(r"/review$"))
+    expect(page.locator("body")).to_contain_text("1\u00a0traduction donnée.")

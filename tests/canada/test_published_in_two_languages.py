@@ -24,6 +24,7 @@ from aia.publishing import services as publication
 from aia.register.models import RegisterEntry
 from aia.report.models import ReportFile
 
+from ..answers import STARTER_COMPLETE
 from .conftest import ANSWERS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -80,6 +81,9 @@ def test_both_reports_are_stored_hashed_listed_and_verified(
     assert files["en"] in page and files["fr"] in page
     assert f"/register/{system.uid}/revisions/{revision.number}/report.fr.pdf" in page
     assert "MIT licence" in page and "Open Government Licence - Canada" in page
+    page_fr = client.get(f"/register/{system.uid}?lang=fr").get_data(as_text=True)
+    assert "Incidence modérée" in page_fr or "Incidence élevée" in page_fr  # the level's name in French
+    assert "Examen par les pairs" in page_fr and "licence MIT" in page_fr
     french = client.get(f"/register/{system.uid}/revisions/{revision.number}/report.fr.pdf")
     assert french.status_code == 200 and hashlib.sha256(french.data).hexdigest() == files["fr"]
     assert client.get(f"/register/{system.uid}/revisions/{revision.number}/report.de.pdf").status_code == 404
@@ -123,8 +127,11 @@ def test_both_reports_are_stored_hashed_listed_and_verified(
         path.write_bytes(original)
 
 
-def test_a_questionnaire_in_one_language_gives_one_report(app, db_session, make_revision, make_user) -> None:
-    revision = make_revision()  # starter: English only
+def test_a_questionnaire_in_one_language_gives_one_report(
+    app, db_session, make_draft, make_user, registry
+) -> None:
+    draft = make_draft(STARTER_COMPLETE, version=3)  # starter v3: English only
+    revision = assessments.submit(db_session, draft, registry.get("starter", 3), draft.lock_version)
     approver = make_user("approver", revision.system.agency)
     with app.test_request_context("/?lang=fr"):
         lifecycle.change_status(db_session, approver, revision, "approve")

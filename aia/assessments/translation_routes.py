@@ -1,0 +1,87 @@
+"""The translations of a draft's written answers: a page reached from the review page where an
+author gives each written answer in the questionnaire's other languages (engine.translations),
+for the report in each language."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+
+from ..engine import resolve
+from ..engine.translations import other_languages, translatable, translations_of
+from ..extensions import db
+from ..i18n import LANGUAGES
+from . import bp, services
+from .routes import _draft_or_redirect, _int, _submitted_meanwhile, _system, as_shown, definition_of
+
+
+def field_for(language: str, key: str) -> str:
+    return f"t_{language}_{key}"
+
+
+@bp.route("/systems/<uid>/review/translations", methods=["GET", "POST"])
+def draft_translations(uid: str):
+    system = _system(uid, "edit")
+    draft = _draft_or_redirect(system)
+    if draft is None:
+        return redirect(url_for(".system", uid=uid))
+    definition = definition_of(draft)
+    languages = [lang for lang in other_languages(definition) if lang in LANGUAGES]
+    if not languages:
+        abort(404)  # a questionnaire in one language has nothing to translate into
+    resolution = resolve(definition, draft.answers)
+    questions = translatable(definition, resolution.answers)
+    stored = translations_of(draft.answers)
+    form_class = type("TranslationsForm", (FlaskForm,), {"lock_version": HiddenField()})
+    for question in questions:
+        for language in languages:
+            setattr(
+                form_class,
+                field_for(language, question.key),
+                TextAreaField(default=stored.get(language, {}).get(question.key, "")),
+            )
+    form = form_class()
+    status = 200
+    if form.validate_on_submit():
+        posted = {
+            lang: {q.key: form[field_for(lang, q.key)].data or "" for q in questions} for lang in languages
+        }
+        try:
+            services.save_translations(db.session, draft, definition, posted, _int(form.lock_version.data))
+        except services.DraftGone as gone:
+            return _submitted_meanwhile(system, gone)
+        except services.DraftConflict:
+            flash(
+                _(
+                    "Someone else changed this draft after you opened this page. Nothing was "
+                    "saved: check and save again."
+                ),
+                "error",
+            )
+            status = 409
+        else:
+            flash(_("Translations saved."), "success")
+            return redirect(url_for(".review", uid=uid))
+    elif form.is_submitted():
+        flash(
+            _(
+                "Your session expired before the translations were saved. Nothing was lost: "
+                "please save again."
+            ),
+            "error",
+        )
+        status = 400
+    form.lock_version.data = str(draft.lock_version)
+    shown = as_shown(definition)
+    return render_template(
+        "assessments/translations.html",
+        system=system,
+        definition=shown,
+        questions=[shown.questions[q.key] for q in questions],
+        answers=resolution.answers,
+        languages=languages,
+        form=form,
+        field_for=field_for,
+    ), status

@@ -1,0 +1,112 @@
+"""A written answer can carry its translation into the questionnaire's other language: given on
+a page reached from the review, stored with the answers (and so hashed with the revision), and
+shown in the report in that language; the report in the questionnaire's own language keeps the
+answer as written. A revision without translations is hashed as before."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import sqlalchemy as sa
+
+from aia.assessments import lifecycle
+from aia.assessments.models import Revision
+from aia.engine import content_hash
+from aia.engine.translations import TRANSLATIONS
+from aia.publishing import services as publication
+from aia.report.models import ReportFile
+
+from .answers import STARTER_COMPLETE
+from .webform import submit_data
+
+FRENCH_PURPOSE = "Trie les demandes pour que les contrôleurs voient d’abord les plus risquées."
+FRENCH_DECISION = "Qui est convoqué à un entretien de contrôle"
+
+
+def pdf_text(app, sha256: str) -> str:
+    data = (Path(app.config["REPORT_DIR"]) / f"{sha256}.pdf").read_bytes()
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).replace(
+        "\n", " "
+    )
+
+
+def test_a_translated_answer_is_stored_hashed_and_shown_in_the_french_report(
+    app, client, login, make_draft, make_user, db_session
+) -> None:
+    draft = make_draft(STARTER_COMPLETE)  # starter v4: English and French
+    system = draft.system
+    login("author", system.agency)
+    review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
+    assert f'href="/systems/{system.uid}/review/translations"' in review and "Français" in review
+
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert 'name="t_fr_purpose"' in page and 'name="t_fr_decision"' in page and 'lang="fr"' in page
+    assert 'name="t_fr_contact"' in page  # a short text too
+    saved = client.post(
+        f"/systems/{system.uid}/review/translations",
+        data=submit_data(page, {"t_fr_purpose": FRENCH_PURPOSE, "t_fr_decision": FRENCH_DECISION + "  "}),
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/review")
+    db_session.refresh(draft)
+    assert draft.answers[TRANSLATIONS] == {"fr": {"purpose": FRENCH_PURPOSE, "decision": FRENCH_DECISION}}
+    again = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert FRENCH_PURPOSE.replace("’", "&#39;") in again or FRENCH_PURPOSE in again  # kept, shown again
+    review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
+    assert "2 translations given." in review
+
+    assert client.post(f"/systems/{system.uid}/review", data=submit_data(review)).status_code == 302
+    revision = db_session.scalars(sa.select(Revision).filter_by(system_id=system.id)).one()
+    assert revision.answers["purpose"] == STARTER_COMPLETE["purpose"]  # the answer as written
+    assert revision.answers[TRANSLATIONS]["fr"]["purpose"] == FRENCH_PURPOSE
+    assert revision.sha256 == content_hash(revision.hashed_document())  # hashed with the answers
+
+    approver = make_user("approver", system.agency)
+    with app.test_request_context("/"):
+        lifecycle.change_status(db_session, approver, revision, "approve")
+        publication.publish(db_session, approver, revision, "Ready.")
+    files = {
+        f.language: f.sha256
+        for f in db_session.scalars(sa.select(ReportFile).filter_by(revision_id=revision.id))
+    }
+    french, english = pdf_text(app, files["fr"]), pdf_text(app, files["en"])
+    assert "Trie les demandes pour que les contrôleurs" in french
+    assert "Sorts claims so that reviewers see the riskiest first." not in french
+    assert "Sorts claims so that reviewers see the riskiest first." in english
+    assert "Trie les demandes" not in english
+    # the answer not translated is shown as written, in both
+    assert "Payments could be delayed." in french and "Payments could be delayed." in english
+
+
+def test_a_blank_or_too_long_translation_is_not_kept_and_nothing_else_is_lost(
+    client, login, make_draft, db_session
+) -> None:
+    draft = make_draft(STARTER_COMPLETE)
+    system = draft.system
+    login("author", system.agency)
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    client.post(
+        f"/systems/{system.uid}/review/translations",
+        data=submit_data(page, {"t_fr_purpose": FRENCH_PURPOSE, "t_fr_decision": "x" * 500}),
+    )
+    db_session.refresh(draft)
+    assert draft.answers[TRANSLATIONS] == {"fr": {"purpose": FRENCH_PURPOSE}}
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    client.post(f"/systems/{system.uid}/review/translations", data=submit_data(page, {"t_fr_purpose": " "}))
+    db_session.refresh(draft)
+    assert TRANSLATIONS not in draft.answers
+    assert {k: draft.answers[k] for k in STARTER_COMPLETE} == STARTER_COMPLETE
+
+
+def test_a_revision_without_translations_is_hashed_as_before(make_revision) -> None:
+    revision = make_revision()
+    assert TRANSLATIONS not in revision.answers
+
+
+def test_a_questionnaire_in_one_language_offers_no_translations(client, login, make_draft) -> None:
+    draft = make_draft(STARTER_COMPLETE, version=3)
+    login("author", draft.system.agency)
+    review = client.get(f"/systems/{draft.system.uid}/review").get_data(as_text=True)
+    assert "/review/translations" not in review
+    assert client.get(f"/systems/{draft.system.uid}/review/translations").status_code == 404
