@@ -663,7 +663,12 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
     }
 
 
-# Views kept in modules of their own join the blueprint once this module is loaded.
-from . import answer_file_views, questionnaire_views, submitted_views, system_views  # noqa: E402, F401
-# The page of translations of written answers is a view of this blueprint, in its own module.
-from . import translation_routes  # noqa: E402, F401
+# Views kept in modules of their own (answer files, questionnaires, the page after Submit, the
+# system's page, translations of written answers) join the blueprint once this module is loaded.
+from . import (  # noqa: E402, F401
+    answer_file_views,
+    questionnaire_views,
+    submitted_views,
+    system_views,
+    translation_routes,
+)
