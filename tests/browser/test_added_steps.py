@@ -64,7 +64,7 @@ def test_the_phase_adds_its_pages_and_every_page_says_so(browser, canada_app):
         page.goto("/systems/new")
         page.get_by_label("Name of the system").fill("Phased system")
         page.get_by_label("What it does").fill("Made by a browser test.")
-        page.get_by_label("Questionnaire").select_option(choice)
+        page.locator(f'input[name="questionnaire"][value="{choice}"]').check()
         page.get_by_role("button", name="Create and start").click()
         page.wait_for_url(re.compile(r"/draft/project_details$"))
         uid = re.search(r"/systems/(sys-[0-9a-f]+)/", page.url).group(1)
