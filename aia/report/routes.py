@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, render_template, request
+from flask import Response, abort, current_app, render_template, request
+from limits import parse_many
 
 from ..accounts.access import viewer
 from ..assessments import queries
-from ..extensions import db
+from ..extensions import db, limiter
 from . import bp
-from .build import build_pdf
+from .build import preview_pdf
 from .context import text_direction
 from .errors import ReportError
 from .store import download_name, stored_pdf_bytes
@@ -31,7 +32,7 @@ def revision_pdf(uid: str, number: int):
     if stored:
         pdf = stored_pdf_bytes(revision)
     else:
-        pdf = build_pdf(db.session, revision, published=False)
+        pdf = preview_pdf(db.session, revision, before_render=_count_a_preview)
     filename = download_name(system.uid, revision.number, preview=not stored)
     response = Response(
         pdf,
@@ -50,6 +51,16 @@ def revision_pdf(uid: str, number: int):
         return response.make_conditional(request)
     response.cache_control.no_store = True
     return response
+
+
+def _count_a_preview() -> None:
+    """Previews each person may have rendered (a cached one does not count): 429 beyond."""
+    person = str(viewer().id)
+    if not all(
+        limiter.limiter.hit(limit, "report-preview", person)
+        for limit in parse_many(current_app.config["REPORT_PREVIEW_LIMIT"])
+    ):
+        abort(429)
 
 
 @bp.app_errorhandler(ReportError)
