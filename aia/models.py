@@ -8,6 +8,7 @@ from .catalogue.models import ImportedQuestionnaire
 from .db import Base
 from .publishing.models import PublicationJob
 from .register.models import Feedback, RegisterEntry
+from .report.models import ReportFile
 from .review.models import Comment
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "PendingForm",
     "PublicationJob",
     "RegisterEntry",
+    "ReportFile",
     "Revision",
     "System",
     "User",

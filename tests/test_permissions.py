@@ -171,6 +171,7 @@ ROWS = [
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
     ("GET", "/register.json", "none", {}, PUBLIC),
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
@@ -195,6 +196,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{step}", "<step_key>")
         .replace("{user_id}", "<int:user_id>")
         .replace("{feedback_id}", "<int:feedback_id>")
+        .replace("{lang}", "<lang>")
         .replace("/static/app.css", "/static/<path:filename>")
     )
 
@@ -231,7 +233,7 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         return revision
 
     def prepare(state: str) -> dict:
-        values = {"agency_id": home.id, "user_id": submitter.id, "uid": "sys-none", "number": 1}
+        values = {"agency_id": home.id, "user_id": submitter.id, "uid": "sys-none", "number": 1, "lang": "en"}
         if state == "draft":
             draft = make_draft(STARTER_COMPLETE, system=make_system(agency=home))
             values.update(uid=draft.system.uid, step="about", lock=draft.lock_version)

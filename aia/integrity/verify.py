@@ -17,6 +17,7 @@ from ..audit.models import GENESIS_HASH, AuditEvent
 from ..db import Session
 from ..engine import content_hash
 from ..register.models import RegisterEntry
+from ..report.models import ReportFile
 
 _BATCH = 500
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -132,13 +133,31 @@ def verify_reports(session: Session, report_dir: str | Path, files: StoredFiles 
         .options(selectinload(Revision.system))
         .order_by(Revision.id)
     )
+    copies: dict[int, dict[str, str]] = {}
+    for revision_id, language, sha256 in session.execute(
+        sa.select(ReportFile.revision_id, ReportFile.language, ReportFile.sha256).order_by(ReportFile.id)
+    ):
+        copies.setdefault(revision_id, {})[language] = sha256
     for revision in revisions:
         check.checked += 1
-        problem = files.problem(
-            f"system {revision.system.uid} revision {revision.number}", revision.pdf_sha256 or ""
-        )
+        label = f"system {revision.system.uid} revision {revision.number}"
+        problem = files.problem(label, revision.pdf_sha256 or "")
         if problem:
             check.problems.append(problem)
+        stored = copies.pop(revision.id, {})
+        if stored and revision.pdf_sha256 not in stored.values():
+            check.problems.append(f"{label}: its report {revision.pdf_sha256} is not among its stored copies")
+        # Every copy in another language is checked as the reference is.
+        for language, sha256 in sorted(stored.items()):
+            if sha256 != revision.pdf_sha256:
+                check.checked += 1
+                problem = files.problem(f"{label} in {language}", sha256)
+                if problem:
+                    check.problems.append(problem)
+    for revision_id, stored in sorted(copies.items()):
+        check.problems.append(
+            f"revision {revision_id} has stored reports ({', '.join(sorted(stored))}) but no report hash"
+        )
     return check
 
 
@@ -153,12 +172,19 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
             RegisterEntry.revision_number,
             RegisterEntry.pdf_sha256,
             Revision.pdf_sha256,
+            Revision.id,
+            RegisterEntry.details,
         )
         .join(Revision, Revision.id == RegisterEntry.revision_id)
         .order_by(RegisterEntry.id)
         .execution_options(yield_per=_BATCH)
     )
-    for system_uid, number, entry_sha256, revision_sha256 in rows:
+    stored_copies: dict[int, dict[str, str]] = {}
+    for revision_id, language, sha256 in session.execute(
+        sa.select(ReportFile.revision_id, ReportFile.language, ReportFile.sha256)
+    ):
+        stored_copies.setdefault(revision_id, {})[language] = sha256
+    for system_uid, number, entry_sha256, revision_sha256, revision_id, details in rows:
         check.checked += 1
         label = f"register entry of system {system_uid} revision {number}"
         if not entry_sha256:
@@ -171,6 +197,22 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
         problem = files.problem(label, entry_sha256)
         if problem:
             check.problems.append(problem)
+        # The copy in each language the entry lists: the revision's, and in the store.
+        listed = (details or {}).get("reports") or []
+        if listed and listed[0].get("sha256") != entry_sha256:
+            check.problems.append(f"{label}: its first listed report is not the one it names")
+        revision_copies = stored_copies.get(revision_id, {})
+        for copy in listed:
+            language, sha256 = str(copy.get("language")), str(copy.get("sha256"))
+            if revision_copies.get(language) != sha256:
+                check.problems.append(
+                    f"{label}: lists report {sha256} in {language}, "
+                    f"but its revision's copy in {language} is {revision_copies.get(language)}"
+                )
+            elif sha256 != entry_sha256:
+                problem = files.problem(f"{label} in {language}", sha256)
+                if problem:
+                    check.problems.append(problem)
     return check
 
 

@@ -17,7 +17,7 @@ from ..extensions import questionnaires
 from ..i18n import _
 from ..presentation import STATUS_LABELS
 from ..register.services import current_entry, record_publication, record_withdrawal
-from ..report.store import publish_pdf
+from ..report.store import publish_reports
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,11 @@ log = logging.getLogger(__name__)
 def publish(
     session: Session, actor: User, revision: Revision, reason: str = "", *, registry: Registry | None = None
 ) -> Revision:
-    """Publish an approved revision: render its PDF once and store it, mark the system's
-    earlier published revision superseded, and put it on the public register."""
+    """Publish an approved revision: render its PDF once in each of its questionnaire's
+    languages and store them, mark the system's earlier published revision superseded, and
+    put it on the public register with every copy's hash."""
     check_publishable(session, actor, revision)
-    pdf_sha256 = publish_pdf(session, revision)
+    reports = [{"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision)]
     earlier = session.scalars(
         sa.select(Revision).where(
             Revision.system_id == revision.system_id,
@@ -38,12 +39,23 @@ def publish(
     )
     for previous in list(earlier):
         lifecycle.supersede(session, actor, previous, revision.number)
-    lifecycle.change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
+    details = {"pdf_sha256": revision.pdf_sha256, "reports": reports}
+    lifecycle.change_status(session, actor, revision, "publish", reason, details)
     definition = (registry or questionnaires(session)).get(
         revision.questionnaire_key, revision.questionnaire_version
     )
-    record_publication(session, revision, definition)
+    record_publication(session, revision, definition, reports=reports)
     log.info("revision %s of %s published", revision.number, revision.system.uid)
+    return revision
+
+
+def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
+    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
+    the reason."""
+    lifecycle.change_status(session, actor, revision, "withdraw", reason)
+    entry = current_entry(session, revision.system_id)
+    if entry is not None and entry.revision_id == revision.id:
+        record_withdrawal(session, revision.system, reason)
     return revision
 
 
@@ -60,13 +72,3 @@ def check_publishable(session: Session, actor: User, revision: Revision) -> None
                 status=STATUS_LABELS[revision.status].lower(),
             )
         )
-
-
-def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
-    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
-    the reason."""
-    lifecycle.change_status(session, actor, revision, "withdraw", reason)
-    entry = current_entry(session, revision.system_id)
-    if entry is not None and entry.revision_id == revision.id:
-        record_withdrawal(session, revision.system, reason)
-    return revision

@@ -57,10 +57,16 @@ def search_text(*parts: str | None) -> str:
 
 
 def record_publication(
-    session: Session, revision: Revision, definition: Definition | None, published_dt=None
+    session: Session,
+    revision: Revision,
+    definition: Definition | None,
+    published_dt=None,
+    *,
+    reports: list[dict[str, str]] | None = None,
 ) -> RegisterEntry:
     """Put a just-published revision on the register; the system's previous current entry,
-    if any, becomes superseded."""
+    if any, becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``),
+    the reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
     published_dt = published_dt or now_utc()
     system = revision.system
     previous = current_entry(session, system.id)
@@ -68,6 +74,8 @@ def record_publication(
         previous.state = "superseded"
         previous.ended_dt = published_dt
     details = entry_details(revision, definition)
+    if reports:
+        details["reports"] = [{"language": r["language"], "sha256": r["sha256"]} for r in reports]
     entry = RegisterEntry(
         revision_id=revision.id,
         system_id=system.id,

@@ -14,6 +14,7 @@ from ..assessments.models import Revision
 from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
+from ..i18n import current_language
 from .cache import cache_key, cached, keep
 from .context import report_context
 from .errors import ReportError
@@ -49,8 +50,10 @@ def revision_attachment(revision: Revision) -> DataAttachment:
 
 
 def build_pdf(session: Session, revision: Revision, *, published: bool = False) -> bytes:
-    """The report of a revision: the register's copy when ``published``, else a preview."""
-    definition = definition_for(revision)
+    """The report of a revision, in the language of the moment (the reader's, or the one a
+    publication forces), with the questionnaire's texts in it where the questionnaire gives
+    them: the register's copy when ``published``, else a preview."""
+    definition = definition_for(revision).in_language(current_language())
     context = report_context(revision, definition, published=published, **review_record(session, revision))
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
 
@@ -60,8 +63,9 @@ def preview_pdf(
 ) -> bytes:
     """A revision's preview: from the cache when this very document was made before (same
     revision, review record and language), else rendered within a preview's limits, after
-    ``before_render`` (which may refuse, e.g. over a rate limit) and kept."""
-    definition = definition_for(revision)
+    ``before_render`` (which may refuse, e.g. over a rate limit) and kept. In the language of
+    the moment, as ``build_pdf``."""
+    definition = definition_for(revision).in_language(current_language())
     context = report_context(revision, definition, published=False, **review_record(session, revision))
     html = render_html(TEMPLATE, report=context)
     attachments = (revision_attachment(revision),)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..assessments.models import Revision
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..engine.scoring_texts import scores_in_language
 from ..i18n import _, _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
@@ -201,7 +202,7 @@ def report_context(
     anything else is marked as a preview."""
     check_size(revision)
     system = revision.system
-    scores = revision.scores
+    scores = scores_in_language(definition, revision.scores)  # the words in the report's language
     resolution = resolve(definition, revision.answers)
     charter = scores.get("charter") or {}
     risk_areas = area_totals(scores.get("breakdown", []), "risk")

@@ -4,16 +4,16 @@ A publication is rendered by a worker, not by the request that asked for it. Eac
 handed to the queue has one row saying where its publication stands (queued, running, done,
 failed), how many attempts it took and, when it failed, why.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
