@@ -99,11 +99,13 @@ def check_settings(app: Flask) -> None:
             "first; in production, set AIA_SECRET_KEY to a long random value."
         )
     preview_s, worker_s = app.config.get("REPORT_PREVIEW_TIMEOUT", 30), app.config.get("WORKER_TIMEOUT", 90)
-    if app.config.get("REPORT_ISOLATED", True) and float(preview_s) >= float(worker_s):
+    slot_s = app.config.get("REPORT_SLOT_WAIT", 5)
+    if app.config.get("REPORT_ISOLATED", True) and float(preview_s) + float(slot_s) >= float(worker_s):
         raise SettingsError(
-            f"AIA_REPORT_PREVIEW_TIMEOUT ({preview_s:g} s) must be below AIA_WORKER_TIMEOUT "
-            f"({worker_s:g} s, the web worker's timeout): a preview's render is stopped before "
-            "the worker that waits for it would be."
+            f"AIA_REPORT_PREVIEW_TIMEOUT ({preview_s:g} s) and AIA_REPORT_SLOT_WAIT ({slot_s:g} s) "
+            f"together must be below AIA_WORKER_TIMEOUT ({worker_s:g} s, the web worker's "
+            "timeout): a preview's wait and render are stopped before the worker that waits for "
+            "them would be."
         )
     if app.config.get("ENV_NAME", "production") != "production":
         return

@@ -71,9 +71,10 @@ def test_the_slots_are_shared_and_freed(tmp_path):
         assert again == 0
 
 
-def test_a_preview_time_limit_at_or_above_the_worker_timeout_is_refused():
-    config = type("Slow", (TestConfig,), {"REPORT_PREVIEW_TIMEOUT": 90.0, "WORKER_TIMEOUT": 90.0})
+def test_a_preview_wait_and_time_limit_reaching_the_worker_timeout_are_refused():
+    config = type("Slow", (TestConfig,), {"REPORT_PREVIEW_TIMEOUT": 85.0, "WORKER_TIMEOUT": 90.0})
     with pytest.raises(
-        SettingsError, match=r"AIA_REPORT_PREVIEW_TIMEOUT \(90 s\) must be below AIA_WORKER_TIMEOUT"
+        SettingsError,
+        match=r"AIA_REPORT_PREVIEW_TIMEOUT \(85 s\) and AIA_REPORT_SLOT_WAIT \(5 s\) together must be below",
     ):
         create_app(config)
