@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +51,8 @@ def make_queue(url: str, *, name: str = "aia", immediate: bool = False) -> Huey:
         path = url.removeprefix("sqlite:///")
         if not path or path == url:
             raise JobsSettingError(f"AIA_JOBS_URL {url!r}: write sqlite:///path/to/jobs.sqlite3")
+        # The default sits in instance/, which a fresh checkout does not have yet.
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name, filename=path, immediate=immediate)
     if scheme in ("redis", "rediss", "unix"):
         return RedisHuey(name, url=url, immediate=immediate)
