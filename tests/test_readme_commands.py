@@ -93,7 +93,7 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
         served = []
         for written in commands:
             words = as_typed(written)
-            if words[1] == "run":
+            if words[1] in ("run", "worker"):
                 served.append(words)  # it serves until stopped: tried last, below
                 continue
             if words[1] == "worker":
@@ -113,7 +113,25 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
                 assert "FAIL" not in done.stdout and done.stdout.count("ok  ") >= 3, done.stdout
         assert served, "the table has no `aia run`"
         for words in served:
-            assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+            if words[1] == "worker":
+                assert_works_the_queue(words, env, tmp_path)
+            else:
+                assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+
+
+def assert_works_the_queue(words: list[str], env: dict[str, str], cwd: Path) -> None:
+    """`aia worker` starts on the queue it names and waits for jobs until stopped."""
+    with subprocess.Popen(
+        words, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as worker:
+        assert worker.stdout is not None
+        line = worker.stdout.readline()
+        running = worker.poll() is None
+        worker.terminate()
+        _, errors = worker.communicate(timeout=30)
+    assert line.startswith("aia worker: 1 thread(s) on "), line + errors
+    assert running, f"`aia worker` stopped by itself:\n{errors}"
+    assert "Traceback" not in errors, errors
 
 
 def assert_works_jobs(words: list[str], env: dict[str, str], cwd: Path) -> None:

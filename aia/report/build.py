@@ -4,7 +4,10 @@ its data attachment, the render."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy.orm import object_session
 
 from ..assessments.models import Revision
@@ -12,10 +15,11 @@ from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
 from ..i18n import current_language
+from .cache import cache_key, cached, keep
 from .context import report_context
 from .errors import ReportError
 from .record import review_record
-from .render import DataAttachment, render_pdf
+from .render import DataAttachment, render_document, render_html, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +56,26 @@ def build_pdf(session: Session, revision: Revision, *, published: bool = False) 
     definition = definition_for(revision).in_language(current_language())
     context = report_context(revision, definition, published=published, **review_record(session, revision))
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
+
+
+def preview_pdf(
+    session: Session, revision: Revision, before_render: Callable[[], None] | None = None
+) -> bytes:
+    """A revision's preview: from the cache when this very document was made before (same
+    revision, review record and language), else rendered within a preview's limits, after
+    ``before_render`` (which may refuse, e.g. over a rate limit) and kept. In the language of
+    the moment, as ``build_pdf``."""
+    definition = definition_for(revision).in_language(current_language())
+    context = report_context(revision, definition, published=False, **review_record(session, revision))
+    html = render_html(TEMPLATE, report=context)
+    attachments = (revision_attachment(revision),)
+    folder = Path(current_app.config["REPORT_CACHE_DIR"])
+    key = cache_key(html, (a.data for a in attachments))
+    pdf = cached(folder, key)
+    if pdf is not None:
+        return pdf
+    if before_render is not None:
+        before_render()
+    pdf = render_document(html, attachments, preview=True)
+    keep(folder, key, pdf, int(current_app.config["REPORT_CACHE_FILES"]))
+    return pdf

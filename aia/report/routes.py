@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, render_template, request
+from flask import Response, abort, current_app, render_template, request
+from limits import parse_many
 
 from ..accounts.access import viewer
 from ..assessments import queries
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from . import bp
-from .build import build_pdf
+from .build import preview_pdf
 from .copies import docx_response, editable_copy
 from .errors import ReportError
 from .scripts import script_runs, text_direction
@@ -41,7 +42,7 @@ def revision_pdf(uid: str, number: int):
         else:
             pdf = stored_pdf_bytes(revision)
     else:
-        pdf = build_pdf(db.session, revision, published=False)
+        pdf = preview_pdf(db.session, revision, before_render=_count_a_preview)
     filename = download_name(system.uid, revision.number, preview=not stored)
     response = Response(
         pdf,
@@ -69,6 +70,16 @@ def revision_docx(uid: str, number: int):
     system = queries.system_or_404(db.session, uid, viewer())
     revision = queries.revision_or_404(db.session, system, number)
     return docx_response(editable_copy(db.session, revision), system.uid, revision.number)
+
+
+def _count_a_preview() -> None:
+    """Previews each person may have rendered (a cached one does not count): 429 beyond."""
+    person = str(viewer().id)
+    if not all(
+        limiter.limiter.hit(limit, "report-preview", person)
+        for limit in parse_many(current_app.config["REPORT_PREVIEW_LIMIT"])
+    ):
+        abort(429)
 
 
 @bp.app_errorhandler(ReportError)
