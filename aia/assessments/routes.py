@@ -185,9 +185,7 @@ def start_draft(uid: str):
     definition = chosen_definition(form.questionnaire.data)
     previous = system.latest_revision
     try:
-        draft = services.start_draft(
-            db.session, system, definition, previous.answers if previous else None, actor=viewer()
-        )
+        draft = services.start_draft(db.session, system, definition, actor=viewer(), carried_from=previous)
     except services.DraftNotAllowed as refused:
         flash(
             _(
@@ -273,7 +271,9 @@ def step(uid: str, step_key: str):
     posted = answers_from_form(step, form)
     expected = _int(form.lock_version.data)
     try:
-        services.save_answers(db.session, draft, posted, step_key, expected)
+        services.save_answers(
+            db.session, draft, posted, step_key, expected, viewer(), "form" if kept is None else "kept_form"
+        )
     except services.DraftGone as gone:
         _flash_submitted_while_editing(gone.revision)
         return _render_step(definition, gone.draft or draft, step, form, keys, resolution, conditions), 409
@@ -374,7 +374,13 @@ def _autosave(draft: Draft, step, form, step_key: str, csrf_expired: bool):
         return jsonify(saved=False, reason="expired"), 400
     try:
         services.save_answers(
-            db.session, draft, answers_from_form(step, form), step_key, _int(form.lock_version.data)
+            db.session,
+            draft,
+            answers_from_form(step, form),
+            step_key,
+            _int(form.lock_version.data),
+            viewer(),
+            "autosave",
         )
     except services.DraftGone:
         return jsonify(saved=False, reason="submitted"), 409
@@ -599,7 +605,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         revision=revision,
         definition=definition,
         scores=revision.scores,
-        actions=lifecycle.allowed_actions(user, revision),
+        actions=lifecycle.allowed_actions(db.session, user, revision),
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),

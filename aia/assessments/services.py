@@ -16,7 +16,7 @@ from ..db import Session, now_utc
 from ..engine import Definition, content_hash, missing_required, resolve, score
 from ..engine.importers.canada_answers import AnswerFile
 from .events import record_event
-from .models import AWAITING_DECISION, Draft, Revision, System
+from .models import AWAITING_DECISION, Draft, Revision, StepSave, System
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,9 @@ def start_draft_from_answer_file(
     SHA-256 (the draft keeps it, and the submission of the revision records it)."""
     if system.draft is not None:
         raise DraftExists(system.draft)
-    draft = start_draft(session, system, answer_file.definition, answer_file.answers, actor=actor)
+    draft = start_draft(
+        session, system, answer_file.definition, answer_file.answers, actor=actor, kind="answer_file"
+    )
     draft.answer_file_sha256 = hashlib.sha256(content).hexdigest()
     session.flush()
     record_event(
@@ -107,8 +109,16 @@ def start_draft(
     definition: Definition,
     answers: Mapping[str, Any] | None = None,
     actor: User | None = None,
+    *,
+    carried_from: Revision | None = None,
+    kind: str = "start",
 ) -> Draft:
-    """A new draft, empty or starting from earlier answers (those the definition still knows)."""
+    """A new draft, empty or starting from answers (those the definition still knows): the
+    answers of ``carried_from``, an earlier revision, whose writers stay the writers of the
+    answers carried over; or answers ``actor`` gives (an answer file, demo data), recorded as
+    written by them (``kind`` says how)."""
+    if carried_from is not None:
+        answers = carried_from.answers
     if system.draft is not None:
         return system.draft
     latest = system.latest_revision
@@ -135,6 +145,11 @@ def start_draft(
     )
     session.add(draft)
     session.flush()
+    if known and carried_from is not None:
+        for writer_id in writer_ids(session, carried_from.id):
+            record_save(session, system, None, writer_id, "earlier_revision")
+    elif known:
+        record_save(session, system, None, actor.id if actor else None, kind)
     record_event(
         session,
         "draft.started",
@@ -142,17 +157,49 @@ def start_draft(
         system=system,
         details={
             "questionnaire": definition.ident,
-            "from_revision": latest.number if latest and answers else None,
+            "from_revision": (
+                carried_from.number if carried_from else latest.number if latest and answers else None
+            ),
         },
     )
     log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
     return draft
 
 
+def record_save(
+    session: Session, system: System, step_key: str | None, user_id: int | None, kind: str
+) -> StepSave:
+    """Note that ``user_id`` (None: the command line) wrote answers into the system's draft."""
+    saved = StepSave(system_id=system.id, step_key=step_key, user_id=user_id, kind=kind, saved_dt=now_utc())
+    session.add(saved)
+    session.flush()
+    return saved
+
+
+def writer_ids(session: Session, revision_id: int) -> list[int]:
+    """The people who wrote answers of a revision (the command line is nobody)."""
+    return list(
+        session.scalars(
+            sa.select(StepSave.user_id)
+            .where(StepSave.revision_id == revision_id, StepSave.user_id.is_not(None))
+            .distinct()
+            .order_by(StepSave.user_id)
+        )
+    )
+
+
 def save_answers(
-    session: Session, draft: Draft, answers: Mapping[str, Any], step_key: str, expected_lock: int
+    session: Session,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    step_key: str,
+    expected_lock: int,
+    actor: User | None = None,
+    kind: str = "form",
 ) -> Draft:
-    """Merge one step's answers into the draft, unless someone else saved it in between.
+    """Merge one step's answers into the draft, unless someone else saved it in between, and
+    record who saved which step (``kind``: the form, its autosave, a form kept while the
+    session had ended).
 
     The compare-and-set runs in the database so that two concurrent saves cannot both win.
     """
@@ -166,6 +213,7 @@ def save_answers(
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         _raise_conflict(session, draft)
     session.refresh(draft)
+    record_save(session, draft.system, step_key, actor.id if actor else None, kind)
     return draft
 
 
@@ -230,7 +278,22 @@ def submit(
     revision.sha256 = content_hash(revision.hashed_document())
     session.add(revision)
     session.flush()
-    details: dict[str, Any] = {"number": number, "sha256": revision.sha256, "to": "submitted"}
+    # The draft's saves become the revision's: everyone who wrote its answers.
+    session.execute(
+        sa.update(StepSave)
+        .where(StepSave.system_id == system.id, StepSave.revision_id.is_(None))
+        .values(revision_id=revision.id)
+        .execution_options(synchronize_session=False)
+    )
+    writers = session.execute(
+        sa.select(User.id, User.email).where(User.id.in_(writer_ids(session, revision.id))).order_by(User.id)
+    ).all()
+    details: dict[str, Any] = {
+        "number": number,
+        "sha256": revision.sha256,
+        "to": "submitted",
+        "writers": [{"id": w.id, "email": w.email} for w in writers],
+    }
     if draft.answer_file_sha256:
         details["answer_file_sha256"] = draft.answer_file_sha256
     record_event(session, "revision.submitted", actor, revision=revision, details=details)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.access import require, viewer
+from ..accounts.access import may, require, viewer
 from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
 from ..assessments.models import Revision, System
@@ -85,7 +85,12 @@ def review(uid: str, number: int):
         form=form,
         field_name=comment_field_name,
         comments=queries.comments_by_question(db.session, revision.id),
-        actions=lifecycle.allowed_actions(user, revision),
+        actions=lifecycle.allowed_actions(db.session, user, revision),
+        approval_refusal=(
+            lifecycle.approval_refusal(db.session, user, revision)
+            if revision.status == "submitted" and may(user, "approve", system)
+            else None
+        ),
     ), status
 
 
