@@ -15,6 +15,9 @@ from ..db import Base, JSONType, UTCDateTime, now_utc
 REVISION_STATUSES = ("submitted", "changes_requested", "approved", "published", "superseded", "withdrawn")
 # While the latest revision is in one of these, no new draft starts.
 AWAITING_DECISION = ("submitted", "approved")
+AWAITING_SQL = "status IN ('submitted', 'approved')"
+# Revisions that were once on the register: none older may be published after them.
+ONCE_PUBLISHED = ("published", "superseded", "withdrawn")
 # What a revision is: none of these may change once written (the database holds this too).
 REVISION_CONTENT = (
     "system_id",
@@ -112,6 +115,14 @@ class Revision(Base):
         sa.CheckConstraint(
             "charter_rating IS NULL OR charter_rating IN ('low', 'moderate', 'high')",
             name="charter_rating_known",
+        ),
+        # One revision of a system awaits a decision at a time, whatever its questionnaire.
+        sa.Index(
+            "uq_revision_awaiting_decision",
+            "system_id",
+            unique=True,
+            sqlite_where=sa.text(AWAITING_SQL),
+            postgresql_where=sa.text(AWAITING_SQL),
         ),
     )
 

@@ -185,7 +185,16 @@ def start_draft(uid: str):
     definition = chosen_definition(form.questionnaire.data)
     previous = system.latest_revision
     try:
-        draft = services.start_draft(db.session, system, definition, actor=viewer(), carried_from=previous)
+        draft = services.start_draft(
+            db.session,
+            system,
+            definition,
+            actor=viewer(),
+            carried_from=previous,
+            follows_up=registry().get(previous.questionnaire_key, previous.questionnaire_version)
+            if previous
+            else None,
+        )
     except services.DraftNotAllowed as refused:
         flash(
             _(
@@ -519,6 +528,16 @@ def review(uid: str):
                     _(
                         "Someone else changed this draft after you opened this page. Check the "
                         "answers below before submitting."
+                    ),
+                    "error",
+                )
+                status = 409
+            except services.AwaitingDecision as awaiting:
+                flash(
+                    _(
+                        "Revision %(number)s awaits a decision: this draft can be submitted once "
+                        "it is published or sent back for changes. Your answers are kept.",
+                        number=awaiting.revision.number,
                     ),
                     "error",
                 )

@@ -47,6 +47,15 @@ class DraftNotAllowed(Exception):
         self.revision = revision
 
 
+class AwaitingDecision(Exception):
+    """Another revision of the system awaits a decision: one at a time, whatever its
+    questionnaire (the database holds this too: a partial unique index on the system)."""
+
+    def __init__(self, revision: Revision):
+        super().__init__(f"revision {revision.number} is {revision.status}")
+        self.revision = revision
+
+
 class DraftExists(Exception):
     """A draft is in progress already: an answer file does not replace it."""
 
@@ -112,24 +121,24 @@ def start_draft(
     *,
     carried_from: Revision | None = None,
     kind: str = "start",
+    follows_up: Definition | None = None,
 ) -> Draft:
     """A new draft, empty or starting from answers (those the definition still knows): the
     answers of ``carried_from``, an earlier revision, whose writers stay the writers of the
     answers carried over; or answers ``actor`` gives (an answer file, demo data), recorded as
-    written by them (``kind`` says how)."""
+    written by them (``kind`` says how).
+
+    While a revision awaits a decision no draft starts, whatever its questionnaire, except
+    the one the awaiting revision's questionnaire leads to (``follows_up``, its definition:
+    see Definition.follow_up); that draft is submitted once the decision is made."""
     if carried_from is not None:
         answers = carried_from.answers
     if system.draft is not None:
         return system.draft
     latest = system.latest_revision
-    if (
-        latest is not None
-        and latest.status in AWAITING_DECISION
-        and latest.questionnaire_key == definition.key
-    ):
-        # A check that leads to another questionnaire (see Definition.follow_up) does not
-        # hold that one back while it awaits its own decision.
-        raise DraftNotAllowed(latest)
+    awaiting = awaiting_decision(session, system)
+    if awaiting is not None and not _leads_to(follows_up, awaiting, definition):
+        raise DraftNotAllowed(awaiting)
     known = {
         k: v
         for k, v in (answers or {}).items()
@@ -164,6 +173,34 @@ def start_draft(
     )
     log.info("draft %s started for system %s with %s", draft.id, system.uid, definition.ident)
     return draft
+
+
+def awaiting_decision(session: Session, system: System) -> Revision | None:
+    """The system's revision that awaits a decision (submitted or approved), if one does."""
+    return session.scalar(
+        sa.select(Revision)
+        .where(Revision.system_id == system.id, Revision.status.in_(AWAITING_DECISION))
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+
+
+def _leads_to(follows_up: Definition | None, awaiting: Revision, definition: Definition) -> bool:
+    """Whether ``follows_up``, the definition ``awaiting`` answered, leads to ``definition``."""
+    return (
+        follows_up is not None
+        and (follows_up.key, follows_up.version)
+        == (awaiting.questionnaire_key, awaiting.questionnaire_version)
+        and follows_up.follow_up is not None
+        and follows_up.follow_up.questionnaire == definition.key
+        and definition.key != awaiting.questionnaire_key
+    )
+
+
+def lock_system(session: Session, system: System) -> None:
+    """Hold the system's row until the transaction ends: submissions and publications of one
+    system take turns (PostgreSQL locks the row; SQLite's writers already take turns)."""
+    session.execute(sa.select(System.id).where(System.id == system.id).with_for_update())
 
 
 def record_save(
@@ -243,11 +280,15 @@ def submit(
     for the other, who is told what happened (DraftConflict, DraftGone)."""
     if draft.lock_version != expected_lock:
         raise DraftConflict(draft)
+    system = draft.system
+    lock_system(session, system)
+    awaiting = awaiting_decision(session, system)
+    if awaiting is not None:
+        raise AwaitingDecision(awaiting)
     resolution = resolve(definition, draft.answers)
     missing = missing_required(definition, resolution)
     if missing:
         raise IncompleteDraft(missing)
-    system = draft.system
     with session.no_autoflush:
         deleted = session.execute(
             sa.delete(Draft)

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from ..accounts.access import may
 from ..accounts.models import User
 from ..assessments import lifecycle
-from ..assessments.models import Revision
+from ..assessments.models import ONCE_PUBLISHED, Revision
+from ..assessments.services import lock_system
 from ..db import Session
 from ..engine import Registry
 from ..extensions import questionnaires
@@ -29,6 +30,7 @@ def publish(
     earlier published revision superseded, and put it on the public register."""
     if not may(actor, "publish", revision.system):
         raise lifecycle.NotPermitted(_("Your role does not allow this."))
+    lock_system(session, revision.system)
     lifecycle.lock(session, revision)
     if revision.status != "approved":
         raise lifecycle.TransitionRefused(
@@ -36,6 +38,23 @@ def publish(
                 "Revision %(number)s is %(status)s: only an approved revision can be published.",
                 number=revision.number,
                 status=STATUS_LABELS[revision.status].lower(),
+            )
+        )
+    newer = session.scalar(
+        sa.select(sa.func.max(Revision.number)).where(
+            Revision.system_id == revision.system_id,
+            Revision.number > revision.number,
+            Revision.status.in_(ONCE_PUBLISHED),
+        )
+    )
+    if newer is not None:
+        # The database refuses it too (db_rules: revision_publication_order).
+        raise lifecycle.TransitionRefused(
+            _(
+                "Revision %(newer)s was published after revision %(number)s was approved: an "
+                "older revision cannot replace it on the register.",
+                newer=newer,
+                number=revision.number,
             )
         )
     pdf_sha256 = publish_pdf(session, revision)
