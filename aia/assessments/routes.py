@@ -26,8 +26,9 @@ from ..engine import (
 )
 from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
-from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
+from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..extensions import csrf, db, questionnaires
+from ..web_input import bounded_int, clean_document
 from . import bp, lifecycle, queries, services, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -56,7 +57,10 @@ def questionnaire_choices() -> list[SelectChoice]:
 
 def chosen_definition(value: str) -> Definition:
     key, _, version = value.partition(":")
-    definition = registry().get(key, int(version)) if version.isdigit() else None
+    try:
+        definition = registry().get(key, bounded_int(version))
+    except ValueError:
+        definition = None
     if definition is None:
         abort(400, "unknown questionnaire")
     return definition
@@ -146,10 +150,11 @@ def upload_answer_file(uid: str):
     content = form.answer_file.data.read()
     filename = form.answer_file.data.filename or "answers.json"
     try:
+        document = clean_document(parse_json(content))
         answer_file = read_answer_file(
-            parse_json(content), lambda version: by_origin(registry(), CANADA_FORMAT, version)
+            document, lambda version: by_origin(registry(), CANADA_FORMAT, version)
         )
-    except AnswerFileError as error:
+    except ValueError as error:  # an AnswerFileError, or a document nested too deeply
         form.answer_file.errors = [_("This file cannot be read: %(reason)s", reason=str(error))]
         return system_page(system, form, 422)
     try:
@@ -448,9 +453,11 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
 
 
 def _int(value: Any) -> int:
+    """A lock version as posted; anything that is not one (too large among them) is -1,
+    which no draft has, so that the save is told of a conflict."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return bounded_int(str(value))
+    except ValueError:
         return -1
 
 

@@ -10,11 +10,19 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape  # nosec B406 (escape writes XML; nothing here parses any)
+from xml.sax.saxutils import escape as xml_escape  # nosec B406 (writes XML; nothing here parses any)
 
 from sqlalchemy import Row
 
+from ..web_input import clean_text
 from .models import RegisterEntry
+
+
+def escape(text: str) -> str:
+    """Text for the feed: escaped, and without the characters XML cannot hold (text stored
+    before the app cleaned its input may have them; one would break the feed for all)."""
+    return xml_escape(clean_text(text))
+
 
 # An entry, or a row of its table with the same attribute names (queries.iter_current).
 EntryData = RegisterEntry | Row[Any]

@@ -14,6 +14,7 @@ from ..audit.models import EVENT_LABELS
 from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
 from ..extensions import csrf, db, questionnaires
+from ..web_input import bounded_int
 from . import bp, queries, services
 from .forms import comment_field_name, posted_comments, review_form
 
@@ -121,8 +122,8 @@ def history(uid: str):
 def compare(uid: str):
     system = assessment_queries.system_or_404(db.session, uid, viewer())
     numbers = [r.number for r in system.revisions]
-    old_number = request.args.get("from", type=int)
-    new_number = request.args.get("to", type=int)
+    old_number = request.args.get("from", type=bounded_int)
+    new_number = request.args.get("to", type=bounded_int)
     if old_number is None or new_number is None:
         if len(numbers) < 2:
             flash(_("There is only one revision: nothing to compare yet."), "info")
