@@ -135,7 +135,7 @@ class CleanRequest(Request):
     """Flask's request, whose arguments, form values and JSON body come cleaned (see above)."""
 
     @property
-    def json_module(self) -> Any:  # type: ignore[override]  # Flask sets the app's provider
+    def json_module(self) -> Any:  # Flask sets the app's provider on each request
         return _FormJSON
 
     @json_module.setter
@@ -143,7 +143,7 @@ class CleanRequest(Request):
         """Flask gives each request the app's JSON provider; a body is read by ours."""
 
     @property
-    def args(self) -> MultiDict[str, str]:  # type: ignore[override]  # cleaned, then cached
+    def args(self) -> MultiDict[str, str]:  # cleaned once, then kept
         if "_clean_args" not in self.__dict__:
             self.__dict__["_clean_args"] = ImmutableMultiDict(_clean_pairs(super().args.items(multi=True)))
         return self.__dict__["_clean_args"]
@@ -170,7 +170,7 @@ class BoundedIntConverter(IntegerConverter):
     def to_python(self, value: str) -> int:
         if len(value) > len(str(MAX_INT)):
             raise ValidationError()
-        return super().to_python(value)  # type: ignore[no-any-return]  # an int, checked against max
+        return int(super().to_python(value))  # checked against max
 
 
 class CleanTextConverter(UnicodeConverter):
