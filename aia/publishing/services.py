@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..assessments import lifecycle
 from ..assessments.models import ONCE_PUBLISHED, Revision
 from ..assessments.services import lock_system
+from ..audit.queries import chain_head
 from ..db import Session
 from ..engine import Registry
 from ..extensions import questionnaires
@@ -57,7 +58,9 @@ def publish(
                 number=revision.number,
             )
         )
-    pdf_sha256 = publish_pdf(session, revision)
+    # The head of the audit trail, printed in the report and on the register entry.
+    anchor = chain_head(session)
+    pdf_sha256 = publish_pdf(session, revision, anchor)
     earlier = session.scalars(
         sa.select(Revision).where(
             Revision.system_id == revision.system_id,
@@ -67,11 +70,23 @@ def publish(
     )
     for previous in list(earlier):
         lifecycle.supersede(session, actor, previous, revision.number)
-    lifecycle.change_status(session, actor, revision, "publish", reason, {"pdf_sha256": pdf_sha256})
     definition = (registry or questionnaires(session)).get(
         revision.questionnaire_key, revision.questionnaire_version
     )
-    record_publication(session, revision, definition)
+    entry = record_publication(session, revision, definition, anchor=anchor)
+    # The event names the entry's seal: rewriting the entry then means rewriting the trail.
+    lifecycle.change_status(
+        session,
+        actor,
+        revision,
+        "publish",
+        reason,
+        {
+            "pdf_sha256": pdf_sha256,
+            "register_seal": entry.seal_sha256,
+            "anchor": anchor.text if anchor else None,
+        },
+    )
     log.info("revision %s of %s published", revision.number, revision.system.uid)
     return revision
 

@@ -50,6 +50,8 @@ CSV_COLUMNS = [
     "report_sha256",
     "revision_sha256",
     "url",
+    "seal_sha256",
+    "audit_anchor",
 ]
 
 
@@ -106,6 +108,10 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
         },
         "report": _report(entry, links),
         "url": links.entry(entry.system_uid),
+        "integrity": {
+            "seal_sha256": entry.seal_sha256,
+            "audit_anchor": f"{entry.anchor_event_id}:{entry.anchor_hash}" if entry.anchor_hash else None,
+        },
     }
     earlier = [e for e in history if e.id != entry.id]
     if earlier:
@@ -171,6 +177,8 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
         "report_sha256": report.get("sha256", ""),
         "revision_sha256": doc["revision"]["sha256"] or "",
         "url": doc["url"],
+        "seal_sha256": doc["integrity"]["seal_sha256"] or "",
+        "audit_anchor": doc["integrity"]["audit_anchor"] or "",
     }
     return [_csv_safe(str(values[c])) for c in CSV_COLUMNS]
 

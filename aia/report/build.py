@@ -8,6 +8,7 @@ import logging
 from sqlalchemy.orm import object_session
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
@@ -44,8 +45,13 @@ def revision_attachment(revision: Revision) -> DataAttachment:
     )
 
 
-def build_pdf(session: Session, revision: Revision, *, published: bool = False) -> bytes:
-    """The report of a revision: the register's copy when ``published``, else a preview."""
+def build_pdf(
+    session: Session, revision: Revision, *, published: bool = False, anchor: Anchor | None = None
+) -> bytes:
+    """The report of a revision: the register's copy when ``published`` (with the audit
+    trail's head at publication, ``anchor``), else a preview."""
     definition = definition_for(revision)
-    context = report_context(revision, definition, published=published, **review_record(session, revision))
+    context = report_context(
+        revision, definition, published=published, anchor=anchor, **review_record(session, revision)
+    )
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)

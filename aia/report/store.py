@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor, chain_head
 from ..db import Session
 from ..extensions import questionnaires
 from .build import build_pdf
@@ -55,13 +56,15 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
-def publish_pdf(session: Session, revision: Revision) -> str:
+def publish_pdf(session: Session, revision: Revision, anchor: Anchor | None = None) -> str:
     """Render the register's copy of a revision, store it and record its hash on the revision
     (in the caller's transaction, which also sets the status). Returns the hash. The copy is
     written in the questionnaire's own language, whoever publishes it and in whichever language
-    their pages are."""
+    their pages are. ``anchor``, the audit trail's head, is printed in it (by default, the head
+    as this transaction sees it)."""
+    anchor = anchor or chain_head(session)
     with force_locale(published_language(session, revision)):
-        pdf = build_pdf(session, revision, published=True)
+        pdf = build_pdf(session, revision, published=True, anchor=anchor)
     sha256 = hashlib.sha256(pdf).hexdigest()
     write_atomically(report_dir(), f"{sha256}.pdf", pdf)
     revision.pdf_sha256 = sha256
