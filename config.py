@@ -51,6 +51,20 @@ class Config:
     REPORT_TIMEOUT = float(_env("REPORT_TIMEOUT", "60"))
     REPORT_MEMORY_MB = int(_env("REPORT_MEMORY_MB", "1024"))
     REPORT_ISOLATED = _env("REPORT_ISOLATED", "1") == "1"
+    # The job queue (aia/jobs): sqlite:///path (one machine; the web workers and `aia worker`
+    # share the file), redis://host:6379/0 (several hosts), memory:// (one process, with
+    # AIA_JOBS_CONSUMER=1). AIA_JOBS_IMMEDIATE=1 runs each job where it is enqueued.
+    JOBS_URL = _env("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}")
+    JOBS_NAME = _env("JOBS_NAME", "aia")
+    JOBS_IMMEDIATE = _env("JOBS_IMMEDIATE", "0") == "1"
+    # Run the jobs in the app's own process, in a thread it starts (development; production
+    # runs `aia worker`).
+    JOBS_CONSUMER = _env("JOBS_CONSUMER", "0") == "1"
+    # Threads of `aia worker`, hence renders at once per worker process.
+    JOBS_WORKERS = int(_env("JOBS_WORKERS", "1"))
+    # Attempts at a publication's render, and the seconds between two.
+    PUBLISH_ATTEMPTS = int(_env("PUBLISH_ATTEMPTS", "3"))
+    PUBLISH_RETRY_SECONDS = float(_env("PUBLISH_RETRY_SECONDS", "10"))
     # A signed-in session ends after this many minutes without a request (a fraction is
     # allowed). The browser keeps the cookie longer (KEPT_FORM_HOURS more), so that a step
     # posted after the idle limit reaches the server as an ended session, and is kept.
@@ -116,6 +130,9 @@ class DevelopmentConfig(Config):
     # Outside production the demo accounts sign in with a password alone; set
     # AIA_MFA_REQUIRED_ROLES to try the second factor.
     MFA_REQUIRED_ROLES = _names(_env("MFA_REQUIRED_ROLES", ""))
+    # `aia run` works the queue itself: nothing else to start on your own machine.
+    JOBS_URL = _env("JOBS_URL", "memory://")
+    JOBS_CONSUMER = _env("JOBS_CONSUMER", "1") == "1"
 
 
 class TestConfig(Config):
@@ -130,6 +147,12 @@ class TestConfig(Config):
     MFA_REQUIRED_ROLES: frozenset[str] = frozenset()
     DATABASE_URL = _env("DATABASE_URL", "sqlite://")
     PASSWORD_HASH_PROFILE = "CHEAPEST"  # nosec B105
+    # Jobs run where they are enqueued, through huey; the tests of the queue itself start a
+    # consumer on a queue of their own.
+    JOBS_URL = "memory://"
+    JOBS_IMMEDIATE = True
+    JOBS_CONSUMER = False
+    PUBLISH_RETRY_SECONDS = 0.0
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

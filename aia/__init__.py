@@ -29,6 +29,7 @@ from .catalogue import queries as catalogue_queries
 from .engine import Registry
 from .extensions import csrf, db
 from .i18n import _l
+from .jobs import jobs
 from .presentation import register as register_presentation
 from .security_log import security_event
 
@@ -71,6 +72,8 @@ def create_app(config: Any = None) -> Flask:
     for name in BLUEPRINT_PACKAGES:
         importlib.import_module(f"{__name__}.{name}.routes")
         app.register_blueprint(importlib.import_module(f"{__name__}.{name}").bp)
+    # Each package's jobs are declared when its views load (above): bind them to the queue.
+    jobs.init_app(app)
     _register_request_boundary(app)
     _register_error_pages(app)
     register_presentation(app)

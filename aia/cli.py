@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from alembic import command
@@ -26,6 +27,7 @@ from .engine import DefinitionError, Registry, score
 from .engine.importers import canada, canada_answers
 from .extensions import db, questionnaires
 from .integrity.verify import verify_all
+from .jobs import JobsSettingError, run_worker
 from .seed import load_demo
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -192,6 +194,29 @@ def verify(anchors: list[Anchor]) -> None:
         sys.exit(1)
 
 
+@click.command("worker")
+@click.option("--threads", type=int, default=None, help="jobs run at once (default AIA_JOBS_WORKERS)")
+@with_appcontext
+def worker(threads: int | None) -> None:
+    """Run the job queue's jobs (publications' renders) until stopped: Ctrl+C or SIGINT waits
+    for the jobs running, SIGTERM stops at once (a job stopped so is tried again)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    count = threads or int(app.config.get("JOBS_WORKERS", 1))
+    click.echo(f"aia worker: {count} thread(s) on {_queue_label(app.config['JOBS_URL'])}")
+    try:
+        run_worker(app, count)
+    except JobsSettingError as wrong:
+        raise click.ClickException(str(wrong)) from None
+
+
+def _queue_label(url: str) -> str:
+    """The queue's address without a password."""
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{parts.hostname}:{parts.port or ''}")
+    return urlunsplit(parts)
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
@@ -279,6 +304,7 @@ COMMANDS = [
     disable_user,
     verify,
     seed_demo,
+    worker,
 ]
 
 

@@ -1,9 +1,10 @@
 """Rules the database itself holds, on SQLite and PostgreSQL alike: a revision's content can
 never be updated and a revision can never be deleted; an audit event and a review comment can
 be neither updated nor deleted; the hash of a published report, on its revision and on its
-register entry, is written once. Attached to table creation here; each migration carries its
-own copy of the statements as they were when it was written, and tests/test_migrations.py
-checks that the two agree."""
+register entry, is written once, and each stored report of a revision (report_file) can be
+neither updated nor deleted. Attached to table creation here; each migration carries its own
+copy of the statements as they were when it was written, and tests/test_migrations.py checks
+that the two agree."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import event
 from .assessments.models import REVISION_CONTENT, Revision
 from .audit.models import AuditEvent
 from .register.models import RegisterEntry
+from .report.models import ReportFile
 from .review.models import Comment
 
 _content = ", ".join(REVISION_CONTENT)
@@ -45,6 +47,13 @@ SQLITE.update(
             """CREATE TRIGGER register_entry_pdf_sealed BEFORE UPDATE OF pdf_sha256 ON register_entry
         WHEN OLD.pdf_sha256 IS NOT NULL AND NEW.pdf_sha256 IS NOT OLD.pdf_sha256
         BEGIN SELECT RAISE(ABORT, 'the report hash of a register entry cannot be changed'); END""",
+        ],
+        # A published report in one language: written once, with its file.
+        "report_file": [
+            """CREATE TRIGGER report_file_no_update BEFORE UPDATE ON report_file
+        BEGIN SELECT RAISE(ABORT, 'a stored report cannot be changed'); END""",
+            """CREATE TRIGGER report_file_no_delete BEFORE DELETE ON report_file
+        BEGIN SELECT RAISE(ABORT, 'a stored report cannot be deleted'); END""",
         ],
         # What a reviewer wrote stays as written.
         "review_comment": [
@@ -112,6 +121,14 @@ POSTGRESQL.update(
             """CREATE TRIGGER register_entry_pdf_guard BEFORE UPDATE OF pdf_sha256 ON register_entry
         FOR EACH ROW EXECUTE FUNCTION register_entry_pdf_guard()""",
         ],
+        "report_file": [
+            """CREATE OR REPLACE FUNCTION report_file_guard() RETURNS trigger AS $$
+        BEGIN
+          RAISE EXCEPTION 'a stored report cannot be changed or deleted';
+        END $$ LANGUAGE plpgsql""",
+            """CREATE TRIGGER report_file_guard BEFORE UPDATE OR DELETE ON report_file
+        FOR EACH ROW EXECUTE FUNCTION report_file_guard()""",
+        ],
         "review_comment": [
             """CREATE OR REPLACE FUNCTION review_comment_guard() RETURNS trigger AS $$
         BEGIN
@@ -157,3 +174,4 @@ _attach(Revision.__table__, "revision", "revision_pdf", "revision_order")
 _attach(AuditEvent.__table__, "audit_event")
 _attach(Comment.__table__, "review_comment")
 _attach(RegisterEntry.__table__, "register_entry_pdf")
+_attach(ReportFile.__table__, "report_file")

@@ -6,7 +6,9 @@ from .assessments.models import Draft, Revision, StepSave, System
 from .audit.models import AuditEvent
 from .catalogue.models import ImportedQuestionnaire
 from .db import Base
+from .publishing.models import PublicationJob
 from .register.models import Feedback, RegisterEntry
+from .report.models import ReportFile
 from .review.models import Comment
 
 __all__ = [
@@ -18,7 +20,9 @@ __all__ = [
     "Feedback",
     "ImportedQuestionnaire",
     "PendingForm",
+    "PublicationJob",
     "RegisterEntry",
+    "ReportFile",
     "Revision",
     "StepSave",
     "System",

@@ -1,21 +1,40 @@
-"""Time and memory of the transparency report: the largest demo report (every flag raised, long
-answers), rendered as in production (child process, PDF/A-3u, tagged, with its attachment), and a
-plain WeasyPrint document of the same number of pages, in the same run. Prints figures (median
-of several runs); asserts nothing.
+"""Time and memory of the transparency report, against two plain documents, in one run.
 
-    .venv/bin/python bench/report.py [--runs 7] [--chars 400] [--questionnaire ads-impact]
+The cases, each run once per round, the rounds one after the other (so that a busy moment of the
+machine falls on every case alike); minimum and median over the rounds:
+
+- full: the largest demo report (every flag raised, long answers with emoji, right-to-left
+  script and very long words), rendered as in production: in the warm child process,
+  PDF/A-3u, tagged, with its JSON attachment;
+- in process: the same, rendered in this process;
+- plain: paragraphs of ordinary text in one font, of the report's page count, rendered in this
+  process without PDF/A, tags or an attachment (it carries about twice the report's text);
+- fair plain: the report's own text (the same emoji, scripts and long words) as plain
+  paragraphs, in the report's fonts, rendered as the report is (warm child, PDF/A-3u, tagged,
+  the same attachment): what the text and the kind of PDF cost without the report's layout;
+- worst: the same questionnaire with every long answer filled to its limit with emoji, as far
+  as the report's limit on a revision's answers allows (beyond it the report is refused).
+
+    .venv/bin/python bench/report.py [--rounds 7] [--worst-rounds 3] [--chars 400]
+        [--questionnaire ads-impact] [--json]
+
+With ``--json`` the last line is one JSON object of the figures (seconds are medians).
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_lib
 import io
+import json
 import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,25 +51,46 @@ PLAIN_PARAGRAPH = (
     "and no table of contents: only paragraphs of ordinary text, so that it shows "
     "what WeasyPrint itself needs for this many pages on this machine. "
 ) * 3
+# The emoji the worst case is made of: the people, forms and vehicles of the demo answers and
+# a few more, so that the report draws several glyph images, not one.
+WORST_EMOJI = "👪📋🚗🧮📬😀🏠🚑"
+# The report's own fonts (aia/static/report/report.css).
+REPORT_FONTS = '"DejaVu Sans", "Noto Sans", sans-serif'
 
 
-def rich_revision(questionnaire: str, chars: int):
-    from flask import current_app
-
+def make_revision(definition, answers, label: str):
     from aia.accounts.models import Agency
     from aia.assessments import services
-    from aia.report.samples import rich_answers
 
-    registry = current_app.extensions["aia.questionnaires"]
-    definition = registry.latest(questionnaire) or registry.latest("starter")
-    agency = Agency(slug="bench", name="Benefits and Family Agency 👪")
+    agency = Agency(slug=f"bench-{label}", name="Benefits and Family Agency 👪")
     db.session.add(agency)
     db.session.flush()
     system = services.create_system(
         db.session, agency.id, "Claim review triage 🧮", "Ranks benefit claims for manual review."
     )
-    draft = services.start_draft(db.session, system, definition, rich_answers(definition, chars))
-    return services.submit(db.session, draft, definition, draft.lock_version), definition
+    draft = services.start_draft(db.session, system, definition, answers)
+    return services.submit(db.session, draft, definition, draft.lock_version)
+
+
+def worst_answers(definition, answers: dict) -> tuple[dict, int]:
+    """Every long answer at its limit in emoji, while the answers stay within the report's
+    limit (the last one filled only as far as it allows). Returns the answers and the number
+    of emoji."""
+    from aia.engine import canonical_json
+    from aia.report.context import MAX_ANSWERS_BYTES
+
+    answers = dict(answers)
+    emoji_count = 0
+    for key, question in definition.questions.items():
+        if question.type_name != "long_text" or key not in answers:
+            continue
+        room = (MAX_ANSWERS_BYTES - len(canonical_json(answers)) + len(answers[key].encode())) // 4
+        count = min(question.max_length, room - 16)
+        if count <= 0:
+            break
+        answers[key] = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
+        emoji_count += count
+    return answers, emoji_count
 
 
 def plain_html(paragraphs: int) -> str:
@@ -76,66 +116,180 @@ def plain_of_pages(pages: int) -> str:
     return plain_html(paragraphs)
 
 
-def timed(runs: int, action) -> tuple[float, object]:
-    samples, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples), result
+class _Text(HTMLParser):
+    """The text a page shows, one string per element that holds text (no styles, no SVG)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("style", "script", "svg", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "svg", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def fair_plain_html(report_html: str) -> tuple[str, int]:
+    """The report's text, as paragraphs in the report's fonts; and its length in characters."""
+    parser = _Text()
+    parser.feed(report_html)
+    body = "".join(f"<p>{html_lib.escape(part)}</p>" for part in parser.parts)
+    document = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Plain, the report's text</title>"
+        "<style>@page { size: A4; margin: 20mm } "
+        f"body {{ font-family: {REPORT_FONTS}; font-size: 9.5pt; overflow-wrap: anywhere }}</style>"
+        f"</head><body>{body}</body></html>"
+    )
+    return document, sum(len(part) for part in parser.parts)
+
+
+def interleaved(rounds: int, cases: dict[str, tuple[int, Callable[[], object]]]) -> dict[str, list[float]]:
+    """Run each case once per round, in turn; ``cases`` maps a name to (rounds, action)."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for number in range(rounds):
+        for name, (its_rounds, action) in cases.items():
+            if number < its_rounds:
+                start = time.perf_counter()
+                action()
+                samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+def page_count(pdf: bytes) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--worst-rounds", type=int, default=3, help="rounds that also render the worst case")
     parser.add_argument(
         "--chars", type=int, default=400, help="characters in each long answer of the rich revision"
     )
     parser.add_argument("--questionnaire", default="ads-impact")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     args = parser.parse_args()
 
-    import pypdf
+    from flask import current_app
 
     from aia.report.build import TEMPLATE, revision_attachment
     from aia.report.context import report_context
     from aia.report.record import review_record
     from aia.report.render import RenderLimits, render_html, write_pdf, write_pdf_limited
+    from aia.report.samples import rich_answers
 
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("AIA_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
         app = create_app(type("Bench", (TestConfig,), {"DATABASE_URL": url, "REPORT_DIR": tmp}))
         with app.app_context():
             upgrade_database()
-            revision, definition = rich_revision(args.questionnaire, args.chars)
+            registry = current_app.extensions["aia.questionnaires"]
+            definition = registry.latest(args.questionnaire) or registry.latest("starter")
+            answers = rich_answers(definition, args.chars)
+            revision = make_revision(definition, answers, "rich")
+            worst, emoji_count = worst_answers(definition, answers)
+            worst_revision = make_revision(definition, worst, "worst")
             limits = RenderLimits.from_config(app.config)
-            attachments = (revision_attachment(revision),)
+            # The worst case is timed to its end, whatever the production time limit.
+            worst_limits = RenderLimits(timeout=3600, memory_mb=limits.memory_mb)
 
-            def html() -> str:
-                context = report_context(
-                    revision, definition, published=True, **review_record(db.session, revision)
-                )
+            def html(of) -> str:
+                context = report_context(of, definition, published=True, **review_record(db.session, of))
                 return render_html(TEMPLATE, report=context)
 
-            report_html = html()
-            write_pdf_limited(report_html, attachments, limits)  # starts the fork server
-            full, result = timed(args.runs, lambda: write_pdf_limited(html(), attachments, limits))
-            in_process, _ = timed(args.runs, lambda: write_pdf(html(), attachments))
-            db.session.rollback()
-        pages = len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages)
-        plain = plain_of_pages(pages)
-        plain_pages = len(HTML(string=plain).render().pages)
-        plain_time, _ = timed(args.runs, lambda: HTML(string=plain).write_pdf())
+            attachments = (revision_attachment(revision),)
+            worst_attachments = (revision_attachment(worst_revision),)
+            report_html = html(revision)
+            result = write_pdf_limited(report_html, attachments, limits)  # starts the warm child
+            pages = page_count(result.pdf)
+            plain = plain_of_pages(pages)
+            plain_pages = len(HTML(string=plain).render().pages)
+            fair, fair_chars = fair_plain_html(report_html)
+            fair_pdf = write_pdf_limited(fair, attachments, limits).pdf
+            outcome: dict[str, object] = {}
 
+            def worst_case() -> None:
+                rendered = write_pdf_limited(html(worst_revision), worst_attachments, worst_limits)
+                outcome["worst_pages"] = page_count(rendered.pdf)
+                outcome["worst_peak_mb"] = rendered.peak_rss_kib // 1024
+
+            samples = interleaved(
+                args.rounds,
+                {
+                    "full": (args.rounds, lambda: write_pdf_limited(html(revision), attachments, limits)),
+                    "in_process": (args.rounds, lambda: write_pdf(html(revision), attachments)),
+                    "plain": (args.rounds, lambda: HTML(string=plain).write_pdf()),
+                    "fair_plain": (args.rounds, lambda: write_pdf_limited(fair, attachments, limits)),
+                    "worst": (args.worst_rounds, worst_case),
+                },
+            )
+            db.session.rollback()
+
+    median = {name: statistics.median(times) for name, times in samples.items() if times}
+    least = {name: min(times) for name, times in samples.items() if times}
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+    def line(label: str, name: str) -> str:
+        if name not in median:
+            return f"{label}: not run"
+        return (
+            f"{label}: median {median[name] * 1000:.0f} ms, minimum {least[name] * 1000:.0f} ms "
+            f"({len(samples[name])} rounds)"
+        )
+
     print(f"questionnaire: {definition.ident}, {args.chars} characters per long answer")
     print(
-        f"full report ({pages} pages, {len(result.pdf) // 1024} KiB, child process, PDF/A-3u, "
-        f"tagged): median {full * 1000:.0f} ms of {args.runs}"
+        line(
+            f"full report ({pages} pages, {len(result.pdf) // 1024} KiB, warm child, PDF/A-3u, tagged)",
+            "full",
+        )
     )
-    print(f"full report, same, rendered in this process: median {in_process * 1000:.0f} ms")
-    print(f"plain WeasyPrint document ({plain_pages} pages): median {plain_time * 1000:.0f} ms")
-    print(f"ratio full / plain: {full / plain_time:.2f}")
-    print(f"peak memory: rendering child {result.peak_rss_kib // 1024} MB, benchmark process {own_peak} MB")
+    print(line("full report, rendered in this process", "in_process"))
+    print(line(f"plain document ({plain_pages} pages, one font, no PDF/A, tags or attachment)", "plain"))
+    print(
+        line(
+            f"fair plain document (the report's {fair_chars:,} characters of text, "
+            f"{page_count(fair_pdf)} pages, its fonts, PDF/A-3u, tagged, attachment)",
+            "fair_plain",
+        )
+    )
+    print(
+        line(
+            f"worst case ({emoji_count:,} emoji in the long answers, "
+            f"{outcome.get('worst_pages', '?')} pages, warm child)",
+            "worst",
+        )
+    )
+    figures = {
+        "pages": pages,
+        "full_s": round(median["full"], 3),
+        "full_min_s": round(least["full"], 3),
+        "in_process_s": round(median["in_process"], 3),
+        "plain_s": round(median["plain"], 3),
+        "ratio": round(median["full"] / median["plain"], 2),
+        "fair_plain_s": round(median["fair_plain"], 3),
+        "fair_ratio": round(median["full"] / median["fair_plain"], 2),
+        "worst_s": round(median["worst"], 3) if "worst" in median else None,
+        "worst_emoji": emoji_count,
+        "worst_pages": outcome.get("worst_pages"),
+        "peak_child_mb": result.peak_rss_kib // 1024,
+        "peak_worst_child_mb": outcome.get("worst_peak_mb"),
+        "rounds": args.rounds,
+    }
+    print(f"ratio full / plain: {figures['ratio']:.2f}; full / fair plain: {figures['fair_ratio']:.2f}")
+    print(f"peak memory: rendering child {figures['peak_child_mb']} MB, benchmark process {own_peak} MB")
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
 
 
 if __name__ == "__main__":

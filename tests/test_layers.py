@@ -32,6 +32,7 @@ FLOORS = [
         "web_security",
         "web_input",
         "security_log",
+        "jobs",
     },
 ]
 SIDEWAYS = {

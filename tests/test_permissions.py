@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from aia.assessments import lifecycle
 from aia.assessments.models import Revision
 from aia.extensions import limiter
+from aia.publishing.models import PublicationJob
 from aia.register.models import Feedback
 
 from .answers import STARTER_COMPLETE
@@ -149,6 +150,9 @@ ROWS = [
         expect(author=403, approver=302, auditor=302),
     ),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
+    # a publication's progress: for those who may publish
+    ("GET", REV + "/publication", "publication_failed", {}, expect(author=403, auditor=403)),
+    ("GET", REV + "/publication.json", "publication_failed", {}, expect(author=403, auditor=403)),
     (
         "POST",
         REV + "/withdraw",
@@ -167,6 +171,7 @@ ROWS = [
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
     ("GET", "/register.json", "none", {}, PUBLIC),
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
@@ -191,6 +196,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{step}", "<step_key>")
         .replace("{user_id}", "<int:user_id>")
         .replace("{feedback_id}", "<int:feedback_id>")
+        .replace("{lang}", "<lang>")
         .replace("/static/app.css", "/static/<path:filename>")
     )
 
@@ -227,7 +233,7 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         return revision
 
     def prepare(state: str) -> dict:
-        values = {"agency_id": home.id, "user_id": submitter.id, "uid": "sys-none", "number": 1}
+        values = {"agency_id": home.id, "user_id": submitter.id, "uid": "sys-none", "number": 1, "lang": "en"}
         if state == "draft":
             draft = make_draft(STARTER_COMPLETE, system=make_system(agency=home))
             values.update(uid=draft.system.uid, step="about", lock=draft.lock_version)
@@ -242,6 +248,19 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
             db_session.add(feedback)
             db_session.flush()
             values.update(uid=system.uid, feedback_id=feedback.id)
+        elif state == "publication_failed":
+            failed = revision("approved")
+            db_session.add(
+                PublicationJob(
+                    revision_id=failed.id,
+                    requested_by_id=people["approver"].id,
+                    state="failed",
+                    attempts=3,
+                    error="The report took longer than 60 s to render and was stopped.",
+                )
+            )
+            db_session.flush()
+            values.update(uid=failed.system.uid)
         elif state != "none":
             state = {"sent_back": "changes_requested"}.get(state, state)
             values.update(uid=revision(state).system.uid)

@@ -547,6 +547,51 @@ def test_a_date_in_error_names_the_box_at_fault(client, started, db_session, typ
     assert "go_live" not in draft.answers
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ({"q_go_live": None, **date_boxes("1", "", "")}, "La date doit comporter un mois et une année."),
+        (
+            {"q_go_live": None, **date_boxes("30", "février", "2025")},
+            "Saisissez une date qui existe : il n’y a pas de 30 février 2025.",
+        ),
+        ({"q_go_live": None, **date_boxes("1", "3", "26")}, "Saisissez l’année en quatre chiffres"),
+        ({"q_people_per_year": "beaucoup"}, "Saisissez un nombre, par exemple 1200."),
+        ({"q_people_per_year": "-3"}, "Saisissez un nombre égal ou supérieur à 0."),
+        ({"q_decision": "x" * 400}, "Ne dépassez pas 200 caractères (actuellement 400)."),
+    ],
+)
+def test_the_engines_messages_are_in_the_page_language(client, started, typed, message):
+    """The engine writes its messages in English and knows no Flask; the step page puts them
+    into French for a French reader (month names typed in French are read too)."""
+    uid, _ = started
+    page = client.get(f"/systems/{uid}/draft/about?lang=fr").get_data(as_text=True)
+    response = client.post(
+        f"/systems/{uid}/draft/about",
+        data=submit_data(page, {**as_fields(STEP_ANSWERS["about"]), **typed}, "next"),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<html lang="fr"' in html
+    assert message.replace("’", "&#39;") in html or message in html, html[-3000:]
+
+
+def test_a_month_typed_in_french_is_read(client, started, db_session):
+    uid, _ = started
+    page = client.get(f"/systems/{uid}/draft/about?lang=fr").get_data(as_text=True)
+    response = client.post(
+        f"/systems/{uid}/draft/about",
+        data=submit_data(
+            page,
+            {**as_fields(STEP_ANSWERS["about"]), "q_go_live": None, **date_boxes("3", "févr.", "2026")},
+            "next",
+        ),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["go_live"] == "2026-02-03"
+
+
 def test_autosave_keeps_the_valid_answers_and_answers_json(client, started, db_session):
     """The script's save: valid answers kept with the lock version, JSON back, no message by
     any question; a stale lock version is a conflict that saves nothing."""

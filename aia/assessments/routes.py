@@ -27,7 +27,9 @@ from ..engine import (
 from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
+from ..engine.scoring_texts import scores_in_language
 from ..extensions import csrf, db, questionnaires
+from ..i18n import current_language, translate_errors
 from ..web_input import bounded_int, clean_document
 from . import bp, lifecycle, queries, services, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
@@ -46,6 +48,13 @@ def definition_of(draft: Draft) -> Definition:
             f"questionnaire {draft.questionnaire_key} v{draft.questionnaire_version} is no longer installed",
         )
     return definition
+
+
+def as_shown(definition: Definition) -> Definition:
+    """The questionnaire as a page shows it: its texts in the page's language where it gives
+    them. Answers are stored and scored with the questionnaire itself, whatever the page's
+    language, so that a revision never depends on who submitted it."""
+    return definition.in_language(current_language())
 
 
 def questionnaire_choices() -> list[SelectChoice]:
@@ -234,7 +243,7 @@ def step(uid: str, step_key: str):
     draft = _draft_or_redirect(system)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
-    definition = definition_of(draft)
+    definition = as_shown(definition_of(draft))
     if not definition.has_step(step_key):
         abort(404)
     step = definition.step(step_key)
@@ -266,6 +275,7 @@ def step(uid: str, step_key: str):
     if action == AUTOSAVE and kept is not None:
         action = "save"  # kept while the session had ended: saved now, and the page shown
     valid = form.validate()
+    translate_errors(form)  # the engine's messages, in the page's language
     csrf_expired = "csrf_token" in form.errors
     if action == AUTOSAVE:
         return _autosave(draft, step, form, step_key, csrf_expired)
@@ -565,6 +575,7 @@ def review(uid: str):
             )
             status = 400
         draft = db.session.get(Draft, draft.id, populate_existing=True) or draft
+    definition = as_shown(definition)  # submitted above as it is; shown in the page's language
     resolution = resolve(definition, draft.answers)
     missing = missing_required(definition, resolution)
     form.lock_version.data = str(draft.lock_version)
@@ -629,8 +640,9 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         "assessments/revision.html",
         system=system,
         revision=revision,
-        definition=definition,
-        scores=revision.scores,
+        definition=as_shown(definition) if definition else None,
+        # the stored figures, in the words of the page's language
+        scores=scores_in_language(as_shown(definition), revision.scores) if definition else revision.scores,
         actions=lifecycle.allowed_actions(db.session, user, revision),
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),

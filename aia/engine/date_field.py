@@ -15,6 +15,7 @@ from wtforms import fields
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
+from .messages import N_, Message
 from .parsing import DATE_PARTS, DatePartsError, date_from_parts, date_parts, parse_date
 
 
@@ -68,12 +69,15 @@ class DatePartsField(fields.Field):
             self.read()
         except DatePartsError as error:
             self.error_parts = error.parts
-            raise ValidationError(str(error)) from None
+            raise ValidationError(error.args[0]) from None  # a Message, kept for the web layer
         except ValueError as error:
             self.error_parts = DATE_PARTS
             shown = _split(self.whole or "") != dict.fromkeys(DATE_PARTS, "")
             # What cannot be put back in the boxes is quoted, so that nothing typed is lost.
-            raise ValidationError(str(error) + ("" if shown else f" You wrote “{self.whole}”.")) from None
+            reason = error.args[0]
+            if not shown:
+                reason = Message(N_("%(reason)s You wrote “%(typed)s”."), reason=reason, typed=self.whole)
+            raise ValidationError(reason) from None
 
     def _value(self) -> str:
         return self.data or ""

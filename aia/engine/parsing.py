@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+
+from .messages import N_, Message
 
 SPACES = " \u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
 MINUS = "\u2212"
@@ -53,8 +56,8 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
     ),
 }
 _PATTERNS = {language: written.pattern() for language, written in NUMBER_FORMATS.items()}
-NOT_A_NUMBER = "Enter a number, for example 1200."
-NOT_A_DATE = "Enter a real date as YYYY-MM-DD, for example 2025-03-31."
+NOT_A_NUMBER = N_("Enter a number, for example 1200.")
+NOT_A_DATE = N_("Enter a real date as YYYY-MM-DD, for example 2025-03-31.")
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
 
 
@@ -76,7 +79,7 @@ def parse_number(text: str, language: str) -> Decimal:
     if match is None or not (match["whole"] or match["fraction"]):
         if wanted.confusable_mark in text and any(c.isdigit() for c in text):
             raise ValueError(wanted.wrong_mark_message)
-        raise ValueError(NOT_A_NUMBER)
+        raise ValueError(Message(NOT_A_NUMBER))
     sign = "-" if match["sign"] in ("-", MINUS) else ""
     digits = re.sub(r"\D", "", match["whole"] or "0")
     fraction = f".{match['fraction']}" if match["fraction"] else ""
@@ -98,11 +101,11 @@ def parse_date(text: str) -> dt.date:
     """A date written YYYY-MM-DD (and nothing else); ValueError with a message otherwise."""
     match = _ISO_DATE.fullmatch(text)
     if match is None:
-        raise ValueError(NOT_A_DATE)
+        raise ValueError(Message(NOT_A_DATE))
     try:
         return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise ValueError(NOT_A_DATE) from None
+        raise ValueError(Message(NOT_A_DATE)) from None
 
 
 DATE_PARTS = ("day", "month", "year")
@@ -120,7 +123,50 @@ MONTH_NAMES = (
     "november",
     "december",
 )
+FRENCH_MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _WHOLE = re.compile(r"[0-9]{1,4}")
+
+
+# The month names as messages say them (parsing reads MONTH_NAMES, in any case).
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+MISSING_PARTS = {
+    ("day",): N_("The date must include a day."),
+    ("month",): N_("The date must include a month."),
+    ("year",): N_("The date must include a year."),
+    ("day", "month"): N_("The date must include a day and a month."),
+    ("day", "year"): N_("The date must include a day and a year."),
+    ("month", "year"): N_("The date must include a month and a year."),
+}
+
+
+def _missing_parts(missing: tuple[str, ...]) -> Message:
+    return Message(MISSING_PARTS[missing])
 
 
 class DatePartsError(ValueError):
@@ -134,38 +180,56 @@ class DatePartsError(ValueError):
 def date_from_parts(day: str, month: str, year: str) -> dt.date | None:
     """A date typed as day, month and year in three boxes (the GOV.UK pattern): None when all
     three are empty, else the date, or DatePartsError naming the boxes to correct. The month
-    may be a number or its English name, whole or its first three letters ("Mar")."""
+    may be a number or its name in English or French, whole or its first three letters ("Mar")."""
     typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
     missing = tuple(p for p in DATE_PARTS if not typed[p])
     if len(missing) == len(DATE_PARTS):
         return None
     if missing:
-        raise DatePartsError(f"The date must include a {' and a '.join(missing)}.", missing)
+        raise DatePartsError(_missing_parts(missing), missing)
     if not _WHOLE.fullmatch(typed["day"]) or not 1 <= int(typed["day"]) <= 31:
-        raise DatePartsError("Enter the day as a number from 1 to 31.", ("day",))
+        raise DatePartsError(Message(N_("Enter the day as a number from 1 to 31.")), ("day",))
     month_number = _month(typed["month"])
     if month_number is None:
-        raise DatePartsError("Enter the month as a number from 1 to 12, or its name.", ("month",))
+        raise DatePartsError(
+            Message(N_("Enter the month as a number from 1 to 12, or its name.")), ("month",)
+        )
     if not re.fullmatch(r"[0-9]{4}", typed["year"]):
-        raise DatePartsError("Enter the year with four digits, for example 2026.", ("year",))
+        raise DatePartsError(Message(N_("Enter the year with four digits, for example 2026.")), ("year",))
     try:
         return dt.date(int(typed["year"]), month_number, int(typed["day"]))
     except ValueError:
         raise DatePartsError(
-            f"Enter a real date: {MONTH_NAMES[month_number - 1].capitalize()} {typed['year']} "
-            f"has no day {int(typed['day'])}.",
+            Message(
+                N_("Enter a real date: %(month)s %(year)s has no day %(day)s."),
+                month=Message(MONTHS[month_number - 1]),
+                year=typed["year"],
+                day=int(typed["day"]),
+            ),
             ("day",),
         ) from None
 
 
 def _month(text: str) -> int | None:
+    """A month typed as its number or its name in English or French, whole or its first three
+    letters or more (accents optional); a start that fits two months ("jui") is none."""
     if _WHOLE.fullmatch(text):
         return int(text) if 1 <= int(text) <= 12 else None
-    name = text.lower().rstrip(".")
-    for number, month in enumerate(MONTH_NAMES, start=1):
-        if len(name) >= 3 and month.startswith(name):
-            return number
-    return None
+    name = _plain(text.lower().rstrip("."))
+    if len(name) < 3:
+        return None
+    fits = {
+        number
+        for names in (MONTH_NAMES, FRENCH_MONTH_NAMES)
+        for number, month in enumerate(names, start=1)
+        if _plain(month).startswith(name)
+    }
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _plain(text: str) -> str:
+    """``text`` without its accents (février, fevrier)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def date_parts(value: str | None) -> dict[str, str]:

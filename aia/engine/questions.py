@@ -10,11 +10,12 @@ from typing import Any, ClassVar, Literal, overload
 
 from wtforms import fields, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from .conditions import Condition, is_answered
 from .date_field import DatePartsField
-from .parsing import format_number, parse_date, parse_number
+from .messages import N_, Message
+from .parsing import NOT_A_NUMBER, format_number, parse_date, parse_number
 from .texts import Text, read_text
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
@@ -264,12 +265,14 @@ class TextQuestion(Question):
 
     def _field_kwargs(self) -> dict[str, Any]:
         kwargs = super()._field_kwargs()
-        kwargs["validators"].append(
-            Length(
-                max=self.max_length, message=f"Keep this under {self.max_length} characters (now %(length)s)."
-            )
-        )
+        kwargs["validators"].append(self._validate_length)
         return kwargs
+
+    def _validate_length(self, form: Any, field: fields.Field) -> None:
+        length = len(field.data or "")
+        if length > self.max_length:
+            message = N_("Keep this under %(max)s characters (now %(length)s).")
+            raise ValidationError(Message(message, max=self.max_length, length=length))
 
     def from_form(self, data: Any) -> Any:
         text = (data or "").replace("\r\n", "\n").strip()
@@ -331,20 +334,24 @@ class Number(Question):
     def _check(self, number: Decimal) -> Decimal:
         """The number, if it is one this question accepts; ValueError with a message if not."""
         if not number.is_finite():
-            raise ValueError("Enter a number, for example 1200.")
+            raise ValueError(Message(NOT_A_NUMBER))
         if self.whole and number != number.to_integral_value():
-            raise ValueError("Enter a whole number, without decimals.")
+            raise ValueError(Message(N_("Enter a whole number, without decimals.")))
         if self.min is not None and number < Decimal(str(self.min)):
-            raise ValueError(f"Enter a number of at least {format_number(self.min, self.language)}.")
+            raise ValueError(
+                Message(N_("Enter a number of at least %(min)s."), min=format_number(self.min, self.language))
+            )
         if self.max is not None and number > Decimal(str(self.max)):
-            raise ValueError(f"Enter a number of at most {format_number(self.max, self.language)}.")
+            raise ValueError(
+                Message(N_("Enter a number of at most %(max)s."), max=format_number(self.max, self.language))
+            )
         return number
 
     def _validate(self, form: Any, field: fields.Field) -> None:
         try:
             self._check(parse_number(field.data or "", self.language))
         except ValueError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(error.args[0]) from None  # a Message, kept for the web layer
 
     def from_form(self, data: Any) -> Any:
         if not is_answered((data or "").strip()):

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .definition import LEVEL_NAMES, Definition
+from .definition import LEVEL_NAMES, Definition, Step
+from .questions import Question
 from .visibility import resolve
 
 CHARTER_MATRIX = {
@@ -88,6 +89,22 @@ def level_details(definition: Definition, number: int) -> dict[str, Any]:
     }
 
 
+def breakdown_row(step: Step, question: Question, value: Any) -> dict[str, Any]:
+    """One line of a breakdown: the points an answer gave, traced to its question and step.
+    The same for every scoring method, which may add to it."""
+    return {
+        "question": question.key,
+        "step": step.key,
+        "kind": question.scoring,
+        "area": question.area or step.title,
+        "label": question.label,
+        "answer": value,
+        "answer_text": question.display(value),
+        "points": question.points(value),
+        "max": question.max_points(),
+    }
+
+
 @scoring_method("aia")
 def score_aia(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Only the answers on the respondent's path count."""
@@ -98,22 +115,9 @@ def score_aia(definition: Definition, answers: Mapping[str, Any]) -> dict[str, A
         for question in step.questions:
             if question.scoring is None or question.key not in resolution.answers:
                 continue
-            value = resolution.answers[question.key]
-            points = question.points(value)
-            totals[question.scoring] += points
-            breakdown.append(
-                {
-                    "question": question.key,
-                    "step": step.key,
-                    "kind": question.scoring,
-                    "area": question.area or step.title,
-                    "label": question.label,
-                    "answer": value,
-                    "answer_text": question.display(value),
-                    "points": points,
-                    "max": question.max_points(),
-                }
-            )
+            row = breakdown_row(step, question, resolution.answers[question.key])
+            totals[question.scoring] += row["points"]
+            breakdown.append(row)
     risk_max = definition.max_points("risk")
     mitigation_max = definition.max_points("mitigation")
     rules = definition.scoring

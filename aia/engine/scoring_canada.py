@@ -22,7 +22,7 @@ from typing import Any
 
 from .conditions import is_answered
 from .definition import Definition
-from .scoring import impact_level, level_details, round_half_up, scoring_method
+from .scoring import breakdown_row, impact_level, level_details, round_half_up, scoring_method
 from .visibility import resolve
 
 METHOD = "canada-aia"
@@ -70,8 +70,8 @@ def score_canada(definition: Definition, answers: Mapping[str, Any]) -> dict[str
             value = answers.get(question.key)
             if not is_answered(value) or question.check_value(value) is not None:
                 continue
-            points = question.points(value)
-            shown = question.key in resolution.answers
+            row = {**breakdown_row(step, question, value), "shown": question.key in resolution.answers}
+            points, shown = row["points"], row["shown"]
             tool[question.scoring] += points
             area[question.scoring]["points"] += points
             if shown:
@@ -86,21 +86,9 @@ def score_canada(definition: Definition, answers: Mapping[str, Any]) -> dict[str
                         "points": points,
                     }
                 )
-            row = {
-                "question": question.key,
-                "step": step.key,
-                "kind": question.scoring,
-                "area": question.area or step.title,
-                "label": question.label,
-                "answer": value,
-                "answer_text": question.display(value),
-                "points": points,
-                "max": question.max_points(),
-                "shown": shown,
-            }
             breakdown.append(row)
             area["rows"].append(row)
-        if area["shown"] or area["rows"]:
+        if area["rows"]:  # an area with no answered scored question is an empty row
             areas.append(area)
 
     canada = outcome(definition, tool["risk"], tool["mitigation"])

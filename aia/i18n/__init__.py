@@ -19,7 +19,17 @@ from ..extensions import babel
 
 bp = Blueprint("i18n", __name__)
 
-__all__ = ["LANGUAGES", "_", "_l", "bp", "current_language", "init_app", "select_language"]
+__all__ = [
+    "LANGUAGES",
+    "_",
+    "_l",
+    "bp",
+    "current_language",
+    "init_app",
+    "select_language",
+    "translate_errors",
+    "translate_message",
+]
 
 # Each language the interface is written in, named in itself (as a switcher shows it).
 LANGUAGES = {"en": "English", "fr": "Français"}
@@ -32,6 +42,22 @@ def _l(text: str, **variables: Any) -> str:
     in the language of the page that shows it. Flask-Babel's lazy string behaves as a ``str``
     wherever text is expected; it is typed so."""
     return cast(str, lazy_gettext(text, **variables))
+
+
+def translate_message(message: Any) -> Any:
+    """An engine's Message (aia.engine.messages) in the page's language, its values too;
+    anything else as it is."""
+    template, values = getattr(message, "template", None), getattr(message, "values", None)
+    if not isinstance(template, str) or not isinstance(values, dict):
+        return message
+    # The template is one the engine marked with N_ and the catalogues hold.
+    return _(template, **{name: translate_message(value) for name, value in values.items()})  # noqa: INT001
+
+
+def translate_errors(form: Any) -> None:
+    """Put the engine's messages among a validated form's errors into the page's language."""
+    for field in form:
+        field.errors = [translate_message(error) for error in field.errors]
 
 
 def select_language() -> str:

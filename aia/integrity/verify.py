@@ -17,6 +17,7 @@ from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import content_hash
 from ..register.models import RegisterEntry
+from ..report.models import ReportFile
 from .anchors import verify_anchors
 from .checks import Check, StoredFiles
 
@@ -86,13 +87,31 @@ def verify_reports(session: Session, report_dir: str | Path, files: StoredFiles 
         .options(selectinload(Revision.system))
         .order_by(Revision.id)
     )
+    copies: dict[int, dict[str, str]] = {}
+    for revision_id, language, sha256 in session.execute(
+        sa.select(ReportFile.revision_id, ReportFile.language, ReportFile.sha256).order_by(ReportFile.id)
+    ):
+        copies.setdefault(revision_id, {})[language] = sha256
     for revision in revisions:
         check.checked += 1
-        problem = files.problem(
-            f"system {revision.system.uid} revision {revision.number}", revision.pdf_sha256 or ""
-        )
+        label = f"system {revision.system.uid} revision {revision.number}"
+        problem = files.problem(label, revision.pdf_sha256 or "")
         if problem:
             check.problems.append(problem)
+        stored = copies.pop(revision.id, {})
+        if stored and revision.pdf_sha256 not in stored.values():
+            check.problems.append(f"{label}: its report {revision.pdf_sha256} is not among its stored copies")
+        # Every copy in another language is checked as the reference is.
+        for language, sha256 in sorted(stored.items()):
+            if sha256 != revision.pdf_sha256:
+                check.checked += 1
+                problem = files.problem(f"{label} in {language}", sha256)
+                if problem:
+                    check.problems.append(problem)
+    for revision_id, stored in sorted(copies.items()):
+        check.problems.append(
+            f"revision {revision_id} has stored reports ({', '.join(sorted(stored))}) but no report hash"
+        )
     return check
 
 
@@ -101,9 +120,9 @@ ENTRY_STATE = {"published": "current", "superseded": "superseded", "withdrawn": 
 
 
 def verify_register(session: Session, report_dir: str | Path, files: StoredFiles | None = None) -> Check:
-    """Every register entry still reads as it was published (its seal), its state follows its
-    revision's, its seal is the one the publication event names, it names its revision's
-    report, and the stored file the public downloads hashes to the hash on the entry."""
+    """Every register entry still reads as it was published (its seal), its seal is the one
+    the publication event names, its state follows its revision's, it names its revision's
+    report, and the stored files the public downloads hash to the hashes on the entry."""
     check = Check("register entries")
     files = files or StoredFiles(report_dir)
     published_seals = {
@@ -120,25 +139,20 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
         .order_by(RegisterEntry.id)
         .execution_options(yield_per=_BATCH)
     )
+    stored_copies: dict[int, dict[str, str]] = {}
+    for revision_id, language, sha256 in session.execute(
+        sa.select(ReportFile.revision_id, ReportFile.language, ReportFile.sha256)
+    ):
+        stored_copies.setdefault(revision_id, {})[language] = sha256
     for entry, revision_sha256, revision_status in rows:
         check.checked += 1
-        system_uid, number, entry_sha256 = entry.system_uid, entry.revision_number, entry.pdf_sha256
-        label = f"register entry of system {system_uid} revision {number}"
-        sealed = content_hash(entry.sealed_document())
-        if entry.seal_sha256 != sealed:
-            check.problems.append(
-                f"{label}: what the public reads was changed after publication (its name, contact "
-                f"point, summary, level or report): it hashes to {sealed}, sealed {entry.seal_sha256}"
-            )
-        named = published_seals.get(entry.revision_id)
-        if named and named != entry.seal_sha256:
-            check.problems.append(
-                f"{label}: sealed {entry.seal_sha256}, but its publication event names {named}"
-            )
+        label = f"register entry of system {entry.system_uid} revision {entry.revision_number}"
+        _check_seal(check, label, entry, published_seals.get(entry.revision_id))
         if ENTRY_STATE.get(revision_status) != entry.state:
             check.problems.append(
                 f"{label}: the entry is {entry.state}, but its revision is {revision_status}"
             )
+        entry_sha256 = entry.pdf_sha256
         if not entry_sha256:
             check.problems.append(f"{label}: names no report")
             continue
@@ -149,7 +163,34 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
         problem = files.problem(label, entry_sha256)
         if problem:
             check.problems.append(problem)
+        # The copy in each language the entry lists: the revision's, and in the store.
+        listed = (entry.details or {}).get("reports") or []
+        if listed and listed[0].get("sha256") != entry_sha256:
+            check.problems.append(f"{label}: its first listed report is not the one it names")
+        revision_copies = stored_copies.get(entry.revision_id, {})
+        for copy in listed:
+            language, sha256 = str(copy.get("language")), str(copy.get("sha256"))
+            if revision_copies.get(language) != sha256:
+                check.problems.append(
+                    f"{label}: lists report {sha256} in {language}, "
+                    f"but its revision's copy in {language} is {revision_copies.get(language)}"
+                )
+            elif sha256 != entry_sha256:
+                problem = files.problem(f"{label} in {language}", sha256)
+                if problem:
+                    check.problems.append(problem)
     return check
+
+
+def _check_seal(check: Check, label: str, entry: RegisterEntry, named: str | None) -> None:
+    sealed = content_hash(entry.sealed_document())
+    if entry.seal_sha256 != sealed:
+        check.problems.append(
+            f"{label}: what the public reads was changed after publication (its name, contact "
+            f"point, summary, level or report): it hashes to {sealed}, sealed {entry.seal_sha256}"
+        )
+    if named and named != entry.seal_sha256:
+        check.problems.append(f"{label}: sealed {entry.seal_sha256}, but its publication event names {named}")
 
 
 def verify_lifecycle(session: Session) -> Check:

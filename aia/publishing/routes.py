@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -16,7 +16,9 @@ from ..assessments.forms import ReasonForm
 from ..assessments.models import Revision
 from ..db import Session
 from ..extensions import csrf, db
+from ..jobs import jobs
 from . import bp, services
+from .jobs import ACTIVE, job_of, request_publication
 
 
 def _act(
@@ -45,7 +47,58 @@ def _act(
 @bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["POST"])
 @csrf.exempt  # checked by ReasonForm, which says what happened on the revision's page
 def publish(uid: str, number: int):
-    return _act(uid, number, "publish", services.publish)
+    """Hand the publication to the job queue and show its progress: the render never holds
+    this request."""
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
+    user = require("publish", system)
+    revision = assessment_queries.revision_or_404(db.session, system, number)
+    if not ReasonForm().validate_on_submit():
+        flash(_("The form expired: nothing was done. Please try again."), "error")
+        return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
+    try:
+        job, new = request_publication(db.session, user, revision, ReasonForm().reason.data or "")
+    except lifecycle.NotPermitted:
+        abort(403)
+    except lifecycle.TransitionRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
+    # The worker reads the job from the database: it must be there before the queue has it.
+    db.session.commit()
+    if new:
+        jobs.enqueue("publish", job_id=job.id, attempts_allowed=int(current_app.config["PUBLISH_ATTEMPTS"]))
+    return redirect(url_for("publishing.progress", uid=uid, number=number), 303)
+
+
+def _job_or_404(uid: str, number: int):
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
+    require("publish", system)
+    revision = assessment_queries.revision_or_404(db.session, system, number)
+    job = job_of(db.session, revision)
+    if job is None:
+        abort(404)
+    return system, revision, job
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/publication")
+def progress(uid: str, number: int):
+    """Where a publication stands: waiting or rendering (the page offers to check again, and
+    a small script checks by itself), failed (with the reason, and a way to try again), or
+    done (on to the revision, now published)."""
+    system, revision, job = _job_or_404(uid, number)
+    if job.state == "done":
+        flash(_("Revision %(number)s published.", number=revision.number), "success")
+        return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
+    return render_template(
+        "publishing/progress.html", system=system, revision=revision, job=job, waiting=job.state in ACTIVE
+    )
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/publication.json")
+def progress_status(uid: str, number: int):
+    _, _, job = _job_or_404(uid, number)
+    response = jsonify(state=job.state, attempts=job.attempts, waiting=job.state in ACTIVE)
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/withdraw", methods=["POST"])

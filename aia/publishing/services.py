@@ -19,7 +19,7 @@ from ..extensions import questionnaires
 from ..i18n import _
 from ..presentation import STATUS_LABELS
 from ..register.services import current_entry, record_publication, record_withdrawal
-from ..report.store import publish_pdf
+from ..report.store import publish_reports
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,52 @@ log = logging.getLogger(__name__)
 def publish(
     session: Session, actor: User, revision: Revision, reason: str = "", *, registry: Registry | None = None
 ) -> Revision:
-    """Publish an approved revision: render its PDF once and store it, mark the system's
-    earlier published revision superseded, and put it on the public register."""
+    """Publish an approved revision: render its PDF once in each of its questionnaire's
+    languages and store them, mark the system's earlier published revision superseded, and
+    put it on the public register with every copy's hash, the audit trail's head at
+    publication (printed in each copy too) and the entry's seal."""
+    check_publishable(session, actor, revision)
+    anchor = chain_head(session)
+    reports = [
+        {"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision, anchor)
+    ]
+    earlier = session.scalars(
+        sa.select(Revision).where(
+            Revision.system_id == revision.system_id,
+            Revision.status == "published",
+            Revision.id != revision.id,
+        )
+    )
+    for previous in list(earlier):
+        lifecycle.supersede(session, actor, previous, revision.number)
+    definition = (registry or questionnaires(session)).get(
+        revision.questionnaire_key, revision.questionnaire_version
+    )
+    entry = record_publication(session, revision, definition, reports=reports, anchor=anchor)
+    # The event names the entry's seal: rewriting the entry then means rewriting the trail.
+    details = {
+        "pdf_sha256": revision.pdf_sha256,
+        "reports": reports,
+        "register_seal": entry.seal_sha256,
+        "anchor": anchor.text if anchor else None,
+    }
+    lifecycle.change_status(session, actor, revision, "publish", reason, details)
+    log.info("revision %s of %s published", revision.number, revision.system.uid)
+    return revision
+
+
+def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
+    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
+    the reason."""
+    lifecycle.change_status(session, actor, revision, "withdraw", reason)
+    entry = current_entry(session, revision.system_id)
+    if entry is not None and entry.revision_id == revision.id:
+        record_withdrawal(session, revision.system, reason)
+    return revision
+
+
+def check_publishable(session: Session, actor: User, revision: Revision) -> None:
+    """Refuse, saying why, unless ``actor`` may publish ``revision`` now (locks it)."""
     if not may(actor, "publish", revision.system):
         raise lifecycle.NotPermitted(_("Your role does not allow this."))
     lock_system(session, revision.system)
@@ -58,44 +102,3 @@ def publish(
                 number=revision.number,
             )
         )
-    # The head of the audit trail, printed in the report and on the register entry.
-    anchor = chain_head(session)
-    pdf_sha256 = publish_pdf(session, revision, anchor)
-    earlier = session.scalars(
-        sa.select(Revision).where(
-            Revision.system_id == revision.system_id,
-            Revision.status == "published",
-            Revision.id != revision.id,
-        )
-    )
-    for previous in list(earlier):
-        lifecycle.supersede(session, actor, previous, revision.number)
-    definition = (registry or questionnaires(session)).get(
-        revision.questionnaire_key, revision.questionnaire_version
-    )
-    entry = record_publication(session, revision, definition, anchor=anchor)
-    # The event names the entry's seal: rewriting the entry then means rewriting the trail.
-    lifecycle.change_status(
-        session,
-        actor,
-        revision,
-        "publish",
-        reason,
-        {
-            "pdf_sha256": pdf_sha256,
-            "register_seal": entry.seal_sha256,
-            "anchor": anchor.text if anchor else None,
-        },
-    )
-    log.info("revision %s of %s published", revision.number, revision.system.uid)
-    return revision
-
-
-def withdraw(session: Session, actor: User, revision: Revision, reason: str) -> Revision:
-    """Withdraw a published revision; its register entry stays visible, marked withdrawn with
-    the reason."""
-    lifecycle.change_status(session, actor, revision, "withdraw", reason)
-    entry = current_entry(session, revision.system_id)
-    if entry is not None and entry.revision_id == revision.id:
-        record_withdrawal(session, revision.system, reason)
-    return revision

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape as xml_escape  # nosec B406 (writes XML; not
 
 from sqlalchemy import Row
 
+from ..i18n import LANGUAGES
 from ..web_input import clean_text
 from .models import RegisterEntry
 
@@ -48,6 +49,8 @@ CSV_COLUMNS = [
     "contact",
     "report_url",
     "report_sha256",
+    "report_language",
+    *[f"report_{code}_{part}" for code in LANGUAGES for part in ("url", "sha256")],
     "revision_sha256",
     "url",
     "seal_sha256",
@@ -63,6 +66,9 @@ class Links:
         """``url_for`` builds absolute links (presentation.public_url_for)."""
         self._entry = url_for("register.entry", uid="__UID__")
         self._report = url_for("register.report", uid="__UID__", number=987654321)
+        self._report_in = url_for(
+            "register.report_in_language", uid="__UID__", number=987654321, lang="__L__"
+        )
         self.schema = url_for("register.schema")
         self.feed = url_for("register.feed")
         self.index = url_for("register.index")
@@ -70,8 +76,19 @@ class Links:
     def entry(self, uid: str) -> str:
         return self._entry.replace("__UID__", uid)
 
-    def report(self, uid: str, number: int) -> str:
-        return self._report.replace("__UID__", uid).replace("987654321", str(number))
+    def report(self, uid: str, number: int, language: str | None = None) -> str:
+        """The reference copy's address, or the copy in ``language``'s."""
+        url = self._report if language is None else self._report_in.replace("__L__", language)
+        return url.replace("__UID__", uid).replace("987654321", str(number))
+
+
+def entry_reports(entry: EntryData) -> list[dict[str, str]]:
+    """The stored PDFs of an entry (``language``, ``sha256``), the reference copy first. An
+    entry published when there was one PDF per revision has that one, in English (the
+    language of every questionnaire then)."""
+    if not entry.pdf_sha256:
+        return []
+    return list(entry.details.get("reports") or [{"language": "en", "sha256": entry.pdf_sha256}])
 
 
 def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEntry] = ()) -> dict[str, Any]:
@@ -107,6 +124,7 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
             "version": details["questionnaire"]["version"],
         },
         "report": _report(entry, links),
+        "reports": _reports(entry, links),
         "url": links.entry(entry.system_uid),
         "integrity": {
             "seal_sha256": entry.seal_sha256,
@@ -122,6 +140,7 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
                 "ended": e.ended_dt.isoformat() if e.ended_dt else None,
                 "status": e.state,
                 "report": _report(e, links),
+                "reports": _reports(e, links),
             }
             for e in earlier
         ]
@@ -129,13 +148,21 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
 
 
 def _report(entry: EntryData, links: Links) -> dict[str, Any] | None:
-    if not entry.pdf_sha256:
-        return None
-    return {
-        "url": links.report(entry.system_uid, entry.revision_number),
-        "sha256": entry.pdf_sha256,
-        "media_type": "application/pdf",
-    }
+    """The reference copy: the one the entry's pdf_sha256 names."""
+    reports = _reports(entry, links)
+    return {**reports[0], "url": links.report(entry.system_uid, entry.revision_number)} if reports else None
+
+
+def _reports(entry: EntryData, links: Links) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": links.report(entry.system_uid, entry.revision_number, stored["language"]),
+            "sha256": stored["sha256"],
+            "media_type": "application/pdf",
+            "language": stored["language"],
+        }
+        for stored in entry_reports(entry)
+    ]
 
 
 def json_stream(entries: Iterable[EntryData], links: Links, generated: str) -> Iterator[str]:
@@ -175,12 +202,16 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
         "contact": doc["contact"] or "",
         "report_url": report.get("url", ""),
         "report_sha256": report.get("sha256", ""),
+        "report_language": report.get("language", ""),
         "revision_sha256": doc["revision"]["sha256"] or "",
         "url": doc["url"],
         "seal_sha256": doc["integrity"]["seal_sha256"] or "",
         "audit_anchor": doc["integrity"]["audit_anchor"] or "",
     }
-    return [_csv_safe(str(values[c])) for c in CSV_COLUMNS]
+    for copy in doc["reports"]:
+        values[f"report_{copy['language']}_url"] = copy["url"]
+        values[f"report_{copy['language']}_sha256"] = copy["sha256"]
+    return [_csv_safe(str(values.get(c, ""))) for c in CSV_COLUMNS]
 
 
 def _csv_safe(value: str) -> str:
@@ -224,6 +255,11 @@ def atom_feed(events, links: Links, updated: str) -> str:
             "<entry>",
             f"<title>{escape(verb)}: {escape(entry.name)}</title>",
             f'<link href="{escape(link)}"/>',
+            *(
+                f'<link rel="enclosure" type="application/pdf" hreflang="{escape(copy["language"])}" '
+                f'href="{escape(links.report(entry.system_uid, entry.revision_number, copy["language"]))}"/>'
+                for copy in entry_reports(entry)
+            ),
             f"<id>{escape(link)}#{kind}-{escape(entry.revision_uid)}</id>",
             f"<updated>{when.isoformat()}</updated>",
             f"<author><name>{escape(entry.agency_name)}</name></author>",

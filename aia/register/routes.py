@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..db import now_utc
-from ..extensions import db, limiter
+from ..extensions import db, limiter, questionnaires
 from ..i18n import current_language
 from ..presentation import public_url_for
 from ..report.store import download_name, stored_report_bytes
@@ -55,9 +55,13 @@ def entry(uid: str):
 
 def _entry_page(entry, form: FeedbackForm, status: int = 200):
     history = [e for e in queries.entry_history(db.session, entry.system_uid) if e.id != entry.id]
+    answered = entry.details.get("questionnaire", {})
     return render_template(
         "register/entry.html",
         entry=entry,
+        reports_of=exports.entry_reports,
+        # the questionnaire answered, for the notice an imported one's licence asks for
+        definition=questionnaires().get(answered.get("key", ""), answered.get("version", 0)),
         history=history,
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
@@ -86,24 +90,40 @@ def feedback(uid: str):
 
 @bp.route("/register/<uid>/revisions/<int:number>/report.pdf")
 def report(uid: str, number: int):
-    """The stored bytes of a published report, never a new render, after checking them
-    against the entry's hash; a missing or altered file is an error page that names the
-    problem (see report.routes.report_error), never the bytes."""
+    """The stored bytes of a published report (the reference copy, in its questionnaire's
+    language), never a new render, after checking them against the entry's hash; a missing
+    or altered file is an error page that names the problem (see report.routes.report_error),
+    never the bytes."""
     entry = queries.entry_for_revision(db.session, uid, number)
     if entry is None or not entry.pdf_sha256:
         abort(404)
+    return _stored_report(entry, entry.pdf_sha256, download_name(uid, number, preview=False))
+
+
+@bp.route("/register/<uid>/revisions/<int:number>/report.<lang>.pdf")
+def report_in_language(uid: str, number: int, lang: str):
+    """The stored copy of a published report in one language, checked as the reference is."""
+    entry = queries.entry_for_revision(db.session, uid, number)
+    copy = next((r for r in exports.entry_reports(entry) if r["language"] == lang), None) if entry else None
+    if entry is None or copy is None:
+        abort(404)
+    name = download_name(uid, number, preview=False).removesuffix(".pdf") + f".{copy['language']}.pdf"
+    return _stored_report(entry, copy["sha256"], name)
+
+
+def _stored_report(entry, sha256: str, filename: str):
     # Checked against the hash the public sees on the entry, sealed at publication.
     label = f"the register entry of revision {entry.revision_number} of system {entry.system_uid}"
-    pdf = stored_report_bytes(entry.pdf_sha256, label)
+    pdf = stored_report_bytes(sha256, label)
     response = Response(
         pdf,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'inline; filename="{download_name(uid, number, preview=False)}"',
+            "Content-Disposition": f'inline; filename="{filename}"',
             "X-Content-Type-Options": "nosniff",
         },
     )
-    response.set_etag(entry.pdf_sha256)
+    response.set_etag(sha256)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response.make_conditional(request)

@@ -62,11 +62,14 @@ def record_publication(
     revision: Revision,
     definition: Definition | None,
     published_dt=None,
+    *,
+    reports: list[dict[str, str]] | None = None,
     anchor: Anchor | None = None,
 ) -> RegisterEntry:
     """Put a just-published revision on the register, with the audit trail's head at
     publication (``anchor``) and its seal; the system's previous current entry, if any,
-    becomes superseded."""
+    becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``), the
+    reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
     published_dt = published_dt or now_utc()
     system = revision.system
     previous = current_entry(session, system.id)
@@ -74,6 +77,8 @@ def record_publication(
         previous.state = "superseded"
         previous.ended_dt = published_dt
     details = entry_details(revision, definition)
+    if reports:
+        details["reports"] = [{"language": r["language"], "sha256": r["sha256"]} for r in reports]
     entry = RegisterEntry(
         revision_id=revision.id,
         system_id=system.id,

@@ -12,6 +12,7 @@ from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
+from ..i18n import current_language
 from .context import report_context
 from .errors import ReportError
 from .record import review_record
@@ -48,9 +49,11 @@ def revision_attachment(revision: Revision) -> DataAttachment:
 def build_pdf(
     session: Session, revision: Revision, *, published: bool = False, anchor: Anchor | None = None
 ) -> bytes:
-    """The report of a revision: the register's copy when ``published`` (with the audit
-    trail's head at publication, ``anchor``), else a preview."""
-    definition = definition_for(revision)
+    """The report of a revision, in the language of the moment (the reader's, or the one a
+    publication forces), with the questionnaire's texts in it where the questionnaire gives
+    them: the register's copy when ``published`` (with the audit trail's head at publication,
+    ``anchor``), else a preview."""
+    definition = definition_for(revision).in_language(current_language())
     context = report_context(
         revision, definition, published=published, anchor=anchor, **review_record(session, revision)
     )

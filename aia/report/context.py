@@ -19,6 +19,7 @@ from ..assessments.models import Revision
 from ..audit.queries import Anchor
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..engine.scoring_texts import scores_in_language
 from ..i18n import _, _l
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svg, risk_matrix_svg
@@ -208,7 +209,7 @@ def report_context(
     printed in the report and written in its keywords, where `aia verify` reads it back."""
     check_size(revision)
     system = revision.system
-    scores = revision.scores
+    scores = scores_in_language(definition, revision.scores)  # the words in the report's language
     resolution = resolve(definition, revision.answers)
     charter = scores.get("charter") or {}
     risk_areas = area_totals(scores.get("breakdown", []), "risk")

@@ -1,5 +1,6 @@
 """One path to a PDF: HTML from a template, then WeasyPrint with a fetcher that loads nothing
-but the app's own bundled assets, in a child process bounded in wall time and memory.
+but the app's own bundled assets, in a child process bounded in wall time and memory, kept warm
+from one report to the next (``child.py``).
 
 The PDF is PDF/A-3u, tagged, with the revision's data attached as JSON. Its dates come from the
 revision and its identifier from its content, so one revision always gives the same bytes.
@@ -11,13 +12,9 @@ import datetime as dt
 import io
 import logging
 import mimetypes
-import multiprocessing
 import os
-import resource
-import signal
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,11 @@ from flask import current_app, render_template
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import ReportOutOfMemory, ReportRenderFailed, ReportUnsafe
+from .child import WarmChild, address_space_mb
+from .emoji import glyph_images
+from .errors import ReportUnsafe
+
+__all__ = ["address_space_mb", "render_pdf", "write_pdf", "write_pdf_limited"]
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,8 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
+    with glyph_images():
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
     return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
 
 
@@ -118,123 +120,20 @@ def _naive_utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def address_space_mb() -> int | None:
-    """The address space this process uses now, in MB (what RLIMIT_AS limits); None where the
-    system does not tell (no /proc)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
-
-
-def _child(
-    connection: Connection,
-    html: str,
-    attachments: tuple[DataAttachment, ...],
-    memory_mb: int,
-    cpu_seconds: int,
-) -> None:
-    """Runs in the child process: cap memory and CPU, render, send the result back."""
-    try:
-        used_mb = address_space_mb()
-        if used_mb is not None and used_mb >= memory_mb:
-            # Under the limit nothing could be allocated: say so rather than crash somewhere
-            # in a C library.
-            connection.send(
-                (
-                    "memory",
-                    f"The report renderer already uses {used_mb} MB before "
-                    f"it starts, more than its memory limit of {memory_mb} "
-                    "MB (AIA_REPORT_MEMORY_MB).",
-                )
-            )
-            return
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        result = write_pdf(html, attachments)
-        result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        connection.send(("ok", result))
-    except MemoryError:
-        connection.send(
-            (
-                "memory",
-                f"The report needed more than its memory limit of "
-                f"{memory_mb} MB (AIA_REPORT_MEMORY_MB) and was stopped.",
-            )
-        )
-    except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
-        connection.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        connection.close()
-
-
-def _context() -> multiprocessing.context.ForkServerContext:
-    # A fork server: children start from a small process that has only imported WeasyPrint,
-    # never from a web worker with threads, open connections and locks held.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "aia.report.render"])
-    return context
+# One rendering child per process, started when the first report is rendered.
+warm_child = WarmChild(write_pdf)
 
 
 def write_pdf_limited(
     html: str, attachments: tuple[DataAttachment, ...], limits: RenderLimits
 ) -> RenderedPDF:
-    """Render in a child process that is killed when it runs over its time."""
+    """Render in the warm child process, which is killed when it runs over its time."""
     if not limits.isolated:
         return write_pdf(html, attachments)
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child,
-        daemon=True,
-        name="aia-report-render",
-        args=(sender, html, attachments, limits.memory_mb, int(limits.timeout) + 1),
-    )
     started = time.monotonic()
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(limits.timeout):
-            raise ReportRenderFailed(
-                f"The report took longer than {limits.timeout:g} s to render and was stopped."
-            )
-        try:
-            outcome, payload = receiver.recv()
-        except EOFError:
-            outcome, payload = "stopped", None
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        exit_code = process.exitcode
-        process.close()
-    if outcome == "memory":
-        raise ReportOutOfMemory(payload)
-    if outcome == "stopped":
-        # A C library that cannot allocate may crash instead of failing cleanly.
-        raise ReportRenderFailed(
-            f"The report renderer stopped without a result "
-            f"({_ending(exit_code)}; its memory limit is "
-            f"{limits.memory_mb} MB)."
-        )
-    if outcome != "ok":
-        raise ReportRenderFailed(f"The report renderer failed: {payload}")
+    result: RenderedPDF = warm_child.render(html, attachments, limits.timeout, limits.memory_mb)
     log.debug("report rendered in %.2f s", time.monotonic() - started)
-    return payload
-
-
-def _ending(exit_code: int | None) -> str:
-    """How a child process ended, in words: by which signal, or with which exit code."""
-    if exit_code is None or exit_code >= 0:
-        return f"exit code {exit_code}"
-    try:
-        return f"ended by signal {signal.Signals(-exit_code).name}"
-    except ValueError:
-        return f"ended by signal {-exit_code}"
+    return result
 
 
 def render_html(template: str, **context: Any) -> str:

@@ -14,6 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
@@ -21,8 +22,10 @@ from ..assessments.models import Revision
 from ..audit.queries import Anchor, chain_head
 from ..db import Session
 from ..extensions import questionnaires
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .build import build_pdf
 from .errors import StoredReportAltered, StoredReportMissing
+from .models import ReportFile
 
 log = logging.getLogger(__name__)
 
@@ -56,28 +59,76 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
-def publish_pdf(session: Session, revision: Revision, anchor: Anchor | None = None) -> str:
-    """Render the register's copy of a revision, store it and record its hash on the revision
-    (in the caller's transaction, which also sets the status). Returns the hash. The copy is
-    written in the questionnaire's own language, whoever publishes it and in whichever language
-    their pages are. ``anchor``, the audit trail's head, is printed in it (by default, the head
-    as this transaction sees it)."""
+def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
+    """Render the register's copies of a revision, one per language of its questionnaire
+    (report_languages), store each under its SHA-256 and record them (ReportFile rows, in the
+    caller's transaction, which also sets the status). The first, in the questionnaire's own
+    language, is the reference copy: its hash goes on the revision (``pdf_sha256``). Whoever
+    publishes, and in whichever language their pages are, the copies are the same. ``anchor``,
+    the audit trail's head, is printed in each (by default, the head as this transaction sees
+    it)."""
     anchor = anchor or chain_head(session)
-    with force_locale(published_language(session, revision)):
-        pdf = build_pdf(session, revision, published=True, anchor=anchor)
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    write_atomically(report_dir(), f"{sha256}.pdf", pdf)
-    revision.pdf_sha256 = sha256
+    files = []
+    for language in report_languages(session, revision):
+        with force_locale(language):
+            pdf = build_pdf(session, revision, published=True, anchor=anchor)
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        write_atomically(report_dir(), f"{sha256}.pdf", pdf)
+        files.append(ReportFile(revision_id=revision.id, language=language, sha256=sha256))
+        log.info(
+            "report of revision %s of system %s in %s stored as %s",
+            revision.number,
+            revision.system.uid,
+            language,
+            sha256,
+        )
+    session.add_all(files)
+    revision.pdf_sha256 = files[0].sha256
     session.flush()
-    log.info("report of revision %s of system %s stored as %s", revision.number, revision.system.uid, sha256)
-    return sha256
+    return files
+
+
+def publish_pdf(session: Session, revision: Revision) -> str:
+    """publish_reports, returning the reference copy's hash."""
+    return publish_reports(session, revision)[0].sha256
+
+
+def report_languages(session: Session, revision: Revision) -> list[str]:
+    """The languages a revision's report is published in: its questionnaire's own first, then
+    every other language the questionnaire is written in that the interface speaks (a
+    questionnaire in one language gives one report)."""
+    definition = questionnaires(session).get(revision.questionnaire_key, revision.questionnaire_version)
+    own = published_language(session, revision)
+    written = definition.languages() if definition is not None else []
+    others = sorted({code for tag in written if (code := interface_language(tag)) and code != own})
+    return [own, *others]
+
+
+def interface_language(tag: str) -> str | None:
+    """The interface language (i18n.LANGUAGES) that speaks a language tag: fr-CA is fr."""
+    code = tag.split("-")[0].lower()
+    return code if code in LANGUAGES else None
 
 
 def published_language(session: Session, revision: Revision) -> str:
-    """The language of a revision's published report: its questionnaire's (read with the
-    caller's session, which may hold the publication's uncommitted work)."""
+    """The language of a revision's reference report: its questionnaire's (read with the
+    caller's session, which may hold the publication's uncommitted work), as the interface
+    speaks it."""
     definition = questionnaires(session).get(revision.questionnaire_key, revision.questionnaire_version)
-    return (definition.language if definition is not None else None) or "en"
+    return interface_language(definition.language if definition is not None else "") or DEFAULT_LANGUAGE
+
+
+def report_files(session: Session, revision: Revision) -> list[ReportFile]:
+    """The stored reports of a revision, the reference copy first, then by language."""
+    files = session.scalars(sa.select(ReportFile).where(ReportFile.revision_id == revision.id))
+    return sorted(files, key=lambda f: (f.sha256 != revision.pdf_sha256, f.language))
+
+
+def stored_file_for(session: Session, revision: Revision, language: str | None) -> ReportFile | None:
+    """The stored report of a revision in ``language``, else its reference copy (None if it
+    has no stored report)."""
+    files = report_files(session, revision)
+    return next((f for f in files if f.language == language), files[0] if files else None)
 
 
 def stored_pdf_bytes(revision: Revision) -> bytes:

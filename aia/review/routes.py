@@ -14,6 +14,7 @@ from ..audit.models import EVENT_LABELS
 from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
 from ..extensions import csrf, db, questionnaires
+from ..i18n import current_language
 from ..web_input import bounded_int
 from . import bp, queries, services
 from .forms import comment_field_name, posted_comments, review_form
@@ -23,7 +24,7 @@ def _definition(key: str, version: int) -> Definition:
     definition = questionnaires().get(key, version)
     if definition is None:
         abort(500, f"questionnaire {key} v{version} is no longer installed")
-    return definition
+    return definition.in_language(current_language())  # its texts in the page's language
 
 
 def _revision(uid: str, number: int, action: str):

@@ -73,6 +73,9 @@ def test_an_answer_file_becomes_a_draft_then_a_revision_that_downloads_back(
 
     results = client.get(f"/systems/{system.uid}/revisions/{revision.number}").get_data(as_text=True)
     assert "Scores by area" in results and "Risk Profile" in results
+    table = results.split('id="areas-title"')[1].split("</table>")[0]
+    # Reasons for Automation was on the path with nothing scored answered: no empty row.
+    assert "Risk Profile" in table and "Reasons for Automation" not in table
     assert "Open Government Licence - Canada" in results
 
     download = client.get(f"/systems/{system.uid}/revisions/{revision.number}/answer-file.json")
@@ -122,3 +125,28 @@ def test_the_upload_is_offered_only_once_a_version_of_canadas_tool_is_imported(
     assert "answer_file" not in client.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert import_survey("survey-enfr-v1.0.1.json").exit_code == 0
     assert 'name="answer_file"' in client.get(f"/systems/{system.uid}").get_data(as_text=True)
+
+
+def test_the_imported_questionnaire_shows_in_the_page_language(
+    client, login, make_system, import_survey, db_session
+) -> None:
+    """The survey's French texts on French pages: a step, the review page, the results with
+    its per-area table; the revision itself is stored in the questionnaire's own words."""
+    assert import_survey("survey-enfr-v1.0.1.json").exit_code == 0
+    author = login("author")
+    system = make_system(agency=author.agency)
+    assert upload(client, system.uid, (ANSWERS / "hidden-answers.json").read_bytes()).status_code == 200
+    step = client.get(f"/systems/{system.uid}/draft/risk_profile?lang=fr").get_data(as_text=True)
+    assert "Profil de risque" in step and "examen public approfondi" in step.replace("&#39;", "'")
+    assert "licence MIT" in step
+    review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
+    assert "Profil de risque" in review
+    submitted = client.post(f"/systems/{system.uid}/review", data=submit_data(review))
+    assert submitted.status_code == 302
+    revision = db_session.scalars(sa.select(Revision).filter_by(system_id=system.id)).one()
+    assert {a["title"] for a in revision.scores["areas"]} >= {"Risk Profile"}  # stored in English
+    results = client.get(f"/systems/{system.uid}/revisions/{revision.number}").get_data(as_text=True)
+    table = results.split('id="areas-title"')[1].split("</table>")[0]
+    assert "Profil de risque" in table and "Risk Profile" not in table
+    english = client.get(f"/systems/{system.uid}/revisions/{revision.number}?lang=en").get_data(as_text=True)
+    assert "Risk Profile" in english.split('id="areas-title"')[1].split("</table>")[0]

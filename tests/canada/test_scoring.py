@@ -11,6 +11,7 @@ import pytest
 
 from aia.engine import score
 from aia.engine.importers.canada_answers import read_answer_file, write_answer_file
+from aia.engine.scoring import breakdown_row
 from aia.engine.scoring_canada import outcome
 
 from .conftest import ANSWERS, EXPECTED, FILES, converted
@@ -91,6 +92,8 @@ def test_the_scores_on_the_results_page_are_the_tools() -> None:
     assert areas["consultation_design"]["mitigation"]["points"] == 10
     assert areas["consultation_implementation"]["mitigation"] == {"points": 2, "max": 10}
     assert areas["consultation_implementation"]["shown"] is False
+    # Reasons for Automation is on the path, but nothing scored there is answered: no row.
+    assert "business_drivers" not in areas and all(a["rows"] for a in scores["areas"])
     assert sum(a["risk"]["points"] for a in scores["areas"]) == 51
     hidden_row = next(r for r in scores["breakdown"] if r["question"] == "about_algorithm8_a")
     assert hidden_row["shown"] is False
@@ -111,3 +114,28 @@ def test_an_answer_file_round_trips(name) -> None:
     assert written["data"] == known  # the tool's names and values, nothing more or less
     again = read_answer_file(json.loads(json.dumps(written)), lambda v: definition)
     assert again.answers == first.answers
+
+
+def test_both_methods_trace_a_point_with_the_same_breakdown_row() -> None:
+    """The row a breakdown gives an answer is the same in both methods; Canada's adds whether
+    the question was on the path."""
+    definition = converted("survey-enfr-v1.0.1.json")
+    answer_file = read_answer_file(
+        json.loads((ANSWERS / "hidden-answers.json").read_text()), lambda v: definition
+    )
+    canadian = score(definition, answer_file.answers)["breakdown"]
+    row = next(r for r in canadian if r["question"] == "about_algorithm8_a")
+    step = next(s for s in definition.steps if any(q.key == row["question"] for q in s.questions))
+    expected = breakdown_row(step, definition.questions[row["question"]], row["answer"])
+    assert row == {**expected, "shown": False}
+    assert set(expected) == {
+        "question",
+        "step",
+        "kind",
+        "area",
+        "label",
+        "answer",
+        "answer_text",
+        "points",
+        "max",
+    }

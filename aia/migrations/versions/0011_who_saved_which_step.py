@@ -4,16 +4,16 @@ Every save of a draft's answers is recorded (who, which step, when, how); the re
 draft becomes at submission takes the rows over, so that nobody who wrote any of its answers
 approves it.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,8 @@ published report prints too, and the SHA-256 of what the public reads of it (a s
 `aia verify` recomputes). Entries published before are sealed as they stand now, with no
 anchor.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

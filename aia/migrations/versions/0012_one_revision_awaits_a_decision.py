@@ -5,16 +5,16 @@ questionnaire: a partial unique index. A revision older than one already publish
 published after it: a trigger. An upgrade stops, naming the systems, where the data already
 breaks the first rule (send one of the revisions back for changes first).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
