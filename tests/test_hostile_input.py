@@ -137,6 +137,7 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         "user_id": [str(people["author"].id)],
         "feedback_id": [str(feedback.id)],
         "filename": ["app.css"],
+        "lang": ["fr", "en"],
     }
     return people, real
 
