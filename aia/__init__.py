@@ -21,6 +21,7 @@ from . import db as database
 from . import (
     i18n,
     models,  # noqa: F401  (every table known before any query)
+    web_input,
     web_security,
 )
 from .accounts import sessions
@@ -58,6 +59,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_settings(app)
     _configure_logging(app)
+    web_input.init_app(app)  # first: the rules added below take its converters
     web_security.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
@@ -230,6 +232,8 @@ def _register_error_pages(app: Flask) -> None:
         if error.code in SECURITY_STATUSES:
             security_event(SECURITY_STATUSES[error.code], "refused", status=error.code)
         title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))
+        if isinstance(error, web_input.JSONRefused):
+            message = error.description  # what was wrong with the body, in the person's language
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
 
     @app.errorhandler(Exception)

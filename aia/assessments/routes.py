@@ -26,11 +26,12 @@ from ..engine import (
 )
 from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
-from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
+from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
+from ..web_input import bounded_int, clean_document
 from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
@@ -69,7 +70,10 @@ def questionnaire_choices() -> list[SelectChoice]:
 
 def chosen_definition(value: str) -> Definition:
     key, _, version = value.partition(":")
-    definition = registry().get(key, int(version)) if version.isdigit() else None
+    try:
+        definition = registry().get(key, bounded_int(version))
+    except ValueError:
+        definition = None
     if definition is None:
         abort(400, "unknown questionnaire")
     return definition
@@ -166,10 +170,11 @@ def upload_answer_file(uid: str):
     content = form.answer_file.data.read()
     filename = form.answer_file.data.filename or "answers.json"
     try:
+        document = clean_document(parse_json(content))
         answer_file = read_answer_file(
-            parse_json(content), lambda version: by_origin(registry(), CANADA_FORMAT, version)
+            document, lambda version: by_origin(registry(), CANADA_FORMAT, version)
         )
-    except AnswerFileError as error:
+    except ValueError as error:  # an AnswerFileError, or a document nested too deeply
         form.answer_file.errors = [_("This file cannot be read: %(reason)s", reason=str(error))]
         return system_page(system, form, 422)
     try:
@@ -206,7 +211,14 @@ def start_draft(uid: str):
     previous = system.latest_revision
     try:
         draft = services.start_draft(
-            db.session, system, definition, previous.answers if previous else None, actor=viewer()
+            db.session,
+            system,
+            definition,
+            actor=viewer(),
+            carried_from=previous,
+            follows_up=registry().get(previous.questionnaire_key, previous.questionnaire_version)
+            if previous
+            else None,
         )
     except services.DraftNotAllowed as refused:
         flash(
@@ -294,7 +306,9 @@ def step(uid: str, step_key: str):
     posted = answers_from_form(step, form)
     expected = _int(form.lock_version.data)
     try:
-        services.save_answers(db.session, draft, posted, step_key, expected)
+        services.save_answers(
+            db.session, draft, posted, step_key, expected, viewer(), "form" if kept is None else "kept_form"
+        )
     except services.DraftGone as gone:
         _flash_submitted_while_editing(gone.revision)
         return _render_step(definition, gone.draft or draft, step, form, keys, resolution, conditions), 409
@@ -398,7 +412,13 @@ def _autosave(draft: Draft, step, form, step_key: str, csrf_expired: bool):
         return jsonify(saved=False, reason="expired"), 400
     try:
         services.save_answers(
-            db.session, draft, answers_from_form(step, form), step_key, _int(form.lock_version.data)
+            db.session,
+            draft,
+            answers_from_form(step, form),
+            step_key,
+            _int(form.lock_version.data),
+            viewer(),
+            "autosave",
         )
     except services.DraftGone:
         return jsonify(saved=False, reason="submitted"), 409
@@ -457,9 +477,11 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
 
 
 def _int(value: Any) -> int:
+    """A lock version as posted; anything that is not one (too large among them) is -1,
+    which no draft has, so that the save is told of a conflict."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return bounded_int(str(value))
+    except ValueError:
         return -1
 
 
@@ -540,6 +562,16 @@ def review(uid: str):
                     _(
                         "Someone else changed this draft after you opened this page. Check the "
                         "answers below before submitting."
+                    ),
+                    "error",
+                )
+                status = 409
+            except services.AwaitingDecision as awaiting:
+                flash(
+                    _(
+                        "Revision %(number)s awaits a decision: this draft can be submitted once "
+                        "it is published or sent back for changes. Your answers are kept.",
+                        number=awaiting.revision.number,
                     ),
                     "error",
                 )
@@ -633,7 +665,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         definition=as_shown(definition) if definition else None,
         # the stored figures, in the words of the page's language
         scores=scores_in_language(as_shown(definition), revision.scores) if definition else revision.scores,
-        actions=lifecycle.allowed_actions(user, revision),
+        actions=lifecycle.allowed_actions(db.session, user, revision),
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),

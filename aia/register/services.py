@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..assessments.models import Revision, System
+from ..audit.queries import Anchor
 from ..db import Session, now_utc
-from ..engine import Definition
+from ..engine import Definition, content_hash
 from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,12 @@ def record_publication(
     published_dt=None,
     *,
     reports: list[dict[str, str]] | None = None,
+    anchor: Anchor | None = None,
 ) -> RegisterEntry:
-    """Put a just-published revision on the register; the system's previous current entry,
-    if any, becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``),
-    the reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
+    """Put a just-published revision on the register, with the audit trail's head at
+    publication (``anchor``) and its seal; the system's previous current entry, if any,
+    becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``), the
+    reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
     published_dt = published_dt or now_utc()
     system = revision.system
     previous = current_entry(session, system.id)
@@ -99,7 +102,10 @@ def record_publication(
         published_dt=published_dt,
         pdf_sha256=revision.pdf_sha256,
         details=details,
+        anchor_event_id=anchor.event_id if anchor else None,
+        anchor_hash=anchor.hash if anchor else None,
     )
+    entry.seal_sha256 = content_hash(entry.sealed_document())
     session.add(entry)
     session.flush()
     log.info("register entry for %s revision %s published", system.uid, revision.number)

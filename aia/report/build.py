@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import object_session
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
@@ -49,12 +50,17 @@ def revision_attachment(revision: Revision) -> DataAttachment:
     )
 
 
-def build_pdf(session: Session, revision: Revision, *, published: bool = False) -> bytes:
+def build_pdf(
+    session: Session, revision: Revision, *, published: bool = False, anchor: Anchor | None = None
+) -> bytes:
     """The report of a revision, in the language of the moment (the reader's, or the one a
     publication forces), with the questionnaire's texts in it where the questionnaire gives
-    them: the register's copy when ``published``, else a preview."""
+    them: the register's copy when ``published`` (with the audit trail's head at publication,
+    ``anchor``), else a preview."""
     definition = definition_for(revision).in_language(current_language())
-    context = report_context(revision, definition, published=published, **review_record(session, revision))
+    context = report_context(
+        revision, definition, published=published, anchor=anchor, **review_record(session, revision)
+    )
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
 
 

@@ -15,6 +15,7 @@ from flask_babel import format_date
 from markupsafe import Markup
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
 from ..engine.scoring_texts import scores_in_language
@@ -51,6 +52,10 @@ ROLE_PARTS: tuple[tuple[str, str], ...] = (
 # Limits on what a report is rendered from, so that one revision cannot tie up the renderer.
 MAX_ANSWERS_BYTES = 512 * 1024
 MAX_TEXT_CHARS = 50_000
+
+
+# How the anchor is written among a published report's keywords (see integrity.anchors).
+ANCHOR_KEYWORD = "aia-chain-head:"
 
 
 def check_size(revision: Revision) -> None:
@@ -197,10 +202,12 @@ def report_context(
     history: Iterable[Mapping[str, Any]] | None = None,
     reviews: Iterable[Mapping[str, Any]] | None = None,
     published: bool = False,
+    anchor: Anchor | None = None,
 ) -> dict[str, Any]:
     """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
     (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
-    anything else is marked as a preview."""
+    anything else is marked as a preview; ``anchor`` is the audit trail's head at publication,
+    printed in the report and written in its keywords, where `aia verify` reads it back."""
     check_size(revision)
     system = revision.system
     scores = scores_in_language(definition, revision.scores)  # the words in the report's language
@@ -264,11 +271,13 @@ def report_context(
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
         "page_css": page_furniture_css(),
+        "anchor": {"event": anchor.event_id, "hash": anchor.hash, "text": anchor.text} if anchor else None,
         "keywords": [
             str(_l("algorithmic impact assessment")),
             str(_l("transparency report")),
             str(_l("automated decision system")),
             system.agency.name,
             str(_l("impact level %(numeral)s", numeral=scores.get("impact_level_numeral", ""))),
+            *([ANCHOR_KEYWORD + anchor.text] if anchor else []),
         ],
     }
