@@ -44,6 +44,8 @@ def edit_system(uid: str):
         )
         flash(_("Name and description saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for(".system", uid=uid))
+    if "csrf_token" in form.errors:
+        flash(_("The form had expired: nothing was changed. Please save again."), "error")
     status = 422 if form.errors else 200
     return render_template(
         "assessments/edit_system.html", system=system, form=form, published_name=published_name(system)
