@@ -142,7 +142,7 @@ class Revision(Base):
 
 
 # How a step's answers reached the draft (see StepSave).
-SAVE_KINDS = ("form", "autosave", "kept_form", "answer_file", "start", "earlier_revision")
+SAVE_KINDS = ("form", "autosave", "kept_form", "answer_file", "start", "earlier_revision", "translation")
 
 
 class StepSave(Base):

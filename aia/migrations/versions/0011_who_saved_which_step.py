@@ -17,7 +17,7 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-KINDS = "'form', 'autosave', 'kept_form', 'answer_file', 'start', 'earlier_revision'"
+KINDS = "'form', 'autosave', 'kept_form', 'answer_file', 'start', 'earlier_revision', 'translation'"
 
 
 def upgrade() -> None:
