@@ -21,7 +21,7 @@ def _new_system(browser, agency) -> tuple[str, str]:
     response = browser.post(
         "/systems/new",
         data=submit_data(
-            page, {"name": "Benefit triage", "agency": str(agency.id), "questionnaire": "starter:3"}
+            page, {"name": "Benefit triage", "agency": str(agency.id), "questionnaire": "starter:4"}
         ),
     )
     assert response.status_code == 302

@@ -138,6 +138,8 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         "feedback_id": [str(feedback.id)],
         "filename": ["app.css"],
         "lang": ["fr", "en"],
+        "key": ["starter", "ads-impact"],
+        "version": ["4", "3"],
     }
     return people, real
 
@@ -313,7 +315,7 @@ def test_control_characters_are_removed_before_they_are_stored(app, client, logi
                 "name": "Tri\x00age\x1b\x07 of\tfiles",
                 "agency": str(agency.id),
                 "description": "Line one\r\nline two\x0c",
-                "questionnaire": "starter:3",
+                "questionnaire": "starter:4",
             },
         ),
     )

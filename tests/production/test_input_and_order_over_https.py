@@ -66,7 +66,7 @@ def test_no_second_revision_awaits_a_decision_by_choosing_another_questionnaire(
     agency = form_values(page)["agency"][0]
     created = visitor.post(
         "/systems/new",
-        form=submit_data(page, {"name": "Permit triage", "agency": agency, "questionnaire": "starter:3"}),
+        form=submit_data(page, {"name": "Permit triage", "agency": agency, "questionnaire": "starter:4"}),
     )
     assert created.status == 302
     location = created.header("Location")
