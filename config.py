@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -170,6 +171,10 @@ class TestConfig(Config):
     JOBS_IMMEDIATE = True
     JOBS_CONSUMER = False
     PUBLISH_RETRY_SECONDS = 0.0
+    # No cap on renders shared with other runs on this machine (the tests of the cap set a
+    # folder of their own), and previews cached in this run's own folder.
+    REPORT_SLOTS_DIR = ""
+    REPORT_CACHE_DIR = str(Path(tempfile.gettempdir()) / f"aia-tests-{os.getpid()}" / "preview-cache")
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

@@ -16,7 +16,11 @@ machine falls on every case alike); minimum and median over the rounds:
   as the report's limit on a revision's answers allows (beyond it the report is refused).
 
     .venv/bin/python bench/report.py [--rounds 7] [--worst-rounds 3] [--chars 400]
-        [--questionnaire ads-impact] [--json]
+        [--questionnaire ads-impact] [--json] [--worst-emoji N] [--emoji-cache-ab]
+
+``--emoji-cache-ab`` also renders the worst case in this process with the emoji cache and
+without it (as WeasyPrint alone draws), in the same rounds; ``--worst-emoji 9999`` keeps
+that affordable.
 
 With ``--json`` the last line is one JSON object of the figures (seconds are medians).
 """
@@ -72,10 +76,10 @@ def make_revision(definition, answers, label: str):
     return services.submit(db.session, draft, definition, draft.lock_version)
 
 
-def worst_answers(definition, answers: dict) -> tuple[dict, int]:
+def worst_answers(definition, answers: dict, most: int | None = None) -> tuple[dict, int]:
     """Every long answer at its limit in emoji, while the answers stay within the report's
-    limit (the last one filled only as far as it allows). Returns the answers and the number
-    of emoji."""
+    limit (the last one filled only as far as it allows), and within ``most`` emoji in all
+    when given. Returns the answers and the number of emoji."""
     from aia.engine import canonical_json
     from aia.report.context import MAX_ANSWERS_BYTES
 
@@ -86,6 +90,8 @@ def worst_answers(definition, answers: dict) -> tuple[dict, int]:
             continue
         room = (MAX_ANSWERS_BYTES - len(canonical_json(answers)) + len(answers[key].encode())) // 4
         count = min(question.max_length, room - 16)
+        if most is not None:
+            count = min(count, most - emoji_count)
         if count <= 0:
             break
         answers[key] = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
@@ -163,6 +169,20 @@ def interleaved(rounds: int, cases: dict[str, tuple[int, Callable[[], object]]])
     return samples
 
 
+def without_emoji_cache(action: Callable[[], object]) -> object:
+    """Run ``action`` with the renderer's emoji cache switched off (as WeasyPrint is alone)."""
+    import contextlib
+
+    from aia.report import render
+
+    cache = render.glyph_images
+    render.glyph_images = contextlib.nullcontext  # type: ignore[assignment]
+    try:
+        return action()
+    finally:
+        render.glyph_images = cache
+
+
 def page_count(pdf: bytes) -> int:
     import pypdf
 
@@ -178,6 +198,12 @@ def main() -> None:
     )
     parser.add_argument("--questionnaire", default="ads-impact")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    parser.add_argument("--worst-emoji", type=int, default=None, help="at most this many emoji, worst case")
+    parser.add_argument(
+        "--emoji-cache-ab",
+        action="store_true",
+        help="also render the worst case in this process with and without the emoji cache",
+    )
     args = parser.parse_args()
 
     from flask import current_app
@@ -197,7 +223,7 @@ def main() -> None:
             definition = registry.latest(args.questionnaire) or registry.latest("starter")
             answers = rich_answers(definition, args.chars)
             revision = make_revision(definition, answers, "rich")
-            worst, emoji_count = worst_answers(definition, answers)
+            worst, emoji_count = worst_answers(definition, answers, args.worst_emoji)
             worst_revision = make_revision(definition, worst, "worst")
             limits = RenderLimits.from_config(app.config)
             # The worst case is timed to its end, whatever the production time limit.
@@ -223,16 +249,21 @@ def main() -> None:
                 outcome["worst_pages"] = page_count(rendered.pdf)
                 outcome["worst_peak_mb"] = rendered.peak_rss_kib // 1024
 
-            samples = interleaved(
-                args.rounds,
-                {
-                    "full": (args.rounds, lambda: write_pdf_limited(html(revision), attachments, limits)),
-                    "in_process": (args.rounds, lambda: write_pdf(html(revision), attachments)),
-                    "plain": (args.rounds, lambda: HTML(string=plain).write_pdf()),
-                    "fair_plain": (args.rounds, lambda: write_pdf_limited(fair, attachments, limits)),
-                    "worst": (args.worst_rounds, worst_case),
-                },
-            )
+            cases = {
+                "full": (args.rounds, lambda: write_pdf_limited(html(revision), attachments, limits)),
+                "in_process": (args.rounds, lambda: write_pdf(html(revision), attachments)),
+                "plain": (args.rounds, lambda: HTML(string=plain).write_pdf()),
+                "fair_plain": (args.rounds, lambda: write_pdf_limited(fair, attachments, limits)),
+                "worst": (args.worst_rounds, worst_case),
+            }
+            if args.emoji_cache_ab:
+                worst_html = html(worst_revision)
+                cases["worst_cached"] = (args.worst_rounds, lambda: write_pdf(worst_html, worst_attachments))
+                cases["worst_uncached"] = (
+                    args.worst_rounds,
+                    lambda: without_emoji_cache(lambda: write_pdf(worst_html, worst_attachments)),
+                )
+            samples = interleaved(args.rounds, cases)
             db.session.rollback()
 
     median = {name: statistics.median(times) for name, times in samples.items() if times}
@@ -270,6 +301,9 @@ def main() -> None:
             "worst",
         )
     )
+    if args.emoji_cache_ab:
+        print(line("worst case in this process, emoji cache on", "worst_cached"))
+        print(line("worst case in this process, emoji cache off", "worst_uncached"))
     figures = {
         "pages": pages,
         "full_s": round(median["full"], 3),
@@ -286,6 +320,9 @@ def main() -> None:
         "peak_worst_child_mb": outcome.get("worst_peak_mb"),
         "rounds": args.rounds,
     }
+    for name in ("worst_cached", "worst_uncached"):
+        if name in median:
+            figures[f"{name}_s"] = round(median[name], 3)
     print(f"ratio full / plain: {figures['ratio']:.2f}; full / fair plain: {figures['fair_ratio']:.2f}")
     print(f"peak memory: rendering child {figures['peak_child_mb']} MB, benchmark process {own_peak} MB")
     if args.json:

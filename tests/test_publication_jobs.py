@@ -80,7 +80,9 @@ def ask_to_publish(app, revision_id: int, approver_id: int) -> int:
 
 
 def job_state(app, job_id: int) -> PublicationJob:
-    with app.app_context():
+    # As a page that only reads (GET): its transaction begins deferred and, with the
+    # write-ahead log, never waits for the worker's.
+    with app.test_request_context("/", method="GET"):
         job = db.session.get(PublicationJob, job_id)
         db.session.expunge(job)
         return job

@@ -69,14 +69,11 @@ def publish(uid: str, number: int):
     return redirect(url_for("publishing.progress", uid=uid, number=number), 303)
 
 
-def _job_or_404(uid: str, number: int):
+def _job_of(uid: str, number: int):
     system = assessment_queries.system_or_404(db.session, uid, viewer())
     require("publish", system)
     revision = assessment_queries.revision_or_404(db.session, system, number)
-    job = job_of(db.session, revision)
-    if job is None:
-        abort(404)
-    return system, revision, job
+    return system, revision, job_of(db.session, revision)
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/publication")
@@ -84,7 +81,9 @@ def progress(uid: str, number: int):
     """Where a publication stands: waiting or rendering (the page offers to check again, and
     a small script checks by itself), failed (with the reason, and a way to try again), or
     done (on to the revision, now published)."""
-    system, revision, job = _job_or_404(uid, number)
+    system, revision, job = _job_of(uid, number)
+    if job is None:  # never handed to the queue (published before there was one, or not yet)
+        return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
     if job.state == "done":
         flash(_("Revision %(number)s published.", number=revision.number), "success")
         return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
@@ -95,8 +94,11 @@ def progress(uid: str, number: int):
 
 @bp.route("/systems/<uid>/revisions/<int:number>/publication.json")
 def progress_status(uid: str, number: int):
-    _, _, job = _job_or_404(uid, number)
-    response = jsonify(state=job.state, attempts=job.attempts, waiting=job.state in ACTIVE)
+    _, _, job = _job_of(uid, number)
+    if job is None:
+        response = jsonify(state="none", attempts=0, waiting=False)
+    else:
+        response = jsonify(state=job.state, attempts=job.attempts, waiting=job.state in ACTIVE)
     response.cache_control.no_store = True
     return response
 

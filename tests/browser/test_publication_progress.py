@@ -21,6 +21,7 @@ from aia.seed import STARTER_LOW, load_demo
 from config import TestConfig
 
 from . import live
+from .pages import check_axe
 
 pytestmark = pytest.mark.browser
 EMAIL = "dana.browser@transport.example"
@@ -82,6 +83,7 @@ def test_the_progress_page_goes_on_by_itself_once_the_worker_published(browser, 
         page.wait_for_url(re.compile(r"/revisions/1/publication$"))
         assert page.get_by_role("heading", name="Publishing revision 1").is_visible()
         assert "waiting its turn" in page.get_by_role("status").inner_text()
+        check_axe(page, "a publication's progress, waiting")
         consumer = start_consumer(app)
         try:
             # No click: the page's script sees the job done and loads the published revision.
