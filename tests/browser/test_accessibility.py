@@ -44,7 +44,7 @@ RTL_SYSTEM = "تخصيص المساكن الاجتماعية – Social housing 
 # walked by the tests below instead; the score panel is a part of the step page, not a page
 # (test_task_list_and_score.py checks it there).
 WALKED_ELSEWHERE = {"assessments.step", "assessments.review", "assessments.score_panel"}
-NOT_PAGES = (".pdf", ".json", ".csv", ".atom")
+NOT_PAGES = (".pdf", ".docx", ".json", ".csv", ".atom")
 
 
 def demo_uid(app, name: str) -> str:
