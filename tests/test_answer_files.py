@@ -175,9 +175,9 @@ def test_search_finds_the_step_and_question_and_works_in_french(author, agency, 
     assert "0 questions match" in author.get(f"/systems/{system.uid}/draft/search?q=zebra").get_data(
         as_text=True
     )
-    french = author.get(f"/systems/{system.uid}/draft/search?q=biom%C3%A9tric&lang=fr").get_data(as_text=True)
+    french = author.get(f"/systems/{system.uid}/draft/search?q=biometrique&lang=fr").get_data(as_text=True)
     assert "Rechercher dans le questionnaire" in french
-    assert "2 questions correspondent à « biométric »" in french  # accents or not, the same matches
+    assert "2 questions correspondent à « biometrique »" in french  # found without its accent
 
 
 def test_each_question_says_why_it_is_asked_and_how_it_counts(author, agency, make_system, make_draft):
