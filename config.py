@@ -51,6 +51,20 @@ class Config:
     REPORT_TIMEOUT = float(_env("REPORT_TIMEOUT", "60"))
     REPORT_MEMORY_MB = int(_env("REPORT_MEMORY_MB", "1024"))
     REPORT_ISOLATED = _env("REPORT_ISOLATED", "1") == "1"
+    # A preview is rendered while a web request waits: its time limit stays well below the
+    # web worker's (AIA_WORKER_TIMEOUT, gunicorn's timeout; the app refuses to start otherwise).
+    REPORT_PREVIEW_TIMEOUT = float(_env("REPORT_PREVIEW_TIMEOUT", "30"))
+    WORKER_TIMEOUT = float(_env("WORKER_TIMEOUT", "90"))
+    # Reports rendered at once on this host (previews and publications alike), the folder of
+    # their slots (a local folder, one per host), and how long a preview waits for a slot.
+    REPORT_CONCURRENCY = int(_env("REPORT_CONCURRENCY", str(max(1, (os.cpu_count() or 2) - 1))))
+    REPORT_SLOTS_DIR = _env("REPORT_SLOTS_DIR", str(INSTANCE_DIR / "render-slots"))
+    REPORT_SLOT_WAIT = float(_env("REPORT_SLOT_WAIT", "5"))
+    # Previews each person may have rendered (Flask-Limiter syntax); a preview made before
+    # comes from the cache, at most REPORT_CACHE_FILES of them, and does not count.
+    REPORT_PREVIEW_LIMIT = _env("REPORT_PREVIEW_LIMIT", "10 per minute; 100 per hour")
+    REPORT_CACHE_DIR = _env("REPORT_CACHE_DIR", str(INSTANCE_DIR / "preview-cache"))
+    REPORT_CACHE_FILES = int(_env("REPORT_CACHE_FILES", "200"))
     # The job queue (aia/jobs): sqlite:///path (one machine; the web workers and `aia worker`
     # share the file), redis://host:6379/0 (several hosts), memory:// (one process, with
     # AIA_JOBS_CONSUMER=1). AIA_JOBS_IMMEDIATE=1 runs each job where it is enqueued.
@@ -69,6 +83,9 @@ class Config:
     # allowed). The browser keeps the cookie longer (KEPT_FORM_HOURS more), so that a step
     # posted after the idle limit reaches the server as an ended session, and is kept.
     SESSION_IDLE_MINUTES = float(_env("SESSION_IDLE_MINUTES", "30"))
+    # How long before the idle limit the pages warn, with a way to stay signed in (at most
+    # half the idle limit).
+    SESSION_WARNING_MINUTES = float(_env("SESSION_WARNING_MINUTES", "2"))
     # How long after its session ended a step form is kept for its author to sign in again.
     KEPT_FORM_HOURS = float(_env("KEPT_FORM_HOURS", "8"))
     # Forms kept per person (a new one replaces the last), Flask-Limiter syntax.

@@ -21,6 +21,7 @@ from . import db as database
 from . import (
     i18n,
     models,  # noqa: F401  (every table known before any query)
+    web_input,
     web_security,
 )
 from .accounts import sessions
@@ -58,6 +59,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_settings(app)
     _configure_logging(app)
+    web_input.init_app(app)  # first: the rules added below take its converters
     web_security.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
@@ -98,8 +100,23 @@ def check_settings(app: Flask) -> None:
             "AIA_SECRET_KEY is not set. On your own machine, run `export AIA_ENV=development` "
             "first; in production, set AIA_SECRET_KEY to a long random value."
         )
+    preview_s, worker_s = app.config.get("REPORT_PREVIEW_TIMEOUT", 30), app.config.get("WORKER_TIMEOUT", 90)
+    slot_s = app.config.get("REPORT_SLOT_WAIT", 5)
+    if app.config.get("REPORT_ISOLATED", True) and float(preview_s) + float(slot_s) >= float(worker_s):
+        raise SettingsError(
+            f"AIA_REPORT_PREVIEW_TIMEOUT ({preview_s:g} s) and AIA_REPORT_SLOT_WAIT ({slot_s:g} s) "
+            f"together must be below AIA_WORKER_TIMEOUT ({worker_s:g} s, the web worker's "
+            "timeout): a preview's wait and render are stopped before the worker that waits for "
+            "them would be."
+        )
     if app.config.get("ENV_NAME", "production") != "production":
         return
+    if str(app.config.get("JOBS_URL", "")).startswith("memory:") and not app.config.get("JOBS_CONSUMER"):
+        raise SettingsError(
+            "AIA_JOBS_URL is memory://, which only the process that enqueues a job can run: use "
+            "sqlite:///path or redis://... and run `aia worker`, or set AIA_JOBS_CONSUMER=1 with "
+            "a single process."
+        )
     if key == DEVELOPMENT_SECRET_KEY:
         raise SettingsError("AIA_SECRET_KEY is the development key: production needs a secret of its own")
     minimum = app.config.get("SECRET_KEY_MIN_LENGTH", 32)
@@ -215,6 +232,8 @@ def _register_error_pages(app: Flask) -> None:
         if error.code in SECURITY_STATUSES:
             security_event(SECURITY_STATUSES[error.code], "refused", status=error.code)
         title, message = ERROR_MESSAGES.get(error.code or 500, (error.name, error.description))
+        if isinstance(error, web_input.JSONRefused):
+            message = error.description  # what was wrong with the body, in the person's language
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
 
     @app.errorhandler(Exception)

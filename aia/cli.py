@@ -20,6 +20,7 @@ from .accounts.passwords import WeakPassword
 from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
 from .accounts.services import create_agency as create_agency_account
 from .accounts.services import create_user as create_user_account
+from .audit.queries import Anchor
 from .catalogue.queries import by_origin
 from .catalogue.services import import_definition
 from .engine import DefinitionError, Registry, score
@@ -152,14 +153,36 @@ def disable_user(email: str, reason: str) -> None:
     click.echo(f"{user.email} disabled")
 
 
+def _anchor(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> list[Anchor]:
+    anchors = []
+    for value in values:
+        anchor = Anchor.parse(value)
+        if anchor is None:
+            raise click.BadParameter(
+                f"{value[:80]!r} is not SEQ:HASH (an event number, a colon, 64 hex digits)"
+            )
+        anchors.append(anchor)
+    return anchors
+
+
 @click.command("verify")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    callback=_anchor,
+    metavar="SEQ:HASH",
+    help="A head of the audit trail you kept (printed in each published report and on the "
+    "register); may be given more than once.",
+)
 @with_appcontext
-def verify() -> None:
-    """Check the audit trail's hash chain, every revision's hash, every stored PDF, every
-    register entry's report and every revision's state against its events; exit 1 if
-    anything does not match."""
+def verify(anchors: list[Anchor]) -> None:
+    """Check the audit trail's hash chain and its anchors (those given, and those the stored
+    reports and the register print), every revision's hash, every stored PDF, every register
+    entry (its seal over what the public reads, its state, its report) and every revision's
+    state against its events; exit 1 if anything does not match."""
     failed = False
-    for check in verify_all(db.session, current_app.config["REPORT_DIR"]):
+    for check in verify_all(db.session, current_app.config["REPORT_DIR"], anchors):
         click.echo(
             f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked"
             + ("" if check.ok else f", {len(check.problems)} problem(s)")

@@ -64,6 +64,13 @@ SQLITE.update(
         ],
     }
 )
+SQLITE["revision_order"] = [
+    """CREATE TRIGGER revision_publication_order BEFORE UPDATE OF status ON revision
+    WHEN NEW.status = 'published' AND EXISTS (
+      SELECT 1 FROM revision AS newer WHERE newer.system_id = NEW.system_id
+      AND newer.number > NEW.number AND newer.status IN ('published', 'superseded', 'withdrawn'))
+    BEGIN SELECT RAISE(ABORT, 'an older revision cannot replace a newer published one'); END""",
+]
 POSTGRESQL = {
     "revision": [
         f"""CREATE OR REPLACE FUNCTION revision_guard() RETURNS trigger AS $$
@@ -134,6 +141,23 @@ POSTGRESQL.update(
 )
 
 
+# A publication never makes an older revision current (the publishing service says so first).
+POSTGRESQL["revision_order"] = [
+    """CREATE OR REPLACE FUNCTION revision_order_guard() RETURNS trigger AS $$
+    BEGIN
+      IF NEW.status = 'published' AND EXISTS (
+        SELECT 1 FROM revision AS newer WHERE newer.system_id = NEW.system_id
+        AND newer.number > NEW.number AND newer.status IN ('published', 'superseded', 'withdrawn')
+      ) THEN
+        RAISE EXCEPTION 'an older revision cannot replace a newer published one';
+      END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER revision_publication_order BEFORE UPDATE OF status ON revision
+    FOR EACH ROW EXECUTE FUNCTION revision_order_guard()""",
+]
+
+
 def statements(dialect: str, rule: str = "revision") -> list[str]:
     return (POSTGRESQL if dialect == "postgresql" else SQLITE)[rule]
 
@@ -146,7 +170,7 @@ def _attach(table: sa.FromClause, *rules: str) -> None:
                 connection.exec_driver_sql(statement)
 
 
-_attach(Revision.__table__, "revision", "revision_pdf")
+_attach(Revision.__table__, "revision", "revision_pdf", "revision_order")
 _attach(AuditEvent.__table__, "audit_event")
 _attach(Comment.__table__, "review_comment")
 _attach(RegisterEntry.__table__, "register_entry_pdf")

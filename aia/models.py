@@ -2,7 +2,7 @@
 
 from . import db_rules  # noqa: F401  (attaches the database rules)
 from .accounts.models import Agency, PendingForm, User
-from .assessments.models import Draft, Revision, System
+from .assessments.models import Draft, Revision, StepSave, System
 from .audit.models import AuditEvent
 from .catalogue.models import ImportedQuestionnaire
 from .db import Base
@@ -24,6 +24,7 @@ __all__ = [
     "RegisterEntry",
     "ReportFile",
     "Revision",
+    "StepSave",
     "System",
     "User",
 ]

@@ -26,6 +26,13 @@ RATING_LABELS = {"low": _l("Low"), "moderate": _l("Moderate"), "high": _l("High"
 # What a scored question counts as, in the breakdown of the scores.
 KIND_LABELS = {"risk": _l("risk"), "mitigation": _l("mitigation")}
 RISK_LABELS = {"low": _l("Low risk"), "moderate": _l("Moderate risk"), "high": _l("High risk")}
+# The state of a step in a draft's task list (assessments.tasks).
+TASK_STATES = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "needs_attention": _l("Needs attention"),
+    "completed": _l("Completed"),
+}
 LIKELIHOOD_LABELS = {
     "probable": _l("Probable"),
     "occasional": _l("Occasional"),
@@ -66,6 +73,7 @@ def register(app: Flask) -> None:
         RISK_LABELS=RISK_LABELS,
         KIND_LABELS=KIND_LABELS,
         LIKELIHOOD_LABELS=LIKELIHOOD_LABELS,
+        TASK_STATES=TASK_STATES,
     )
 
 

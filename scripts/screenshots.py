@@ -30,8 +30,9 @@ MAX_HEIGHT = 2000  # px of page kept in one picture
 
 
 class Camera:
-    def __init__(self, browser, base_url: str, out: Path, only: set[str]):
+    def __init__(self, browser, base_url: str, out: Path, only: set[str], app):
         self.browser, self.base_url, self.out, self.only = browser, base_url, out, only
+        self.app = app
         self.taken: list[str] = []
 
     def page(self, role: str | None, **options) -> Page:
@@ -79,6 +80,14 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     page.locator(".error-summary").wait_for()
     camera.shoot(page, "step-with-errors")
     for here, then in zip(STEP_ORDER, STEP_ORDER[1:] + ["review"], strict=True):
+        if here == "mitigation":
+            # The score so far, refreshed from the server once the answer is autosaved.
+            group(page, "Does a person review every decision").get_by_label("Yes", exact=True).check()
+            page.locator("[data-score-mitigation]").filter(has_text="3 of").wait_for()
+            camera.shoot(page, "step-score")
+            page.goto(f"/systems/{uid}/tasks")
+            camera.shoot(page, "task-list")
+            page.goto(f"/systems/{uid}/draft/mitigation")
         answer_step(page, here)
         if here == "risks":
             group(page, "Which kinds of data").get_by_label("Biometric data").check()
@@ -91,6 +100,18 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     camera.shoot(page, "revision-results")
     page.goto("/systems/sys-doesnotexist")
     camera.shoot(page, "not-found")
+
+    # The warning before the idle limit, on an app whose limit is briefly twelve seconds (it
+    # warns half the limit before the end); the page is loaded with that limit.
+    if not camera.only or "timeout-warning" in camera.only:
+        page = camera.page("author")
+        camera.app.config["SESSION_IDLE_MINUTES"] = 0.2
+        try:
+            page.goto(f"/systems/{uid}")
+            page.get_by_role("dialog", name="You will be signed out soon").wait_for(timeout=20_000)
+            camera.shoot(page, "timeout-warning")
+        finally:
+            camera.app.config["SESSION_IDLE_MINUTES"] = 30
 
     page = camera.page("auditor")  # reads every agency: systems in every state
     camera.shoot(page, "assessments")
@@ -140,7 +161,7 @@ def main() -> None:
 
         with live.serve(app) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=live.CHROMIUM_ARGS)
-            camera = Camera(browser, base_url, args.out, set(args.only))
+            camera = Camera(browser, base_url, args.out, set(args.only), app)
             print(f"screenshots into {args.out}:")
             walk(camera, demo_name)
             browser.close()

@@ -213,8 +213,10 @@ def test_verify_names_an_entry_whose_report_is_not_its_revisions(app, db_session
     result = verify(app)
     assert result.exit_code == 1
     assert "ok   stored PDF reports: 1 checked" in result.output  # the revision's own is fine
-    assert "FAIL register entries: 1 checked, 2 problem(s)" in result.output
+    # The entry's seal covers the report hash the public reads (see test_anchors).
+    assert "FAIL register entries: 1 checked, 3 problem(s)" in result.output
     label = f"register entry of system {system.uid} revision 2"
+    assert f"{label}: what the public reads was changed after publication" in result.output
     assert f"{label}: names report {other}, but its revision names {path.stem}" in result.output
     assert f"{label}: {path.parent / other}.pdf is missing" in result.output
 

@@ -30,6 +30,7 @@ FLOORS = [
         "db_rules",
         "questionnaires",
         "web_security",
+        "web_input",
         "security_log",
         "jobs",
     },
@@ -44,6 +45,7 @@ SIDEWAYS = {
     ("i18n", "extensions"),
     ("web_security", "extensions"),  # the headers' extension, bound in create_app
     ("presentation", "i18n"),
+    ("web_input", "i18n"),  # the messages of a refused body
     ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
     ("cli", "integrity"),

@@ -52,6 +52,9 @@ ROWS = [
     # The code of a sign-in halfway done: nobody here is halfway, so back to the sign-in page.
     ("GET", "/login/code", "none", {}, {r: LOGIN for r in ROLES}),
     ("POST", "/login/code", "none", {"code": "123456"}, {r: LOGIN for r in ROLES}),
+    # The session's time left (never activity itself), and Stay signed in.
+    ("GET", "/session", "none", {}, PUBLIC),
+    ("POST", "/session", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("GET", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     ("POST", "/account/second-factor", "none", {}, dict(anonymous=LOGIN, **{r: 422 for r in ROLES[1:]})),
     ("GET", "/account/password", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
@@ -110,6 +113,8 @@ ROWS = [
         expect(author=302, approver=302, auditor=403, admin=403, foreign=200),
     ),
     ("GET", SYS, "submitted", {}, expect()),
+    ("GET", SYS + "/edit", "submitted", {}, expect(**EDITORS)),
+    ("POST", SYS + "/edit", "submitted", {"name": "Renamed"}, expect(author=302, approver=302, **EDITORS)),
     (
         "POST",
         SYS + "/draft",
@@ -126,6 +131,21 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", SYS + "/review", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/tasks", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/score", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers", "draft", {}, expect(**EDITORS)),
+    ("GET", SYS + "/draft/answers.json", "draft", {}, expect(**EDITORS)),
+    # no file chosen, or a file that is no answer file: the page says so (422)
+    ("POST", SYS + "/draft/answers", "draft", {}, expect(author=422, approver=422, **EDITORS)),
+    (
+        "POST",
+        SYS + "/draft/answers/load",
+        "draft",
+        {"content": "{"},
+        expect(author=422, approver=422, **EDITORS),
+    ),
+    ("GET", SYS + "/draft/search", "draft", {}, expect(**EDITORS)),
+    ("GET", "/questionnaires/starter/3/print", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
     (
         "POST",
         SYS + "/review",
@@ -142,7 +162,9 @@ ROWS = [
         expect(author=302, approver=302, **EDITORS),
     ),
     ("GET", REV, "submitted", {}, expect()),
+    ("GET", REV + "/submitted", "submitted", {}, expect()),
     ("GET", REV + "/report.pdf", "submitted", {}, expect()),
+    ("GET", REV + "/report.docx", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
     ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     # no file chosen: the form says so (422), for those who may edit
@@ -180,6 +202,7 @@ ROWS = [
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/revisions/{number}/report.docx", "none", {}, PUBLIC),
     ("GET", "/register.json", "none", {}, PUBLIC),
     ("GET", "/register.csv", "none", {}, PUBLIC),
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
@@ -206,6 +229,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{feedback_id}", "<int:feedback_id>")
         .replace("{lang}", "<lang>")
         .replace("/static/app.css", "/static/<path:filename>")
+        .replace("/questionnaires/starter/3/", "/questionnaires/<key>/<int:version>/")
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -92,8 +93,11 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
         served = []
         for written in commands:
             words = as_typed(written)
-            if words[1] == "run":
+            if words[1] in ("run", "worker"):
                 served.append(words)  # it serves until stopped: tried last, below
+                continue
+            if words[1] == "worker":
+                assert_works_jobs(words, env, tmp_path)  # it runs until stopped
                 continue
             stdin = ""
             if words[1] in EXAMPLES_FOR and not CANADA_SURVEY.exists():
@@ -109,7 +113,48 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
                 assert "FAIL" not in done.stdout and done.stdout.count("ok  ") >= 3, done.stdout
         assert served, "the table has no `aia run`"
         for words in served:
-            assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+            if words[1] == "worker":
+                assert_works_the_queue(words, env, tmp_path)
+            else:
+                assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+
+
+def assert_works_the_queue(words: list[str], env: dict[str, str], cwd: Path) -> None:
+    """`aia worker` starts on the queue it names and waits for jobs until stopped."""
+    with subprocess.Popen(
+        words, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as worker:
+        assert worker.stdout is not None
+        line = worker.stdout.readline()
+        running = worker.poll() is None
+        worker.terminate()
+        _, errors = worker.communicate(timeout=30)
+    assert line.startswith("aia worker: 1 thread(s) on "), line + errors
+    assert running, f"`aia worker` stopped by itself:\n{errors}"
+    assert "Traceback" not in errors, errors
+
+
+def assert_works_jobs(words: list[str], env: dict[str, str], cwd: Path) -> None:
+    """`aia worker` starts, says which queue it takes jobs from, and stops on SIGINT."""
+    worker = subprocess.Popen(
+        words, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout is not None
+        first = worker.stdout.readline()
+        assert re.match(r"aia worker: \d+ thread\(s\) on \S+", first), first + (
+            worker.stderr.read() if worker.stderr else ""
+        )
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=30)
+        for stream in (worker.stdout, worker.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def assert_serves(words: list[str], env: dict[str, str], cwd: Path) -> None:

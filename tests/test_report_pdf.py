@@ -256,7 +256,16 @@ def test_fetcher_serves_bundled_assets_and_refuses_everything_else():
 def test_report_points_to_the_scoring_method(app, db_session, make_report_revision, monkeypatch):
     revision = make_report_revision("starter", rich=False)
     text = flat(pdf_text(build(app, db_session, revision, published=True)))
-    assert "How an assessment is scored" in text and "aia/docs/scoring.md" in text
+    # Cited by its name and where it is published, never as a path in a source tree.
+    assert "method document “How an assessment is scored”, published on the “Method” page" in text
+    assert "scoring.md" not in text
     monkeypatch.setitem(app.config, "PUBLIC_URL", "https://algorithms.example.gov")
-    text = flat(pdf_text(build(app, db_session, revision, published=True)))
-    assert "https://algorithms.example.gov/register/method" in text
+    data = build(app, db_session, revision, published=True)
+    assert "https://algorithms.example.gov/register/method" in flat(pdf_text(data))
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in pypdf.PdfReader(io.BytesIO(data)).pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    assert "https://algorithms.example.gov/register/method" in links

@@ -49,7 +49,7 @@ def test_publish_writes_the_file_and_records_its_hash(app, published):
 
 def test_download_serves_the_stored_bytes_with_an_etag(app, published, reader, monkeypatch):
     revision, path = published
-    monkeypatch.setattr(report_routes, "build_pdf", _no_render)
+    monkeypatch.setattr(report_routes, "preview_pdf", _no_render)
     response = reader.get(url(revision))
     assert response.status_code == 200
     assert response.data == path.read_bytes()
@@ -78,7 +78,7 @@ def test_missing_or_altered_file_is_an_error_not_a_re_render(
         path.write_bytes(path.read_bytes() + b"%")
     with app.app_context(), pytest.raises(error):
         stored_pdf(revision)
-    monkeypatch.setattr(report_routes, "build_pdf", _no_render)
+    monkeypatch.setattr(report_routes, "preview_pdf", _no_render)
     monkeypatch.setattr(report_build, "render_pdf", _no_render)
     response = reader.get(url(revision))
     assert response.status_code == 503  # an error page that says why, not a crash

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from aia.accounts.models import PendingForm
-from aia.assessments.models import Draft
+from aia.assessments.models import Draft, StepSave
 
 from .conftest import PASSWORD
 from .webform import as_fields, form_values, submit_data
@@ -105,6 +105,13 @@ def test_answers_posted_after_inactivity_are_saved_after_sign_in(
     assert response.headers["Location"].endswith("/draft/triage")
     assert draft_answers(db_session, draft)["decision"] == ABOUT["decision"]
     assert kept_forms(db_session) == []
+    # The save is recorded as this person's, made from the kept form (see test_four_eyes).
+    saves = db_session.execute(
+        sa.select(StepSave.user_id, StepSave.step_key, StepSave.kind).where(
+            StepSave.system_id == draft.system_id
+        )
+    ).all()
+    assert (user.id, "about", "kept_form") in [tuple(s) for s in saves]
     # Used once: the step page shows normally afterwards.
     assert client.get(url).status_code == 200
 

@@ -113,8 +113,10 @@ def test_whole_assessment_end_to_end(client, started, db_session):
 
     response = client.post(f"/systems/{uid}/review", data=submit_data(review))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/systems/{uid}/revisions/1")
-    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/systems/{uid}/revisions/1/submitted")
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "What happens next" in confirmation
+    results = client.get(f"/systems/{uid}/revisions/1").get_data(as_text=True)
     # risk: services 3 + affects_rights yes 3 + administrative 1 = 7 of 17; mitigation 3 of 10
     # (under 80 %): final 7; 7/17 = 41 % -> level II; occasional x moderate -> moderate.
     assert "Level II" in results
@@ -186,7 +188,12 @@ def test_format_and_required_errors_come_in_one_round(client, started):
     label ending in "?" joins its message without a colon."""
     uid, page = started
     response = post_step(
-        client, uid, "about", page, {"decision": "", "people_per_year": "lots", "decision_area": None}
+        client,
+        uid,
+        "about",
+        page,
+        # the purpose came from the system's description: emptied here
+        {"decision": "", "purpose": "", "people_per_year": "lots", "decision_area": None},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -386,7 +393,9 @@ def test_user_text_is_shown_escaped_on_every_page_that_shows_it(client, make_age
 
     response = client.post(f"/systems/{uid}/review", data=submit_data(review))
     assert response.status_code == 302
-    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert_shown_escaped(confirmation, name, "page after Submit")
+    results = client.get(f"/systems/{uid}/revisions/1").get_data(as_text=True)
     assert "Revision 1: results" in results
     assert_shown_escaped(results, name, "results page")
     assert_shown_escaped(results, agency.name, "results page")
@@ -431,7 +440,7 @@ def test_a_draft_of_version_1_still_walks_and_reviews(client, make_draft, make_s
     assert "required answers are missing" not in review
     response = client.post(f"/systems/{uid}/review", data=submit_data(review))
     assert response.status_code == 302
-    results = client.get(response.headers["Location"]).get_data(as_text=True)
+    results = client.get(f"/systems/{uid}/revisions/1").get_data(as_text=True)
     assert "version 1" in results
 
 

@@ -23,3 +23,14 @@ def user_or_404(session: Session, user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+def approvers_of(session: Session, agency_id: int) -> list[User]:
+    """The agency's approvers whose accounts are enabled: who decides on its revisions."""
+    return list(
+        session.scalars(
+            sa.select(User)
+            .where(User.agency_id == agency_id, User.role == "approver", User.active.is_(True))
+            .order_by(User.name)
+        )
+    )

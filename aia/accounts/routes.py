@@ -11,7 +11,15 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from ..extensions import db, limiter
 from ..security_log import security_event
-from . import bp, mfa, queries, services, sessions, throttle
+from . import (
+    bp,
+    mfa,
+    queries,
+    services,
+    session_routes,  # noqa: F401  (its views register on the blueprint)
+    sessions,
+    throttle,
+)
 from .access import require
 from .forms import (
     CodeForm,

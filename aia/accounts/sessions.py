@@ -41,7 +41,9 @@ from .models import PendingForm, User
 from .passwords import hasher_for
 
 # Pages anyone may open; every other endpoint needs a signed-in person.
-PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login", "accounts.second_factor"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"static", "accounts.login", "accounts.second_factor", "accounts.session_status"}
+)
 PUBLIC_BLUEPRINTS = frozenset({"register", "i18n"})
 # Pages a signed-in person may use while the app waits for them to set up a second factor or
 # to choose their own password.
@@ -74,6 +76,11 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     app.config["PERMANENT_SESSION_LIFETIME"] = cookie_lifetime(app)
     app.before_request(require_session)
+    app.jinja_env.globals.update(
+        session_idle_seconds=idle_seconds,
+        session_warning_seconds=warning_seconds,
+        session_idle_words=idle_words,
+    )
 
 
 def idle_seconds() -> float:
@@ -86,6 +93,12 @@ def idle_words() -> str:
     if seconds < 60:
         return _("%(count)s seconds", count=f"{seconds:g}")
     return _("%(count)s minutes", count=f"{seconds / 60:g}")
+
+
+def warning_seconds() -> float:
+    """How long before the idle limit the page warns: SESSION_WARNING_MINUTES, or half the
+    limit when that is shorter."""
+    return min(float(current_app.config["SESSION_WARNING_MINUTES"]) * 60, idle_seconds() / 2)
 
 
 def kept_seconds() -> float:

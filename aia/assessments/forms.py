@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -17,7 +17,21 @@ class NewSystemForm(FlaskForm):
     )
     agency = SelectField(_l("Agency"), coerce=int, validators=[InputRequired(_l("Choose an agency."))])
     description = TextAreaField(_l("What it does, in one or two sentences"), validators=[Length(max=2000)])
-    questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
+    questionnaire = RadioField(_l("Questionnaire"), validators=[InputRequired(_l("Choose a questionnaire."))])
+
+
+class SystemForm(FlaskForm):
+    """The system's name and description, as its authors correct them later."""
+
+    name = StringField(
+        _l("Name of the system"),
+        validators=[DataRequired(_l("Give the system a name.")), Length(max=200)],
+        description=_l(
+            "The name the public would know it by. The register shows the name of the published "
+            "revision: a change reaches it with the next publication."
+        ),
+    )
+    description = TextAreaField(_l("What it does, in one or two sentences"), validators=[Length(max=2000)])
 
 
 class StepMeta(FlaskForm):
@@ -36,7 +50,7 @@ class SubmitForm(FlaskForm):
 
 
 class StartDraftForm(FlaskForm):
-    questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
+    questionnaire = RadioField(_l("Questionnaire"), validators=[InputRequired(_l("Choose a questionnaire."))])
 
 
 class ReasonForm(FlaskForm):
@@ -52,3 +66,19 @@ class AnswerFileForm(FlaskForm):
         _l("Answer file of Canada's AIA tool (.json)"),
         validators=[FileRequired(_l("Choose the answer file to read."))],
     )
+
+
+class DraftAnswersForm(FlaskForm):
+    """An answer file saved from a draft of this questionnaire (docs/answer-file.md)."""
+
+    answer_file = FileField(
+        _l("Answer file (.json)"), validators=[FileRequired(_l("Choose the answer file to load."))]
+    )
+
+
+class LoadAnswersForm(FlaskForm):
+    """The file's content, read and shown, sent again to put it in the draft."""
+
+    content = HiddenField()
+    filename = HiddenField()
+    lock_version = HiddenField()

@@ -23,6 +23,7 @@ from ..i18n import _, _l
 from ..presentation import STATUS_LABELS
 from .events import record_event
 from .models import Revision
+from .services import writer_ids
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +63,25 @@ class NotPermitted(TransitionRefused):
     """The person's role does not allow this move."""
 
 
-def allowed_actions(user: User, revision: Revision) -> list[str]:
+def allowed_actions(session: Session, user: User, revision: Revision) -> list[str]:
     """The moves this person may make on this revision now."""
     return [
         action
         for action, t in TRANSITIONS.items()
-        if revision.status in t.sources and may(user, PERMISSION.get(action, action), revision.system)
+        if revision.status in t.sources
+        and may(user, PERMISSION.get(action, action), revision.system)
+        and not (action == "approve" and approval_refusal(session, user, revision))
     ]
+
+
+def approval_refusal(session: Session, user: User, revision: Revision) -> str | None:
+    """Why this person may not approve this revision under the four-eyes rule, if they may
+    not: they submitted it, or wrote any of its answers (see models.StepSave)."""
+    if first_actor_id(session, "revision.submitted", revision.id) == user.id:
+        return _("A revision must be approved by someone other than the person who submitted it.")
+    if user.id in writer_ids(session, revision.id):
+        return _("You wrote answers of this revision: it must be approved by someone who wrote none of them.")
+    return None
 
 
 def change_status(
@@ -93,10 +106,9 @@ def change_status(
         )
     if transition.needs_reason and not reason.strip():
         raise TransitionRefused(_("Say why: the reason is kept in the audit trail."))
-    if action == "approve" and first_actor_id(session, "revision.submitted", revision.id) == actor.id:
-        raise TransitionRefused(
-            _("A revision must be approved by someone other than the person who submitted it.")
-        )
+    refusal = approval_refusal(session, actor, revision) if action == "approve" else None
+    if refusal:
+        raise TransitionRefused(refusal)
     _set_status(session, actor, revision, transition.target, action, reason, details)
     return revision
 

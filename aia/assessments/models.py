@@ -9,12 +9,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import Agency
+from ..accounts.models import Agency, User
 from ..db import Base, JSONType, UTCDateTime, now_utc
 
 REVISION_STATUSES = ("submitted", "changes_requested", "approved", "published", "superseded", "withdrawn")
 # While the latest revision is in one of these, no new draft starts.
 AWAITING_DECISION = ("submitted", "approved")
+AWAITING_SQL = "status IN ('submitted', 'approved')"
+# Revisions that were once on the register: none older may be published after them.
+ONCE_PUBLISHED = ("published", "superseded", "withdrawn")
 # What a revision is: none of these may change once written (the database holds this too).
 REVISION_CONTENT = (
     "system_id",
@@ -113,6 +116,14 @@ class Revision(Base):
             "charter_rating IS NULL OR charter_rating IN ('low', 'moderate', 'high')",
             name="charter_rating_known",
         ),
+        # One revision of a system awaits a decision at a time, whatever its questionnaire.
+        sa.Index(
+            "uq_revision_awaiting_decision",
+            "system_id",
+            unique=True,
+            sqlite_where=sa.text(AWAITING_SQL),
+            postgresql_where=sa.text(AWAITING_SQL),
+        ),
     )
 
     def hashed_document(self) -> dict[str, Any]:
@@ -128,3 +139,33 @@ class Revision(Base):
             "answers": self.answers,
             "scores": self.scores,
         }
+
+
+# How a step's answers reached the draft (see StepSave).
+SAVE_KINDS = ("form", "autosave", "kept_form", "answer_file", "start", "earlier_revision", "translation")
+
+
+class StepSave(Base):
+    """Someone saved answers into a system's draft: who, which step (None: the whole draft at
+    once, such as an answer file), when and how. The rows of the draft being written have no
+    revision; submission gives them the revision the draft became, so that a revision knows
+    everyone who wrote its answers (the four-eyes rule: none of them may approve it).
+
+    Answers a draft carries over from an earlier revision keep that revision's writers (a row
+    per writer, kind ``earlier_revision``)."""
+
+    __tablename__ = "step_save"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(sa.ForeignKey("system.id"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("revision.id"), index=True)
+    step_key: Mapped[str | None] = mapped_column(sa.String(64))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    saved_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in SAVE_KINDS) + ")", name="kind_known"),
+    )

@@ -26,12 +26,13 @@ from ..engine import (
 )
 from ..engine.conditions import is_answered
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
-from ..engine.importers.canada_answers import AnswerFileError, parse_json, read_answer_file, write_answer_file
+from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
-from . import bp, lifecycle, queries, services, wizard
+from ..web_input import bounded_int, clean_document
+from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
 from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
 from .models import AWAITING_DECISION, Draft, Revision, System
 
@@ -63,13 +64,16 @@ def questionnaire_choices() -> list[SelectChoice]:
             f"{d.key}:{d.version}",
             _("%(title)s (version %(version)s)", title=as_shown(d).title, version=d.version),
         )
-        for d in registry().latest_all()
+        for d in choosing.ordered(registry())
     ]
 
 
 def chosen_definition(value: str) -> Definition:
     key, _, version = value.partition(":")
-    definition = registry().get(key, int(version)) if version.isdigit() else None
+    try:
+        definition = registry().get(key, bounded_int(version))
+    except ValueError:
+        definition = None
     if definition is None:
         abort(400, "unknown questionnaire")
     return definition
@@ -112,7 +116,12 @@ def new_system():
             "success",
         )
         return redirect(url_for(".step", uid=system.uid, step_key=draft.step_key))
-    return render_template("assessments/new_system.html", form=form)
+    return render_template(
+        "assessments/new_system.html",
+        form=form,
+        about=choosing.about(registry()),
+        first_check=choosing.first_check(registry()),
+    )
 
 
 @bp.route("/systems/<uid>")
@@ -144,6 +153,8 @@ def system_page(system: System, upload_form: AnswerFileForm | None = None, statu
         answer_file_form=(upload_form or AnswerFileForm()) if canada_imported else None,
         may_edit=may(viewer(), "edit", system),
         awaiting=awaiting,
+        about=choosing.about(registry(), latest),
+        first_check=None if latest else choosing.first_check(registry()),
     ), status
 
 
@@ -159,10 +170,11 @@ def upload_answer_file(uid: str):
     content = form.answer_file.data.read()
     filename = form.answer_file.data.filename or "answers.json"
     try:
+        document = clean_document(parse_json(content))
         answer_file = read_answer_file(
-            parse_json(content), lambda version: by_origin(registry(), CANADA_FORMAT, version)
+            document, lambda version: by_origin(registry(), CANADA_FORMAT, version)
         )
-    except AnswerFileError as error:
+    except ValueError as error:  # an AnswerFileError, or a document nested too deeply
         form.answer_file.errors = [_("This file cannot be read: %(reason)s", reason=str(error))]
         return system_page(system, form, 422)
     try:
@@ -199,7 +211,14 @@ def start_draft(uid: str):
     previous = system.latest_revision
     try:
         draft = services.start_draft(
-            db.session, system, definition, previous.answers if previous else None, actor=viewer()
+            db.session,
+            system,
+            definition,
+            actor=viewer(),
+            carried_from=previous,
+            follows_up=registry().get(previous.questionnaire_key, previous.questionnaire_version)
+            if previous
+            else None,
         )
     except services.DraftNotAllowed as refused:
         flash(
@@ -287,7 +306,9 @@ def step(uid: str, step_key: str):
     posted = answers_from_form(step, form)
     expected = _int(form.lock_version.data)
     try:
-        services.save_answers(db.session, draft, posted, step_key, expected)
+        services.save_answers(
+            db.session, draft, posted, step_key, expected, viewer(), "form" if kept is None else "kept_form"
+        )
     except services.DraftGone as gone:
         _flash_submitted_while_editing(gone.revision)
         return _render_step(definition, gone.draft or draft, step, form, keys, resolution, conditions), 409
@@ -308,7 +329,10 @@ def step(uid: str, step_key: str):
         ), 409
     form.lock_version.data = str(draft.lock_version)
 
+    # The steps on the path when the page was shown (autosave may have saved since).
+    before = overview.path_posted(definition, formdata.get("path")) or resolution.step_keys()
     resolution = resolve(definition, draft.answers)
+    overview.say_changed_path(definition, before, resolution)
     shown = set((form.shown.data or "").split(","))
     if not valid:
         if action == "next":
@@ -388,7 +412,13 @@ def _autosave(draft: Draft, step, form, step_key: str, csrf_expired: bool):
         return jsonify(saved=False, reason="expired"), 400
     try:
         services.save_answers(
-            db.session, draft, answers_from_form(step, form), step_key, _int(form.lock_version.data)
+            db.session,
+            draft,
+            answers_from_form(step, form),
+            step_key,
+            _int(form.lock_version.data),
+            viewer(),
+            "autosave",
         )
     except services.DraftGone:
         return jsonify(saved=False, reason="submitted"), 409
@@ -447,9 +477,11 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
 
 
 def _int(value: Any) -> int:
+    """A lock version as posted; anything that is not one (too large among them) is -1,
+    which no draft has, so that the save is told of a conflict."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return bounded_int(str(value))
+    except ValueError:
         return -1
 
 
@@ -493,6 +525,9 @@ def _render_step(
         theirs=theirs or {},
         past_dates=wizard.past_review_dates(definition, step, draft.answers, now_utc().date()),
         is_first=wizard.neighbour(definition, resolution, step.key, -1) == step.key,
+        added_because=tasks.added_because(definition, resolution, step),
+        path=resolution.step_keys(),
+        score=live_score.provisional(definition, draft.answers),
     )
 
 
@@ -531,12 +566,21 @@ def review(uid: str):
                     "error",
                 )
                 status = 409
+            except services.AwaitingDecision as awaiting:
+                flash(
+                    _(
+                        "Revision %(number)s awaits a decision: this draft can be submitted once "
+                        "it is published or sent back for changes. Your answers are kept.",
+                        number=awaiting.revision.number,
+                    ),
+                    "error",
+                )
+                status = 409
             except services.IncompleteDraft:
                 flash(_("Some required answers are missing: see the list below."), "error")
                 status = 422
             else:
-                flash(_("Revision %(number)s submitted.", number=revision.number), "success")
-                return redirect(url_for(".revision", uid=uid, number=revision.number))
+                return redirect(url_for(".submitted", uid=uid, number=revision.number))
         else:
             flash(
                 _(
@@ -560,6 +604,7 @@ def review(uid: str):
         missing=missing,
         form=form,
         field_name=field_name,
+        score=live_score.provisional(definition, draft.answers),
         # the languages its written answers can be translated into, for the report in each
         translation_languages=[lang for lang in other_languages(definition) if lang in LANGUAGES]
         if translatable(definition, resolution.answers)
@@ -620,7 +665,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         definition=as_shown(definition) if definition else None,
         # the stored figures, in the words of the page's language
         scores=scores_in_language(as_shown(definition), revision.scores) if definition else revision.scores,
-        actions=lifecycle.allowed_actions(user, revision),
+        actions=lifecycle.allowed_actions(db.session, user, revision),
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),
@@ -650,5 +695,12 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
     }
 
 
-# The page of translations of written answers is a view of this blueprint, in its own module.
-from . import translation_routes  # noqa: E402, F401
+# Views kept in modules of their own (answer files, questionnaires, the page after Submit, the
+# system's page, translations of written answers) join the blueprint once this module is loaded.
+from . import (  # noqa: E402, F401
+    answer_file_views,
+    questionnaire_views,
+    submitted_views,
+    system_views,
+    translation_routes,
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
@@ -49,7 +50,9 @@ def draft_translations(uid: str):
             lang: {q.key: form[field_for(lang, q.key)].data or "" for q in questions} for lang in languages
         }
         try:
-            services.save_translations(db.session, draft, definition, posted, _int(form.lock_version.data))
+            services.save_translations(
+                db.session, draft, definition, posted, _int(form.lock_version.data), current_user
+            )
         except services.DraftGone as gone:
             return _submitted_meanwhile(system, gone)
         except services.DraftConflict:

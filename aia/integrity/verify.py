@@ -1,12 +1,11 @@
-"""``aia verify``: the audit chain, every revision's hash, every stored PDF, every register
-entry's report, and that each revision's state is the one its events lead to. Each check
+"""``aia verify``: the audit chain and its anchors (see anchors), every revision's hash, every
+stored PDF, every register entry (its seal, its state, its report), and that each revision's
+state is the one its events lead to. Each check
 returns what it looked at and exactly what does not match."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,24 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from ..assessments.models import Revision
 from ..audit.models import GENESIS_HASH, AuditEvent
+from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import content_hash
 from ..register.models import RegisterEntry
 from ..report.models import ReportFile
+from .anchors import verify_anchors
+from .checks import Check, StoredFiles
 
 _BATCH = 500
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-@dataclass
-class Check:
-    name: str
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def verify_chain(session: Session) -> Check:
@@ -87,42 +77,6 @@ def verify_revisions(session: Session) -> Check:
     return check
 
 
-class StoredFiles:
-    """The SHA-256 of each stored report, each file read once in a run of the checks."""
-
-    def __init__(self, report_dir: str | Path):
-        self.folder = Path(report_dir)
-        self._digests: dict[str, str | None] = {}
-
-    def path(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}.pdf"
-
-    def digest(self, sha256: str) -> str | None:
-        """What the file stored under ``sha256`` hashes to; None if there is no such file."""
-        if sha256 not in self._digests:
-            path = self.path(sha256)
-            if not path.is_file():
-                self._digests[sha256] = None
-            else:
-                digest = hashlib.sha256()
-                with path.open("rb") as stream:
-                    for chunk in iter(lambda: stream.read(1 << 20), b""):
-                        digest.update(chunk)
-                self._digests[sha256] = digest.hexdigest()
-        return self._digests[sha256]
-
-    def problem(self, label: str, sha256: str) -> str | None:
-        """What is wrong with the file stored under ``sha256``, if anything."""
-        if not _SHA256.fullmatch(sha256):
-            return f"{label}: the recorded report hash {sha256[:80]!r} is not a SHA-256"
-        digest = self.digest(sha256)
-        if digest is None:
-            return f"{label}: {self.path(sha256)} is missing"
-        if digest != sha256:
-            return f"{label}: {self.path(sha256)} hashes to {digest}, recorded {sha256}"
-        return None
-
-
 def verify_reports(session: Session, report_dir: str | Path, files: StoredFiles | None = None) -> Check:
     """Every published PDF is in the store, and its bytes hash to the hash on the revision."""
     check = Check("stored PDF reports")
@@ -161,20 +115,26 @@ def verify_reports(session: Session, report_dir: str | Path, files: StoredFiles 
     return check
 
 
+# The state of a register entry for each state of its revision.
+ENTRY_STATE = {"published": "current", "superseded": "superseded", "withdrawn": "withdrawn"}
+
+
 def verify_register(session: Session, report_dir: str | Path, files: StoredFiles | None = None) -> Check:
-    """Every register entry names its revision's report, and the stored file the public
-    downloads hashes to the hash on the entry."""
+    """Every register entry still reads as it was published (its seal), its seal is the one
+    the publication event names, its state follows its revision's, it names its revision's
+    report, and the stored files the public downloads hash to the hashes on the entry."""
     check = Check("register entries")
     files = files or StoredFiles(report_dir)
-    rows = session.execute(
-        sa.select(
-            RegisterEntry.system_uid,
-            RegisterEntry.revision_number,
-            RegisterEntry.pdf_sha256,
-            Revision.pdf_sha256,
-            Revision.id,
-            RegisterEntry.details,
+    published_seals = {
+        revision_id: (details or {}).get("register_seal")
+        for revision_id, details in session.execute(
+            sa.select(AuditEvent.revision_id, AuditEvent.details).where(
+                AuditEvent.action == "revision.published"
+            )
         )
+    }
+    rows = session.execute(
+        sa.select(RegisterEntry, Revision.pdf_sha256, Revision.status)
         .join(Revision, Revision.id == RegisterEntry.revision_id)
         .order_by(RegisterEntry.id)
         .execution_options(yield_per=_BATCH)
@@ -184,9 +144,15 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
         sa.select(ReportFile.revision_id, ReportFile.language, ReportFile.sha256)
     ):
         stored_copies.setdefault(revision_id, {})[language] = sha256
-    for system_uid, number, entry_sha256, revision_sha256, revision_id, details in rows:
+    for entry, revision_sha256, revision_status in rows:
         check.checked += 1
-        label = f"register entry of system {system_uid} revision {number}"
+        label = f"register entry of system {entry.system_uid} revision {entry.revision_number}"
+        _check_seal(check, label, entry, published_seals.get(entry.revision_id))
+        if ENTRY_STATE.get(revision_status) != entry.state:
+            check.problems.append(
+                f"{label}: the entry is {entry.state}, but its revision is {revision_status}"
+            )
+        entry_sha256 = entry.pdf_sha256
         if not entry_sha256:
             check.problems.append(f"{label}: names no report")
             continue
@@ -198,10 +164,10 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
         if problem:
             check.problems.append(problem)
         # The copy in each language the entry lists: the revision's, and in the store.
-        listed = (details or {}).get("reports") or []
+        listed = (entry.details or {}).get("reports") or []
         if listed and listed[0].get("sha256") != entry_sha256:
             check.problems.append(f"{label}: its first listed report is not the one it names")
-        revision_copies = stored_copies.get(revision_id, {})
+        revision_copies = stored_copies.get(entry.revision_id, {})
         for copy in listed:
             language, sha256 = str(copy.get("language")), str(copy.get("sha256"))
             if revision_copies.get(language) != sha256:
@@ -214,6 +180,17 @@ def verify_register(session: Session, report_dir: str | Path, files: StoredFiles
                 if problem:
                     check.problems.append(problem)
     return check
+
+
+def _check_seal(check: Check, label: str, entry: RegisterEntry, named: str | None) -> None:
+    sealed = content_hash(entry.sealed_document())
+    if entry.seal_sha256 != sealed:
+        check.problems.append(
+            f"{label}: what the public reads was changed after publication (its name, contact "
+            f"point, summary, level or report): it hashes to {sealed}, sealed {entry.seal_sha256}"
+        )
+    if named and named != entry.seal_sha256:
+        check.problems.append(f"{label}: sealed {entry.seal_sha256}, but its publication event names {named}")
 
 
 def verify_lifecycle(session: Session) -> Check:
@@ -246,10 +223,13 @@ def verify_lifecycle(session: Session) -> Check:
     return check
 
 
-def verify_all(session: Session, report_dir: str | Path) -> list[Check]:
+def verify_all(session: Session, report_dir: str | Path, anchors: Iterable[Anchor] = ()) -> list[Check]:
+    """Every check; ``anchors``, heads of the trail an auditor kept, are checked with those
+    the stored reports and the register print."""
     files = StoredFiles(report_dir)
     return [
         verify_chain(session),
+        verify_anchors(session, files, anchors),
         verify_revisions(session),
         verify_reports(session, report_dir, files),
         verify_register(session, report_dir, files),

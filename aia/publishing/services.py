@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from ..accounts.access import may
 from ..accounts.models import User
 from ..assessments import lifecycle
-from ..assessments.models import Revision
+from ..assessments.models import ONCE_PUBLISHED, Revision
+from ..assessments.services import lock_system
+from ..audit.queries import chain_head
 from ..db import Session
 from ..engine import Registry
 from ..extensions import questionnaires
@@ -27,9 +29,13 @@ def publish(
 ) -> Revision:
     """Publish an approved revision: render its PDF once in each of its questionnaire's
     languages and store them, mark the system's earlier published revision superseded, and
-    put it on the public register with every copy's hash."""
+    put it on the public register with every copy's hash, the audit trail's head at
+    publication (printed in each copy too) and the entry's seal."""
     check_publishable(session, actor, revision)
-    reports = [{"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision)]
+    anchor = chain_head(session)
+    reports = [
+        {"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision, anchor)
+    ]
     earlier = session.scalars(
         sa.select(Revision).where(
             Revision.system_id == revision.system_id,
@@ -39,12 +45,18 @@ def publish(
     )
     for previous in list(earlier):
         lifecycle.supersede(session, actor, previous, revision.number)
-    details = {"pdf_sha256": revision.pdf_sha256, "reports": reports}
-    lifecycle.change_status(session, actor, revision, "publish", reason, details)
     definition = (registry or questionnaires(session)).get(
         revision.questionnaire_key, revision.questionnaire_version
     )
-    record_publication(session, revision, definition, reports=reports)
+    entry = record_publication(session, revision, definition, reports=reports, anchor=anchor)
+    # The event names the entry's seal: rewriting the entry then means rewriting the trail.
+    details = {
+        "pdf_sha256": revision.pdf_sha256,
+        "reports": reports,
+        "register_seal": entry.seal_sha256,
+        "anchor": anchor.text if anchor else None,
+    }
+    lifecycle.change_status(session, actor, revision, "publish", reason, details)
     log.info("revision %s of %s published", revision.number, revision.system.uid)
     return revision
 
@@ -63,6 +75,7 @@ def check_publishable(session: Session, actor: User, revision: Revision) -> None
     """Refuse, saying why, unless ``actor`` may publish ``revision`` now (locks it)."""
     if not may(actor, "publish", revision.system):
         raise lifecycle.NotPermitted(_("Your role does not allow this."))
+    lock_system(session, revision.system)
     lifecycle.lock(session, revision)
     if revision.status != "approved":
         raise lifecycle.TransitionRefused(
@@ -70,5 +83,22 @@ def check_publishable(session: Session, actor: User, revision: Revision) -> None
                 "Revision %(number)s is %(status)s: only an approved revision can be published.",
                 number=revision.number,
                 status=STATUS_LABELS[revision.status].lower(),
+            )
+        )
+    newer = session.scalar(
+        sa.select(sa.func.max(Revision.number)).where(
+            Revision.system_id == revision.system_id,
+            Revision.number > revision.number,
+            Revision.status.in_(ONCE_PUBLISHED),
+        )
+    )
+    if newer is not None:
+        # The database refuses it too (db_rules: revision_publication_order).
+        raise lifecycle.TransitionRefused(
+            _(
+                "Revision %(newer)s was published after revision %(number)s was approved: an "
+                "older revision cannot replace it on the register.",
+                newer=newer,
+                number=revision.number,
             )
         )

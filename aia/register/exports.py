@@ -10,12 +10,20 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape  # nosec B406 (escape writes XML; nothing here parses any)
+from xml.sax.saxutils import escape as xml_escape  # nosec B406 (writes XML; nothing here parses any)
 
 from sqlalchemy import Row
 
 from ..i18n import LANGUAGES
+from ..web_input import clean_text
 from .models import RegisterEntry
+
+
+def escape(text: str) -> str:
+    """Text for the feed: escaped, and without the characters XML cannot hold (text stored
+    before the app cleaned its input may have them; one would break the feed for all)."""
+    return xml_escape(clean_text(text))
+
 
 # An entry, or a row of its table with the same attribute names (queries.iter_current).
 EntryData = RegisterEntry | Row[Any]
@@ -45,6 +53,8 @@ CSV_COLUMNS = [
     *[f"report_{code}_{part}" for code in LANGUAGES for part in ("url", "sha256")],
     "revision_sha256",
     "url",
+    "seal_sha256",
+    "audit_anchor",
 ]
 
 
@@ -116,6 +126,10 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
         "report": _report(entry, links),
         "reports": _reports(entry, links),
         "url": links.entry(entry.system_uid),
+        "integrity": {
+            "seal_sha256": entry.seal_sha256,
+            "audit_anchor": f"{entry.anchor_event_id}:{entry.anchor_hash}" if entry.anchor_hash else None,
+        },
     }
     earlier = [e for e in history if e.id != entry.id]
     if earlier:
@@ -191,6 +205,8 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
         "report_language": report.get("language", ""),
         "revision_sha256": doc["revision"]["sha256"] or "",
         "url": doc["url"],
+        "seal_sha256": doc["integrity"]["seal_sha256"] or "",
+        "audit_anchor": doc["integrity"]["audit_anchor"] or "",
     }
     for copy in doc["reports"]:
         values[f"report_{copy['language']}_url"] = copy["url"]

@@ -43,6 +43,11 @@ class RegisterEntry(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     # Everything else a page or an export shows, frozen at publication (see services).
     details: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # The audit trail's head when the entry was published (the report prints it too).
+    anchor_event_id: Mapped[int | None]
+    anchor_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # SHA-256 of sealed_document(): what the public reads, as published (`aia verify`).
+    seal_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
         sa.CheckConstraint("state IN ('current', 'superseded', 'withdrawn')", name="state_known"),
@@ -55,6 +60,25 @@ class RegisterEntry(Base):
         sa.Index("ix_register_entry_by_name", "state", "name_sort", "id"),
         sa.Index("ix_register_entry_by_level", "state", "impact_level", "published_dt", "id"),
     )
+
+    def sealed_document(self) -> dict[str, Any]:
+        """What the entry's seal is the SHA-256 of (canonical JSON): every part of the entry
+        the public reads that is fixed at publication. Its state, end date and withdrawal
+        reason change afterwards; `aia verify` checks them against the revision's state."""
+        return {
+            "system": self.system_uid,
+            "revision": self.revision_uid,
+            "number": self.revision_number,
+            "name": self.name,
+            "agency": {"slug": self.agency_slug, "name": self.agency_name},
+            "description": self.description,
+            "impact_level": self.impact_level,
+            "charter_rating": self.charter_rating,
+            "published": self.published_dt.astimezone(dt.UTC).isoformat(),
+            "pdf_sha256": self.pdf_sha256,
+            "details": self.details,
+            "anchor": [self.anchor_event_id, self.anchor_hash],
+        }
 
 
 class Feedback(Base):

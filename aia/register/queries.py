@@ -14,6 +14,7 @@ from sqlalchemy import orm
 
 from ..accounts.models import Agency
 from ..db import Session
+from ..web_input import MAX_INT, has_unwanted
 from . import search as fulltext
 from .models import RegisterEntry
 
@@ -78,7 +79,7 @@ class Filters:
             where.append(E.charter_rating == self.rating)
         if self.published_from:
             where.append(E.published_dt >= _midnight(self.published_from))
-        if self.published_to:
+        if self.published_to and self.published_to < dt.date.max:  # the last day has no next
             where.append(E.published_dt < _midnight(self.published_to + dt.timedelta(days=1)))
         return where
 
@@ -121,9 +122,11 @@ def _encode(entry: RegisterEntry, columns: list[orm.QueryableAttribute[Any]]) ->
 
 
 def _decode(cursor: str, columns: list[orm.QueryableAttribute[Any]]) -> list | None:
+    """The values a cursor holds, or None for one this page did not write (what it holds
+    is checked as the columns it stands for take it)."""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(raw, list) or len(raw) != len(columns):
         return None
@@ -134,10 +137,12 @@ def _decode(cursor: str, columns: list[orm.QueryableAttribute[Any]]) -> list | N
                 value = dt.datetime.fromisoformat(value)
             except (TypeError, ValueError):
                 return None
-        elif column.key in ("id", "impact_level"):
-            if not isinstance(value, int):
+            if value.tzinfo is None:
                 return None
-        elif not isinstance(value, str):
+        elif column.key in ("id", "impact_level"):
+            if not isinstance(value, int) or isinstance(value, bool) or not -MAX_INT <= value <= MAX_INT:
+                return None
+        elif not isinstance(value, str) or has_unwanted(value):
             return None
         values.append(value)
     return values

@@ -28,6 +28,7 @@ from ..engine.scoring_texts import scores_in_language
 from ..extensions import db, limiter, questionnaires
 from ..i18n import current_language
 from ..presentation import public_url_for
+from ..report.copies import docx_response, editable_copy, published_revision
 from ..report.store import download_name, stored_report_bytes
 from . import bp, exports, queries, services
 from .forms import FeedbackForm
@@ -150,6 +151,19 @@ def _stored_report(entry, sha256: str, filename: str):
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response.make_conditional(request)
+
+
+@bp.route("/register/<uid>/revisions/<int:number>/report.docx")
+def report_docx(uid: str, number: int):
+    """The editable copy of a published report, built from the same context; its first page
+    names the stored PDF, by its hash, as the reference version."""
+    entry = queries.entry_for_revision(db.session, uid, number)
+    if entry is None or not entry.pdf_sha256:
+        abort(404)
+    revision = published_revision(db.session, uid, number)
+    if revision is None or revision.pdf_sha256 != entry.pdf_sha256:
+        abort(404)
+    return docx_response(editable_copy(db.session, revision), uid, number)
 
 
 @bp.route("/register/<uid>.json")

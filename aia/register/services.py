@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..assessments.models import Revision, System
+from ..audit.queries import Anchor
 from ..db import Session, now_utc
-from ..engine import Definition
+from ..engine import Definition, content_hash
 from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,12 @@ def record_publication(
     published_dt=None,
     *,
     reports: list[dict[str, str]] | None = None,
+    anchor: Anchor | None = None,
 ) -> RegisterEntry:
-    """Put a just-published revision on the register; the system's previous current entry,
-    if any, becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``),
-    the reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
+    """Put a just-published revision on the register, with the audit trail's head at
+    publication (``anchor``) and its seal; the system's previous current entry, if any,
+    becomes superseded. ``reports`` are its stored PDFs (``language``, ``sha256``), the
+    reference copy (the revision's ``pdf_sha256``) first; the entry keeps them."""
     published_dt = published_dt or now_utc()
     system = revision.system
     previous = current_entry(session, system.id)
@@ -76,6 +79,8 @@ def record_publication(
     details = entry_details(revision, definition)
     if reports:
         details["reports"] = [{"language": r["language"], "sha256": r["sha256"]} for r in reports]
+    # The name the revision gave in its questionnaire's name question, where it has one.
+    name = (_role_text(definition, "system_name", revision.answers) or system.name).strip()[:200]
     entry = RegisterEntry(
         revision_id=revision.id,
         system_id=system.id,
@@ -83,21 +88,24 @@ def record_publication(
         system_uid=system.uid,
         revision_uid=revision.uid,
         revision_number=revision.number,
-        name=system.name,
-        name_sort=system.name.casefold()[:200],
+        name=name,
+        name_sort=name.casefold()[:200],
         agency_slug=system.agency.slug,
         agency_name=system.agency.name,
         description=system.description or "",
         impact_level=revision.impact_level,
         charter_rating=revision.charter_rating,
         search_text=search_text(
-            system.name, system.agency.name, system.description, details["decision"], details["summary"]
+            name, system.agency.name, system.description, details["decision"], details["summary"]
         ),
         state="current",
         published_dt=published_dt,
         pdf_sha256=revision.pdf_sha256,
         details=details,
+        anchor_event_id=anchor.event_id if anchor else None,
+        anchor_hash=anchor.hash if anchor else None,
     )
+    entry.seal_sha256 = content_hash(entry.sealed_document())
     session.add(entry)
     session.flush()
     log.info("register entry for %s revision %s published", system.uid, revision.number)

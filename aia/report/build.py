@@ -4,18 +4,23 @@ its data attachment, the render."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy.orm import object_session
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor
 from ..db import Session
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
 from ..i18n import current_language
+from .cache import cache_key, cached, keep
 from .context import report_context
 from .errors import ReportError
 from .record import review_record
-from .render import DataAttachment, render_pdf
+from .render import DataAttachment, render_document, render_html, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +50,38 @@ def revision_attachment(revision: Revision) -> DataAttachment:
     )
 
 
-def build_pdf(session: Session, revision: Revision, *, published: bool = False) -> bytes:
+def build_pdf(
+    session: Session, revision: Revision, *, published: bool = False, anchor: Anchor | None = None
+) -> bytes:
     """The report of a revision, in the language of the moment (the reader's, or the one a
     publication forces), with the questionnaire's texts in it where the questionnaire gives
-    them: the register's copy when ``published``, else a preview."""
+    them: the register's copy when ``published`` (with the audit trail's head at publication,
+    ``anchor``), else a preview."""
     definition = definition_for(revision).in_language(current_language())
-    context = report_context(revision, definition, published=published, **review_record(session, revision))
+    context = report_context(
+        revision, definition, published=published, anchor=anchor, **review_record(session, revision)
+    )
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
+
+
+def preview_pdf(
+    session: Session, revision: Revision, before_render: Callable[[], None] | None = None
+) -> bytes:
+    """A revision's preview: from the cache when this very document was made before (same
+    revision, review record and language), else rendered within a preview's limits, after
+    ``before_render`` (which may refuse, e.g. over a rate limit) and kept. In the language of
+    the moment, as ``build_pdf``."""
+    definition = definition_for(revision).in_language(current_language())
+    context = report_context(revision, definition, published=False, **review_record(session, revision))
+    html = render_html(TEMPLATE, report=context)
+    attachments = (revision_attachment(revision),)
+    folder = Path(current_app.config["REPORT_CACHE_DIR"])
+    key = cache_key(html, (a.data for a in attachments))
+    pdf = cached(folder, key)
+    if pdf is not None:
+        return pdf
+    if before_render is not None:
+        before_render()
+    pdf = render_document(html, attachments, preview=True)
+    keep(folder, key, pdf, int(current_app.config["REPORT_CACHE_FILES"]))
+    return pdf

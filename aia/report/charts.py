@@ -8,6 +8,7 @@ No script, no external reference: the SVG is self-contained.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -58,6 +59,16 @@ def _svg(width: int, height: int, title: str, body: Iterable[Markup]) -> Markup:
     ).format(width, height, title, Markup("").join(body))
 
 
+def _this_system_mark(cx: float, cy: float) -> Markup:
+    """A five-pointed star: the sign of "this system", distinct from the rating signs."""
+    points = []
+    for index in range(10):
+        radius = 6.0 if index % 2 == 0 else 2.6
+        angle = math.pi / 2 + index * math.pi / 5
+        points.append(f"{cx + radius * math.cos(angle):.1f},{cy - radius * math.sin(angle):.1f}")
+    return Markup('<polygon points="{}" fill="{}"/>').format(" ".join(points), INK)
+
+
 def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
     """3 x 3: likelihood from probable (top) to improbable, impact from low (left) to high."""
     cell_w, cell_h, left, top = 130, 58, 110, 34
@@ -92,7 +103,8 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
             if marked:
                 body.append(_rect(x + 3, y + 3, cell_w - 6, cell_h - 6, "none", INK, 4))
                 body.append(_text(x + cell_w / 2, y + 24, str(RATING_LABELS[rating]), 12, "middle", "bold"))
-                body.append(_text(x + cell_w / 2, y + 42, _("◆ This system"), 10, "middle", "bold"))
+                body.append(_this_system_mark(x + cell_w / 2 - 34, y + 38))
+                body.append(_text(x + cell_w / 2 - 26, y + 42, _("This system"), 10, weight="bold"))
             else:
                 body.append(
                     _text(
@@ -104,7 +116,12 @@ def risk_matrix_svg(likelihood: str | None, impact: str | None) -> Markup:
                         fill=MUTED,
                     )
                 )
-    height = top + 3 * cell_h + 6
+    # The legend: the mark is drawn, not a letter, and no rating uses it (the app's circle,
+    # diamond and triangle stand for the ratings).
+    legend_y = top + 3 * cell_h + 18
+    body.append(_this_system_mark(left + 4, legend_y - 4))
+    body.append(_text(left + 14, legend_y, _("marks the cell of this system (thick border)"), 10, fill=INK))
+    height = legend_y + 8
     title = (
         _(
             "Risk matrix: this system is in the cell %(likelihood)s likelihood, %(impact)s impact",
@@ -129,53 +146,50 @@ def area_totals(breakdown: Iterable[Mapping[str, Any]], kind: str) -> list[dict[
     return list(areas.values())
 
 
-def impact_chart_svg(
-    scores: Mapping[str, Any], risk_areas: list[dict[str, Any]], mitigation_areas: list[dict[str, Any]]
-) -> Markup:
-    """One bar per area (points out of that area's maximum), then the final score on the scale
-    of the impact levels."""
-    width, left, bar_w, row_h = 600, 4, 470, 30
-    scale_max = max([a["max"] for a in risk_areas + mitigation_areas] + [1])
-    body: list[Markup] = []
-    y = 4
-    for heading, areas, colour in (
-        (_("Risk points by area"), risk_areas, BAR_RISK),
-        (_("Mitigation points by area"), mitigation_areas, BAR_MITIGATION),
-    ):
-        if not areas:
-            continue
-        y += 14
-        body.append(_text(left, y, heading, 11, weight="bold"))
-        y += 6
-        for area in areas:
-            y += 13
-            body.append(_text(left, y, area["area"], 10))
-            y += 4
-            track = bar_w * area["max"] / scale_max
-            filled = bar_w * area["points"] / scale_max
-            body.append(_rect(left, y, track, 9, TRACK))
-            if filled:
-                body.append(_rect(left, y, filled, 9, colour))
-            body.append(
-                _text(
-                    left + track + 6,
-                    y + 8.5,
-                    _("%(points)s of %(max)s", points=area["points"], max=area["max"]),
-                    9.5,
-                    fill=MUTED,
-                )
+def area_bars_svg(heading: str, areas: list[dict[str, Any]], colour: str) -> Markup:
+    """One bar per area. Every area's track has the same length: a bar shows the share of that
+    area's maximum it reached, so that 5 of 5 reads as full and 14 of 20 as less."""
+    width, left, bar_w = 600, 4, 470
+    body: list[Markup] = [_text(left, 14, heading, 11, weight="bold")]
+    y = 20.0
+    for area in areas:
+        y += 13
+        body.append(_text(left, y, area["area"], 10))
+        y += 4
+        filled = bar_w * area["points"] / area["max"] if area["max"] else 0
+        body.append(_rect(left, y, bar_w, 9, TRACK))
+        if filled:
+            body.append(_rect(left, y, filled, 9, colour))
+        body.append(
+            _text(
+                left + bar_w + 6,
+                y + 8.5,
+                _("%(points)s of %(max)s", points=area["points"], max=area["max"]),
+                9.5,
+                fill=MUTED,
             )
-            y += row_h - 17
-        y += 6
+        )
+        y += 13
+    title = (
+        heading
+        + ": "
+        + "; ".join(
+            _("%(area)s %(points)s of %(max)s", area=a["area"], points=a["points"], max=a["max"])
+            for a in areas
+        )
+    )
+    return _svg(width, int(y + 2), title, body)
 
-    # The final score against the level bounds.
+
+def final_score_svg(scores: Mapping[str, Any]) -> Markup:
+    """The final score against the bounds of the impact levels."""
+    left, bar_w = 4, 470
     risk_max = max(scores["risk"]["max"], 1)
     final = scores["final_score"]
-    y += 16
-    body.append(
+    body = [
         _text(
             left,
-            y,
+            14,
             _(
                 "Final score %(final)s of %(max)s: impact level %(numeral)s",
                 final=final,
@@ -185,8 +199,8 @@ def impact_chart_svg(
             11,
             weight="bold",
         )
-    )
-    y += 10
+    ]
+    y = 24
     bounds = [0, *scores.get("level_bounds_pct", [25, 50, 75]), 100]
     shades = ["#eef3e9", "#fbf1d2", "#f9dfd3", "#f2c9c3"]
     for index in range(4):
@@ -207,4 +221,18 @@ def impact_chart_svg(
         max=scores["risk"]["max"],
         numeral=scores["impact_level_numeral"],
     )
-    return _svg(width, int(y + 6), title, body)
+    return _svg(600, y + 6, title, body)
+
+
+def impact_chart_svgs(
+    scores: Mapping[str, Any], risk_areas: list[dict[str, Any]], mitigation_areas: list[dict[str, Any]]
+) -> list[Markup]:
+    """The impact chart in parts that each keep together on a page but may fall on different
+    pages: the risk bars, the mitigation bars, the final score."""
+    parts = []
+    if risk_areas:
+        parts.append(area_bars_svg(_("Risk points by area"), risk_areas, BAR_RISK))
+    if mitigation_areas:
+        parts.append(area_bars_svg(_("Mitigation points by area"), mitigation_areas, BAR_MITIGATION))
+    parts.append(final_score_svg(scores))
+    return parts

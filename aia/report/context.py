@@ -7,7 +7,6 @@ those roles (engine.roles); a part it declares nothing for is left out, and the 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,13 +15,14 @@ from flask_babel import format_date
 from markupsafe import Markup
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import answers_in_language
 from ..i18n import _, _l, current_language
 from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
-from .charts import area_totals, impact_chart_svg, risk_matrix_svg
+from .charts import area_totals, impact_chart_svgs, risk_matrix_svg
 from .errors import ReportTooLarge
 
 # The plain-language summary: the role whose question fills each heading.
@@ -54,16 +54,8 @@ MAX_ANSWERS_BYTES = 512 * 1024
 MAX_TEXT_CHARS = 50_000
 
 
-def text_direction(text: object) -> str:
-    """ "rtl" when the first strongly directional letter is right-to-left (as HTML's
-    dir=auto, which WeasyPrint does not implement), else "ltr"."""
-    for char in str(text or ""):
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
+# How the anchor is written among a published report's keywords (see integrity.anchors).
+ANCHOR_KEYWORD = "aia-chain-head:"
 
 
 def check_size(revision: Revision) -> None:
@@ -158,13 +150,26 @@ def declared_parts(definition: Definition) -> set[str]:
     return parts
 
 
-def revision_list(revision: Revision) -> list[dict[str, Any]]:
+def status_in_report(revision: Revision, listed: Revision, published: bool) -> str:
+    """The status of a listed revision as the report states it. The register's copy is made
+    just before its publication takes effect: in it, this revision is published and the one
+    published before it is superseded, as they are from the moment the copy is on the register."""
+    if not published:
+        return listed.status
+    if listed.number == revision.number:
+        return "published"
+    if listed.status == "published":
+        return "superseded"
+    return listed.status
+
+
+def revision_list(revision: Revision, published: bool = False) -> list[dict[str, Any]]:
     """The system's revisions up to this one (later ones do not change this report)."""
     return [
         {
             "number": r.number,
             "submitted": format_dt(r.submitted_dt),
-            "status": str(STATUS_LABELS.get(r.status, r.status)),
+            "status": str(STATUS_LABELS.get(status := status_in_report(revision, r, published), status)),
             "impact_level": r.scores.get("impact_level_numeral", ""),
             "sha256": r.sha256,
             "this": r.number == revision.number,
@@ -197,10 +202,12 @@ def report_context(
     history: Iterable[Mapping[str, Any]] | None = None,
     reviews: Iterable[Mapping[str, Any]] | None = None,
     published: bool = False,
+    anchor: Anchor | None = None,
 ) -> dict[str, Any]:
     """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
     (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
-    anything else is marked as a preview."""
+    anything else is marked as a preview; ``anchor`` is the audit trail's head at publication,
+    printed in the report and written in its keywords, where `aia verify` reads it back."""
     check_size(revision)
     system = revision.system
     scores = scores_in_language(definition, revision.scores)  # the words in the report's language
@@ -215,7 +222,12 @@ def report_context(
     declared = declared_parts(definition)
     return {
         "published": published,
-        "system": {"uid": system.uid, "name": system.name, "description": system.description},
+        # the name the revision answered, where its questionnaire asks it (role system_name)
+        "system": {
+            "uid": system.uid,
+            "name": definition.text_for("system_name", resolution.answers) or system.name,
+            "description": system.description,
+        },
         "agency": {"name": system.agency.name},
         "revision": {
             "uid": revision.uid,
@@ -243,7 +255,7 @@ def report_context(
         }
         if charter
         else None,
-        "impact_chart_svg": impact_chart_svg(scores, risk_areas, mitigation_areas),
+        "impact_chart_svgs": impact_chart_svgs(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),
@@ -254,16 +266,18 @@ def report_context(
         "obligations": scores.get("obligations", []),
         "mitigation": mitigation(definition, resolution, scores),
         "steps": answers_by_step(definition, answers, resolution),
-        "revisions": revision_list(revision),
+        "revisions": revision_list(revision, published),
         "history": _plain_rows(history, HISTORY_KEYS) if history is not None else None,
         "reviews": _plain_rows(reviews, REVIEW_KEYS) if reviews is not None else None,
         "method_url": method_url(),
         "page_css": page_furniture_css(),
+        "anchor": {"event": anchor.event_id, "hash": anchor.hash, "text": anchor.text} if anchor else None,
         "keywords": [
             str(_l("algorithmic impact assessment")),
             str(_l("transparency report")),
             str(_l("automated decision system")),
             system.agency.name,
             str(_l("impact level %(numeral)s", numeral=scores.get("impact_level_numeral", ""))),
+            *([ANCHOR_KEYWORD + anchor.text] if anchor else []),
         ],
     }

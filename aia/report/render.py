@@ -2,7 +2,8 @@
 but the app's own bundled assets, in a child process bounded in wall time and memory, kept warm
 from one report to the next (``child.py``).
 
-The PDF is PDF/A-3u, tagged, with the revision's data attached as JSON. Its dates come from the
+The PDF is PDF/A-3u and PDF/UA-1, tagged (WeasyPrint, finished by pdfua.py), with the
+revision's data attached as JSON. Its dates come from the
 revision and its identifier from its content, so one revision always gives the same bytes.
 """
 
@@ -14,6 +15,7 @@ import logging
 import mimetypes
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .child import WarmChild, address_space_mb
 from .emoji import glyph_images
 from .errors import ReportUnsafe
+from .pdfua import finish, trace_sources
+from .slots import render_slot
 
 __all__ = ["address_space_mb", "render_pdf", "write_pdf", "write_pdf_limited"]
 
@@ -73,13 +77,23 @@ class RenderLimits:
     timeout: float = DEFAULT_TIMEOUT  # seconds of wall time
     memory_mb: int = DEFAULT_MEMORY_MB  # address space of the rendering process
     isolated: bool = True  # render in a child process (the limits need it)
+    slots_dir: Path | None = None  # the host's render slots (slots.py); None: no cap
+    slots: int = 1
+    slot_wait: float = 0.0  # seconds to wait for a slot before refusing
 
     @classmethod
-    def from_config(cls, config: Any) -> RenderLimits:
+    def from_config(cls, config: Any, *, preview: bool = False) -> RenderLimits:
+        """The limits of a publication's render, or (``preview``) of one a web request waits
+        for: a shorter time limit, below the web worker's, and a short wait for a slot."""
+        timeout = float(config.get("REPORT_TIMEOUT", DEFAULT_TIMEOUT))
+        slots_dir = config.get("REPORT_SLOTS_DIR")
         return cls(
-            timeout=float(config.get("REPORT_TIMEOUT", DEFAULT_TIMEOUT)),
+            timeout=float(config.get("REPORT_PREVIEW_TIMEOUT", timeout)) if preview else timeout,
             memory_mb=int(config.get("REPORT_MEMORY_MB", DEFAULT_MEMORY_MB)),
             isolated=bool(config.get("REPORT_ISOLATED", True)),
+            slots_dir=Path(slots_dir) if slots_dir else None,
+            slots=int(config.get("REPORT_CONCURRENCY", 1)),
+            slot_wait=float(config.get("REPORT_SLOT_WAIT", 5)) if preview else 2 * timeout,
         )
 
 
@@ -110,9 +124,9 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
-    with glyph_images():
+    with glyph_images(), trace_sources():
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
-    return RenderedPDF(pdf=pdf, refused=list(fetcher.refused))
+    return RenderedPDF(pdf=finish(pdf), refused=list(fetcher.refused))
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
@@ -128,10 +142,11 @@ def write_pdf_limited(
     html: str, attachments: tuple[DataAttachment, ...], limits: RenderLimits
 ) -> RenderedPDF:
     """Render in the warm child process, which is killed when it runs over its time."""
-    if not limits.isolated:
-        return write_pdf(html, attachments)
-    started = time.monotonic()
-    result: RenderedPDF = warm_child.render(html, attachments, limits.timeout, limits.memory_mb)
+    with render_slot(limits.slots_dir, limits.slots, limits.slot_wait) if limits.slots_dir else nullcontext():
+        if not limits.isolated:
+            return write_pdf(html, attachments)
+        started = time.monotonic()
+        result: RenderedPDF = warm_child.render(html, attachments, limits.timeout, limits.memory_mb)
     log.debug("report rendered in %.2f s", time.monotonic() - started)
     return result
 
@@ -141,10 +156,19 @@ def render_html(template: str, **context: Any) -> str:
 
 
 def render_pdf(template: str, attachments: tuple[DataAttachment, ...] = (), **context: Any) -> bytes:
-    """The PDF of a template, within the app's limits. Refuses to return a document for which
-    the renderer tried to load anything but the app's own assets."""
-    html = render_html(template, **context)
-    result = write_pdf_limited(html, attachments, RenderLimits.from_config(current_app.config))
+    """The PDF of a template, within the app's limits."""
+    return render_document(render_html(template, **context), attachments)
+
+
+def render_document(
+    html: str, attachments: tuple[DataAttachment, ...] = (), *, preview: bool = False
+) -> bytes:
+    """The PDF of an HTML document, within the app's limits (a preview's, when ``preview``).
+    Refuses to return a document for which the renderer tried to load anything but the app's
+    own assets."""
+    result = write_pdf_limited(
+        html, attachments, RenderLimits.from_config(current_app.config, preview=preview)
+    )
     if result.refused:
         raise ReportUnsafe(
             "The report tried to load something other than its own assets: " + ", ".join(result.refused[:3])

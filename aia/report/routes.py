@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, render_template, request
+from flask import Response, abort, current_app, render_template, request
+from limits import parse_many
 
 from ..accounts.access import viewer
 from ..assessments import queries
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from . import bp
-from .build import build_pdf
-from .context import text_direction
+from .build import preview_pdf
+from .copies import docx_response, editable_copy
 from .errors import ReportError
+from .scripts import script_runs, text_direction
 from .store import download_name, stored_file_for, stored_pdf_bytes, stored_report_bytes
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,7 @@ PUBLISHED_STATUSES = ("published", "superseded", "withdrawn")
 
 
 bp.add_app_template_filter(text_direction, "text_dir")
+bp.add_app_template_filter(script_runs, "script_runs")
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/report.pdf")
@@ -39,7 +42,7 @@ def revision_pdf(uid: str, number: int):
         else:
             pdf = stored_pdf_bytes(revision)
     else:
-        pdf = build_pdf(db.session, revision, published=False)
+        pdf = preview_pdf(db.session, revision, before_render=_count_a_preview)
     filename = download_name(system.uid, revision.number, preview=not stored)
     response = Response(
         pdf,
@@ -58,6 +61,25 @@ def revision_pdf(uid: str, number: int):
         return response.make_conditional(request)
     response.cache_control.no_store = True
     return response
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/report.docx")
+def revision_docx(uid: str, number: int):
+    """The editable copy: built from the report's context on each request (it is not the
+    reference version, which its first page names)."""
+    system = queries.system_or_404(db.session, uid, viewer())
+    revision = queries.revision_or_404(db.session, system, number)
+    return docx_response(editable_copy(db.session, revision), system.uid, revision.number)
+
+
+def _count_a_preview() -> None:
+    """Previews each person may have rendered (a cached one does not count): 429 beyond."""
+    person = str(viewer().id)
+    if not all(
+        limiter.limiter.hit(limit, "report-preview", person)
+        for limit in parse_many(current_app.config["REPORT_PREVIEW_LIMIT"])
+    ):
+        abort(429)
 
 
 @bp.app_errorhandler(ReportError)

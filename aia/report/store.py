@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..assessments.models import Revision
+from ..audit.queries import Anchor, chain_head
 from ..db import Session
 from ..extensions import questionnaires
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -58,16 +59,19 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
-def publish_reports(session: Session, revision: Revision) -> list[ReportFile]:
+def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
     """Render the register's copies of a revision, one per language of its questionnaire
     (report_languages), store each under its SHA-256 and record them (ReportFile rows, in the
     caller's transaction, which also sets the status). The first, in the questionnaire's own
     language, is the reference copy: its hash goes on the revision (``pdf_sha256``). Whoever
-    publishes, and in whichever language their pages are, the copies are the same."""
+    publishes, and in whichever language their pages are, the copies are the same. ``anchor``,
+    the audit trail's head, is printed in each (by default, the head as this transaction sees
+    it)."""
+    anchor = anchor or chain_head(session)
     files = []
     for language in report_languages(session, revision):
         with force_locale(language):
-            pdf = build_pdf(session, revision, published=True)
+            pdf = build_pdf(session, revision, published=True, anchor=anchor)
         sha256 = hashlib.sha256(pdf).hexdigest()
         write_atomically(report_dir(), f"{sha256}.pdf", pdf)
         files.append(ReportFile(revision_id=revision.id, language=language, sha256=sha256))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.access import require, viewer
+from ..accounts.access import may, require, viewer
 from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
 from ..assessments.models import Revision, System
@@ -15,6 +15,7 @@ from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
 from ..extensions import csrf, db, questionnaires
 from ..i18n import current_language
+from ..web_input import bounded_int
 from . import bp, queries, services
 from .forms import comment_field_name, posted_comments, review_form
 
@@ -86,7 +87,12 @@ def review(uid: str, number: int):
         form=form,
         field_name=comment_field_name,
         comments=queries.comments_by_question(db.session, revision.id),
-        actions=lifecycle.allowed_actions(user, revision),
+        actions=lifecycle.allowed_actions(db.session, user, revision),
+        approval_refusal=(
+            lifecycle.approval_refusal(db.session, user, revision)
+            if revision.status == "submitted" and may(user, "approve", system)
+            else None
+        ),
     ), status
 
 
@@ -117,8 +123,8 @@ def history(uid: str):
 def compare(uid: str):
     system = assessment_queries.system_or_404(db.session, uid, viewer())
     numbers = [r.number for r in system.revisions]
-    old_number = request.args.get("from", type=int)
-    new_number = request.args.get("to", type=int)
+    old_number = request.args.get("from", type=bounded_int)
+    new_number = request.args.get("to", type=bounded_int)
     if old_number is None or new_number is None:
         if len(numbers) < 2:
             flash(_("There is only one revision: nothing to compare yet."), "info")

@@ -76,9 +76,12 @@ def review(
 
 
 def _check_decision(session: Session, actor: User, revision: Revision, decision: str) -> None:
-    if decision not in lifecycle.allowed_actions(actor, revision):
+    if decision not in lifecycle.allowed_actions(session, actor, revision):
         if not may(actor, lifecycle.PERMISSION.get(decision, decision), revision.system):
             raise lifecycle.NotPermitted(_("Your role does not allow this decision."))
+        refusal = lifecycle.approval_refusal(session, actor, revision) if decision == "approve" else None
+        if refusal and revision.status == "submitted":
+            raise lifecycle.TransitionRefused(refusal)
         raise lifecycle.TransitionRefused(
             _(
                 "Revision %(number)s is %(status)s: that decision is no longer possible.",

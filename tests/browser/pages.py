@@ -45,13 +45,14 @@ def check_axe(page, what: str) -> list[dict]:
     return violations
 
 
-def create_system(page, name: str, description: str = "Made by a browser test.") -> str:
+def create_system(page, name: str, description: str = "") -> str:
     """Fill the new-system form with the starter questionnaire; returns the system's uid.
-    The page ends on the first step."""
+    The page ends on the first step. A description, when given, is the first answer of the
+    purpose question."""
     page.goto("/systems/new")
     page.get_by_label("Name of the system").fill(name)
     page.get_by_label("What it does").fill(description)
-    page.get_by_label("Questionnaire").select_option("starter:4")
+    page.get_by_role("group", name="Questionnaire").get_by_label("Starter assessment").check()
     page.get_by_role("button", name="Create and start").click()
     page.wait_for_url(re.compile(r"/draft/about$"))
     return re.search(r"/systems/(sys-[0-9a-f]+)/", page.url).group(1)

@@ -10,7 +10,7 @@ import json
 
 import sqlalchemy as sa
 
-from aia.assessments.models import Draft, Revision
+from aia.assessments.models import Draft, Revision, StepSave
 from aia.audit.models import AuditEvent
 
 from ..webform import submit_data
@@ -65,6 +65,11 @@ def test_an_answer_file_becomes_a_draft_then_a_revision_that_downloads_back(
         sa.select(AuditEvent).filter_by(action="revision.submitted", revision_id=revision.id)
     ).one()
     assert submit_event.details["answer_file_sha256"] == digest
+    # Whoever uploaded the file wrote its answers (the four-eyes rule, see test_four_eyes).
+    [writer] = submit_event.details["writers"]
+    assert writer["id"] == submit_event.actor_id
+    kinds = db_session.scalars(sa.select(StepSave.kind).filter_by(revision_id=revision.id)).all()
+    assert "answer_file" in kinds
 
     results = client.get(f"/systems/{system.uid}/revisions/{revision.number}").get_data(as_text=True)
     assert "Scores by area" in results and "Risk Profile" in results

@@ -18,7 +18,7 @@ import pytest
 
 from ..databases import own_database
 from ..redis_store import forget, require_redis, run_prefix
-from .site import Visitor, free_port, start_gunicorn, start_nginx, stop
+from .site import Visitor, free_port, start_gunicorn, start_nginx, start_worker, stop
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
@@ -49,6 +49,8 @@ class Site:
 
 
 ROLES = ("author", "approver", "auditor", "admin")
+TO_PUBLISH = "Pothole reports, approved"
+TO_PREVIEW = "Claim review triage, approved"
 
 
 def load_data(database_url: str, report_dir: Path) -> dict[str, tuple[str, str]]:
@@ -62,6 +64,7 @@ def load_data(database_url: str, report_dir: Path) -> dict[str, tuple[str, str]]
     from aia.db import db, engine_of
     from aia.extensions import questionnaires
     from aia.publishing import services as publishing
+    from aia.report.samples import rich_answers
     from aia.seed import STARTER_LOW
     from config import TestConfig
 
@@ -88,6 +91,20 @@ def load_data(database_url: str, report_dir: Path) -> dict[str, tuple[str, str]]
         revision = assessments.submit(session, draft, starter, draft.lock_version, actor=users["author"])
         lifecycle.change_status(session, users["approver"], revision, "approve")
         publishing.publish(session, users["approver"], revision, registry=questionnaires())
+        # Two approved revisions: one to publish through the job queue, one to preview, large
+        # enough (every long answer filled, emoji and all) that its preview takes a while.
+        ads = questionnaires().latest("ads-impact")
+        assert ads is not None
+        for name, definition, answers in (
+            (TO_PUBLISH, starter, STARTER_LOW),
+            (TO_PREVIEW, ads, rich_answers(ads, 400)),
+        ):
+            waiting = assessments.create_system(session, roads.id, name, "", actor=users["author"])
+            draft = assessments.start_draft(session, waiting, definition, answers, actor=users["author"])
+            approved = assessments.submit(
+                session, draft, definition, draft.lock_version, actor=users["author"]
+            )
+            lifecycle.change_status(session, users["approver"], approved, "approve")
         session.commit()
     engine_of(seeding).dispose()
     return accounts
@@ -118,8 +135,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "AIA_TRUSTED_PROXIES": "1",
             "AIA_PUBLIC_URL": f"https://127.0.0.1:{https_port}",
             "AIA_LOG_LEVEL": "WARNING",
+            # The job queue in Redis, under this run's prefix; `aia worker` works it.
+            "AIA_JOBS_URL": redis_url,
+            "AIA_JOBS_NAME": prefix,
+            # One render at a time on this host; a preview waits for its turn rather than be
+            # refused (a 503 would fail the run); the wait and the render together stay within the
+            # web worker's timeout (90 s), as the app requires.
+            "AIA_REPORT_CONCURRENCY": "1",
+            "AIA_REPORT_SLOTS_DIR": str(folder / "render-slots"),
+            "AIA_REPORT_SLOT_WAIT": "40",
+            "AIA_REPORT_PREVIEW_TIMEOUT": "45",
+            "AIA_REPORT_CACHE_DIR": str(folder / "preview-cache"),
         }
         gunicorn = start_gunicorn(environment, app_port, folder / "gunicorn.log")
+        worker = start_worker(environment, folder / "worker.log")
         try:
             nginx = start_nginx(folder, https_port, http_port, f"127.0.0.1:{app_port}")
             try:
@@ -127,6 +156,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             finally:
                 stop(nginx)
         finally:
+            stop(worker)
             stop(gunicorn)
             forget(prefix)
     failures = [

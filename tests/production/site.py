@@ -115,6 +115,24 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path, workers: int = WOR
     return process
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`aia worker`, as production runs it beside gunicorn; started once it says it runs."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "aia"), "worker"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while "aia worker:" not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"aia worker did not start:\n{log.read_text()}")
+        time.sleep(0.1)
+    return process
+
+
 def start_nginx(folder: Path, https_port: int, http_port: int, upstream: str) -> subprocess.Popen:
     certificate, key = make_certificate(folder)
     site = folder / "aia-site.conf"

@@ -48,6 +48,8 @@ def parse_json(content: bytes | str) -> Any:
         return json.loads(content)
     except (UnicodeDecodeError, ValueError) as error:
         raise AnswerFileError(f"not a JSON file ({error})") from None
+    except RecursionError:
+        raise AnswerFileError("not a JSON file (nested too deeply)") from None
 
 
 def read_answer_file(document: Any, find: Callable[[str], Definition | None]) -> AnswerFile:
