@@ -185,7 +185,8 @@ def test_verify_checks_a_really_published_pdf(app, db_session, history, make_use
         publishing.publish(db_session, approver, second)
     result = verify(app)
     assert result.exit_code == 0, result.output
-    assert "ok   stored PDF reports: 1 checked" in result.output
+    # starter v4 is in English and French: the revision's two PDFs are checked
+    assert "ok   stored PDF reports: 2 checked" in result.output
     assert "ok   register entries: 1 checked" in result.output
 
 

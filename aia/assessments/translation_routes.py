@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from ..accounts.access import viewer
 from ..engine import resolve
 from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import db
@@ -51,7 +51,7 @@ def draft_translations(uid: str):
         }
         try:
             services.save_translations(
-                db.session, draft, definition, posted, _int(form.lock_version.data), current_user
+                db.session, draft, definition, posted, _int(form.lock_version.data), viewer()
             )
         except services.DraftGone as gone:
             return _submitted_meanwhile(system, gone)
