@@ -29,9 +29,10 @@ def editable_copy(session: Session, revision: Revision) -> bytes:
     published = bool(revision.pdf_sha256)
     language = published_language(session, revision) if published else current_language()
     with force_locale(language):
-        definition = definition_for(revision)
+        definition = definition_for(revision).in_language(language)
+        record = review_record(session, revision)
         context = report_context(
-            revision, definition, published=published, **review_record(session, revision)
+            revision, definition, published=published, history=record["history"], reviews=record["reviews"]
         )
         reference = {
             "pdf_sha256": revision.pdf_sha256,
