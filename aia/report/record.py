@@ -6,7 +6,7 @@ address: the report is public.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
@@ -35,7 +35,14 @@ def _event_label(action: str) -> str:
     return action.replace(".", " ").replace("_", " ").capitalize()
 
 
-def review_record(session: Session, revision: Revision) -> dict[str, list[dict[str, Any]] | None]:
+class ReviewRecord(TypedDict):
+    """What report_context takes as its ``history`` and ``reviews``."""
+
+    history: list[dict[str, Any]] | None
+    reviews: list[dict[str, Any]] | None
+
+
+def review_record(session: Session, revision: Revision) -> ReviewRecord:
     """``history``: the events of this revision; ``reviews``: the decisions taken on it."""
     events = list(
         session.scalars(

@@ -113,7 +113,7 @@ def test_another_agencys_system_is_404_for_an_author(open_page, live_app):
         f"/systems/{uid}/draft/about",
         f"/systems/{uid}/revisions/3/report.pdf",
     ]
-    assert len(urls) == 15
+    assert len(urls) == 16
     for url in urls:
         assert page.goto(url).status == 404, url
     expect(page).to_have_title(re.compile(r"^Page not found"))
