@@ -184,3 +184,21 @@ def test_the_file_declares_pdf_ua_beside_pdf_a_and_keeps_no_private_key(rich):
     for element, _ in tagged.all:
         assert not [key for key in element.keys() if key.startswith("/AIA")]
     assert tagged.pdf.Root.MarkInfo.Marked
+
+
+def test_a_page_content_never_compresses_to_a_final_carriage_return():
+    """A Flate stream ends with its content's Adler-32; a last byte CR before the newline and
+    ``endstream`` reads as CR LF, and validators count the stream one byte short."""
+    import zlib
+
+    from aia.report.pdfua import unambiguous_end
+
+    content = next(c for c in (b"q\n%d w\nQ\n" % n for n in range(5000)) if zlib.adler32(c) & 0xFF == 0x0D)
+    assert zlib.compress(content)[-1:] == b"\r"
+    finished = unambiguous_end(content)
+    assert zlib.compress(finished)[-1:] != b"\r"
+    assert finished.rstrip() == content.rstrip()  # only white space was added
+    ordinary = b"q\nQ\n"
+    assert unambiguous_end(ordinary) == (
+        ordinary if zlib.adler32(ordinary) & 0xFF != 0x0D else ordinary + b"\n"
+    )
