@@ -422,6 +422,10 @@ def submit(
         raise DraftConflict(draft)
     system = draft.system
     lock_system(session, system)
+    # Whoever held the system's lock may have just submitted this very draft: say so (it
+    # became their revision), rather than that a revision awaits a decision.
+    if session.scalar(sa.select(Draft.lock_version).where(Draft.id == draft.id)) != expected_lock:
+        _raise_conflict(session, draft)
     awaiting = awaiting_decision(session, system)
     if awaiting is not None:
         raise AwaitingDecision(awaiting)
