@@ -14,6 +14,7 @@ The PDF a warm child writes is the one a fresh child writes: the same bytes.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import resource
@@ -68,7 +69,7 @@ def _serve(connection: Connection, memory_mb: int, write_pdf: Callable[..., Any]
         html, attachments, cpu_seconds = job
         usage = resource.getrusage(resource.RUSAGE_SELF)
         # The CPU limit counts from the process's start: allow this report its own seconds.
-        soft = int(usage.ru_utime + usage.ru_stime) + cpu_seconds
+        soft = math.ceil(usage.ru_utime + usage.ru_stime) + cpu_seconds
         resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu_hard < 0 else min(soft, cpu_hard), cpu_hard))
         try:
             result = write_pdf(html, attachments)
@@ -148,6 +149,10 @@ class WarmChild:
                 ) from None
             except (EOFError, OSError):
                 exit_code = self._stop()
+                if exit_code == -signal.SIGXCPU:  # its CPU seconds ran out: the time limit
+                    raise ReportRenderFailed(
+                        f"The report took longer than {timeout:g} s to render and was stopped."
+                    ) from None
                 # A C library that cannot allocate may crash instead of failing cleanly.
                 raise ReportRenderFailed(
                     f"The report renderer stopped without a result ({_ending(exit_code)}; its "
