@@ -332,16 +332,7 @@ def save_answers(
 
     The compare-and-set runs in the database so that two concurrent saves cannot both win.
     """
-    merged = {**draft.answers, **answers}
-    result = session.execute(
-        sa.update(Draft)
-        .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
-        .values(answers=merged, step_key=step_key, lock_version=expected_lock + 1, updated_dt=now_utc())
-        .execution_options(synchronize_session=False)
-    )
-    if cast(sa.CursorResult[Any], result).rowcount != 1:
-        _raise_conflict(session, draft)
-    session.refresh(draft)
+    _write_draft(session, draft, expected_lock, answers={**draft.answers, **answers}, step_key=step_key)
     record_save(session, draft.system, step_key, actor.id if actor else None, kind)
     return draft
 
@@ -380,18 +371,25 @@ def save_translations(
     """Keep the translations of the draft's written answers (engine.translations), unless
     someone else saved the draft in between; a translation left blank is removed. Whoever
     translates is one of the revision's writers (the report prints their words)."""
-    answers = with_translations(definition, draft.answers, translations)
+    _write_draft(
+        session, draft, expected_lock, answers=with_translations(definition, draft.answers, translations)
+    )
+    record_save(session, draft.system, None, actor.id if actor else None, "translation")
+    return draft
+
+
+def _write_draft(session: Session, draft: Draft, expected_lock: int, **values: Any) -> None:
+    """Write ``values`` into the draft unless someone else saved it since ``expected_lock``:
+    a compare-and-set in the database, so that of two concurrent saves only one wins."""
     result = session.execute(
         sa.update(Draft)
         .where(Draft.id == draft.id, Draft.lock_version == expected_lock)
-        .values(answers=answers, lock_version=expected_lock + 1, updated_dt=now_utc())
+        .values(**values, lock_version=expected_lock + 1, updated_dt=now_utc())
         .execution_options(synchronize_session=False)
     )
     if cast(sa.CursorResult[Any], result).rowcount != 1:
         _raise_conflict(session, draft)
     session.refresh(draft)
-    record_save(session, draft.system, None, actor.id if actor else None, "translation")
-    return draft
 
 
 def _raise_conflict(session: Session, draft: Draft) -> None:
