@@ -199,6 +199,8 @@ ROWS = [
     ("GET", "/register/", "none", {}, PUBLIC),
     ("GET", "/register/{uid}", "none", {}, PUBLIC),
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/atrs.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/algoritmeregister.json", "none", {}, PUBLIC),
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/feedback/{reference}", "feedback", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),

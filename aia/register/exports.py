@@ -270,6 +270,8 @@ def atom_feed(events, links: Links, updated: str) -> str:
             f"{verb}: revision {entry.revision_number} of {entry.name} "
             f"({entry.agency_name}), impact level {LEVEL_NUMERALS[entry.impact_level]}."
         )
+        if entry.state == "withdrawn":
+            summary += " The entry is withdrawn: its report, published before, still reads Published."
         if kind == "withdrawn" and entry.withdrawal_reason:
             summary += f" Reason: {entry.withdrawal_reason}"
         parts += [

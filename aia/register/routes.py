@@ -30,7 +30,7 @@ from ..i18n import current_language
 from ..presentation import public_url_for
 from ..report.copies import docx_response, editable_copy, published_revision
 from ..report.store import download_name, stored_report_bytes
-from . import bp, exports, queries, services
+from . import bp, exports, queries, records, services
 from .forms import FeedbackForm
 
 log = logging.getLogger(__name__)
@@ -201,14 +201,17 @@ def _stored_report(entry, sha256: str, filename: str):
     # Checked against the hash the public sees on the entry, sealed at publication.
     label = f"the register entry of revision {entry.revision_number} of system {entry.system_uid}"
     pdf = stored_report_bytes(sha256, label)
-    response = Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    headers = {"X-Content-Type-Options": "nosniff", "X-Register-Status": entry.state}
+    if entry.state == "withdrawn":
+        # The stored PDF never changes and still reads "Published": the response says what
+        # the register says, in a header, in the file's name, and with a link to the entry.
+        filename = filename.removesuffix(".pdf") + "-withdrawn.pdf"
+        headers["X-Register-Status"] = f"withdrawn; date={entry.ended_dt.date().isoformat()}"
+        headers["Link"] = f'<{public_url_for("register.entry", uid=entry.system_uid)}>; rel="describedby"'
+    elif entry.state == "superseded":
+        filename = filename.removesuffix(".pdf") + "-superseded.pdf"
+    headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response = Response(pdf, mimetype="application/pdf", headers=headers)
     response.set_etag(sha256)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
@@ -235,6 +238,25 @@ def entry_json(uid: str):
         entry, exports.Links(public_url_for), queries.entry_history(db.session, uid)
     )
     return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
+
+
+@bp.route("/register/<uid>/atrs.json")
+def entry_atrs(uid: str):
+    """The entry as a UK Algorithmic Transparency Recording Standard record."""
+    return _record(uid, records.atrs_record)
+
+
+@bp.route("/register/<uid>/algoritmeregister.json")
+def entry_algoritmeregister(uid: str):
+    """The entry as a record of the Dutch algorithm register."""
+    return _record(uid, records.algoritmeregister_record)
+
+
+def _record(uid: str, make) -> Response:
+    entry = _latest_or_404(uid)
+    document = exports.entry_document(entry, exports.Links(public_url_for))
+    record = make(document, records.answer_values(entry.details))
+    return Response(json.dumps(record, ensure_ascii=False, indent=2), mimetype="application/json")
 
 
 @bp.route("/register.json")
@@ -274,23 +296,56 @@ def feed():
 
 @bp.route("/register/method")
 def method():
-    """The scoring method, as written in aia/docs/scoring.md: public, so that anyone can redo a
-    score by hand."""
-    # The method in the page's language where it is written in it (scoring.fr.md), else in
-    # English, marked so.
+    """How an assessment is scored, in plain words for anyone (aia/docs/method.md, and
+    method.fr.md in French), then the points of every question of the full assessment, read
+    from the questionnaire itself in the page's language: anyone can redo a score by hand."""
+    # The method in the page's language where it is written in it, else in English, marked so.
     language = current_language()
-    path = Path(current_app.config["DOCS_DIR"]) / f"scoring.{language}.md"
+    docs = Path(current_app.config["DOCS_DIR"])
+    path = docs / f"method.{language}.md"
     if not path.is_file():
-        language, path = "en", Path(current_app.config["DOCS_DIR"]) / "scoring.md"
+        language, path = "en", docs / "method.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        log.error("the scoring method document %s cannot be read", path)
+        log.error("the method document %s cannot be read", path)
         abort(404)
     # Our own document, not user text; raw HTML in it is not passed through.
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     method_html = Markup(html)  # noqa: S704  # nosec B704
-    return render_template("register/method.html", method_html=method_html, method_lang=language)
+    # The packaged questionnaire, the one this page's text describes.
+    full = current_app.extensions["aia.questionnaires"].latest(METHOD_QUESTIONNAIRE)
+    return render_template(
+        "register/method.html",
+        method_html=method_html,
+        method_lang=language,
+        points=points_by_step(full.in_language(current_language())) if full else [],
+    )
+
+
+# The questionnaire whose points the method page lists: the full assessment.
+METHOD_QUESTIONNAIRE = "ads-impact"
+
+
+def points_by_step(definition: Definition) -> list[dict[str, Any]]:
+    """Each step's scored questions: their wording, kind (risk or safeguard), the points of
+    each answer and the most they give."""
+    steps = []
+    for step in definition.steps:
+        rows = [
+            {
+                "label": str(q.label),
+                "kind": q.scoring,
+                "answers": [(str(o.label), o.points) for o in getattr(q, "options", ())],
+                "max": q.max_points(),
+                "multiple": bool(getattr(q, "multiple", False)),
+            }
+            for q in step.questions
+            if q.scoring
+        ]
+        if rows:
+            steps.append({"title": str(step.title), "rows": rows})
+    return steps
 
 
 @bp.route("/register/schema.json")
