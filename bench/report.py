@@ -12,8 +12,9 @@ machine falls on every case alike); minimum and median over the rounds:
 - fair plain: the report's own text (the same emoji, scripts and long words) as plain
   paragraphs, in the report's fonts, rendered as the report is (warm child, PDF/A-3u, tagged,
   the same attachment): what the text and the kind of PDF cost without the report's layout;
-- worst: the same questionnaire with every long answer filled to its limit with emoji, as far
-  as the report's limit on a revision's answers allows (beyond it the report is refused).
+- worst: the same questionnaire with every text answer at its limits: as many emoji as it may
+  hold (``max_emoji``), the rest of its length in very long words, as far as the report's limit
+  on a revision's answers allows (beyond it the report is refused).
 
     .venv/bin/python bench/report.py [--rounds 7] [--worst-rounds 3] [--chars 400]
         [--questionnaire ads-impact] [--json] [--worst-emoji N] [--emoji-cache-ab]
@@ -58,6 +59,7 @@ PLAIN_PARAGRAPH = (
 # The emoji the worst case is made of: the people, forms and vehicles of the demo answers and
 # a few more, so that the report draws several glyph images, not one.
 WORST_EMOJI = "👪📋🚗🧮📬😀🏠🚑"
+WORST_WORD = " Rechtsschutzversicherungsgesellschaften"
 # The report's own fonts (aia/static/report/report.css).
 REPORT_FONTS = '"DejaVu Sans", "Noto Sans", sans-serif'
 
@@ -77,24 +79,28 @@ def make_revision(definition, answers, label: str):
 
 
 def worst_answers(definition, answers: dict, most: int | None = None) -> tuple[dict, int]:
-    """Every long answer at its limit in emoji, while the answers stay within the report's
-    limit (the last one filled only as far as it allows), and within ``most`` emoji in all
-    when given. Returns the answers and the number of emoji."""
+    """Every text answer at its limit in emoji (the most emoji it may hold, within its length),
+    while the answers stay within the report's limit (the last one filled only as far as it
+    allows), and within ``most`` emoji in all when given. Returns the answers and the number of
+    emoji."""
     from aia.engine import canonical_json
     from aia.report.context import MAX_ANSWERS_BYTES
 
     answers = dict(answers)
     emoji_count = 0
     for key, question in definition.questions.items():
-        if question.type_name != "long_text" or key not in answers:
+        if question.type_name not in ("long_text", "short_text") or key not in answers:
             continue
         room = (MAX_ANSWERS_BYTES - len(canonical_json(answers)) + len(answers[key].encode())) // 4
-        count = min(question.max_length, room - 16)
+        count = min(question.max_length, question.max_emoji, room - 16)
         if most is not None:
             count = min(count, most - emoji_count)
         if count <= 0:
             break
-        answers[key] = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
+        emoji = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
+        # The rest of the answer's length in words too long for a line, which cost the most.
+        rest = (WORST_WORD * (question.max_length // len(WORST_WORD) + 1))[: question.max_length - count]
+        answers[key] = emoji + rest[: max(0, room - 16 - count)]
         emoji_count += count
     return answers, emoji_count
 
@@ -296,7 +302,7 @@ def main() -> None:
     )
     print(
         line(
-            f"worst case ({emoji_count:,} emoji in the long answers, "
+            f"worst case ({emoji_count:,} emoji in the text answers, "
             f"{outcome.get('worst_pages', '?')} pages, warm child)",
             "worst",
         )
