@@ -105,6 +105,28 @@ def worst_answers(definition, answers: dict, most: int | None = None) -> tuple[d
     return answers, emoji_count
 
 
+# The report's four page-margin boxes (system name and revision above, agency and page number
+# below) as two, each holding both texts of its edge, and as none: what the boxes cost.
+TWO_MARGIN_BOXES = (
+    "<style>@page { @top-right { content: none } @bottom-right { content: none }"
+    ' @top-left { content: string(system-name) " · " string(revision-line); width: 100% }'
+    ' @bottom-left { content: string(agency) " · " counter(page) " / " counter(pages); width: 100% } }'
+    " @page :first { @top-left { content: none } }</style>"
+)
+NO_MARGIN_BOXES = (
+    "<style>@page { @top-left { content: none } @top-right { content: none }"
+    " @bottom-left { content: none } @bottom-right { content: none } }</style>"
+)
+
+
+def margin_box_variants(report_html: str) -> tuple[str, str]:
+    """The report's HTML with two margin boxes, and with none."""
+    assert "</head>" in report_html
+    return tuple(
+        report_html.replace("</head>", extra + "</head>", 1) for extra in (TWO_MARGIN_BOXES, NO_MARGIN_BOXES)
+    )
+
+
 def plain_html(paragraphs: int) -> str:
     body = "".join(f"<p>{i}. {PLAIN_PARAGRAPH}</p>" for i in range(paragraphs))
     return (
@@ -206,6 +228,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     parser.add_argument("--worst-emoji", type=int, default=None, help="at most this many emoji, worst case")
     parser.add_argument(
+        "--margin-boxes-ab",
+        action="store_true",
+        help="also render the full report in this process with two page-margin boxes and with none",
+    )
+    parser.add_argument(
         "--emoji-cache-ab",
         action="store_true",
         help="also render the worst case in this process with and without the emoji cache",
@@ -269,6 +296,10 @@ def main() -> None:
                     args.worst_rounds,
                     lambda: without_emoji_cache(lambda: write_pdf(worst_html, worst_attachments)),
                 )
+            if args.margin_boxes_ab:
+                two, none = margin_box_variants(report_html)
+                cases["two_boxes"] = (args.rounds, lambda: write_pdf(two, attachments))
+                cases["no_boxes"] = (args.rounds, lambda: write_pdf(none, attachments))
             samples = interleaved(args.rounds, cases)
             db.session.rollback()
 
@@ -307,6 +338,9 @@ def main() -> None:
             "worst",
         )
     )
+    if args.margin_boxes_ab:
+        print(line("full report in this process, header and footer in two margin boxes", "two_boxes"))
+        print(line("full report in this process, no margin boxes", "no_boxes"))
     if args.emoji_cache_ab:
         print(line("worst case in this process, emoji cache on", "worst_cached"))
         print(line("worst case in this process, emoji cache off", "worst_uncached"))
@@ -326,7 +360,7 @@ def main() -> None:
         "peak_worst_child_mb": outcome.get("worst_peak_mb"),
         "rounds": args.rounds,
     }
-    for name in ("worst_cached", "worst_uncached"):
+    for name in ("worst_cached", "worst_uncached", "two_boxes", "no_boxes"):
         if name in median:
             figures[f"{name}_s"] = round(median[name], 3)
     print(f"ratio full / plain: {figures['ratio']:.2f}; full / fair plain: {figures['fair_ratio']:.2f}")
