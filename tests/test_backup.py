@@ -66,7 +66,10 @@ class Place:
         client = self.app.test_client()
         register = json.loads(client.get("/register.json").data)
         register.pop("generated")
-        seen: dict[str, object] = {"register.json": register, "register.csv": client.get("/register.csv").data}
+        seen: dict[str, object] = {
+            "register.json": register,
+            "register.csv": client.get("/register.csv").data,
+        }
         for entry in register["entries"]:
             page = client.get(f"/register/{entry['id']}").get_data(as_text=True)
             seen[entry["id"]] = re.sub(r'name="csrf_token"[^>]*', "", page)  # a token per visitor
