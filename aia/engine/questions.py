@@ -84,6 +84,11 @@ class Question:
         """Why a stored value is not a valid answer, or None when it is."""
         return None
 
+    def complete(self, value: Any) -> bool:
+        """Whether a valid, given answer is all the question asks (a group's rows may lack
+        answers of their own)."""
+        return True
+
     def points(self, value: Any) -> int:
         return 0
 
