@@ -4,16 +4,16 @@ Each message gets a short reference the sender can quote, and the token of the f
 sent from: the same form sent twice (a double click, a reload, back and send again) is one
 message. Messages received before have neither.
 
-Revision ID: 0015
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0013"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
