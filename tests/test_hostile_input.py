@@ -78,6 +78,7 @@ FIELDS = [
     "message",
     "kind",
     "reply_to",
+    "form_token",
     "reason",
     "decision",
     "overall",
@@ -127,7 +128,13 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
     revision = make_revision(system=published, status="approved")
     with app.app_context():
         publishing.publish(db_session, make_user("approver", agency), revision)
-    feedback = Feedback(system_id=published.id, agency_id=agency.id, kind="question", message="Why?")
+    feedback = Feedback(
+        system_id=published.id,
+        agency_id=agency.id,
+        kind="question",
+        message="Why?",
+        reference="MSG-TEST-0001",
+    )
     db_session.add(feedback)
     db_session.flush()
     real = {
@@ -136,6 +143,7 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         "step_key": ["about", "triage"],
         "user_id": [str(people["author"].id)],
         "feedback_id": [str(feedback.id)],
+        "reference": [feedback.reference],
         "filename": ["app.css"],
         "lang": ["fr", "en"],
         "key": ["starter", "ads-impact"],

@@ -199,7 +199,10 @@ ROWS = [
     ("GET", "/register/", "none", {}, PUBLIC),
     ("GET", "/register/{uid}", "none", {}, PUBLIC),
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/atrs.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/algoritmeregister.json", "none", {}, PUBLIC),
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/feedback/{reference}", "feedback", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.docx", "none", {}, PUBLIC),
@@ -228,6 +231,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{user_id}", "<int:user_id>")
         .replace("{feedback_id}", "<int:feedback_id>")
         .replace("{lang}", "<lang>")
+        .replace("{reference}", "<reference>")
         .replace("/static/app.css", "/static/<path:filename>")
         .replace("/questionnaires/starter/3/", "/questionnaires/<key>/<int:version>/")
     )
@@ -275,11 +279,15 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         elif state == "feedback":
             system = revision("published").system
             feedback = Feedback(
-                system_id=system.id, agency_id=home.id, kind="question", message="Why this system?"
+                system_id=system.id,
+                agency_id=home.id,
+                kind="question",
+                message="Why this system?",
+                reference="MSG-TEST-0001",
             )
             db_session.add(feedback)
             db_session.flush()
-            values.update(uid=system.uid, feedback_id=feedback.id)
+            values.update(uid=system.uid, feedback_id=feedback.id, reference=feedback.reference)
         elif state == "publication_failed":
             failed = revision("approved")
             db_session.add(
