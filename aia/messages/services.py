@@ -9,7 +9,8 @@ from ..accounts.models import User
 from ..assessments.events import record_event
 from ..assessments.models import System
 from ..db import Session, now_utc
-from ..i18n import _
+from ..i18n import DEFAULT_LANGUAGE, _
+from ..mail import services as mail
 from ..register.models import Feedback
 from ..register.services import MAX_FEEDBACK, RegisterError
 
@@ -34,5 +35,19 @@ def handle_feedback(session: Session, actor: User | None, feedback: Feedback, an
         system=session.get(System, feedback.system_id),
         details={"feedback": feedback.id, "kind": feedback.kind},
     )
+    if answer is not None and feedback.reply_to:
+        system = session.get(System, feedback.system_id)
+        mail.queue(
+            session,
+            "feedback_answered",
+            feedback.reply_to,
+            feedback.language or DEFAULT_LANGUAGE,
+            {
+                "system": system.name if system else "",
+                "agency": system.agency.name if system and system.agency else "",
+                "answer": answer,
+                "message": feedback.message,
+            },
+        )
     log.info("message %s %s", feedback.id, feedback.state)
     return feedback

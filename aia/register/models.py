@@ -92,6 +92,8 @@ class Feedback(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     message: Mapped[str] = mapped_column(sa.Text)
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
+    # The language the sender wrote in (of the register's page): an answer is mailed in it.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     answer: Mapped[str | None] = mapped_column(sa.Text)
     received_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -99,7 +99,7 @@ def feedback(uid: str):
     form = FeedbackForm()
     if form.validate_on_submit():
         services.submit_feedback(
-            db.session, entry, form.kind.data, form.message.data or "", form.reply_to.data
+            db.session, entry, form.kind.data, form.message.data or "", form.reply_to.data, current_language()
         )
         flash(
             _(

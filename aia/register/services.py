@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..accounts.notify import agency_people, notify_all
 from ..assessments.models import Revision, System
 from ..audit.queries import Anchor
 from ..db import Session, now_utc
@@ -135,7 +136,12 @@ def current_entry(session: Session, system_id: int) -> RegisterEntry | None:
 
 
 def submit_feedback(
-    session: Session, entry: RegisterEntry, kind: str, message: str, reply_to: str | None
+    session: Session,
+    entry: RegisterEntry,
+    kind: str,
+    message: str,
+    reply_to: str | None,
+    language: str | None = None,
 ) -> Feedback:
     message = (message or "").strip()
     if kind not in ("question", "complaint"):
@@ -150,9 +156,13 @@ def submit_feedback(
         kind=kind,
         message=message,
         reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None,
+        language=language,
     )
     session.add(feedback)
     session.flush()
+    # The agency's staff hear of it (the sender's address is in the queue, not in the mail).
+    staff = agency_people(session, entry.agency_id, ("author", "approver"))
+    notify_all(session, staff, "feedback_received", {"system": entry.name, "kind": kind, "message": message})
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
     return feedback
 

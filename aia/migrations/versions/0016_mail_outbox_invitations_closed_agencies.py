@@ -3,7 +3,8 @@
 Each message is a row written in the transaction of the action that causes it, delivered by
 the job queue with its attempts and last error kept. A person may turn notifications about
 the work off (on for everyone at first); an account opened by an invitation says when it was
-invited until the invitation is accepted; an agency may be closed.
+invited until the invitation is accepted; an agency may be closed. A message from the public
+keeps the language it was written in, for the answer mailed back.
 
 Revision ID: 0016
 Revises: 0013
@@ -55,9 +56,12 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("invited_dt", sa.DateTime(timezone=True), nullable=True))
     op.add_column("agency", sa.Column("closed_dt", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("feedback", sa.Column("language", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feedback") as batch:
+        batch.drop_column("language")
     op.drop_column("agency", "closed_dt")
     with op.batch_alter_table("user_account") as batch:
         batch.drop_column("invited_dt")
