@@ -176,3 +176,14 @@ def make_revision(db_session, make_draft, registry):
         return revision
 
     return make
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) for this test, which the app's mail goes to: its inbox."""
+    from .smtp import smtp_server
+
+    with smtp_server() as (inbox, port):
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        yield inbox

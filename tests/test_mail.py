@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from aia.db import db, now_utc
@@ -24,14 +23,6 @@ VALUES = {
     "by": "Bo",
     "reason": "<script>alert(1)</script> & more",
 }
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    with smtp_server() as (inbox, port):
-        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-        monkeypatch.setitem(app.config, "MAIL_PORT", port)
-        yield inbox
 
 
 def outbox(kind: str | None = None) -> list[OutboxMessage]:

@@ -101,9 +101,9 @@ def compose(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.recipient
     email["Date"] = format_datetime(now_utc())
     email["Message-ID"] = make_msgid(f"aia-{message.id}", domain=sender.rpartition("@")[2] or "localhost")
-    email["Content-Language"] = message.language
     email.set_content(text)
     email.add_alternative(html, subtype="html")
+    email["Content-Language"] = message.language  # after the parts: setting them clears it
     return email
 
 
