@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aia"
 # Each floor may import its own floor's other packages only where listed in SIDEWAYS, and
 # any package of a lower floor.
 FLOORS = [
-    {"cli", "seed", "integrity"},
+    {"cli", "seed", "integrity", "backup"},
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
@@ -50,6 +50,7 @@ SIDEWAYS = {
     ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
     ("cli", "integrity"),
+    ("cli", "backup"),
 }
 # The data layer's assembly (every model, and the rules attached to their tables) is read by
 # the app factory and the migrations: it sits below the packages as a whole, above their
