@@ -12,6 +12,7 @@ from aia.messages import services as messages
 from aia.register import services as register
 
 from .smtp import parts
+from .webform import submit_data
 
 
 @pytest.fixture
@@ -96,3 +97,33 @@ def test_a_message_from_the_public_reaches_the_staff_and_the_answer_its_sender(
     text, html = parts(answer)
     assert "Because <reasons>." in text and "Why <this>?" in text
     assert "Because &lt;reasons&gt;." in html
+
+
+def test_an_answer_the_agency_publishes_is_shown_on_the_entry(
+    app, client, login, db_session, smtp, agency_people, make_system, make_revision, registry
+):
+    agency, author, approver, quiet, other_agency = agency_people
+    system = make_system("Benefits", agency=agency)
+    revision = make_revision(system=system)
+    revision.status = "published"
+    definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+    with app.app_context():
+        entry = register.record_publication(db_session, revision, definition)
+        shown = register.submit_feedback(db_session, entry, "question", "Shown <q>?", "a@example.org", "en")
+        kept = register.submit_feedback(db_session, entry, "complaint", "Kept to us", "b@example.org", "en")
+    login(approver)
+    for feedback, publish in ((shown, True), (kept, False)):
+        page = client.get("/feedback").get_data(as_text=True)
+        fields = submit_data(
+            page.split(f'action="/feedback/{feedback.id}"', 1)[1].split("</form>", 1)[0] + "</form>"
+        )
+        fields.update({f"f{feedback.id}-answer": f"Answer to {feedback.id} <b>", "action": "answer"})
+        if publish:
+            fields[f"f{feedback.id}-publish"] = "y"
+        assert client.post(f"/feedback/{feedback.id}", data=fields).status_code == 302
+    page = app.test_client().get(f"/register/{system.uid}").get_data(as_text=True)
+    assert "Shown &lt;q&gt;?" in page and f"Answer to {shown.id} &lt;b&gt;" in page
+    assert "Kept to us" not in page and f"Answer to {kept.id}" not in page
+    assert "a@example.org" not in page
+    # Both senders are mailed their answer, published or not.
+    assert len(smtp.to("a@example.org")) == len(smtp.to("b@example.org")) == 1

@@ -96,6 +96,9 @@ class Feedback(Base):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     answer: Mapped[str | None] = mapped_column(sa.Text)
+    # The agency chose to show the message and its answer on the public entry (never the
+    # sender's address).
+    answer_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     received_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     handled_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

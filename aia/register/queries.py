@@ -16,7 +16,7 @@ from ..accounts.models import Agency
 from ..db import Session
 from ..web_input import MAX_INT, has_unwanted
 from . import search as fulltext
-from .models import RegisterEntry
+from .models import Feedback, RegisterEntry
 
 PAGE_SIZE = 20
 # Above this many matches, a page is read along the sorting index rather than by sorting
@@ -218,3 +218,15 @@ def agencies(session: Session) -> list[tuple[str, str]]:
     listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(LISTED_STATES))
     rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists()).order_by(Agency.name))
     return [(slug, name) for slug, name in rows]
+
+
+def published_answers(session: Session, system_id: int) -> list[Feedback]:
+    """The messages about a system whose answer its agency chose to show, newest first."""
+    return list(
+        session.scalars(
+            sa.select(Feedback)
+            .where(Feedback.system_id == system_id, Feedback.answer_published.is_(True))
+            .order_by(Feedback.handled_dt.desc(), Feedback.id.desc())
+            .limit(50)
+        )
+    )

@@ -71,6 +71,7 @@ def _entry_page(entry, form: FeedbackForm, status: int = 200):
         history=history,
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
+        published_answers=queries.published_answers(db.session, entry.system_id),
     ), status
 
 
