@@ -58,6 +58,11 @@ def test_a_reset_link_works_once_and_signs_out_every_other_session(app, client, 
     assert sign_in(app.test_client(), user.email, NEW).status_code == 302
     # Used once: the link no longer works.
     assert app.test_client().get(path).status_code == 404
+    # The outbox keeps no working token once the mail is sent.
+    from aia.mail.models import OutboxMessage
+
+    sent = db_session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "password_reset"))
+    assert sent.state == "sent" and "token" not in sent.values
     assert {"user.password_reset_requested", "user.password_reset"} <= set(actions(db_session))
 
 

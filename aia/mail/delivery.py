@@ -39,6 +39,8 @@ CLAIM_SECONDS = 600
 # The longest wait between two attempts.
 LONGEST_WAIT_SECONDS = 3600
 BATCH = 100
+# Values no one should read back once the message is sent (the token of a reset link).
+SECRET_VALUES = frozenset({"token"})
 
 
 def init_app(app: Flask) -> None:
@@ -167,6 +169,9 @@ def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, 
         else:
             sent += 1
             message.state, message.sent_dt, message.last_error = "sent", now_utc(), None
+            # A link that lets someone choose a password is kept no longer than it is needed.
+            if SECRET_VALUES & message.values.keys():
+                message.values = {k: v for k, v in message.values.items() if k not in SECRET_VALUES}
             log.info("mail %s (%s) sent", message.id, message.kind)
         session.commit()
     return sent, failed

@@ -88,3 +88,19 @@ def test_an_invited_person_opens_their_account(open_page, live_app, inbox):
     page.get_by_role("button", name="Open my account").click()
     page.wait_for_url(lambda url: "/invitation/" not in url)
     expect(page.get_by_role("status")).to_contain_text("Welcome")
+
+
+def test_the_pages_about_people_and_mail_pass_axe(open_page, live_app):
+    page = open_page("/account/notifications", as_role="author")
+    expect(page).to_have_title(re.compile("Notifications"))
+    check_axe(page, "notifications")
+    admin = open_page("/admin/mail", as_role="admin")
+    check_axe(admin, "outgoing mail")
+    admin.goto("/admin/users")
+    admin.get_by_role("link", name=re.compile(f"Change {re.escape(live.PEOPLE['author'][0])}")).click()
+    expect(admin).to_have_title(re.compile("Change a person"))
+    check_axe(admin, "changing a person")
+    admin.goto("/admin/agencies")
+    admin.get_by_role("link", name=re.compile("^Change ")).first.click()
+    expect(admin).to_have_title(re.compile("Change an agency"))
+    check_axe(admin, "changing an agency")
