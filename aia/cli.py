@@ -270,7 +270,7 @@ def worker(threads: int | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     count = threads or int(app.config.get("JOBS_WORKERS", 1))
     click.echo(f"aia worker: {count} thread(s) on {_queue_label(app.config['JOBS_URL'])}")
-    if not app.config.get("JOBS_IMMEDIATE"):
+    if not (app.config.get("JOBS_IMMEDIATE") or app.config.get("JOBS_CONSUMER")):
         jobs.enqueue("deliver_mail")  # mail left waiting while no worker ran
     try:
         run_worker(app, count)

@@ -48,16 +48,13 @@ def init_app(app: Flask) -> None:
     are on every session)."""
     if not event.contains(orm.Session, "after_commit", _after_commit):
         event.listen(orm.Session, "after_commit", _after_commit)
-        event.listen(orm.Session, "after_rollback", _after_rollback)
 
 
 def _after_commit(session: orm.Session) -> None:
+    # The mark outlives a rollback on purpose: a delivery that finds nothing due costs little,
+    # one never started would leave a message waiting for the next.
     if session.info.pop(PENDING, False) and has_app_context() and JOBS_EXTENSION in current_app.extensions:
         jobs.enqueue("deliver_mail")
-
-
-def _after_rollback(session: orm.Session) -> None:
-    session.info.pop(PENDING, None)
 
 
 def wait_after(attempts: int, first_wait: float) -> float:
