@@ -89,6 +89,7 @@ def _entry_page(entry, form: FeedbackForm, status: int = 200):
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
         contact_link=contact_link,
+        published_answers=queries.published_answers(db.session, entry.system_id),
     ), status
 
 
@@ -158,6 +159,7 @@ def feedback(uid: str):
             form.message.data or "",
             form.reply_to.data,
             form.form_token.data,
+            current_language(),
         )
         return redirect(url_for(".feedback_sent", uid=uid, reference=received.reference))
     return _entry_page(entry, form, 422)

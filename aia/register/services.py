@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.notify import agency_people, notify_all
 from ..assessments.models import Revision, System
 from ..audit.queries import Anchor
 from ..db import Session, now_utc
@@ -211,6 +212,7 @@ def submit_feedback(
     message: str,
     reply_to: str | None,
     form_token: str | None = None,
+    language: str | None = None,
 ) -> Feedback:
     """Receive a message about ``entry``. A ``form_token`` already received returns the
     message it brought, and nothing new is stored (a form sent twice is one message)."""
@@ -232,6 +234,7 @@ def submit_feedback(
         reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None,
         reference=new_reference(session),
         form_token=form_token or None,
+        language=language,
     )
     try:
         with session.begin_nested():  # the same form sent at the same moment by a double click
@@ -242,6 +245,9 @@ def submit_feedback(
         if already is None:
             raise
         return already
+    # The agency's staff hear of it (the sender's address is in the queue, not in the mail).
+    staff = agency_people(session, entry.agency_id, ("author", "approver"))
+    notify_all(session, staff, "feedback_received", {"system": entry.name, "kind": kind, "message": message})
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
     return feedback
 
