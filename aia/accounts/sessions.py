@@ -44,7 +44,7 @@ from .passwords import hasher_for
 PUBLIC_ENDPOINTS = frozenset(
     {"static", "accounts.login", "accounts.second_factor", "accounts.session_status"}
 )
-PUBLIC_BLUEPRINTS = frozenset({"register", "i18n"})
+PUBLIC_BLUEPRINTS = frozenset({"register", "i18n", "ops"})  # ops: probes; /metrics asks its token
 # Pages a signed-in person may use while the app waits for them to set up a second factor or
 # to choose their own password.
 WHILE_SETTING_UP = frozenset({"accounts.logout", "accounts.password", "accounts.mfa_setup"})
