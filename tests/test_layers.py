@@ -19,7 +19,7 @@ FLOORS = [
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
-    {"accounts", "audit", "catalogue"},
+    {"accounts", "audit", "catalogue", "mail"},
     {
         "engine",
         "db",
@@ -40,6 +40,7 @@ SIDEWAYS = {
     ("register", "report"),
     ("accounts", "audit"),
     ("catalogue", "audit"),
+    ("accounts", "mail"),  # password resets and invitations are mail about one's account
     ("extensions", "db"),
     ("extensions", "engine"),
     ("presentation", "extensions"),

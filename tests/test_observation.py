@@ -46,7 +46,7 @@ def test_readyz_is_ready_when_the_database_store_and_queue_are(client):
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {
         "status": "ready",
-        "checks": {"database": "ok", "report_store": "ok", "job_queue": "ok"},
+        "checks": {"database": "ok", "report_store": "ok", "job_queue": "ok", "mail_outbox": "ok"},
     }
 
 
@@ -82,7 +82,12 @@ def test_readyz_is_503_when_a_publication_waits_too_long(client, db_session, mak
     db_session.flush()
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["checks"] == {"database": "ok", "report_store": "ok", "job_queue": "failing"}
+    assert response.get_json()["checks"] == {
+        "database": "ok",
+        "report_store": "ok",
+        "job_queue": "failing",
+        "mail_outbox": "ok",
+    }
     job.requested_dt = dt.datetime.now(dt.UTC)
     db_session.flush()
     assert client.get("/readyz").status_code == 200
@@ -158,6 +163,7 @@ def test_metrics_answer_only_the_scrape_with_the_token(tmp_path):
     assert "aia_http_request_duration_seconds_bucket" in text
     assert "aia_jobs_pending 0.0" in text
     assert 'aia_publication_jobs{state="queued"} 0.0' in text
+    assert 'aia_mail_outbox{state="queued"} 0.0' in text
 
 
 def test_without_a_token_metrics_are_not_served_at_all(client):

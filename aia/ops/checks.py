@@ -19,6 +19,8 @@ from prometheus_client.registry import Collector
 from ..db import now_utc
 from ..extensions import db
 from ..jobs import queue_of
+from ..mail.models import STATES as MAIL_STATES
+from ..mail.models import OutboxMessage
 from ..publishing.models import JOB_STATES, PublicationJob
 
 log = logging.getLogger(__name__)
@@ -54,10 +56,22 @@ def queue_moving() -> bool:
     return not waiting
 
 
+def mail_moving() -> bool:
+    """No message of the outbox has been due longer than AIA_READY_QUEUE_MINUTES."""
+    limit = now_utc() - dt.timedelta(minutes=float(current_app.config.get("READY_QUEUE_MINUTES", 15)))
+    overdue = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_dt < limit)
+    )
+    return not overdue
+
+
 CHECKS: dict[str, Callable[[], bool]] = {
     "database": database_answers,
     "report_store": report_store_writable,
     "job_queue": queue_moving,
+    "mail_outbox": mail_moving,
 }
 
 
@@ -73,8 +87,18 @@ def readiness() -> dict[str, bool]:
     return results
 
 
+def _by_state(column: sa.orm.InstrumentedAttribute[str]) -> dict[str, int]:
+    try:
+        return dict(db.session.execute(sa.select(column, sa.func.count()).group_by(column)).tuples().all())
+    except Exception:  # noqa: BLE001 (a table that cannot be read is left out of the scrape)
+        log.warning("%s cannot be counted", column, exc_info=True)
+        db.session.rollback()
+        return {}
+
+
 class QueueCollector(Collector):
-    """The job queue's length and the publications in each state, read at each scrape."""
+    """The job queue's length, and the publications and the outbox's messages in each state,
+    read at each scrape."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         pending = GaugeMetricFamily("aia_jobs_pending", "Jobs waiting in the job queue.")
@@ -84,16 +108,12 @@ class QueueCollector(Collector):
             log.warning("the job queue's length cannot be read", exc_info=True)
         yield pending
         states = GaugeMetricFamily("aia_publication_jobs", "Publication jobs by state.", labels=["state"])
-        try:
-            counted = dict(
-                db.session.execute(
-                    sa.select(PublicationJob.state, sa.func.count()).group_by(PublicationJob.state)
-                ).all()
-            )
-        except Exception:  # noqa: BLE001 (as above)
-            log.warning("publication jobs cannot be counted", exc_info=True)
-            db.session.rollback()
-            counted = {}
+        counted = _by_state(PublicationJob.state)
         for state in JOB_STATES:
             states.add_metric([state], counted.get(state, 0))
         yield states
+        mail = GaugeMetricFamily("aia_mail_outbox", "Messages of the mail outbox by state.", labels=["state"])
+        counted = _by_state(OutboxMessage.state)
+        for state in MAIL_STATES:
+            mail.add_metric([state], counted.get(state, 0))
+        yield mail
