@@ -173,7 +173,7 @@ def author(base: str, email: str, uid: str, tally: Tally) -> Callable[[Callable[
             if status != 200:
                 tally.add(0.0, False)
                 continue
-            data = submit_data(page, {"decision": f"Save {count[0]} of {email}"}, "save")
+            data = submit_data(page, {"q_decision": f"Save {count[0]} of {email}"}, "save")
             timed(tally, lambda data=data: browser.request(f"/systems/{uid}/draft/about", data)[0] == 302)
 
     return loop
