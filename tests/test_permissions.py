@@ -278,6 +278,10 @@ ROWS = [
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
     ("GET", "/register/schema.json", "none", {}, PUBLIC),
     ("GET", "/register/method", "none", {}, PUBLIC),
+    # the operator's probes; the counters answer a scrape with AIA_METRICS_TOKEN only
+    ("GET", "/healthz", "none", {}, PUBLIC),
+    ("GET", "/readyz", "none", {}, PUBLIC),
+    ("GET", "/metrics", "none", {}, expect(anonymous=404, author=404, approver=404, auditor=404)),
     # the agency's queue of messages from the register
     ("GET", "/feedback", "feedback", {}, expect(admin=403, foreign=200)),
     (
