@@ -533,6 +533,12 @@ def _render_step(
             field_name(q.key): q.row_label for q in step.questions if q.key in keys and isinstance(q, Group)
         },
         ROW_MARK=ROW_MARK,
+        # a blank row of each group, which the page's script copies to add a row in place
+        row_templates={
+            q.key: q.row_form()(prefix=f"{field_name(q.key)}-__index__-")
+            for q in step.questions
+            if q.key in keys and isinstance(q, Group)
+        },
         visible=resolution.visible,
         conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
