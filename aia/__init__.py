@@ -30,6 +30,7 @@ from .engine import Registry
 from .extensions import csrf, db
 from .i18n import _l
 from .jobs import jobs
+from .mail import delivery as mail_delivery
 from .presentation import register as register_presentation
 from .security_log import security_event
 
@@ -72,6 +73,7 @@ def create_app(config: Any = None) -> Flask:
     for name in BLUEPRINT_PACKAGES:
         importlib.import_module(f"{__name__}.{name}.routes")
         app.register_blueprint(importlib.import_module(f"{__name__}.{name}").bp)
+    mail_delivery.init_app(app)
     # Each package's jobs are declared when its views load (above): bind them to the queue.
     jobs.init_app(app)
     _register_request_boundary(app)

@@ -21,6 +21,8 @@ from .accounts.services import AccountError, agency_by_slug, set_active, user_by
 from .accounts.services import create_agency as create_agency_account
 from .accounts.services import create_user as create_user_account
 from .audit.queries import Anchor
+from .backup.archive import BackupError
+from .backup.services import restore_backup, write_backup
 from .catalogue.queries import by_origin
 from .catalogue.services import import_definition
 from .engine import DefinitionError, Registry, score
@@ -194,6 +196,43 @@ def verify(anchors: list[Anchor]) -> None:
         sys.exit(1)
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write one archive of the database and the stored reports to FILE, as they were at one
+    moment, while the app goes on running. The archive restores into SQLite or PostgreSQL."""
+    try:
+        summary = write_backup(db.engine.url, Path(current_app.config["REPORT_DIR"]), file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"backup written to {file}: {summary.rows} rows in {summary.tables} tables, {summary.reports} reports"
+    )
+    if summary.missing_reports:
+        click.echo(
+            f"warning: {len(summary.missing_reports)} report(s) the database names are missing from the "
+            f"store and are not in the backup: {', '.join(summary.missing_reports)}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(file: Path) -> None:
+    """Load an archive written by `aia backup` into this database, which must be freshly
+    migrated (`aia init-db`) and empty; a damaged archive is refused and changes nothing."""
+    try:
+        summary = restore_backup(db.engine, Path(current_app.config["REPORT_DIR"]), file)
+    except BackupError as error:
+        raise click.ClickException(f"not restored: {error}") from None
+    click.echo(
+        f"restored from {file}: {summary.rows} rows in {summary.tables} tables, {summary.reports} reports"
+    )
+
+
 @click.command("worker")
 @click.option("--threads", type=int, default=None, help="jobs run at once (default AIA_JOBS_WORKERS)")
 @with_appcontext
@@ -303,6 +342,8 @@ COMMANDS = [
     create_user,
     disable_user,
     verify,
+    backup,
+    restore,
     seed_demo,
     worker,
 ]

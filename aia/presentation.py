@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_babel import format_datetime
+from sqlalchemy.orm import object_session
 
 from .engine import text_in
 from .extensions import questionnaires
@@ -49,8 +50,11 @@ def format_dt(value: dt.datetime | None) -> str:
 
 def check_outcome(revision) -> str | None:
     """For a revision of a check that leads to another questionnaire (the threshold check):
-    "needed" or "not needed"; None for an assessment, which has a level and a rating."""
-    definition = questionnaires().get(revision.questionnaire_key, revision.questionnaire_version)
+    "needed" or "not needed"; None for an assessment, which has a level and a rating. Reads
+    imported questionnaires with the revision's own session (a caller may hold one of its own)."""
+    definition = questionnaires(object_session(revision)).get(
+        revision.questionnaire_key, revision.questionnaire_version
+    )
     if definition is None or definition.follow_up is None:
         return None
     raised = {flag["key"] for flag in revision.scores.get("flags", [])}

@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..audit.queries import first_actor_id
 from ..db import Session
 from ..i18n import _, _l
-from ..presentation import STATUS_LABELS
+from ..presentation import STATUS_LABELS, check_outcome
 from .events import record_event
 from .models import Revision
 from .services import writer_ids
@@ -71,7 +71,21 @@ def allowed_actions(session: Session, user: User, revision: Revision) -> list[st
         if revision.status in t.sources
         and may(user, PERMISSION.get(action, action), revision.system)
         and not (action == "approve" and approval_refusal(session, user, revision))
+        and not (action == "publish" and publication_refusal(revision))
     ]
+
+
+def publication_refusal(revision: Revision) -> str | None:
+    """Why this revision never goes on the public register, if it does not: a check that
+    leads to another questionnaire (the threshold check) gives no impact level and no risk
+    rating. It says whether the full assessment is needed; that assessment is what the register
+    publishes. A check may still be approved: the approver then confirms its outcome."""
+    if check_outcome(revision) is not None:
+        return _(
+            "A threshold check is not published: it gives no impact level, only whether the full "
+            "impact assessment is needed. The register publishes that assessment once it is approved."
+        )
+    return None
 
 
 def approval_refusal(session: Session, user: User, revision: Revision) -> str | None:
@@ -107,6 +121,8 @@ def change_status(
     if transition.needs_reason and not reason.strip():
         raise TransitionRefused(_("Say why: the reason is kept in the audit trail."))
     refusal = approval_refusal(session, actor, revision) if action == "approve" else None
+    if action == "publish":
+        refusal = publication_refusal(revision)
     if refusal:
         raise TransitionRefused(refusal)
     _set_status(session, actor, revision, transition.target, action, reason, details)

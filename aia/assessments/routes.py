@@ -688,6 +688,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         # the stored figures, in the words of the page's language
         scores=scores_in_language(as_shown(definition), revision.scores) if definition else revision.scores,
         actions=lifecycle.allowed_actions(db.session, user, revision),
+        publication_refusal=lifecycle.publication_refusal(revision),
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),

@@ -85,6 +85,9 @@ def check_publishable(session: Session, actor: User, revision: Revision) -> None
                 status=STATUS_LABELS[revision.status].lower(),
             )
         )
+    refusal = lifecycle.publication_refusal(revision)
+    if refusal:
+        raise lifecycle.TransitionRefused(refusal)
     newer = session.scalar(
         sa.select(sa.func.max(Revision.number)).where(
             Revision.system_id == revision.system_id,

@@ -17,6 +17,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from ..assessments.models import Revision
 from ..audit.queries import Anchor, chain_head
@@ -24,6 +26,7 @@ from ..db import Session
 from ..extensions import questionnaires
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .build import build_pdf
+from .context import ANCHOR_KEYWORD
 from .errors import StoredReportAltered, StoredReportMissing
 from .models import ReportFile
 
@@ -38,6 +41,29 @@ def _path_for(sha256: str) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise StoredReportAltered(f"The recorded report hash {sha256[:80]!r} is not a SHA-256.")
     return report_dir() / f"{sha256}.pdf"
+
+
+def anchor_in(path: Path) -> Anchor | None:
+    """The audit trail's head a stored report carries in its keywords (as a publication writes
+    it), if the file is there and readable."""
+    if not path.is_file():
+        return None
+    try:
+        metadata = PdfReader(path).metadata
+        keywords = str(metadata.get("/Keywords") or "") if metadata is not None else ""
+    except (PyPdfError, OSError, ValueError) as error:
+        log.warning("the keywords of %s cannot be read: %s", path.name, error)
+        return None
+    for keyword in keywords.split(","):
+        keyword = keyword.strip()
+        if keyword.startswith(ANCHOR_KEYWORD):
+            return Anchor.parse(keyword[len(ANCHOR_KEYWORD) :])
+    return None
+
+
+def published_anchor(revision: Revision) -> Anchor | None:
+    """The anchor printed in a published revision's reference report."""
+    return anchor_in(_path_for(revision.pdf_sha256)) if revision.pdf_sha256 else None
 
 
 def write_atomically(folder: Path, name: str, data: bytes) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,22 +15,24 @@ from ..assessments.models import Revision, System
 from ..db import Session
 from ..engine import Definition
 from ..engine.translations import TRANSLATIONS
+from ..i18n import _
+from ..presentation import RATING_LABELS, check_outcome
 from .models import Comment
 
 QUEUE_STATES = ("submitted", "approved")
 
 
 def queue(session: Session, viewer: User) -> list[Revision]:
-    """Revisions awaiting a decision or publication, oldest first."""
-    return list(
-        session.scalars(
-            sa.select(Revision)
-            .join(System)
-            .where(visible_to(viewer, System.agency_id), Revision.status.in_(QUEUE_STATES))
-            .options(selectinload(Revision.system).selectinload(System.agency))
-            .order_by(Revision.submitted_dt, Revision.id)
-        )
+    """Revisions awaiting a decision or publication, oldest first. An approved threshold
+    check awaits nothing: it is never published (lifecycle.publication_refusal)."""
+    revisions = session.scalars(
+        sa.select(Revision)
+        .join(System)
+        .where(visible_to(viewer, System.agency_id), Revision.status.in_(QUEUE_STATES))
+        .options(selectinload(Revision.system).selectinload(System.agency))
+        .order_by(Revision.submitted_dt, Revision.id)
     )
+    return [r for r in revisions if not (r.status == "approved" and check_outcome(r))]
 
 
 def comments_by_question(session: Session, revision_id: int) -> dict[str | None, list[Comment]]:
@@ -89,27 +92,54 @@ def compare(
     ]
     return {
         "answers": answers,
-        "scores": _score_rows(old.scores, new.scores),
+        "scores": _score_rows(old, new),
         "changed": sum(row["changed"] for row in answers),
     }
 
 
-def _score_rows(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
+    """The figures of both revisions. A threshold check gives no level, rating or score: its
+    one figure is its outcome."""
+
+    def outcome(revision: Revision) -> str:
+        found = check_outcome(revision)
+        if found is None:
+            return _("Level %(numeral)s", numeral=revision.scores.get("impact_level_numeral"))
+        return _("Full assessment needed") if found == "needed" else _("Full assessment not needed")
+
     def charter(scores: dict) -> str:
-        return ((scores.get("charter") or {}).get("rating") or "not rated").capitalize()
+        rating = (scores.get("charter") or {}).get("rating")
+        return str(RATING_LABELS.get(rating, rating)) if rating else _("Not rated")
 
     def flags(scores: dict) -> str:
-        return ", ".join(f["label"] for f in scores.get("flags", [])) or "none"
+        return ", ".join(f["label"] for f in scores.get("flags", [])) or _("None")
 
-    rows = [
-        ("Impact level", lambda s: f"Level {s.get('impact_level_numeral')}"),
-        ("Charter risk rating", charter),
-        ("Final score", lambda s: str(s.get("final_score"))),
-        ("Risk points", lambda s: f"{s['risk']['points']} of {s['risk']['max']}"),
-        ("Mitigation points", lambda s: f"{s['mitigation']['points']} of {s['mitigation']['max']}"),
-        ("Triage flags", flags),
-    ]
-    return [
-        {"label": label, "old": get(old), "new": get(new), "changed": get(old) != get(new)}
+    def of(part: str) -> Callable[[dict], str]:
+        return lambda s: _("%(points)s of %(max)s", points=s[part]["points"], max=s[part]["max"])
+
+    checks = check_outcome(old) is not None or check_outcome(new) is not None
+    rows: list[tuple[str, Callable[[dict], str]]] = (
+        []
+        if checks
+        else [
+            (_("Charter risk rating"), charter),
+            (_("Final score"), lambda s: str(s.get("final_score"))),
+            (_("Risk points"), of("risk")),
+            (_("Mitigation points"), of("mitigation")),
+        ]
+    )
+    rows.append((_("Triage flags"), flags))
+    first = {
+        "label": _("Outcome") if checks else _("Impact level"),
+        "old": outcome(old),
+        "new": outcome(new),
+    }
+    return [{**first, "changed": first["old"] != first["new"]}] + [
+        {
+            "label": label,
+            "old": get(old.scores),
+            "new": get(new.scores),
+            "changed": get(old.scores) != get(new.scores),
+        }
         for label, get in rows
     ]
