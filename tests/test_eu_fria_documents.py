@@ -142,3 +142,24 @@ def test_documents_of_another_questionnaire_are_not_found(
     assert "Fundamental rights impact assessment" not in client.get(url(revision)).get_data(as_text=True)
     for tail in ("/fria/notification.json", "/fria/registration.json"):
         assert client.get(url(revision, tail)).status_code == 404
+
+
+def test_the_register_entry_shows_the_fria_its_rating_and_the_notification_date(
+    app, client, db_session, fria_revision, make_user
+):
+    from aia.publishing import services as publishing
+
+    fria_revision.status = "approved"
+    approver = make_user("approver", fria_revision.system.agency)
+    with app.app_context():
+        publishing.publish(db_session, approver, fria_revision)
+    db_session.flush()
+    register_url = f"/register/{fria_revision.system.uid}"
+    page = client.get(register_url).get_data(as_text=True)
+    assert "Fundamental rights impact assessment" in page
+    assert "A fundamental rights impact assessment is required." in page
+    assert "Rating (the worst remaining risk): <strong>Medium</strong>" in page
+    assert "No date of notification is recorded yet." in page
+    fria.record_notified(db_session, fria_revision, dt.date(2026, 11, 30), approver)
+    page = client.get(register_url).get_data(as_text=True)
+    assert "sent to the market surveillance authority on 2026-11-30" in page

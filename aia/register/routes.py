@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..assessments import fria
+from ..assessments.models import Revision
 from ..db import now_utc
 from ..engine import Definition
 from ..engine.scoring_texts import scores_in_language
@@ -71,7 +73,16 @@ def _entry_page(entry, form: FeedbackForm, status: int = 200):
         history=history,
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
+        # the day the FRIA's results were sent to the authority (recorded beside the revision)
+        fria_notified=fria_notified_on(entry),
     ), status
+
+
+def fria_notified_on(entry) -> Any:
+    if "fria" not in entry.details:
+        return None
+    revision = db.session.get(Revision, entry.revision_id)
+    return fria.notified_on(db.session, revision) if revision is not None else None
 
 
 def _in_page_language(entry, definition: Definition | None) -> dict[str, Any]:
