@@ -7,6 +7,7 @@ those roles (engine.roles); a part it declares nothing for is left out, and the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -114,9 +115,16 @@ def mitigation(definition: Definition, resolution: Resolution, scores: Mapping[s
 
 
 def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
-    """Who stands behind the assessment, as the sign-off questions shown were answered."""
+    """Who stands behind the assessment, as the sign-off questions shown were answered. A
+    date there is what the author typed (a questionnaire may call it the date of approval):
+    it is marked so, since the approval the app recorded is in the review record beside it."""
     return [
-        {"label": q.label, "answer": answer_text(q, resolution.answers)}
+        {
+            "label": str(_("%(label)s (as typed in the assessment)", label=q.label))
+            if q.type_name == "date"
+            else q.label,
+            "answer": answer_text(q, resolution.answers),
+        }
         for q in definition.role_questions("sign_off")
         if q.key in resolution.visible
     ]
@@ -240,11 +248,13 @@ def report_context(
     reviews: Iterable[Mapping[str, Any]] | None = None,
     published: bool = False,
     anchor: Anchor | None = None,
+    published_dt: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
     (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
     anything else is marked as a preview; ``anchor`` is the audit trail's head at publication,
-    printed in the report and written in its keywords, where `aia verify` reads it back."""
+    printed in the report and written in its keywords, where `aia verify` reads it back;
+    ``published_dt`` is when the copy goes on the register (the cover prints its day)."""
     check_size(revision)
     system = revision.system
     scores = scores_in_language(definition, revision.scores)  # the words in the report's language
@@ -274,6 +284,7 @@ def report_context(
             "submitted_date": format_date(submitted, "d MMMM y"),
             "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "sha256": revision.sha256,
+            "published_date": format_date(published_dt, "d MMMM y") if published and published_dt else None,
         },
         "questionnaire": {
             "title": definition.title,
