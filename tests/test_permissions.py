@@ -234,6 +234,10 @@ ROWS = [
     ("GET", REV + "/report.docx", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
     ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    # nor is it a fundamental rights impact assessment: none of its documents, for anyone
+    ("GET", REV + "/fria/notification.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("GET", REV + "/fria/registration.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("POST", REV + "/fria/notified", "submitted", {}, expect(author=404, approver=404, **EDITORS)),
     # no file chosen: the form says so (422), for those who may edit
     ("POST", SYS + "/answer-file", "sent_back", {}, expect(author=422, approver=422, **EDITORS)),
     # review

@@ -89,6 +89,17 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
         },
         "revision_sha256": revision.sha256,
         "submitted_dt": revision.submitted_dt.isoformat(),
+        # a fundamental rights impact assessment: whether it was required, and its rating
+        **(
+            {
+                "fria": {
+                    k: scores["fria"]["applicability"]["outcome"] if k == "outcome" else scores["fria"][k]
+                    for k in ("outcome", "rating")
+                }
+            }
+            if scores.get("method") == "eu-fria" and isinstance(scores.get("fria"), dict)
+            else {}
+        ),
     }
 
 
