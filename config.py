@@ -130,10 +130,37 @@ class Config:
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # Strict-Transport-Security max-age, sent on responses served over HTTPS.
     HSTS_SECONDS = int(_env("HSTS_SECONDS", str(365 * 24 * 3600)))
+    # Outgoing mail, through this SMTP server (STARTTLS unless AIA_MAIL_USE_TLS=0, signing in
+    # when a user name is set). Without a server, each message is written as a file in MAIL_DIR
+    # instead (development: read them there), and nothing is sent.
+    MAIL_SERVER = _env("MAIL_SERVER", "")
+    MAIL_PORT = int(_env("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = _env("MAIL_USERNAME", "")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
+    MAIL_SENDER = _env("MAIL_SENDER", "aia@localhost")
+    MAIL_DIR = _env("MAIL_DIR", str(INSTANCE_DIR / "mail"))
+    # Seconds to wait for the mail server; attempts at a message, and the wait after the first
+    # failed one (it doubles after each, up to an hour).
+    MAIL_TIMEOUT = float(_env("MAIL_TIMEOUT", "10"))
+    MAIL_ATTEMPTS = int(_env("MAIL_ATTEMPTS", "12"))
+    MAIL_RETRY_SECONDS = float(_env("MAIL_RETRY_SECONDS", "60"))
+    # Hours a password reset link works, and days an invitation does.
+    PASSWORD_RESET_HOURS = float(_env("PASSWORD_RESET_HOURS", "2"))
+    INVITATION_DAYS = float(_env("INVITATION_DAYS", "7"))
+    # Password reset requests, per address and per account asked for (Flask-Limiter syntax).
+    PASSWORD_RESET_LIMIT = _env("PASSWORD_RESET_LIMIT", "5 per 10 minutes; 20 per day")
     # The settings as an agency runs the app; the development and test settings relax them.
     PRODUCTION = True
     # The level of the app's own log lines (DEBUG, INFO, WARNING...), on standard error.
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # json: one JSON object a line, with the request's id (production); text: for a person.
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
+    # /metrics answers only a scrape that sends this token (Authorization: Bearer ...); unset,
+    # it answers 404 to everyone.
+    METRICS_TOKEN = _env("METRICS_TOKEN", "")
+    # /readyz says "not ready" when a publication has waited this long for a worker.
+    READY_QUEUE_MINUTES = float(_env("READY_QUEUE_MINUTES", "15"))
 
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret"  # nosec B105: refused in production
@@ -141,6 +168,7 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret"  # nosec B105: refused in pro
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
     PRODUCTION = False
     SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SESSION_COOKIE_SECURE = False
@@ -155,6 +183,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     ENV_NAME = "test"
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
     TESTING = True
     PRODUCTION = False
     SECRET_KEY = "test-secret"  # nosec B105
@@ -171,6 +200,10 @@ class TestConfig(Config):
     JOBS_IMMEDIATE = True
     JOBS_CONSUMER = False
     PUBLISH_RETRY_SECONDS = 0.0
+    # Mail is written to this run's own folder unless a test starts an SMTP server.
+    MAIL_DIR = str(Path(tempfile.gettempdir()) / f"aia-tests-{os.getpid()}" / "mail")
+    MAIL_SERVER = ""
+    MAIL_USE_TLS = False
     # No cap on renders shared with other runs on this machine (the tests of the cap set a
     # folder of their own), and previews cached in this run's own folder.
     REPORT_SLOTS_DIR = ""

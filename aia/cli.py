@@ -11,23 +11,27 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
 from . import SettingsError, create_app
+from .accounts import tokens
 from .accounts.models import ROLES
 from .accounts.passwords import WeakPassword
-from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
+from .accounts.services import AccountError, agency_by_slug, request_password_reset, set_active, user_by_email
 from .accounts.services import create_agency as create_agency_account
 from .accounts.services import create_user as create_user_account
 from .audit.queries import Anchor
+from .backup.archive import BackupError
+from .backup.services import restore_backup, write_backup
 from .catalogue.queries import by_origin
 from .catalogue.services import import_definition
 from .engine import DefinitionError, Registry, score
 from .engine.importers import canada, canada_answers
 from .extensions import db, questionnaires
 from .integrity.verify import verify_all
-from .jobs import JobsSettingError, run_worker
+from .jobs import JobsSettingError, jobs, run_worker
+from .mail.delivery import deliver_due
 from .seed import load_demo
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -153,6 +157,32 @@ def disable_user(email: str, reason: str) -> None:
     click.echo(f"{user.email} disabled")
 
 
+@click.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password(email: str) -> None:
+    """Mail the person a link to choose a new password (as the sign-in page does), and print
+    it, for an operator to pass on if the mail does not reach them."""
+    user = user_by_email(db.session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {email}")
+    request_password_reset(db.session, user.email)
+    db.session.commit()
+    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost:5000"
+    with current_app.test_request_context("/", base_url=base_url):
+        link = url_for("accounts.reset_password", token=tokens.make_token(user, tokens.RESET), _external=True)
+    hours = tokens.max_age(tokens.RESET) / 3600
+    click.echo(f"reset link mailed to {user.email} (it works once, for {hours:g} hours):\n{link}")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Deliver the outgoing mail that is due now, here (`aia worker` does it by itself)."""
+    sent, failed = deliver_due(db.session)
+    click.echo(f"{sent} message(s) sent, {failed} attempt(s) failed")
+
+
 def _anchor(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> list[Anchor]:
     anchors = []
     for value in values:
@@ -194,6 +224,43 @@ def verify(anchors: list[Anchor]) -> None:
         sys.exit(1)
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write one archive of the database and the stored reports to FILE, as they were at one
+    moment, while the app goes on running. The archive restores into SQLite or PostgreSQL."""
+    try:
+        summary = write_backup(db.engine.url, Path(current_app.config["REPORT_DIR"]), file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"backup written to {file}: {summary.rows} rows in {summary.tables} tables, {summary.reports} reports"
+    )
+    if summary.missing_reports:
+        click.echo(
+            f"warning: {len(summary.missing_reports)} report(s) the database names are missing from the "
+            f"store and are not in the backup: {', '.join(summary.missing_reports)}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(file: Path) -> None:
+    """Load an archive written by `aia backup` into this database, which must be freshly
+    migrated (`aia init-db`) and empty; a damaged archive is refused and changes nothing."""
+    try:
+        summary = restore_backup(db.engine, Path(current_app.config["REPORT_DIR"]), file)
+    except BackupError as error:
+        raise click.ClickException(f"not restored: {error}") from None
+    click.echo(
+        f"restored from {file}: {summary.rows} rows in {summary.tables} tables, {summary.reports} reports"
+    )
+
+
 @click.command("worker")
 @click.option("--threads", type=int, default=None, help="jobs run at once (default AIA_JOBS_WORKERS)")
 @with_appcontext
@@ -203,6 +270,8 @@ def worker(threads: int | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     count = threads or int(app.config.get("JOBS_WORKERS", 1))
     click.echo(f"aia worker: {count} thread(s) on {_queue_label(app.config['JOBS_URL'])}")
+    if not (app.config.get("JOBS_IMMEDIATE") or app.config.get("JOBS_CONSUMER")):
+        jobs.enqueue("deliver_mail")  # mail left waiting while no worker ran
     try:
         run_worker(app, count)
     except JobsSettingError as wrong:
@@ -302,7 +371,11 @@ COMMANDS = [
     create_agency,
     create_user,
     disable_user,
+    reset_password,
+    send_mail,
     verify,
+    backup,
+    restore,
     seed_demo,
     worker,
 ]

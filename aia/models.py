@@ -6,6 +6,7 @@ from .assessments.models import Draft, Revision, StepSave, System
 from .audit.models import AuditEvent
 from .catalogue.models import ImportedQuestionnaire
 from .db import Base
+from .mail.models import OutboxMessage
 from .publishing.models import PublicationJob
 from .register.models import Feedback, RegisterEntry
 from .report.models import ReportFile
@@ -19,6 +20,7 @@ __all__ = [
     "Draft",
     "Feedback",
     "ImportedQuestionnaire",
+    "OutboxMessage",
     "PendingForm",
     "PublicationJob",
     "RegisterEntry",

@@ -12,8 +12,9 @@ machine falls on every case alike); minimum and median over the rounds:
 - fair plain: the report's own text (the same emoji, scripts and long words) as plain
   paragraphs, in the report's fonts, rendered as the report is (warm child, PDF/A-3u, tagged,
   the same attachment): what the text and the kind of PDF cost without the report's layout;
-- worst: the same questionnaire with every long answer filled to its limit with emoji, as far
-  as the report's limit on a revision's answers allows (beyond it the report is refused).
+- worst: the same questionnaire with every text answer at its limits: as many emoji as it may
+  hold (``max_emoji``), the rest of its length in very long words, as far as the report's limit
+  on a revision's answers allows (beyond it the report is refused).
 
     .venv/bin/python bench/report.py [--rounds 7] [--worst-rounds 3] [--chars 400]
         [--questionnaire ads-impact] [--json] [--worst-emoji N] [--emoji-cache-ab]
@@ -58,6 +59,7 @@ PLAIN_PARAGRAPH = (
 # The emoji the worst case is made of: the people, forms and vehicles of the demo answers and
 # a few more, so that the report draws several glyph images, not one.
 WORST_EMOJI = "👪📋🚗🧮📬😀🏠🚑"
+WORST_WORD = " Rechtsschutzversicherungsgesellschaften"
 # The report's own fonts (aia/static/report/report.css).
 REPORT_FONTS = '"DejaVu Sans", "Noto Sans", sans-serif'
 
@@ -77,26 +79,52 @@ def make_revision(definition, answers, label: str):
 
 
 def worst_answers(definition, answers: dict, most: int | None = None) -> tuple[dict, int]:
-    """Every long answer at its limit in emoji, while the answers stay within the report's
-    limit (the last one filled only as far as it allows), and within ``most`` emoji in all
-    when given. Returns the answers and the number of emoji."""
+    """Every text answer at its limit in emoji (the most emoji it may hold, within its length),
+    while the answers stay within the report's limit (the last one filled only as far as it
+    allows), and within ``most`` emoji in all when given. Returns the answers and the number of
+    emoji."""
     from aia.engine import canonical_json
     from aia.report.context import MAX_ANSWERS_BYTES
 
     answers = dict(answers)
     emoji_count = 0
     for key, question in definition.questions.items():
-        if question.type_name != "long_text" or key not in answers:
+        if question.type_name not in ("long_text", "short_text") or key not in answers:
             continue
         room = (MAX_ANSWERS_BYTES - len(canonical_json(answers)) + len(answers[key].encode())) // 4
-        count = min(question.max_length, room - 16)
+        count = min(question.max_length, question.max_emoji, room - 16)
         if most is not None:
             count = min(count, most - emoji_count)
         if count <= 0:
             break
-        answers[key] = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
+        emoji = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
+        # The rest of the answer's length in words too long for a line, which cost the most.
+        rest = (WORST_WORD * (question.max_length // len(WORST_WORD) + 1))[: question.max_length - count]
+        answers[key] = emoji + rest[: max(0, room - 16 - count)]
         emoji_count += count
     return answers, emoji_count
+
+
+# The report's four page-margin boxes (system name and revision above, agency and page number
+# below) as two, each holding both texts of its edge, and as none: what the boxes cost.
+TWO_MARGIN_BOXES = (
+    "<style>@page { @top-right { content: none } @bottom-right { content: none }"
+    ' @top-left { content: string(system-name) " · " string(revision-line); width: 100% }'
+    ' @bottom-left { content: string(agency) " · " counter(page) " / " counter(pages); width: 100% } }'
+    " @page :first { @top-left { content: none } }</style>"
+)
+NO_MARGIN_BOXES = (
+    "<style>@page { @top-left { content: none } @top-right { content: none }"
+    " @bottom-left { content: none } @bottom-right { content: none } }</style>"
+)
+
+
+def margin_box_variants(report_html: str) -> tuple[str, str]:
+    """The report's HTML with two margin boxes, and with none."""
+    assert "</head>" in report_html
+    return tuple(
+        report_html.replace("</head>", extra + "</head>", 1) for extra in (TWO_MARGIN_BOXES, NO_MARGIN_BOXES)
+    )
 
 
 def plain_html(paragraphs: int) -> str:
@@ -158,14 +186,19 @@ def fair_plain_html(report_html: str) -> tuple[str, int]:
 
 
 def interleaved(rounds: int, cases: dict[str, tuple[int, Callable[[], object]]]) -> dict[str, list[float]]:
-    """Run each case once per round, in turn; ``cases`` maps a name to (rounds, action)."""
-    samples: dict[str, list[float]] = {name: [] for name in cases}
+    """Run each case once per round, in turn; ``cases`` maps a name to (rounds, action).
+    Wall seconds under each name; under ``<name>_cpu``, this process's CPU seconds (which
+    waiting for a busy machine does not inflate: meaningful for the cases rendered in process)."""
+    samples: dict[str, list[float]] = {}
+    for name in cases:
+        samples[name], samples[f"{name}_cpu"] = [], []
     for number in range(rounds):
         for name, (its_rounds, action) in cases.items():
             if number < its_rounds:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 action()
                 samples[name].append(time.perf_counter() - start)
+                samples[f"{name}_cpu"].append(time.process_time() - start_cpu)
     return samples
 
 
@@ -199,6 +232,11 @@ def main() -> None:
     parser.add_argument("--questionnaire", default="ads-impact")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     parser.add_argument("--worst-emoji", type=int, default=None, help="at most this many emoji, worst case")
+    parser.add_argument(
+        "--margin-boxes-ab",
+        action="store_true",
+        help="also render the full report in this process with two page-margin boxes and with none",
+    )
     parser.add_argument(
         "--emoji-cache-ab",
         action="store_true",
@@ -263,6 +301,10 @@ def main() -> None:
                     args.worst_rounds,
                     lambda: without_emoji_cache(lambda: write_pdf(worst_html, worst_attachments)),
                 )
+            if args.margin_boxes_ab:
+                two, none = margin_box_variants(report_html)
+                cases["two_boxes"] = (args.rounds, lambda: write_pdf(two, attachments))
+                cases["no_boxes"] = (args.rounds, lambda: write_pdf(none, attachments))
             samples = interleaved(args.rounds, cases)
             db.session.rollback()
 
@@ -296,11 +338,17 @@ def main() -> None:
     )
     print(
         line(
-            f"worst case ({emoji_count:,} emoji in the long answers, "
+            f"worst case ({emoji_count:,} emoji in the text answers, "
             f"{outcome.get('worst_pages', '?')} pages, warm child)",
             "worst",
         )
     )
+    if args.margin_boxes_ab:
+        print(line("full report in this process, header and footer in two margin boxes", "two_boxes"))
+        print(line("full report in this process, no margin boxes", "no_boxes"))
+        for label, name in (("four margin boxes", "in_process"), ("two", "two_boxes"), ("none", "no_boxes")):
+            cpu = samples[f"{name}_cpu"]
+            print(f"  CPU seconds, {label}: median {median[name + '_cpu']:.3f}, minimum {min(cpu):.3f}")
     if args.emoji_cache_ab:
         print(line("worst case in this process, emoji cache on", "worst_cached"))
         print(line("worst case in this process, emoji cache off", "worst_uncached"))
@@ -320,7 +368,15 @@ def main() -> None:
         "peak_worst_child_mb": outcome.get("worst_peak_mb"),
         "rounds": args.rounds,
     }
-    for name in ("worst_cached", "worst_uncached"):
+    for name in (
+        "worst_cached",
+        "worst_uncached",
+        "two_boxes",
+        "no_boxes",
+        "in_process_cpu",
+        "two_boxes_cpu",
+        "no_boxes_cpu",
+    ):
         if name in median:
             figures[f"{name}_s"] = round(median[name], 3)
     print(f"ratio full / plain: {figures['ratio']:.2f}; full / fair plain: {figures['fair_ratio']:.2f}")

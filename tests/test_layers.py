@@ -15,11 +15,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aia"
 # Each floor may import its own floor's other packages only where listed in SIDEWAYS, and
 # any package of a lower floor.
 FLOORS = [
-    {"cli", "seed", "integrity"},
+    {"cli", "seed", "integrity", "backup", "ops"},
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
-    {"accounts", "audit", "catalogue"},
+    {"accounts", "audit", "catalogue", "mail"},
     {
         "engine",
         "db",
@@ -33,12 +33,14 @@ FLOORS = [
         "web_input",
         "security_log",
         "jobs",
+        "metrics",
     },
 ]
 SIDEWAYS = {
     ("register", "report"),
     ("accounts", "audit"),
     ("catalogue", "audit"),
+    ("accounts", "mail"),  # password resets and invitations are mail about one's account
     ("extensions", "db"),
     ("extensions", "engine"),
     ("presentation", "extensions"),
@@ -49,6 +51,7 @@ SIDEWAYS = {
     ("presentation", "engine"),  # a questionnaire's text in the page's language
     ("cli", "seed"),
     ("cli", "integrity"),
+    ("cli", "backup"),
 }
 # The data layer's assembly (every model, and the rules attached to their tables) is read by
 # the app factory and the migrations: it sits below the packages as a whole, above their

@@ -37,6 +37,10 @@ CANADA_SURVEY = (
 )
 EXAMPLES_FOR = {
     "import-questionnaire": {"V": "v1.0.1", "FILE": str(CANADA_SURVEY)},
+    # Relative to the folder the commands run in: the archive `aia backup` writes, which
+    # `aia restore` loads into a database of its own.
+    "backup": {"FILE": "aia-backup.tar.gz"},
+    "restore": {"FILE": "aia-backup.tar.gz"},
     "score": {"FILE...": str(ROOT / "tests" / "canada" / "answers" / "level-boundary-42.json")},
 }
 PASSWORD = "a long enough password for the readme"
@@ -100,12 +104,15 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
                 assert_works_jobs(words, env, tmp_path)  # it runs until stopped
                 continue
             stdin = ""
-            if words[1] in EXAMPLES_FOR and not CANADA_SURVEY.exists():
+            if words[1] in ("import-questionnaire", "score") and not CANADA_SURVEY.exists():
                 continue  # the reference data is not beside this checkout
             if words[1] == "create-user":
                 # The table offers the password on standard input; a test has no terminal.
                 words.append("--password-stdin")
                 stdin = PASSWORD + "\n"
+            if words[1] == "restore":
+                assert_restores(words, env, tmp_path)
+                continue
             done = run(words, env, tmp_path, stdin)
             assert done.returncode == 0, f"`{written}` failed:\n{done.stdout}\n{done.stderr}"
             assert "Traceback" not in done.stderr, f"`{written}`:\n{done.stderr}"
@@ -117,6 +124,17 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path):
                 assert_works_the_queue(words, env, tmp_path)
             else:
                 assert_serves(words, {**env, "FLASK_RUN_PORT": "0"}, tmp_path)
+
+
+def assert_restores(words: list[str], env: dict[str, str], cwd: Path) -> None:
+    """`aia restore` loads the backup written above into a new database, migrated first as the
+    README says, and `aia verify` passes there."""
+    with own_database(cwd / "restored.sqlite3", "aia_readme_restored") as url:
+        fresh = {**env, "AIA_DATABASE_URL": url, "AIA_REPORT_DIR": str(cwd / "restored-reports")}
+        for step in (["aia", "init-db"], words, ["aia", "verify"]):
+            done = run(step, fresh, cwd)
+            assert done.returncode == 0, f"`{' '.join(step)}` failed:\n{done.stdout}\n{done.stderr}"
+            assert "Traceback" not in done.stderr, done.stderr
 
 
 def assert_works_the_queue(words: list[str], env: dict[str, str], cwd: Path) -> None:

@@ -95,6 +95,9 @@ def test_copy_of_a_published_report_names_the_reference_pdf(
         assert f"https://algorithms.example.gov/register/{revision.system.uid}" in first[3]
         assert revision.sha256 in first[4]
         assert "Published" in everything(data)
+        # The audit trail's head at publication, as the reference PDF prints it.
+        assert f"{entry.anchor_event_id}:{entry.anchor_hash}" in paragraphs(data)
+    assert entry.anchor_event_id and entry.anchor_hash
     pdf = client.get(f"/register/{revision.system.uid}/revisions/1/report.pdf").get_data()
     assert hashlib.sha256(pdf).hexdigest() == revision.pdf_sha256  # the hash named is the PDF's
     page = client.get(f"/register/{revision.system.uid}").get_data(as_text=True)

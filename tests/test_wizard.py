@@ -183,6 +183,29 @@ def test_invalid_number_and_date_keep_everything_typed(client, started, db_sessi
     assert "people_per_year" not in draft.answers
 
 
+def test_an_answer_of_more_emoji_than_allowed_is_refused_and_kept(client, started, db_session):
+    """Each emoji costs the report an image: a text answer holds at most 50 (the questionnaire's
+    ``max_emoji``), so that no answer within the limits makes a report take minutes."""
+    uid, page = started
+    flood = "Payments 💶" + "😀" * 60
+    typed = {"decision": "Kept decision", "purpose": flood, "decision_area": "internal"}
+    response = post_step(client, uid, "about", page, typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Use at most 50 emoji in one answer (now 61)." in html
+    assert answers_in(html)["purpose"] == [flood]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["decision"] == "Kept decision"
+    assert draft.answers.get("purpose") != flood  # the earlier answer stays until one is valid
+    # Fifty is allowed.
+    page = client.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
+    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"], "purpose": "😀" * 50})
+    assert response.status_code == 302
+    db_session.expire_all()
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["purpose"] == "😀" * 50
+
+
 def test_format_and_required_errors_come_in_one_round(client, started):
     """A number in error and required answers left empty: all named on the first Next, and a
     label ending in "?" joins its message without a colon."""
@@ -568,6 +591,7 @@ def test_a_date_in_error_names_the_box_at_fault(client, started, db_session, typ
         ({"q_people_per_year": "beaucoup"}, "Saisissez un nombre, par exemple 1200."),
         ({"q_people_per_year": "-3"}, "Saisissez un nombre égal ou supérieur à 0."),
         ({"q_decision": "x" * 400}, "Ne dépassez pas 200 caractères (actuellement 400)."),
+        ({"q_purpose": "🚗" * 51}, "N’utilisez pas plus de 50 émojis dans une réponse (actuellement 51)."),
     ],
 )
 def test_the_engines_messages_are_in_the_page_language(client, started, typed, message):

@@ -34,6 +34,13 @@ class Agency(Base):
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # A closed agency's people cannot sign in (their accounts are disabled as it closes); its
+    # published entries stay on the register.
+    closed_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_dt is not None
 
     def __repr__(self) -> str:
         return f"<Agency {self.slug}>"
@@ -63,6 +70,11 @@ class User(UserMixin, Base):
     # code was accepted: a code is accepted once, and never one older than the last.
     mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
     mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Mail about the work (a revision to decide on, a decision, a message from the public);
+    # mail about one's own account is sent whatever this says.
+    mail_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Set when the account was opened by an invitation not accepted yet.
+    invited_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency | None] = relationship()
 

@@ -25,6 +25,7 @@ from ..engine import (
     resolve,
 )
 from ..engine.conditions import is_answered
+from ..engine.group import ROW_MARK, Group
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
@@ -32,8 +33,16 @@ from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
 from ..web_input import bounded_int, clean_document
-from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
-from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
+from . import bp, choosing, fria, lifecycle, live_score, overview, queries, services, tasks, wizard
+from .forms import (
+    AnswerFileForm,
+    FriaNotifiedForm,
+    NewSystemForm,
+    ReasonForm,
+    StartDraftForm,
+    StepMeta,
+    SubmitForm,
+)
 from .models import AWAITING_DECISION, Draft, Revision, System
 
 
@@ -279,10 +288,16 @@ def step(uid: str, step_key: str):
 
     # A kept form had its CSRF token checked when it was kept (sessions.stash_form).
     formdata = wizard.with_field_names(kept if kept is not None else request.form, keys)
+    action = formdata.get("action", "save")
+    # "Add a risk", "Remove", "Move up/down" of a group's rows: the rows change in what was
+    # posted, and the step is saved as Save draft saves it.
+    row_change = wizard.row_change(step, keys, action)
+    if row_change is not None:
+        formdata = wizard.changed_rows(formdata, row_change)
+        action = "save"
     form = (
         form_class(formdata=formdata) if kept is None else form_class(formdata=formdata, meta={"csrf": False})
     )
-    action = formdata.get("action", "save")
     if action == AUTOSAVE and kept is not None:
         action = "save"  # kept while the session had ended: saved now, and the page shown
     valid = form.validate()
@@ -339,7 +354,7 @@ def step(uid: str, step_key: str):
             # All in one round: the answers still missing are named with the ones to correct.
             for key in missing_required(definition, resolution, step_key):
                 if key in shown and not form[field_name(key)].errors:
-                    form[field_name(key)].errors = [_("Answer this question to go on.")]
+                    wizard.mark_missing(definition, form, key, draft.answers.get(key))
         flash(
             _("Some answers need correcting: see the messages by each question. Everything else is saved."),
             "error",
@@ -349,9 +364,13 @@ def step(uid: str, step_key: str):
         return step_or_review(uid, wizard.neighbour(definition, resolution, step_key, -1))
     returning = form.return_to.data == wizard.REVIEW
     if action != "next":
-        flash(_("Draft saved."), "success")
         # A None value is left out of the address.
         back_to = wizard.REVIEW if returning else None
+        if row_change is not None:
+            message, anchor = wizard.row_change_said(definition, row_change, draft.answers)
+            flash(message, "success")
+            return redirect(url_for(".step", uid=uid, step_key=step_key, return_to=back_to, _anchor=anchor))
+        flash(_("Draft saved."), "success")
         return redirect(url_for(".step", uid=uid, step_key=step_key, return_to=back_to))
 
     revealed = [
@@ -376,7 +395,7 @@ def step(uid: str, step_key: str):
             },
         )
         for key in missing:
-            fresh[field_name(key)].errors = [_("Answer this question to go on.")]
+            wizard.mark_missing(definition, fresh, key, draft.answers.get(key))
         fresh.shown.data = ",".join(k for k in keys if k in resolution.visible)
         return _render_step(definition, draft, step, fresh, keys, resolution, conditions), 422
     if returning:
@@ -517,6 +536,17 @@ def _render_step(
         form=form,
         keys=keys,
         field_name=field_name,
+        # field name -> row label of each group on the step (for its buttons and messages)
+        groups={
+            field_name(q.key): q.row_label for q in step.questions if q.key in keys and isinstance(q, Group)
+        },
+        ROW_MARK=ROW_MARK,
+        # a blank row of each group, which the page's script copies to add a row in place
+        row_templates={
+            q.key: q.row_form()(prefix=f"{field_name(q.key)}-__index__-")
+            for q in step.questions
+            if q.key in keys and isinstance(q, Group)
+        },
         visible=resolution.visible,
         conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
@@ -655,9 +685,17 @@ def revision_answer_file(uid: str, number: int):
     )
 
 
-def revision_page(system: System, revision: Revision, status: int = 200):
+def revision_page(system: System, revision: Revision, status: int = 200, fria_form: Any = None):
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
     user = viewer()
+    fria_part = None
+    if fria.is_fria(revision):
+        fria_part = {
+            "notified_on": fria.notified_on(db.session, revision),
+            "registers": fria.registers(revision),
+            "form": fria_form or FriaNotifiedForm(),
+            "may_record": may(user, "edit", system),
+        }
     return render_template(
         "assessments/revision.html",
         system=system,
@@ -670,6 +708,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),
+        fria=fria_part,
     ), status
 
 
@@ -700,6 +739,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
 # system's page, translations of written answers) join the blueprint once this module is loaded.
 from . import (  # noqa: E402, F401
     answer_file_views,
+    fria_views,
     questionnaire_views,
     submitted_views,
     system_views,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from ..engine import Definition, Resolution, Step, client_condition
 from ..engine.conditions import referenced_questions
 from ..engine.forms import field_name
+from ..engine.group import Group, apply_row_action, row_action
 from ..engine.parsing import parse_date
 
 REVIEW = "review"  # the loader refuses a step of this key (engine.loader.RESERVED_STEP_KEYS)
@@ -129,3 +131,69 @@ def past_review_dates(
             if parse_date(value) < today:
                 past.add(key)
     return past
+
+
+# -- a group's rows: added, removed and moved by the buttons of the step ----------------------
+RowChange = tuple[Group, str, int | None]  # the group, what (add, remove, up, down), the row
+
+
+def row_change(step: Step, keys: list[str], action: str) -> RowChange | None:
+    """The change to a group's rows that the pressed button asks for, if it is one of a group
+    rendered on this step."""
+    asked = row_action(action)
+    if asked is None:
+        return None
+    what, key, index = asked
+    question = next((q for q in step.questions if q.key == key and key in keys), None)
+    if not isinstance(question, Group):
+        return None
+    return question, what, index
+
+
+def changed_rows(posted: MultiDict[str, Any], change: RowChange) -> MultiDict[str, Any]:
+    group, what, index = change
+    return apply_row_action(group, posted, what, index)
+
+
+def row_id(group: Group, index: int) -> str:
+    """The id of a row's fieldset on the step page."""
+    return f"{field_name(group.key)}-{index}"
+
+
+def row_change_said(definition: Definition, change: RowChange, answers: dict[str, Any]) -> tuple[str, str]:
+    """What the page says after the change, and the id of the place to show (the row moved
+    or added, or the group when a row is removed)."""
+    group, what, index = change
+    shown = definition.questions.get(group.key, group)
+    label = str(getattr(shown, "row_label", group.row_label))
+    rows = answers.get(group.key) or []
+    count = len(rows) if isinstance(rows, list) else 0
+    if what == "add":
+        return _("%(row)s %(number)s added: fill it in below.", row=label, number=count), row_id(
+            group, count - 1
+        )
+    assert index is not None  # only "add" names no row (engine.group.row_action)
+    if what == "remove":
+        return _("%(row)s %(number)s removed.", row=label, number=index + 1), field_name(group.key)
+    moved_to = max(index - 1, 0) if what == "up" else min(index + 1, max(count - 1, 0))
+    return (
+        _("%(row)s moved to place %(number)s.", row=label, number=moved_to + 1),
+        row_id(group, moved_to),
+    )
+
+
+def mark_missing(definition: Definition, form: Any, key: str, value: Any) -> None:
+    """Put "answer this" at a missing answer: at the question, or, in a group, at each row's
+    unanswered required field (and at the group when it has too few rows)."""
+    question = definition.questions[key]
+    field = form[field_name(key)]
+    if not isinstance(question, Group):
+        field.errors = [_("Answer this question to go on.")]
+        return
+    rows = value if isinstance(value, list) else []
+    for index, sub_key in question.missing_in_rows(rows):
+        if index < len(field.entries):
+            sub = field.entries[index].form[field_name(sub_key)]
+            sub.errors = [_("Answer this question to go on.")]
+    if len(rows) < max(question.min_rows, 1 if question.required else 0):
+        field.errors = [_("Add at least %(count)s: use the button below.", count=max(question.min_rows, 1))]

@@ -16,6 +16,7 @@ from .conditions import Condition, is_answered
 from .date_field import DatePartsField
 from .messages import N_, Message
 from .parsing import NOT_A_NUMBER, format_number, parse_date, parse_number
+from .pictographs import emoji_count
 from .texts import Text, read_text
 
 QUESTION_TYPES: dict[str, type[Question]] = {}
@@ -82,6 +83,11 @@ class Question:
     def check_value(self, value: Any) -> str | None:
         """Why a stored value is not a valid answer, or None when it is."""
         return None
+
+    def complete(self, value: Any) -> bool:
+        """Whether a valid, given answer is all the question asks (a group's rows may lack
+        answers of their own)."""
+        return True
 
     def points(self, value: Any) -> int:
         return 0
@@ -251,8 +257,12 @@ class YesNoUnsure(SingleChoice):
 
 
 class TextQuestion(Question):
-    extra_keys = {"max_length"}
+    extra_keys = {"max_length", "max_emoji"}
     default_max: ClassVar[int] = 200
+    # Enough for any answer a person writes, few enough that the report of the longest
+    # questionnaire with every text answer full of emoji still renders in seconds
+    # (bench/report.py, worst case; aia/engine/pictographs.py says why emoji cost).
+    default_max_emoji: ClassVar[int] = 50
 
     def __init__(
         self, raw: Mapping[str, Any], step_key: str, fail: Callable[[str], Exception], language: str = "en"
@@ -262,6 +272,10 @@ class TextQuestion(Question):
         if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
             raise fail("'max_length' must be a whole number above 0")
         self.max_length = max_length
+        max_emoji = raw.get("max_emoji", self.default_max_emoji)
+        if not isinstance(max_emoji, int) or isinstance(max_emoji, bool) or max_emoji < 0:
+            raise fail("'max_emoji' must be a whole number, 0 or more")
+        self.max_emoji = max_emoji
 
     def _field_kwargs(self) -> dict[str, Any]:
         kwargs = super()._field_kwargs()
@@ -273,6 +287,10 @@ class TextQuestion(Question):
         if length > self.max_length:
             message = N_("Keep this under %(max)s characters (now %(length)s).")
             raise ValidationError(Message(message, max=self.max_length, length=length))
+        emoji = emoji_count(field.data or "")
+        if emoji > self.max_emoji:
+            message = N_("Use at most %(max)s emoji in one answer (now %(count)s).")
+            raise ValidationError(Message(message, max=self.max_emoji, count=emoji))
 
     def from_form(self, data: Any) -> Any:
         text = (data or "").replace("\r\n", "\n").strip()
@@ -283,6 +301,8 @@ class TextQuestion(Question):
             return "expected text"
         if isinstance(value, str) and len(value) > self.max_length:
             return f"longer than {self.max_length} characters"
+        if isinstance(value, str) and emoji_count(value) > self.max_emoji:
+            return f"more than {self.max_emoji} emoji"
         return None
 
 

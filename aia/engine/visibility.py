@@ -66,7 +66,11 @@ def missing_required(
         for s in definition.steps
         if step_key in (None, s.key)
         for q in s.questions
-        if q.required and q.key in resolution.visible and q.key not in resolution.answers
+        if q.key in resolution.visible
+        and (
+            (q.required and q.key not in resolution.answers)
+            or (q.key in resolution.answers and not q.complete(resolution.answers[q.key]))
+        )
     ]
 
 

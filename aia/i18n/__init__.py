@@ -57,7 +57,12 @@ def translate_message(message: Any) -> Any:
 def translate_errors(form: Any) -> None:
     """Put the engine's messages among a validated form's errors into the page's language."""
     for field in form:
-        field.errors = [translate_message(error) for error in field.errors]
+        for entry in getattr(field, "entries", ()):  # a group's rows, each a form of its own
+            if hasattr(entry, "form"):
+                translate_errors(entry.form)
+        field.errors = [
+            error if isinstance(error, dict) else translate_message(error) for error in field.errors
+        ]
 
 
 def select_language() -> str:

@@ -11,23 +11,18 @@ Events after the newest anchor remain unanchored until the next publication.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from ..assessments.models import Revision
 from ..audit.models import AuditEvent
 from ..audit.queries import Anchor
 from ..db import Session
 from ..register.models import RegisterEntry
-from ..report.context import ANCHOR_KEYWORD
+from ..report.store import anchor_in
 from .checks import Check, StoredFiles
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,21 +32,9 @@ class Sighting:
 
 
 def report_anchor(files: StoredFiles, sha256: str) -> Anchor | None:
-    """The anchor a stored report carries in its keywords, if it is there and readable."""
-    path = files.path(sha256)
-    if not path.is_file():
-        return None  # the reports check says it is missing
-    try:
-        metadata = PdfReader(path).metadata
-        keywords = str(metadata.get("/Keywords") or "") if metadata is not None else ""
-    except (PyPdfError, OSError, ValueError) as error:
-        log.warning("the keywords of %s cannot be read: %s", path.name, error)
-        return None
-    for keyword in keywords.split(","):
-        keyword = keyword.strip()
-        if keyword.startswith(ANCHOR_KEYWORD):
-            return Anchor.parse(keyword[len(ANCHOR_KEYWORD) :])
-    return None
+    """The anchor a stored report carries in its keywords, if it is there and readable (a
+    missing file is the reports check's to report)."""
+    return anchor_in(files.path(sha256))
 
 
 def sightings(session: Session, files: StoredFiles, given: Iterable[Anchor]) -> list[Sighting]:

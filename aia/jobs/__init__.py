@@ -113,6 +113,13 @@ class Jobs:
         bound["tasks"][name](**arguments)
         log.info("job %s enqueued %s", name, arguments)
 
+    def enqueue_later(self, name: str, seconds: float, **arguments: Any) -> None:
+        """Hand job ``name`` to the queue, to run in ``seconds`` (a consumer runs it then; in
+        immediate mode it waits in the queue's schedule, unrun)."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app.extensions[EXTENSION]["tasks"][name].schedule(kwargs=arguments, delay=seconds)
+        log.info("job %s scheduled in %g s %s", name, seconds, arguments)
+
 
 def _in_app_context(app: Flask, function: Callable[..., Any]) -> Callable[..., Any]:
     def run(**arguments: Any) -> Any:

@@ -14,7 +14,7 @@ from .build import definition_for
 from .context import report_context
 from .editable import DOCX_MIMETYPE, build_docx
 from .record import review_record
-from .store import download_name, published_language
+from .store import download_name, published_anchor, published_language
 
 
 def register_entry_url(system_uid: str) -> str | None:
@@ -32,7 +32,12 @@ def editable_copy(session: Session, revision: Revision) -> bytes:
         definition = definition_for(revision).in_language(language)
         record = review_record(session, revision)
         context = report_context(
-            revision, definition, published=published, history=record["history"], reviews=record["reviews"]
+            revision,
+            definition,
+            published=published,
+            anchor=published_anchor(revision) if published else None,
+            history=record["history"],
+            reviews=record["reviews"],
         )
         reference = {
             "pdf_sha256": revision.pdf_sha256,

@@ -260,6 +260,18 @@ def record(writer: Writer, r: Mapping[str, Any]) -> None:
             writer.bullet(
                 " · ".join(clean(v) for v in (row["when"], row["event"], row["actor"], row["note"]) if v)
             )
+    if r.get("anchor"):
+        writer.paragraph(
+            _(
+                "The agency's audit trail, a chain of hashed events, stood at event "
+                "%(event)s when this report was published; that event's SHA-256 is below. "
+                "Whoever keeps this line can have the trail checked later: no event up to "
+                "this one can then be removed or rewritten unnoticed.",
+                event=r["anchor"]["event"],
+            )
+        )
+        line = writer.paragraph(f"{r['anchor']['event']}:{r['anchor']['hash']}", bold=True)
+        line.runs[0].font.name = "DejaVu Sans Mono"
     writer.heading(_("Revisions of this system"), 2)
     for rev in r["revisions"]:
         line = _(

@@ -8,7 +8,8 @@ import itertools
 from typing import Any
 
 from ..engine import Definition, missing_required, resolve
-from ..engine.questions import ChoiceQuestion, Question
+from ..engine.group import Group
+from ..engine.questions import ChoiceQuestion, Question, SingleChoice
 
 PARAGRAPHS = (
     "The system reads the application form and the agency's own records, and gives each case "
@@ -64,6 +65,16 @@ def _choice(definition: Definition, question: ChoiceQuestion, commitments: itert
 def _value(definition: Definition, question: Question, chars: int, commitments: itertools.cycle) -> Any:
     if isinstance(question, ChoiceQuestion):
         return _choice(definition, question, commitments)
+    if isinstance(question, Group):  # two full rows, the second with the lowest options
+        first = {q.key: _value(definition, q, chars // 4, commitments) for q in question.questions}
+        second = {
+            q.key: min(q.options, key=lambda o: o.points).value if isinstance(q, SingleChoice) else value
+            for q in question.questions
+            if (value := _value(definition, q, 40, commitments)) is not None
+        }
+        return [{k: v for k, v in row.items() if v is not None} for row in (first, second)][
+            : question.max_rows
+        ]
     limit = getattr(question, "max_length", None) or 10**9
     if question.type_name == "long_text":
         return long_text(question.key, min(chars, limit))
@@ -101,6 +112,8 @@ def minimal_answers(definition: Definition) -> dict[str, Any]:
                 low = min(question.options, key=lambda o: o.points)
                 value = "no" if question.type_name == "yes_no_unsure" else low.value
                 answers[key] = [value] if question.multiple else value
+            elif isinstance(question, Group):
+                answers[key] = [minimal_row(question)] * max(question.min_rows, 1)
             elif question.type_name == "number":
                 answers[key] = 1
             elif question.type_name == "date":
@@ -108,3 +121,17 @@ def minimal_answers(definition: Definition) -> dict[str, Any]:
             else:
                 answers[key] = "x"
     return answers
+
+
+def minimal_row(group: Group) -> dict[str, Any]:
+    """A row of a group with only its required answers."""
+    row: dict[str, Any] = {}
+    for question in group.questions:
+        if not question.required:
+            continue
+        if isinstance(question, ChoiceQuestion):
+            low = min(question.options, key=lambda o: o.points).value
+            row[question.key] = [low] if question.multiple else low
+        else:
+            row[question.key] = {"number": 1, "date": "2025-01-01"}.get(question.type_name, "x")
+    return row

@@ -7,6 +7,7 @@ missing or altered file is an error for an operator, never a reason to render ag
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -17,6 +18,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from ..assessments.models import Revision
 from ..audit.queries import Anchor, chain_head
@@ -24,7 +27,8 @@ from ..db import Session
 from ..extensions import questionnaires
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .build import build_pdf
-from .errors import StoredReportAltered, StoredReportMissing
+from .context import ANCHOR_KEYWORD
+from .errors import ReportStoreUnavailable, StoredReportAltered, StoredReportMissing
 from .models import ReportFile
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,29 @@ def _path_for(sha256: str) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise StoredReportAltered(f"The recorded report hash {sha256[:80]!r} is not a SHA-256.")
     return report_dir() / f"{sha256}.pdf"
+
+
+def anchor_in(path: Path) -> Anchor | None:
+    """The audit trail's head a stored report carries in its keywords (as a publication writes
+    it), if the file is there and readable."""
+    if not path.is_file():
+        return None
+    try:
+        metadata = PdfReader(path).metadata
+        keywords = str(metadata.get("/Keywords") or "") if metadata is not None else ""
+    except (PyPdfError, OSError, ValueError) as error:
+        log.warning("the keywords of %s cannot be read: %s", path.name, error)
+        return None
+    for keyword in keywords.split(","):
+        keyword = keyword.strip()
+        if keyword.startswith(ANCHOR_KEYWORD):
+            return Anchor.parse(keyword[len(ANCHOR_KEYWORD) :])
+    return None
+
+
+def published_anchor(revision: Revision) -> Anchor | None:
+    """The anchor printed in a published revision's reference report."""
+    return anchor_in(_path_for(revision.pdf_sha256)) if revision.pdf_sha256 else None
 
 
 def write_atomically(folder: Path, name: str, data: bytes) -> Path:
@@ -59,6 +86,30 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
+# What the approver is told when the store refuses a report (in the operator's terms too).
+STORE_PROBLEMS = {
+    errno.ENOSPC: "The report store is full",
+    errno.EDQUOT: "The report store is full (its quota is used up)",
+    errno.EROFS: "The report store is read-only",
+    errno.EACCES: "The report store may not be written to (permission denied)",
+    errno.EPERM: "The report store may not be written to (permission denied)",
+}
+
+
+def store_report(folder: Path, name: str, data: bytes) -> Path:
+    """write_atomically into the report store; a store that refuses the file raises
+    ReportStoreUnavailable, which says what happened in plain words."""
+    try:
+        return write_atomically(folder, name, data)
+    except OSError as error:
+        problem = STORE_PROBLEMS.get(error.errno or 0, "The report store could not take the report")
+        log.error("the report store %s refused %s: %s", folder, name, error)
+        raise ReportStoreUnavailable(
+            f"{problem}: the report could not be stored, so nothing was published. The operator "
+            "must fix the report store (AIA_REPORT_DIR); then try again."
+        ) from error
+
+
 def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
     """Render the register's copies of a revision, one per language of its questionnaire
     (report_languages), store each under its SHA-256 and record them (ReportFile rows, in the
@@ -73,7 +124,7 @@ def publish_reports(session: Session, revision: Revision, anchor: Anchor | None 
         with force_locale(language):
             pdf = build_pdf(session, revision, published=True, anchor=anchor)
         sha256 = hashlib.sha256(pdf).hexdigest()
-        write_atomically(report_dir(), f"{sha256}.pdf", pdf)
+        store_report(report_dir(), f"{sha256}.pdf", pdf)
         files.append(ReportFile(revision_id=revision.id, language=language, sha256=sha256))
         log.info(
             "report of revision %s of system %s in %s stored as %s",

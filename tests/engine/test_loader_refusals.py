@@ -376,6 +376,12 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "question name",
         "'max_length' must be a whole number above 0",
     ),
+    (
+        "max_emoji negative",
+        setq("name", max_emoji=-1),
+        "question name",
+        "'max_emoji' must be a whole number, 0 or more",
+    ),
     ("min not a number", setq("count", min="none"), "question count", "'min' must be a number"),
     ("min above max", setq("count", min=11), "question count", "'min' is above 'max'"),
     ("whole not boolean", setq("count", whole="no"), "question count", "'whole' must be true or false"),

@@ -1,0 +1,192 @@
+"""Delivering the outbox: each message is claimed by one worker (a compare-and-set on its
+row), put into words in its recipient's language (a text part and an HTML part, user text
+escaped), and handed to the SMTP server of ``AIA_MAIL_SERVER``; without one it is written as
+a file in ``AIA_MAIL_DIR`` for a developer to read. A failed attempt is kept with its error
+and tried again after a wait that doubles each time (``AIA_MAIL_RETRY_SECONDS`` first, an
+hour at most), up to ``AIA_MAIL_ATTEMPTS``; then it is marked failed for an administrator.
+
+Delivery is at least once: a worker that dies between the server's acceptance and marking the
+row sent leaves it to be claimed again once its claim is stale (``CLAIM_SECONDS``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, cast
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, orm
+
+from ..db import Session, now_utc
+from ..extensions import db
+from ..jobs import EXTENSION as JOBS_EXTENSION
+from ..jobs import jobs
+from .kinds import SUBJECTS
+from .models import OutboxMessage
+from .services import PENDING
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is taken to be a worker that died while sending.
+CLAIM_SECONDS = 600
+# The longest wait between two attempts.
+LONGEST_WAIT_SECONDS = 3600
+BATCH = 100
+# Values no one should read back once the message is sent (the token of a reset link).
+SECRET_VALUES = frozenset({"token"})
+
+
+def init_app(app: Flask) -> None:
+    """A commit that wrote to the outbox starts a delivery (once per process: the listeners
+    are on every session)."""
+    if not event.contains(orm.Session, "after_commit", _after_commit):
+        event.listen(orm.Session, "after_commit", _after_commit)
+
+
+def _after_commit(session: orm.Session) -> None:
+    # The mark outlives a rollback on purpose: a delivery that finds nothing due costs little,
+    # one never started would leave a message waiting for the next.
+    if session.info.pop(PENDING, False) and has_app_context() and JOBS_EXTENSION in current_app.extensions:
+        jobs.enqueue("deliver_mail")
+
+
+def wait_after(attempts: int, first_wait: float) -> float:
+    """Seconds before the next attempt, after ``attempts`` failed ones."""
+    return float(min(first_wait * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS))
+
+
+def _due(now: dt.datetime) -> sa.ColumnElement[bool]:
+    stale = now - dt.timedelta(seconds=CLAIM_SECONDS)
+    return sa.or_(
+        sa.and_(OutboxMessage.state == "queued", OutboxMessage.next_attempt_dt <= now),
+        sa.and_(OutboxMessage.state == "sending", OutboxMessage.claimed_dt < stale),
+    )
+
+
+def _claim(session: Session, message_id: int, now: dt.datetime) -> bool:
+    """Take the message for this worker, if no other took it first."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _due(now))
+        .values(state="sending", claimed_dt=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return cast(sa.CursorResult[Any], result).rowcount == 1
+
+
+def compose(message: OutboxMessage) -> EmailMessage:
+    """The message in its recipient's language: subject, text part and HTML part."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    base_url = config.get("PUBLIC_URL") or "http://localhost:5000"
+    values = dict(message.values)
+    # Links are built under PUBLIC_URL, as in the reports; no request of anyone's is involved.
+    with app.test_request_context("/", base_url=base_url), force_locale(message.language):
+        subject = " ".join(str(SUBJECTS[message.kind] % values).split())  # one line, whatever it quotes
+        text = render_template(f"mail/{message.kind}.txt", subject=subject, **values)
+        html = render_template(f"mail/{message.kind}.html", subject=subject, **values)
+    sender = config.get("MAIL_SENDER") or "aia@localhost"
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Date"] = format_datetime(now_utc())
+    email["Message-ID"] = make_msgid(f"aia-{message.id}", domain=sender.rpartition("@")[2] or "localhost")
+    email.set_content(text)
+    email.add_alternative(html, subtype="html")
+    email["Content-Language"] = message.language  # after the parts: setting them clears it
+    return email
+
+
+def send(email: EmailMessage, file_name: str) -> None:
+    """Hand ``email`` to the mail server, or write it to the mail folder without one."""
+    config = current_app.config
+    server = config.get("MAIL_SERVER") or ""
+    if not server:
+        folder = Path(config["MAIL_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / file_name).write_bytes(bytes(email))
+        return
+    with smtplib.SMTP(
+        server, int(config.get("MAIL_PORT", 587)), timeout=float(config.get("MAIL_TIMEOUT", 10))
+    ) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(email)
+
+
+def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Attempt every message due at ``now``; returns (sent, failed attempts)."""
+    now = now or now_utc()
+    config = current_app.config
+    due = list(
+        session.scalars(sa.select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(BATCH))
+    )
+    sent = failed = 0
+    for message_id in due:
+        if not _claim(session, message_id, now):
+            continue  # another worker has it
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        session.refresh(message)
+        try:
+            send(compose(message), f"{message.id:08d}-{message.kind}.eml")
+        except Exception as error:  # the server's refusals, a connection that fails, a template's bug
+            failed += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if message.attempts >= int(config.get("MAIL_ATTEMPTS", 12)):
+                message.state = "failed"
+                log.error(
+                    "mail %s failed for good after %d attempts: %s",
+                    message.id,
+                    message.attempts,
+                    message.last_error,
+                )
+            else:
+                message.state = "queued"
+                wait = wait_after(message.attempts, float(config.get("MAIL_RETRY_SECONDS", 60)))
+                message.next_attempt_dt = now + dt.timedelta(seconds=wait)
+                log.warning(
+                    "mail %s: attempt %d failed, next in %g s: %s",
+                    message.id,
+                    message.attempts,
+                    wait,
+                    message.last_error,
+                )
+        else:
+            sent += 1
+            message.state, message.sent_dt, message.last_error = "sent", now_utc(), None
+            # A link that lets someone choose a password is kept no longer than it is needed.
+            if SECRET_VALUES & message.values.keys():
+                message.values = {k: v for k, v in message.values.items() if k not in SECRET_VALUES}
+            log.info("mail %s (%s) sent", message.id, message.kind)
+        session.commit()
+    return sent, failed
+
+
+def next_due(session: Session) -> dt.datetime | None:
+    """When the next queued message is due, if one is waiting."""
+    return session.scalar(
+        sa.select(sa.func.min(OutboxMessage.next_attempt_dt)).where(OutboxMessage.state == "queued")
+    )
+
+
+@jobs.handler("deliver_mail")
+def run_delivery() -> None:
+    """Deliver what is due; when an attempt failed, come back when the next message is due."""
+    session = db.session
+    _sent, failed = deliver_due(session)
+    if failed:
+        due = next_due(session)
+        if due is not None:
+            jobs.enqueue_later("deliver_mail", max(1.0, (due - now_utc()).total_seconds()))

@@ -1,0 +1,20 @@
+"""The kinds of message the app sends: each has a subject and two templates,
+``mail/<kind>.txt`` and ``mail/<kind>.html``. Messages about one's own account are sent
+whatever the person chose for notifications."""
+
+from __future__ import annotations
+
+from ..i18n import _l
+
+SUBJECTS = {
+    "password_reset": _l("Choose a new password"),
+    "invitation": _l("You are invited to %(agency)s's impact assessments"),
+    "revision_submitted": _l("Revision %(number)s of %(system)s awaits a decision"),
+    "changes_requested": _l("Changes requested to revision %(number)s of %(system)s"),
+    "revision_approved": _l("Revision %(number)s of %(system)s approved"),
+    "revision_published": _l("Revision %(number)s of %(system)s published"),
+    "revision_withdrawn": _l("Revision %(number)s of %(system)s withdrawn"),
+    "feedback_received": _l("A message from the public about %(system)s"),
+    "feedback_answered": _l("%(agency)s answered your message about %(system)s"),
+}
+ACCOUNT_KINDS = frozenset({"password_reset", "invitation"})

@@ -1,0 +1,196 @@
+"""Outgoing mail: an outbox row in the action's transaction, delivered after the commit to a
+real SMTP server these tests start, kept and tried again while the server is down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from aia.db import db, now_utc
+from aia.jobs import queue_of
+from aia.mail import delivery, services
+from aia.mail.models import OutboxMessage
+
+from .smtp import free_port, parts, smtp_server
+
+VALUES = {
+    "name": "Ada",
+    "system": "Benefits <triage>",
+    "number": 2,
+    "uid": "abc",
+    "by": "Bo",
+    "reason": "<script>alert(1)</script> & more",
+}
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query.where(OutboxMessage.kind == kind) if kind else query))
+
+
+def test_a_message_is_sent_after_its_action_commits(app, db_session, smtp):
+    with app.app_context():
+        services.queue(db.session, "changes_requested", "ada@agency.example", "en", VALUES)
+        assert smtp.messages == []  # not before the commit
+        db.session.commit()
+        [message] = smtp.to("ada@agency.example")
+        [row] = outbox()
+        assert (row.state, row.attempts, row.last_error) == ("sent", 1, None)
+    assert message["Subject"] == "Changes requested to revision 2 of Benefits <triage>"
+    text, html = parts(message)
+    assert "<script>alert(1)</script> & more" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html and "<script>" not in html
+    assert "Benefits &lt;triage&gt;" in html
+    assert "http://localhost:5000/systems/abc/revisions/2" in text
+
+
+def test_nothing_is_sent_for_an_action_that_rolled_back(app, db_session, smtp):
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        db.session.rollback()
+        db.session.commit()
+        assert outbox() == []
+    assert smtp.messages == []
+
+
+def test_a_message_is_in_its_recipients_language(app, db_session, smtp):
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "ada@agency.example", "fr", VALUES)
+        db.session.commit()
+    [message] = smtp.messages
+    assert message["Subject"] == "Révision 2 de Benefits <triage> approuvée"
+    assert message["Content-Language"] == "fr"
+    assert "Bonjour Ada" in parts(message)[0]
+
+
+def test_while_the_server_is_down_a_message_is_kept_then_delivered_when_it_is_back(
+    app, db_session, monkeypatch
+):
+    port = free_port()  # nothing listens there yet
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 60.0)
+    queue = queue_of(app)
+    scheduled_before = queue.scheduled_count()
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        db.session.commit()
+        [row] = outbox()
+        assert (row.state, row.attempts) == ("queued", 1)
+        assert "ConnectionRefusedError" in (row.last_error or "")
+        first_wait = row.next_attempt_dt - now_utc()
+        assert dt.timedelta(seconds=50) < first_wait <= dt.timedelta(seconds=60)
+        # The job comes back when the message is due.
+        assert queue.scheduled_count() == scheduled_before + 1
+        # Not due yet: nothing is attempted.
+        assert delivery.deliver_due(db.session) == (0, 0)
+        # Due, still down: the wait doubles.
+        assert delivery.deliver_due(db.session, now=row.next_attempt_dt) == (0, 1)
+        db.session.refresh(row)
+        assert row.attempts == 2
+        with smtp_server(port) as (inbox, _):
+            assert delivery.deliver_due(db.session, now=row.next_attempt_dt) == (1, 0)
+        db.session.refresh(row)
+        assert (row.state, row.attempts, row.last_error) == ("sent", 3, None)
+    assert [m["To"] for m in inbox.messages] == ["ada@agency.example"]
+
+
+def test_the_wait_between_attempts_doubles_up_to_an_hour():
+    assert [delivery.wait_after(n, 60) for n in (1, 2, 3, 7, 20)] == [60, 120, 240, 3600, 3600]
+
+
+def test_after_the_last_attempt_a_message_is_failed_and_can_be_queued_again(app, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    monkeypatch.setitem(app.config, "MAIL_ATTEMPTS", 2)
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        db.session.commit()
+        [row] = outbox()
+        delivery.deliver_due(db.session, now=row.next_attempt_dt)
+        db.session.refresh(row)
+        assert (row.state, row.attempts) == ("failed", 2)
+        with smtp_server(app.config["MAIL_PORT"]) as (inbox, _):
+            services.queue_again(db.session, row)
+            db.session.commit()
+        db.session.refresh(row)
+        assert row.state == "sent"
+    assert len(inbox.messages) == 1
+
+
+def test_two_workers_never_claim_the_same_message(app, db_session):
+    with app.app_context():
+        row = services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        db.session.info.pop(services.PENDING)  # delivered by hand below
+        db.session.commit()
+        now = now_utc()
+        assert delivery._claim(db.session, row.id, now) is True
+        assert delivery._claim(db.session, row.id, now) is False
+        # A claim left by a worker that died is taken over once it is stale.
+        later = now + dt.timedelta(seconds=delivery.CLAIM_SECONDS + 1)
+        assert delivery._claim(db.session, row.id, later) is True
+
+
+def test_without_a_server_messages_are_written_to_the_mail_folder(app, db_session, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path / "mail"))
+    with app.app_context():
+        row = services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        db.session.commit()
+        db.session.refresh(row)
+        assert row.state == "sent"
+    [written] = list(Path(tmp_path / "mail").glob("*.eml"))
+    assert b"To: ada@agency.example" in written.read_bytes()
+
+
+def test_a_worker_delivers_after_the_commit_and_comes_back_when_the_server_is_up(tmp_path):
+    """The real path: a consumer thread (as `aia worker` runs), a queue that is not immediate,
+    the server down at first; the worker's own retry delivers once the server listens."""
+    import time
+
+    from aia import create_app
+    from aia.cli import upgrade_database
+    from aia.jobs import start_consumer
+    from config import TestConfig
+
+    port = free_port()
+    config = type(
+        "Queued",
+        (TestConfig,),
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'aia.sqlite3'}",
+            "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+            "JOBS_IMMEDIATE": False,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_RETRY_SECONDS": 0.2,
+        },
+    )
+    app = create_app(config)
+    with app.app_context():
+        upgrade_database()
+    consumer = start_consumer(app)
+
+    def state() -> tuple[str, int]:
+        with app.test_request_context("/", method="GET"):
+            row = db.session.scalar(sa.select(OutboxMessage))
+            return (row.state, row.attempts) if row else ("none", 0)
+
+    def wait_until(check, what: str) -> None:
+        deadline = time.monotonic() + 60  # a bound on a busy machine: the test waits for a state
+        while not check(state()):
+            assert time.monotonic() < deadline, f"still {state()}, waiting for {what}"
+            time.sleep(0.05)
+
+    try:
+        with app.app_context():
+            services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+            db.session.commit()
+        wait_until(lambda s: s[1] >= 1 and s[0] == "queued", "a failed first attempt")
+        with smtp_server(port) as (inbox, _):
+            wait_until(lambda s: s[0] == "sent", "the retry")
+        assert [m["To"] for m in inbox.messages] == ["ada@agency.example"]
+    finally:
+        consumer.stop(graceful=True)
