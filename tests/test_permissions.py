@@ -250,6 +250,8 @@ ROWS = [
         {"decision": "", "overall": "Noted."},
         expect(author=403, approver=302, auditor=302),
     ),
+    # what becomes public, before publishing
+    ("GET", REV + "/publish", "approved", {}, expect(author=403, auditor=403)),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
     # a publication's progress: for those who may publish
     ("GET", REV + "/publication", "publication_failed", {}, expect(author=403, auditor=403)),
