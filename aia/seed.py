@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from .accounts import services as account_services
-from .accounts.models import Agency
-from .assessments import lifecycle, services
+from .accounts.models import Agency, User
+from .assessments import fria, lifecycle, services
 from .assessments.models import Revision, System
 from .db import Session
 from .engine import Definition, Registry, missing_required, resolve
@@ -642,6 +642,10 @@ def load_demo(session: Session, registry: Registry) -> str:
         draft = services.start_draft(session, library, check, answers, actor=users["chris@transport.example"])
         services.submit(session, draft, check, draft.lock_version, actor=users["chris@transport.example"])
 
+    # A fundamental rights impact assessment, its notification recorded as sent.
+    if registry.latest("eu-fria") is not None:
+        load_fria_example(session, registry, agencies["benefits"], users["amira@benefits.example"])
+
     # Just created, nothing answered.
     fresh = system(
         "city-transport", "Parking fine appeals sorter 🚗", "Not started yet.", "chris@transport.example"
@@ -652,9 +656,9 @@ def load_demo(session: Session, registry: Registry) -> str:
         published += put_on_register(*listed)
     session.flush()
     lines = [
-        f"demo data loaded: {len(AGENCIES)} agencies, {len(REGISTER_ENTRIES) + 8} systems, "
-        f"{published} published revisions and others in every state (one a threshold check), "
-        "3 drafts, 2 messages from the public",
+        f"demo data loaded: {len(AGENCIES)} agencies, {len(REGISTER_ENTRIES) + 9} systems, "
+        f"{published} published revisions and others in every state (one a threshold check, one a "
+        "fundamental rights impact assessment), 3 drafts, 2 messages from the public",
         "",
         "Demo accounts (for demonstration only; these passwords are shown once):",
     ]
@@ -663,3 +667,90 @@ def load_demo(session: Session, registry: Registry) -> str:
         for email, _, role, slug in DEMO_USERS
     ]
     return "\n".join(lines)
+
+
+# -- the fundamental rights impact assessment (eu-fria) ------------------------------------------
+# A public employment service's job-matching system; docs/eu-fria.md works its rating out by hand.
+JOB_MATCHING = {
+    "system_name": "Job matching for jobseekers",
+    "deployer_kind": "public_body",
+    "high_risk": "yes",
+    "annex_area": "employment",
+    "earlier_assessment": "none",
+    "deployer_name": "Public Employment Service",
+    "deployer_address": "1 Work Street\n1000 Capital City",
+    "deployer_contact": "fria@employment.example",
+    "submitter": "Head of digital services",
+    "provider_name": "Match Systems Ltd",
+    "provider_entry": "https://ai-database.example.eu/systems/0000-demo",
+    "process_description": (
+        "Counsellors see a ranked list of vacancies for each jobseeker before an interview; "
+        "they choose which to propose. <b>No</b> vacancy is proposed without a counsellor."
+    ),
+    "decision_role": "recommends",
+    "intended_purpose": "yes",
+    "first_use": "2026-09-01",
+    "period_of_use": "Three years, reviewed each year",
+    "frequency": "daily",
+    "people_per_year": 250000,
+    "affected_categories": "Registered jobseekers, and employers who publish vacancies.",
+    "vulnerable_groups": ["older", "disability", "unemployed", "migrants"],
+    "provider_information": "yes",
+    "risk_register": [
+        {
+            "right": "art-21",
+            "group": "Older jobseekers and jobseekers with disabilities",
+            "likelihood": "likely",
+            "severity": "serious",
+            "measures": "Monthly checks of the matches by age and disability; counsellors add vacancies.",
+            "remaining": "medium",
+        },
+        {
+            "right": "art-15",
+            "group": "Jobseekers with gaps in their careers",
+            "likelihood": "possible",
+            "severity": "moderate",
+            "measures": "Career gaps are not an input.",
+            "remaining": "low",
+        },
+        {
+            "right": "art-8",
+            "group": "All jobseekers",
+            "likelihood": "rare",
+            "severity": "serious",
+            "measures": "Only the data of the jobseeker's file; kept as the file is.",
+            "remaining": "low",
+        },
+    ],
+    "oversight_measures": "Every proposal is made by a counsellor, who sees why each vacancy is listed.",
+    "oversight_assigned": "yes",
+    "oversight_override": "yes",
+    "materialised_measures": "The counsellor reports it; the matching is paused for the group concerned.",
+    "governance": "The data protection officer and the head of counselling decide within five days.",
+    "complaints": "Through the counselling office or the online form; answered within 30 days.",
+    "people_informed": "yes",
+    "dpia_status": "done",
+    "dpia_reference": "DPIA-2026-014",
+    "dpia_summary": "The jobseeker's file is processed on the basis of the law on employment services.",
+    "dpia_adds": "The risks to equal treatment and to the choice of an occupation, beyond data protection.",
+    "update_triggers": ["purpose", "version", "data", "incident"],
+    "next_review": "2027-09-01",
+    "findings_summary": (
+        "Three risks; the worst, unequal matches for older jobseekers and those with disabilities, "
+        "remains medium after monthly checks."
+    ),
+    "registered": "no",
+}
+
+
+def load_fria_example(session: Session, registry: Registry, agency: Agency, author: User) -> Revision:
+    """A submitted FRIA of the job-matching system, its notification recorded as sent."""
+    definition = registry.latest("eu-fria")
+    assert definition is not None, "the eu-fria questionnaire is missing"
+    system = services.create_system(
+        session, agency.id, "Job matching for jobseekers", "Ranks vacancies for counsellors.", actor=author
+    )
+    draft = services.start_draft(session, system, definition, JOB_MATCHING, actor=author)
+    revision = services.submit(session, draft, definition, draft.lock_version, actor=author)
+    fria.record_notified(session, revision, revision.submitted_dt.date(), author)
+    return revision

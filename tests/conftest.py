@@ -239,3 +239,14 @@ def published(make_agency, make_system, make_revision, publish):
     system = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
     publish(make_revision(system=system))
     return system
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) for this test, which the app's mail goes to: its inbox."""
+    from .smtp import smtp_server
+
+    with smtp_server() as (inbox, port):
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        yield inbox

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from aia import create_app
 from aia.accounts import services as accounts
 from aia.assessments import services as assessments
-from aia.assessments.models import Draft, Revision
+from aia.assessments.models import Draft, Revision, System
 from aia.cli import upgrade_database
 from aia.db import db, engine_of
 from aia.extensions import questionnaires
@@ -228,6 +228,54 @@ def test_concurrent_submits_of_one_draft_give_one_revision_and_clear_conflicts(
     assert all("it became revision 1" in html for status, html in results if status == 409)
     with engine.connect() as connection:
         assert connection.scalar(sa.select(sa.func.count()).select_from(Revision)) == 1
+    engine.dispose()
+
+
+def test_concurrent_saves_of_one_draft_let_one_win_and_tell_the_others(server: str, people, database: str):
+    """Every author opens the same step of one draft, then all press Save at once, each with an
+    answer of their own: exactly one save is kept; every other person gets the 409 page that
+    says someone else saved meanwhile, with their own answer still in the form (nothing typed
+    is lost), and the draft moved on by one version."""
+    target_uid = people[0][1]
+    engine = sa.create_engine(database)
+    with engine.connect() as connection:
+        before = connection.scalar(
+            sa.select(Draft.lock_version).join(Draft.system).where(System.uid == target_uid)
+        )
+    browsers, forms = [], []
+    for number, (email, _) in enumerate(people):
+        browser = Browser(server)
+        _, page = browser.request("/login")
+        assert browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))[0] == 302
+        status, page = browser.request(f"/systems/{target_uid}/draft/about")
+        assert status == 200, page[:500]
+        browsers.append(browser)
+        forms.append(submit_data(page, {"q_decision": f"The answer of author {number}"}, "save"))
+    results: list[tuple[int, str]] = [(0, "")] * len(browsers)
+    start = threading.Barrier(len(browsers))
+
+    def press(index: int) -> None:
+        start.wait()
+        results[index] = browsers[index].request(f"/systems/{target_uid}/draft/about", forms[index])
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = [status for status, _ in results]
+    assert sorted(statuses) == [302] + [409] * (len(browsers) - 1), statuses
+    winner = statuses.index(302)
+    for number, (status, html) in enumerate(results):
+        if status == 409:
+            assert "Someone else saved this draft while you were editing it" in html
+            assert f"The answer of author {number}" in html  # their own answer, still in the form
+    with engine.connect() as connection:
+        draft = connection.execute(
+            sa.select(Draft.answers, Draft.lock_version).join(Draft.system).where(System.uid == target_uid)
+        ).one()
+    assert draft.answers["decision"] == f"The answer of author {winner}"
+    assert draft.lock_version == before + 1
     engine.dispose()
 
 

@@ -21,8 +21,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aia.accounts import tokens
 from aia.db import Base
 from aia.engine import field_name
+from aia.mail.models import OutboxMessage
 from aia.publishing import services as publishing
 from aia.register.models import Feedback
 
@@ -135,7 +137,13 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         reference="MSG-TEST-0001",
     )
     db_session.add(feedback)
+    failed_mail = OutboxMessage(
+        kind="revision_approved", recipient="x@agency.example", language="en", values={}, state="failed"
+    )
+    db_session.add(failed_mail)
     db_session.flush()
+    with app.test_request_context():
+        reset_token = tokens.make_token(people["author"], tokens.RESET)
     real = {
         "uid": [drafting.uid, published.uid],
         "number": ["1"],
@@ -147,6 +155,9 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         "lang": ["fr", "en"],
         "key": ["starter", "ads-impact"],
         "version": ["4", "3"],
+        "token": [reset_token],
+        "agency_id": [str(agency.id)],
+        "message_id": [str(failed_mail.id)],
     }
     return people, real
 
@@ -220,7 +231,8 @@ def test_no_route_answers_a_server_error_to_hostile_input(app, login, db_session
         for value in (HOSTILE_TEXT[1], "9" * 25, HOSTILE_TEXT[21], HOSTILE_TEXT[3], "9999-12-31"):
             path = {
                 name: value
-                if value.isdigit() or name not in ("number", "user_id", "feedback_id")
+                if value.isdigit()
+                or name not in ("number", "user_id", "feedback_id", "agency_id", "message_id")
                 else "9" * 25
                 for name in rule.arguments
             }

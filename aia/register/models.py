@@ -96,8 +96,13 @@ class Feedback(Base):
     # (services.sending_key): the same message sent again is the one already received.
     reference: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The language the sender wrote in (of the register's page): an answer is mailed in it.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     answer: Mapped[str | None] = mapped_column(sa.Text)
+    # The agency chose to show the message and its answer on the public entry (never the
+    # sender's address).
+    answer_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     received_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     handled_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -17,7 +17,7 @@ from ..accounts.models import Agency
 from ..db import Session
 from ..web_input import MAX_INT, has_unwanted
 from . import search as fulltext
-from .models import RegisterEntry
+from .models import Feedback, RegisterEntry
 
 PAGE_SIZE = 20
 # Above this many matches, a page is read along the sorting index rather than by sorting
@@ -236,3 +236,15 @@ def count_withdrawn(session: Session, filters: Filters) -> int:
     others = dataclasses.replace(filters, state="withdrawn")
     where = others.conditions(session.get_bind().dialect.name)
     return session.scalar(sa.select(sa.func.count()).select_from(E).where(*where)) or 0
+
+
+def published_answers(session: Session, system_id: int) -> list[Feedback]:
+    """The messages about a system whose answer its agency chose to show, newest first."""
+    return list(
+        session.scalars(
+            sa.select(Feedback)
+            .where(Feedback.system_id == system_id, Feedback.answer_published.is_(True))
+            .order_by(Feedback.handled_dt.desc(), Feedback.id.desc())
+            .limit(50)
+        )
+    )

@@ -23,6 +23,8 @@ from flask import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..assessments import fria
+from ..assessments.models import Revision
 from ..db import now_utc
 from ..engine import Definition
 from ..engine.definition import answer_text
@@ -91,7 +93,17 @@ def _entry_page(entry, form: FeedbackForm, status: int = 200):
         form=form,
         counts=services.feedback_counts(db.session, entry.system_id),
         contact_link=contact_link,
+        published_answers=queries.published_answers(db.session, entry.system_id),
+        # the day the FRIA's results were sent to the authority (recorded beside the revision)
+        fria_notified=fria_notified_on(entry),
     ), status
+
+
+def fria_notified_on(entry) -> Any:
+    if "fria" not in entry.details:
+        return None
+    revision = db.session.get(Revision, entry.revision_id)
+    return fria.notified_on(db.session, revision) if revision is not None else None
 
 
 def _in_page_language(entry, definition: Definition | None) -> dict[str, Any]:
@@ -158,7 +170,13 @@ def feedback(uid: str):
             sender, entry.system_uid, form.kind.data, form.message.data or "", form.reply_to.data
         )
         received = services.submit_feedback(
-            db.session, entry, form.kind.data, form.message.data or "", form.reply_to.data, key
+            db.session,
+            entry,
+            form.kind.data,
+            form.message.data or "",
+            form.reply_to.data,
+            key,
+            current_language(),
         )
         return redirect(url_for(".feedback_sent", uid=uid, reference=received.reference))
     return _entry_page(entry, form, 422)

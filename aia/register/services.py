@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.notify import agency_people, notify_all
 from ..assessments.models import Revision, System
 from ..audit.queries import Anchor
 from ..db import Session, now_utc
@@ -89,6 +90,17 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
         },
         "revision_sha256": revision.sha256,
         "submitted_dt": revision.submitted_dt.isoformat(),
+        # a fundamental rights impact assessment: whether it was required, and its rating
+        **(
+            {
+                "fria": {
+                    k: scores["fria"]["applicability"]["outcome"] if k == "outcome" else scores["fria"][k]
+                    for k in ("outcome", "rating")
+                }
+            }
+            if scores.get("method") == "eu-fria" and isinstance(scores.get("fria"), dict)
+            else {}
+        ),
     }
 
 
@@ -216,6 +228,7 @@ def submit_feedback(
     message: str,
     reply_to: str | None,
     form_token: str | None = None,
+    language: str | None = None,
 ) -> Feedback:
     """Receive a message about ``entry``. A ``form_token`` already received (see
     sending_key) returns the message it brought, and nothing new is stored: a message sent
@@ -238,6 +251,7 @@ def submit_feedback(
         reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None,
         reference=new_reference(session),
         form_token=form_token or None,
+        language=language,
     )
     try:
         with session.begin_nested():  # the same form sent at the same moment by a double click
@@ -248,6 +262,9 @@ def submit_feedback(
         if already is None:
             raise
         return already
+    # The agency's staff hear of it (the sender's address is in the queue, not in the mail).
+    staff = agency_people(session, entry.agency_id, ("author", "approver"))
+    notify_all(session, staff, "feedback_received", {"system": entry.name, "kind": kind, "message": message})
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
     return feedback
 

@@ -19,6 +19,7 @@ from ..assessments.models import Revision
 from ..audit.queries import Anchor
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..engine.group import Group
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import answers_in_language
 from ..i18n import _, _l, current_language
@@ -203,6 +204,42 @@ def method_url() -> str | None:
     return f"{base}/register/method" if base else None
 
 
+def fria_part(definition: Definition, scores: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The fundamental rights impact assessment's results in the report's words: the register
+    with its options' labels, and the matrix (likelihood down, severity across)."""
+    result = scores.get("fria") if scores.get("method") == "eu-fria" else None
+    register = definition.questions.get("risk_register")
+    if not isinstance(result, Mapping) or not isinstance(register, Group):
+        return None
+    asked = {q.key: q for q in register.questions}
+
+    def label(key: str, value: Any) -> str:
+        question = asked.get(key)
+        return question.display(value) if question is not None and value is not None else ""
+
+    matrix = result.get("matrix", [])
+    return {
+        "applicability": result.get("applicability", {}),
+        "rating": result.get("rating"),
+        "duties": result.get("duties", []),
+        "risks": [
+            {
+                **risk,
+                "right_text": label("right", risk.get("right")) or risk.get("right_text", ""),
+                "likelihood_text": label("likelihood", risk.get("likelihood")),
+                "severity_text": label("severity", risk.get("severity")),
+            }
+            for risk in result.get("risks", [])
+        ],
+        "severities": [label("severity", cell["severity"]) for cell in (matrix[0] if matrix else [])],
+        "matrix": [
+            {"likelihood": label("likelihood", line[0]["likelihood"]), "cells": line}
+            for line in matrix
+            if line
+        ],
+    }
+
+
 def report_context(
     revision: Revision,
     definition: Definition,
@@ -259,6 +296,7 @@ def report_context(
             "notice": str(definition.origin.notice) if definition.origin else None,
         },
         "scores": scores,
+        "fria": fria_part(definition, scores),
         "charter": {
             **charter,
             "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),
@@ -266,7 +304,10 @@ def report_context(
         }
         if charter
         else None,
-        "impact_chart_svgs": impact_chart_svgs(scores, risk_areas, mitigation_areas),
+        # a FRIA has its register and matrix instead of points (fria_part)
+        "impact_chart_svgs": []
+        if scores.get("method") == "eu-fria"
+        else impact_chart_svgs(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),
