@@ -11,13 +11,14 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
 from . import SettingsError, create_app
+from .accounts import tokens
 from .accounts.models import ROLES
 from .accounts.passwords import WeakPassword
-from .accounts.services import AccountError, agency_by_slug, set_active, user_by_email
+from .accounts.services import AccountError, agency_by_slug, request_password_reset, set_active, user_by_email
 from .accounts.services import create_agency as create_agency_account
 from .accounts.services import create_user as create_user_account
 from .audit.queries import Anchor
@@ -29,7 +30,8 @@ from .engine import DefinitionError, Registry, score
 from .engine.importers import canada, canada_answers
 from .extensions import db, questionnaires
 from .integrity.verify import verify_all
-from .jobs import JobsSettingError, run_worker
+from .jobs import JobsSettingError, jobs, run_worker
+from .mail.delivery import deliver_due
 from .seed import load_demo
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -155,6 +157,32 @@ def disable_user(email: str, reason: str) -> None:
     click.echo(f"{user.email} disabled")
 
 
+@click.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password(email: str) -> None:
+    """Mail the person a link to choose a new password (as the sign-in page does), and print
+    it, for an operator to pass on if the mail does not reach them."""
+    user = user_by_email(db.session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {email}")
+    request_password_reset(db.session, user.email)
+    db.session.commit()
+    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost:5000"
+    with current_app.test_request_context("/", base_url=base_url):
+        link = url_for("accounts.reset_password", token=tokens.make_token(user, tokens.RESET), _external=True)
+    hours = tokens.max_age(tokens.RESET) / 3600
+    click.echo(f"reset link mailed to {user.email} (it works once, for {hours:g} hours):\n{link}")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Deliver the outgoing mail that is due now, here (`aia worker` does it by itself)."""
+    sent, failed = deliver_due(db.session)
+    click.echo(f"{sent} message(s) sent, {failed} attempt(s) failed")
+
+
 def _anchor(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> list[Anchor]:
     anchors = []
     for value in values:
@@ -242,6 +270,8 @@ def worker(threads: int | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     count = threads or int(app.config.get("JOBS_WORKERS", 1))
     click.echo(f"aia worker: {count} thread(s) on {_queue_label(app.config['JOBS_URL'])}")
+    if not (app.config.get("JOBS_IMMEDIATE") or app.config.get("JOBS_CONSUMER")):
+        jobs.enqueue("deliver_mail")  # mail left waiting while no worker ran
     try:
         run_worker(app, count)
     except JobsSettingError as wrong:
@@ -341,6 +371,8 @@ COMMANDS = [
     create_agency,
     create_user,
     disable_user,
+    reset_password,
+    send_mail,
     verify,
     backup,
     restore,

@@ -176,3 +176,77 @@ def make_revision(db_session, make_draft, registry):
         return revision
 
     return make
+
+
+# The register's publications, for the tests of the register and its open data.
+@pytest.fixture
+def approver_of(make_user):
+    """The approver of an agency (one per agency and test)."""
+    approvers = {}
+
+    def approver(agency):
+        if agency.id not in approvers:
+            approvers[agency.id] = make_user("approver", agency)
+        return approvers[agency.id]
+
+    return approver
+
+
+@pytest.fixture
+def publish(app, db_session, approver_of):
+    """Approve a submitted revision and publish it through the real publication: its PDF
+    rendered and stored, the system's earlier published revision superseded, audit events
+    written, the register entry made. ``published_dt`` then dates the entry, for the tests of
+    order and date filters. Returns the register entry."""
+
+    import sqlalchemy as sa
+
+    from aia.assessments import lifecycle
+    from aia.publishing import services as publication
+    from aia.register.models import RegisterEntry
+
+    def publish(revision, published_dt=None) -> RegisterEntry:
+        approver = approver_of(revision.system.agency)
+        with app.app_context():  # the render reads the app's settings
+            lifecycle.change_status(db_session, approver, revision, "approve")
+            publication.publish(db_session, approver, revision, "Ready for the public.")
+        entry = db_session.scalar(sa.select(RegisterEntry).where(RegisterEntry.revision_id == revision.id))
+        if published_dt is not None:
+            entry.published_dt = published_dt
+            db_session.flush()
+        return entry
+
+    return publish
+
+
+@pytest.fixture
+def withdraw(app, db_session, approver_of):
+    """Withdraw a published revision through the real withdrawal."""
+
+    from aia.publishing import services as publication
+
+    def withdraw(revision, reason: str) -> None:
+        with app.app_context():
+            publication.withdraw(db_session, approver_of(revision.system.agency), revision, reason)
+
+    return withdraw
+
+
+@pytest.fixture
+def published(make_agency, make_system, make_revision, publish):
+    """A system of the Tax Office with one published revision."""
+    tax = make_agency(slug="tax", name="Tax Office")
+    system = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
+    publish(make_revision(system=system))
+    return system
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) for this test, which the app's mail goes to: its inbox."""
+    from .smtp import smtp_server
+
+    with smtp_server() as (inbox, port):
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        yield inbox

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from aia.accounts.models import Agency, User
 from aia.assessments.models import Draft, Revision, System
+from aia.register.models import RegisterEntry
 
 
 def test_check_questionnaires_lists_every_definition(app):
@@ -53,12 +54,30 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
         names = c.scalars(sa.select(System.name)).all()
         statuses = set(c.scalars(sa.select(Revision.status)).all())
         assert c.scalar(sa.select(sa.func.count()).select_from(Draft)) == 3
-        assert c.scalar(sa.select(sa.func.count()).select_from(Agency)) == 3
+        assert c.scalar(sa.select(sa.func.count()).select_from(Agency)) == 5
         assert set(c.scalars(sa.select(User.role)).all()) == {"author", "approver", "auditor", "admin"}
     assert statuses == {"submitted", "changes_requested", "approved", "published", "superseded", "withdrawn"}
     text = " ".join(names)
     assert "🧮" in text and "المساكن" in text
     assert runner.invoke(args=["verify"]).exit_code == 0
+    # A register that looks like one in use: a dozen or more entries across agencies, levels,
+    # ratings and states, each published with its PDFs; awkward text in one entry named so,
+    # not first.
+    with own.test_client() as client:
+        first_page = client.get("/register/").get_data(as_text=True)
+        everything = client.get("/register.json?state=all").get_json()["entries"]
+    with engine.connect() as c:
+        entries = c.execute(sa.select(RegisterEntry)).all()
+    assert len({e.system_uid for e in entries if e.state in ("current", "withdrawn")}) >= 12
+    assert {e.state for e in entries} == {"current", "superseded", "withdrawn"}
+    assert {e.impact_level for e in entries} == {1, 2, 3, 4}
+    assert {e.charter_rating for e in entries} == {"low", "moderate", "high"}
+    assert len({e.agency_slug for e in entries if e.state == "current"}) == 5
+    assert all(e.pdf_sha256 for e in entries)
+    awkward = [e for e in everything if "<script>" in e["description"] + (e["summary"] or "")]
+    assert [e["name"] for e in awkward] == ["Test entry: unusual text (demonstration) 🧪"]
+    assert "&lt;script&gt;" not in first_page.split("Test entry: unusual text")[0]
+    assert first_page.index("Test entry: unusual text") > first_page.index("Claim review triage")
     engine.dispose()
 
 

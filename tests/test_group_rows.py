@@ -80,7 +80,7 @@ def test_rows_are_added_filled_moved_and_removed_without_a_script(risks_step, cl
     ]
     # The buttons name their row for a screen reader; the first row cannot go up, the last down.
     assert 'value="up:register:0"' not in page and 'value="down:register:1"' not in page
-    assert '>Remove<span class="visually-hidden"> Risk 2</span>' in page
+    assert '>Remove<span class="visually-hidden"> Risk <span data-row-number>2</span></span>' in page
 
 
 def test_a_row_mistake_is_shown_at_its_field_and_the_rest_is_kept(risks_step, client):

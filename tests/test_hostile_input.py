@@ -21,8 +21,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aia.accounts import tokens
 from aia.db import Base
 from aia.engine import field_name
+from aia.mail.models import OutboxMessage
 from aia.publishing import services as publishing
 from aia.register.models import Feedback
 
@@ -78,6 +80,7 @@ FIELDS = [
     "message",
     "kind",
     "reply_to",
+    "form_token",
     "reason",
     "decision",
     "overall",
@@ -127,19 +130,35 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
     revision = make_revision(system=published, status="approved")
     with app.app_context():
         publishing.publish(db_session, make_user("approver", agency), revision)
-    feedback = Feedback(system_id=published.id, agency_id=agency.id, kind="question", message="Why?")
+    feedback = Feedback(
+        system_id=published.id,
+        agency_id=agency.id,
+        kind="question",
+        message="Why?",
+        reference="MSG-TEST-0001",
+    )
     db_session.add(feedback)
+    failed_mail = OutboxMessage(
+        kind="revision_approved", recipient="x@agency.example", language="en", values={}, state="failed"
+    )
+    db_session.add(failed_mail)
     db_session.flush()
+    with app.test_request_context():
+        reset_token = tokens.make_token(people["author"], tokens.RESET)
     real = {
         "uid": [drafting.uid, published.uid],
         "number": ["1"],
         "step_key": ["about", "triage"],
         "user_id": [str(people["author"].id)],
         "feedback_id": [str(feedback.id)],
+        "reference": [feedback.reference],
         "filename": ["app.css"],
         "lang": ["fr", "en"],
         "key": ["starter", "ads-impact"],
         "version": ["4", "3"],
+        "token": [reset_token],
+        "agency_id": [str(agency.id)],
+        "message_id": [str(failed_mail.id)],
     }
     return people, real
 
@@ -213,7 +232,8 @@ def test_no_route_answers_a_server_error_to_hostile_input(app, login, db_session
         for value in (HOSTILE_TEXT[1], "9" * 25, HOSTILE_TEXT[21], HOSTILE_TEXT[3], "9999-12-31"):
             path = {
                 name: value
-                if value.isdigit() or name not in ("number", "user_id", "feedback_id")
+                if value.isdigit()
+                or name not in ("number", "user_id", "feedback_id", "agency_id", "message_id")
                 else "9" * 25
                 for name in rule.arguments
             }

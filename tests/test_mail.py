@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from aia.db import db, now_utc
@@ -24,14 +23,6 @@ VALUES = {
     "by": "Bo",
     "reason": "<script>alert(1)</script> & more",
 }
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    with smtp_server() as (inbox, port):
-        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-        monkeypatch.setitem(app.config, "MAIL_PORT", port)
-        yield inbox
 
 
 def outbox(kind: str | None = None) -> list[OutboxMessage]:
@@ -152,3 +143,54 @@ def test_without_a_server_messages_are_written_to_the_mail_folder(app, db_sessio
         assert row.state == "sent"
     [written] = list(Path(tmp_path / "mail").glob("*.eml"))
     assert b"To: ada@agency.example" in written.read_bytes()
+
+
+def test_a_worker_delivers_after_the_commit_and_comes_back_when_the_server_is_up(tmp_path):
+    """The real path: a consumer thread (as `aia worker` runs), a queue that is not immediate,
+    the server down at first; the worker's own retry delivers once the server listens."""
+    import time
+
+    from aia import create_app
+    from aia.cli import upgrade_database
+    from aia.jobs import start_consumer
+    from config import TestConfig
+
+    port = free_port()
+    config = type(
+        "Queued",
+        (TestConfig,),
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'aia.sqlite3'}",
+            "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+            "JOBS_IMMEDIATE": False,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_RETRY_SECONDS": 0.2,
+        },
+    )
+    app = create_app(config)
+    with app.app_context():
+        upgrade_database()
+    consumer = start_consumer(app)
+
+    def state() -> tuple[str, int]:
+        with app.test_request_context("/", method="GET"):
+            row = db.session.scalar(sa.select(OutboxMessage))
+            return (row.state, row.attempts) if row else ("none", 0)
+
+    def wait_until(check, what: str) -> None:
+        deadline = time.monotonic() + 60  # a bound on a busy machine: the test waits for a state
+        while not check(state()):
+            assert time.monotonic() < deadline, f"still {state()}, waiting for {what}"
+            time.sleep(0.05)
+
+    try:
+        with app.app_context():
+            services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+            db.session.commit()
+        wait_until(lambda s: s[1] >= 1 and s[0] == "queued", "a failed first attempt")
+        with smtp_server(port) as (inbox, _):
+            wait_until(lambda s: s[0] == "sent", "the retry")
+        assert [m["To"] for m in inbox.messages] == ["ada@agency.example"]
+    finally:
+        consumer.stop(graceful=True)

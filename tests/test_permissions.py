@@ -101,6 +101,73 @@ ROWS = [
         {},
         expect(author=403, approver=403, auditor=403, admin=422, foreign=403),
     ),
+    # password reset, invitations, notifications
+    ("GET", "/login/forgot", "none", {}, PUBLIC),
+    # The same answer for every address (back to the sign-in page, signed in or not).
+    ("POST", "/login/forgot", "none", {"email": "nobody@agency.example"}, {r: 302 for r in ROLES}),
+    ("GET", "/login/reset/{token}", "none", {}, PUBLIC),
+    ("POST", "/login/reset/{token}", "none", {}, PUBLIC),
+    ("GET", "/invitation/{token}", "none", {}, PUBLIC),
+    ("POST", "/invitation/{token}", "none", {}, PUBLIC),
+    ("GET", "/account/notifications", "none", {}, dict(anonymous=LOGIN, **SIGNED_IN)),
+    ("POST", "/account/notifications", "none", {}, dict(anonymous=LOGIN, **{r: 302 for r in ROLES[1:]})),
+    (
+        "GET",
+        "/invitations",
+        "none",
+        {},
+        expect(author=403, approver=200, auditor=403, admin=200, foreign=200),
+    ),
+    (
+        "POST",
+        "/invitations",
+        "none",
+        {},
+        expect(author=403, approver=422, auditor=403, admin=422, foreign=422),
+    ),
+    (
+        "GET",
+        "/admin/users/{user_id}",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=200, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}",
+        "none",
+        {"name": ""},
+        expect(author=403, approver=403, auditor=403, admin=422, foreign=403),
+    ),
+    (
+        "GET",
+        "/admin/agencies/{agency_id}",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=200, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/agencies/{agency_id}",
+        "none",
+        {"name": ""},
+        expect(author=403, approver=403, auditor=403, admin=422, foreign=403),
+    ),
+    (
+        "POST",
+        "/admin/agencies/{agency_id}/close",
+        "none",
+        {"reason": "merged"},
+        expect(author=403, approver=403, auditor=403, admin=302, foreign=403),
+    ),
+    ("GET", "/admin/mail", "none", {}, expect(author=403, approver=403, auditor=403, admin=200, foreign=403)),
+    (
+        "POST",
+        "/admin/mail/{message_id}/again",
+        "none",
+        {},
+        expect(author=403, approver=403, auditor=403, admin=404, foreign=403),
+    ),
     # assessments
     ("GET", "/", "submitted", {}, expect(admin=302, foreign=200)),
     ("GET", "/systems/new", "none", {}, expect(auditor=403, admin=403, foreign=200)),
@@ -167,6 +234,10 @@ ROWS = [
     ("GET", REV + "/report.docx", "submitted", {}, expect()),
     # a starter revision is not a Canadian questionnaire's: no answer file of it, for anyone
     ("GET", REV + "/answer-file.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    # nor is it a fundamental rights impact assessment: none of its documents, for anyone
+    ("GET", REV + "/fria/notification.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("GET", REV + "/fria/registration.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("POST", REV + "/fria/notified", "submitted", {}, expect(author=404, approver=404, **EDITORS)),
     # no file chosen: the form says so (422), for those who may edit
     ("POST", SYS + "/answer-file", "sent_back", {}, expect(author=422, approver=422, **EDITORS)),
     # review
@@ -199,7 +270,10 @@ ROWS = [
     ("GET", "/register/", "none", {}, PUBLIC),
     ("GET", "/register/{uid}", "none", {}, PUBLIC),
     ("GET", "/register/{uid}.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/atrs.json", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/algoritmeregister.json", "none", {}, PUBLIC),
     ("POST", "/register/{uid}/feedback", "none", {}, PUBLIC),
+    ("GET", "/register/{uid}/feedback/{reference}", "feedback", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.{lang}.pdf", "none", {}, PUBLIC),
     ("GET", "/register/{uid}/revisions/{number}/report.docx", "none", {}, PUBLIC),
@@ -231,7 +305,11 @@ def _rule_of(url_template: str) -> str:
         .replace("{step}", "<step_key>")
         .replace("{user_id}", "<int:user_id>")
         .replace("{feedback_id}", "<int:feedback_id>")
+        .replace("{token}", "<token>")
+        .replace("{agency_id}", "<int:agency_id>")
+        .replace("{message_id}", "<int:message_id>")
         .replace("{lang}", "<lang>")
+        .replace("{reference}", "<reference>")
         .replace("/static/app.css", "/static/<path:filename>")
         .replace("/questionnaires/starter/3/", "/questionnaires/<key>/<int:version>/")
     )
@@ -269,7 +347,15 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         return revision
 
     def prepare(state: str) -> dict:
-        values = {"agency_id": home.id, "user_id": submitter.id, "uid": "sys-none", "number": 1, "lang": "en"}
+        values = {
+            "agency_id": home.id,
+            "user_id": submitter.id,
+            "uid": "sys-none",
+            "number": 1,
+            "lang": "en",
+            "token": "not-a-token",
+            "message_id": 999999,
+        }
         if state == "draft":
             draft = make_draft(STARTER_COMPLETE, system=make_system(agency=home))
             values.update(uid=draft.system.uid, step="about", lock=draft.lock_version)
@@ -279,11 +365,15 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         elif state == "feedback":
             system = revision("published").system
             feedback = Feedback(
-                system_id=system.id, agency_id=home.id, kind="question", message="Why this system?"
+                system_id=system.id,
+                agency_id=home.id,
+                kind="question",
+                message="Why this system?",
+                reference="MSG-TEST-0001",
             )
             db_session.add(feedback)
             db_session.flush()
-            values.update(uid=system.uid, feedback_id=feedback.id)
+            values.update(uid=system.uid, feedback_id=feedback.id, reference=feedback.reference)
         elif state == "publication_failed":
             failed = revision("approved")
             db_session.add(

@@ -15,10 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
-from aia.assessments import lifecycle
 from aia.audit.models import AuditEvent
-from aia.publishing import services as publication  # publish, withdraw: named here only
 from aia.register import services
 from aia.register.exports import SCHEMA_PATH
 from aia.register.models import Feedback, RegisterEntry
@@ -27,51 +26,6 @@ from .answers import HTML_LIKE
 from .webform import assert_shown_escaped, submit_data
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def approver_of(make_user):
-    """The approver of an agency (one per agency and test)."""
-    approvers = {}
-
-    def approver(agency):
-        if agency.id not in approvers:
-            approvers[agency.id] = make_user("approver", agency)
-        return approvers[agency.id]
-
-    return approver
-
-
-@pytest.fixture
-def publish(app, db_session, approver_of):
-    """Approve a submitted revision and publish it through the real publication: its PDF
-    rendered and stored, the system's earlier published revision superseded, audit events
-    written, the register entry made. ``published_dt`` then dates the entry, for the tests of
-    order and date filters. Returns the register entry."""
-
-    def publish(revision, published_dt: dt.datetime | None = None) -> RegisterEntry:
-        approver = approver_of(revision.system.agency)
-        with app.app_context():  # the render reads the app's settings
-            lifecycle.change_status(db_session, approver, revision, "approve")
-            publication.publish(db_session, approver, revision, "Ready for the public.")
-        entry = db_session.scalar(sa.select(RegisterEntry).where(RegisterEntry.revision_id == revision.id))
-        if published_dt is not None:
-            entry.published_dt = published_dt
-            db_session.flush()
-        return entry
-
-    return publish
-
-
-@pytest.fixture
-def withdraw(app, db_session, approver_of):
-    """Withdraw a published revision through the real withdrawal."""
-
-    def withdraw(revision, reason: str) -> None:
-        with app.app_context():
-            publication.withdraw(db_session, approver_of(revision.system.agency), revision, reason)
-
-    return withdraw
 
 
 @pytest.fixture
@@ -105,15 +59,6 @@ def validator():
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-
-
-@pytest.fixture
-def published(make_agency, make_system, make_revision, publish):
-    """A system of the Tax Office with one published revision."""
-    tax = make_agency(slug="tax", name="Tax Office")
-    system = make_system("Benefit fraud ranking", agency=tax, description="Ranks claims.")
-    publish(make_revision(system=system))
-    return system
 
 
 @pytest.fixture
@@ -287,7 +232,7 @@ def test_exports_validate_against_the_schema(client, world, publish, make_revisi
     assert [e["id"] for e in everything["entries"]] == [uid]
     for entry in everything["entries"]:
         validator.validate(entry)
-    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").data.decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == [uid] and rows[0]["revision_number"] == "2"
     served = client.get("/register/schema.json")
     assert served.status_code == 200 and served.get_json()["title"] == "Algorithm register entry"
@@ -295,7 +240,7 @@ def test_exports_validate_against_the_schema(client, world, publish, make_revisi
 
 def test_csv_neutralises_formulas(client, make_system, make_revision, publish):
     publish(make_revision(system=make_system('=HYPERLINK("http://x")')))
-    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").data.decode("utf-8-sig"))))
     assert rows[0]["name"].startswith("'=")
 
 
@@ -384,7 +329,7 @@ def test_user_text_is_shown_escaped_on_the_register_and_exact_in_exports(
             doc["summary"],
             doc["contact"],
         ) == tuple(texts.values())
-    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/register.csv").data.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert (
         rows[0]["name"],
@@ -504,8 +449,8 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(
 ):
     uid = published.uid
     tax = published.agency
-    page = client.get(f"/register/{uid}").get_data(as_text=True)
     for message in ("First <b>question</b>", "Second question"):
+        page = client.get(f"/register/{uid}").get_data(as_text=True)  # each from a form of its own
         client.post(
             f"/register/{uid}/feedback",
             data=submit_data(page, {"kind": "question", "message": message, "reply_to": "me@example.org"}),
@@ -543,18 +488,39 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(
 
 
 def test_the_scoring_method_is_served_in_french_to_a_french_reader(client):
-    """aia/docs/scoring.fr.md, the method written in French, with the same figures."""
+    """aia/docs/method.fr.md, the method written in French, with the same figures, and the
+    points of each question in the questionnaire's French words."""
     french = client.get("/register/method?lang=fr").get_data(as_text=True)
     assert '<article class="method" lang="fr">' in french
     assert "<h1>Comment une évaluation est notée</h1>" in french
     assert "52 × 0,85 = 44,2, arrondi à <strong>44</strong>" in french
+    assert "<h3>Risque et impact</h3>" in french
     english = client.get("/register/method?lang=en").get_data(as_text=True)
     assert '<article class="method" lang="en">' in english and "How an assessment is scored" in english
-    english_doc = (Path(__file__).parents[1] / "aia" / "docs" / "scoring.md").read_text(encoding="utf-8")
-    french_doc = (Path(__file__).parents[1] / "aia" / "docs" / "scoring.fr.md").read_text(encoding="utf-8")
+    docs = Path(__file__).parents[1] / "aia" / "docs"
+    english_doc = (docs / "method.md").read_text(encoding="utf-8")
+    french_doc = (docs / "method.fr.md").read_text(encoding="utf-8")
     # The same sections and the same tables, row for row.
     assert english_doc.count("\n## ") == french_doc.count("\n## ")
     assert english_doc.count("\n|") == french_doc.count("\n|")
+
+
+def test_the_method_page_speaks_to_citizens_and_lists_every_scored_question(client, registry):
+    """Plain words: no file path, no field of a questionnaire file, no question key; the
+    points of every scored question of the full assessment, by its wording."""
+    full = registry.latest("ads-impact")
+    for language in ("en", "fr"):
+        html = client.get(f"/register/method?lang={language}").get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", " ", html)
+        for jargon in ("aia/", ".yaml", "show_if", "roles_also_for_versions", "scoring:", "ads-impact"):
+            assert jargon not in text, (language, jargon)
+        keys = [q.key for q in full.questions.values() if q.scoring]
+        assert not [k for k in keys if "_" in k and k in text], language
+        local = full.in_language(language)
+        for key in keys:
+            assert str(escape(str(local.questions[key].label))) in html, (language, key)
+    # Each answer's points, as the questionnaire gives them.
+    assert "Yes: 4; No: 0; Not sure: 3" in client.get("/register/method?lang=en").get_data(as_text=True)
 
 
 def test_the_scoring_method_is_public_and_linked_from_results(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -82,3 +82,62 @@ class MfaSetupForm(FlaskForm):
 
 class MfaDisableForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing one's password through a link: a reset, or an invitation accepted."""
+
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password."))],
+        description=_l("At least %(min)d characters; a long phrase is easiest to remember."),
+    )
+    confirm = PasswordField(
+        _l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))]
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
+    )
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"))
+    agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()])
+
+
+class EditUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+    agency = SelectField(
+        _l("Agency"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("For authors and approvers; auditors and administrators belong to no agency."),
+    )
+
+
+class RenameAgencyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the agency's name.")), Length(max=200)])
+
+
+class CloseAgencyForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"), validators=[Length(max=500)], description=_l("Kept in the audit trail.")
+    )
+
+
+class NotificationsForm(FlaskForm):
+    mail_notifications = BooleanField(
+        _l("Send me mail about the work"),
+        description=_l(
+            "Revisions awaiting your decision, decisions on your revisions, messages from the public. "
+            "Mail about your own account (a password reset) is always sent."
+        ),
+    )

@@ -12,8 +12,10 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..extensions import db, limiter
 from ..security_log import security_event
 from . import (
+    admin_routes,  # noqa: F401  (its views register on the blueprint)
     bp,
     mfa,
+    people_routes,  # noqa: F401  (its views register on the blueprint)
     queries,
     services,
     session_routes,  # noqa: F401  (its views register on the blueprint)

@@ -4,6 +4,7 @@ audit event; the caller commits."""
 from __future__ import annotations
 
 import logging
+import secrets
 
 import sqlalchemy as sa
 from flask import current_app
@@ -12,7 +13,9 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..db import Session, now_utc
 from ..security_log import security_event
+from . import tokens
 from .models import AGENCY_ROLES, ROLES, Agency, User
+from .notify import notify
 from .passwords import WeakPassword, check_strength, hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -143,6 +146,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 def set_active(session: Session, actor: User | None, user: User, active: bool, reason: str = "") -> None:
     if actor is not None and actor.id == user.id and not active:
         raise AccountError(_("You cannot disable your own account."))
+    if active and user.agency is not None and user.agency.closed:
+        raise AccountError(
+            _(
+                "The agency %(name)s is closed: move the person to another agency first.",
+                name=user.agency.name,
+            )
+        )
     user.active = active
     if not active:
         end_sessions(user)
@@ -159,3 +169,167 @@ def set_active(session: Session, actor: User | None, user: User, active: bool, r
     security_event(
         "admin.user_enabled" if active else "admin.user_disabled", "done", user=actor, account=user.email
     )
+
+
+def request_password_reset(session: Session, email: str) -> bool:
+    """Mail a reset link to the account with this address, if there is an active one (the
+    person who asked is told the same either way)."""
+    user = user_by_email(session, email)
+    if user is None or not user.active:
+        security_event("password.reset_request", "ignored", email=normalise_email(email))
+        return False
+    notify(
+        session,
+        user,
+        "password_reset",
+        {"token": tokens.make_token(user, tokens.RESET), "hours": f"{tokens.max_age(tokens.RESET) / 3600:g}"},
+    )
+    record(session, "user.password_reset_requested", user, agency_id=user.agency_id)
+    security_event("password.reset_request", "mailed", user=user)
+    return True
+
+
+def _set_own_password(session: Session, user: User, new: str) -> None:
+    check_strength(new, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
+    user.password_hash = hash_password(new)
+    user.password_changed_dt = now_utc()
+    user.must_change_password = False
+    end_sessions(user)
+    session.flush()
+
+
+def reset_password(session: Session, user: User, new: str) -> None:
+    """A new password chosen through a reset link: every session of the person ends, and the
+    link stops working (it was bound to the old password)."""
+    _set_own_password(session, user, new)
+    record(session, "user.password_reset", user, agency_id=user.agency_id)
+    security_event("password.reset", "done", user=user)
+
+
+def invite(session: Session, actor: User, email: str, name: str, role: str, agency: Agency | None) -> User:
+    """Open an account for someone who chooses their own password through the link mailed to
+    them. An approver invites authors and approvers of their own agency only."""
+    if actor.role != "admin":
+        if (
+            actor.role != "approver"
+            or agency is None
+            or agency.id != actor.agency_id
+            or role not in AGENCY_ROLES
+        ):
+            raise AccountError(_("You may invite authors and approvers of your own agency only."))
+    if agency is not None and agency.closed:
+        raise AccountError(_("The agency %(name)s is closed.", name=agency.name))
+    user = create_user(
+        session, actor, email, name, role, agency, secrets.token_urlsafe(32), must_change_password=False
+    )
+    user.invited_dt = now_utc()
+    session.flush()
+    record(
+        session,
+        "user.invited",
+        actor,
+        agency_id=user.agency_id,
+        details={"user_id": user.id, "email": user.email, "role": role},
+    )
+    notify(
+        session,
+        user,
+        "invitation",
+        {
+            "token": tokens.make_token(user, tokens.INVITATION),
+            "inviter": actor.name,
+            "agency": agency.name if agency else _("the oversight of agencies"),
+            "role": str(user.role_label),
+            "days": f"{tokens.max_age(tokens.INVITATION) / 86400:g}",
+        },
+    )
+    return user
+
+
+def accept_invitation(session: Session, user: User, password: str) -> None:
+    _set_own_password(session, user, password)
+    user.invited_dt = None
+    session.flush()
+    record(session, "user.invitation_accepted", user, agency_id=user.agency_id)
+
+
+def change_user(
+    session: Session, actor: User, user: User, name: str, role: str, agency: Agency | None
+) -> dict:
+    """An administrator changes a person's name, role or agency. A new role or agency ends
+    the person's sessions (what they may do changed). Returns the changes."""
+    if role not in ROLES:
+        raise AccountError(
+            _("Unknown role %(role)s: choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
+        )
+    if role not in AGENCY_ROLES:
+        agency = None
+    elif agency is None:
+        raise AccountError(_("An %(role)s must belong to an agency.", role=role))
+    elif agency.closed:
+        raise AccountError(_("The agency %(name)s is closed.", name=agency.name))
+    if actor.id == user.id and role != user.role:
+        raise AccountError(_("You cannot change your own role."))
+    name = (name or "").strip() or user.name
+    changes: dict = {}
+    for field, value in (("name", name), ("role", role), ("agency_id", agency.id if agency else None)):
+        if getattr(user, field) != value:
+            changes[field] = {"from": getattr(user, field), "to": value}
+            setattr(user, field, value)
+    if not changes:
+        return changes
+    if "role" in changes or "agency_id" in changes:
+        end_sessions(user)
+    session.flush()
+    record(
+        session,
+        "user.changed",
+        actor,
+        agency_id=user.agency_id,
+        details={"user_id": user.id, "email": user.email, **changes},
+    )
+    security_event("admin.user_changed", "done", user=actor, account=user.email, changed=",".join(changes))
+    return changes
+
+
+def rename_agency(session: Session, actor: User, agency: Agency, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise AccountError(_("Give the agency's name."))
+    if name == agency.name:
+        return
+    before, agency.name = agency.name, name
+    session.flush()
+    record(session, "agency.renamed", actor, agency_id=agency.id, details={"from": before, "to": name})
+
+
+def close_agency(session: Session, actor: User, agency: Agency, reason: str = "") -> int:
+    """Close an agency: its people are disabled (their sessions end; an administrator may move
+    one to another agency and enable them again); its published entries stay on the register.
+    Returns how many accounts were disabled."""
+    if agency.closed:
+        raise AccountError(_("The agency %(name)s is closed already.", name=agency.name))
+    agency.closed_dt = now_utc()
+    people = session.scalars(sa.select(User).where(User.agency_id == agency.id, User.active)).all()
+    for person in people:
+        person.active = False
+        end_sessions(person)
+    session.flush()
+    record(
+        session,
+        "agency.closed",
+        actor,
+        reason=reason,
+        agency_id=agency.id,
+        details={"slug": agency.slug, "disabled": [p.id for p in people]},
+    )
+    security_event("admin.agency_closed", "done", user=actor, agency=agency.slug)
+    return len(people)
+
+
+def set_notifications(session: Session, user: User, on: bool) -> None:
+    if user.mail_notifications == on:
+        return
+    user.mail_notifications = on
+    session.flush()
+    record(session, "user.notifications_changed", user, agency_id=user.agency_id, details={"on": on})

@@ -42,7 +42,15 @@ from .passwords import hasher_for
 
 # Pages anyone may open; every other endpoint needs a signed-in person.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "accounts.login", "accounts.second_factor", "accounts.session_status"}
+    {
+        "static",
+        "accounts.login",
+        "accounts.second_factor",
+        "accounts.session_status",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+        "accounts.accept_invitation",
+    }
 )
 PUBLIC_BLUEPRINTS = frozenset({"register", "i18n", "ops"})  # ops: probes; /metrics asks its token
 # Pages a signed-in person may use while the app waits for them to set up a second factor or

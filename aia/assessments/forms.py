@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -82,3 +82,15 @@ class LoadAnswersForm(FlaskForm):
     content = HiddenField()
     filename = HiddenField()
     lock_version = HiddenField()
+
+
+class FriaNotifiedForm(FlaskForm):
+    """The day the results of a fundamental rights impact assessment were sent to the market
+    surveillance authority (Article 27(3))."""
+
+    sent_on = DateField(
+        _l("Date the notification was sent"),
+        format="%Y-%m-%d",
+        validators=[InputRequired(_l("Give the date, as YYYY-MM-DD."))],
+        description=_l("As YYYY-MM-DD, for example 2026-08-03."),
+    )

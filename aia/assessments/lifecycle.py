@@ -21,6 +21,7 @@ from ..audit.queries import first_actor_id
 from ..db import Session
 from ..i18n import _, _l
 from ..presentation import STATUS_LABELS, check_outcome
+from . import notifications
 from .events import record_event
 from .models import Revision
 from .services import writer_ids
@@ -164,6 +165,7 @@ def _set_status(
         reason=reason,
         details={"from": source, "to": target, **(details or {})},
     )
+    notifications.moved(session, revision, action, actor, reason)
     log.info("revision %s of %s: %s -> %s (%s)", revision.number, revision.system.uid, source, target, action)
 
 

@@ -33,8 +33,16 @@ from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import csrf, db, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
 from ..web_input import bounded_int, clean_document
-from . import bp, choosing, lifecycle, live_score, overview, queries, services, tasks, wizard
-from .forms import AnswerFileForm, NewSystemForm, ReasonForm, StartDraftForm, StepMeta, SubmitForm
+from . import bp, choosing, fria, lifecycle, live_score, overview, queries, services, tasks, wizard
+from .forms import (
+    AnswerFileForm,
+    FriaNotifiedForm,
+    NewSystemForm,
+    ReasonForm,
+    StartDraftForm,
+    StepMeta,
+    SubmitForm,
+)
 from .models import AWAITING_DECISION, Draft, Revision, System
 
 
@@ -533,6 +541,12 @@ def _render_step(
             field_name(q.key): q.row_label for q in step.questions if q.key in keys and isinstance(q, Group)
         },
         ROW_MARK=ROW_MARK,
+        # a blank row of each group, which the page's script copies to add a row in place
+        row_templates={
+            q.key: q.row_form()(prefix=f"{field_name(q.key)}-__index__-")
+            for q in step.questions
+            if q.key in keys and isinstance(q, Group)
+        },
         visible=resolution.visible,
         conditions=conditions,
         known=wizard.known_answers(definition, step, resolution, conditions),
@@ -671,9 +685,17 @@ def revision_answer_file(uid: str, number: int):
     )
 
 
-def revision_page(system: System, revision: Revision, status: int = 200):
+def revision_page(system: System, revision: Revision, status: int = 200, fria_form: Any = None):
     definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
     user = viewer()
+    fria_part = None
+    if fria.is_fria(revision):
+        fria_part = {
+            "notified_on": fria.notified_on(db.session, revision),
+            "registers": fria.registers(revision),
+            "form": fria_form or FriaNotifiedForm(),
+            "may_record": may(user, "edit", system),
+        }
     return render_template(
         "assessments/revision.html",
         system=system,
@@ -686,6 +708,7 @@ def revision_page(system: System, revision: Revision, status: int = 200):
         may_review=may(user, "review", system),
         reason_form=ReasonForm(),
         follow_up=_follow_up(system, revision, definition, user),
+        fria=fria_part,
     ), status
 
 
@@ -716,6 +739,7 @@ def _follow_up(system: System, revision, definition: Definition | None, user) ->
 # system's page, translations of written answers) join the blueprint once this module is loaded.
 from . import (  # noqa: E402, F401
     answer_file_views,
+    fria_views,
     questionnaire_views,
     submitted_views,
     system_views,

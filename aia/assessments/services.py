@@ -16,6 +16,7 @@ from ..db import Session, now_utc
 from ..engine import Definition, content_hash, is_answered, missing_required, resolve, score
 from ..engine.importers.canada_answers import AnswerFile
 from ..engine.translations import translations_of, with_translations
+from . import notifications
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, StepSave, System
 
@@ -481,6 +482,7 @@ def submit(
     if draft.answer_file_sha256:
         details["answer_file_sha256"] = draft.answer_file_sha256
     record_event(session, "revision.submitted", actor, revision=revision, details=details)
+    notifications.submitted(session, revision, actor)
     follow_revision(session, revision, definition, actor)
     log.info("revision %s of system %s submitted (%s)", number, system.uid, revision.sha256)
     return revision

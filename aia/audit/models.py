@@ -73,4 +73,5 @@ EVENT_LABELS = {
     "revision.published": _l("Published"),
     "revision.superseded": _l("Superseded by a later publication"),
     "revision.withdrawn": _l("Withdrawn"),
+    "fria.notified": _l("Notification to the market surveillance authority recorded"),
 }

@@ -1,6 +1,6 @@
 """The questionnaire model: loading, visibility, form building and scoring. Pure Python."""
 
-from . import group, scoring_canada  # noqa: F401  (register the group type, Canada's scoring method)
+from . import group, scoring_canada, scoring_fria  # noqa: F401  (the group type, two scoring methods)
 from .conditions import evaluate, is_answered
 from .definition import Definition, Origin, Step, canonical_json, content_hash
 from .errors import DefinitionError

@@ -44,7 +44,7 @@ class Level:
         return LEVEL_NAMES[self.number - 1]
 
 
-SCORING_METHODS = ("aia", "canada-aia")
+SCORING_METHODS = ("aia", "canada-aia", "eu-fria")
 
 
 @dataclass(frozen=True)

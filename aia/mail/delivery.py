@@ -39,6 +39,8 @@ CLAIM_SECONDS = 600
 # The longest wait between two attempts.
 LONGEST_WAIT_SECONDS = 3600
 BATCH = 100
+# Values no one should read back once the message is sent (the token of a reset link).
+SECRET_VALUES = frozenset({"token"})
 
 
 def init_app(app: Flask) -> None:
@@ -46,16 +48,13 @@ def init_app(app: Flask) -> None:
     are on every session)."""
     if not event.contains(orm.Session, "after_commit", _after_commit):
         event.listen(orm.Session, "after_commit", _after_commit)
-        event.listen(orm.Session, "after_rollback", _after_rollback)
 
 
 def _after_commit(session: orm.Session) -> None:
+    # The mark outlives a rollback on purpose: a delivery that finds nothing due costs little,
+    # one never started would leave a message waiting for the next.
     if session.info.pop(PENDING, False) and has_app_context() and JOBS_EXTENSION in current_app.extensions:
         jobs.enqueue("deliver_mail")
-
-
-def _after_rollback(session: orm.Session) -> None:
-    session.info.pop(PENDING, None)
 
 
 def wait_after(attempts: int, first_wait: float) -> float:
@@ -101,9 +100,9 @@ def compose(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.recipient
     email["Date"] = format_datetime(now_utc())
     email["Message-ID"] = make_msgid(f"aia-{message.id}", domain=sender.rpartition("@")[2] or "localhost")
-    email["Content-Language"] = message.language
     email.set_content(text)
     email.add_alternative(html, subtype="html")
+    email["Content-Language"] = message.language  # after the parts: setting them clears it
     return email
 
 
@@ -167,6 +166,9 @@ def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, 
         else:
             sent += 1
             message.state, message.sent_dt, message.last_error = "sent", now_utc(), None
+            # A link that lets someone choose a password is kept no longer than it is needed.
+            if SECRET_VALUES & message.values.keys():
+                message.values = {k: v for k, v in message.values.items() if k not in SECRET_VALUES}
             log.info("mail %s (%s) sent", message.id, message.kind)
         session.commit()
     return sent, failed

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
 from ..i18n import _l
@@ -13,4 +13,8 @@ class AnswerFeedbackForm(FlaskForm):
         _l("Answer"),
         validators=[Length(max=MAX_FEEDBACK)],
         description=_l("Leave empty and choose Close to close without an answer."),
+    )
+    publish = BooleanField(
+        _l("Show the message and this answer on the public entry"),
+        description=_l("The sender's address is never shown. The sender is mailed the answer either way."),
     )

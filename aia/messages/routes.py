@@ -72,7 +72,7 @@ def handle(feedback_id: int):
         flash(_("Write an answer, or choose Close without answering."), "error")
         return redirect(url_for(".queue"))
     try:
-        services.handle_feedback(db.session, user, feedback, answer)
+        services.handle_feedback(db.session, user, feedback, answer, bool(form.publish.data))
     except RegisterError as error:
         flash(str(error), "error")
         return redirect(url_for(".queue"))

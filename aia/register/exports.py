@@ -17,6 +17,7 @@ from sqlalchemy import Row
 from ..i18n import LANGUAGES
 from ..web_input import clean_text
 from .models import RegisterEntry
+from .services import ABOUT_ROLES
 
 
 def escape(text: str) -> str:
@@ -47,6 +48,7 @@ CSV_COLUMNS = [
     "withdrawn",
     "withdrawal_reason",
     "contact",
+    *ABOUT_ROLES,
     "report_url",
     "report_sha256",
     "report_language",
@@ -119,6 +121,16 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
         "withdrawn": (entry.ended_dt.isoformat() if entry.state == "withdrawn" and entry.ended_dt else None),
         "withdrawal_reason": entry.withdrawal_reason,
         "contact": details.get("contact"),
+        **{role: (details.get("about", {}).get(role) or {}).get("text") for role in ABOUT_ROLES},
+        "commitments": [
+            {
+                "title": c["title"],
+                "status": c["status"],
+                "status_label": c["status_text"],
+                "evidence": c["evidence"],
+            }
+            for c in details.get("commitments", [])
+        ],
         "questionnaire": {
             "key": details["questionnaire"]["key"],
             "version": details["questionnaire"]["version"],
@@ -165,8 +177,12 @@ def _reports(entry: EntryData, links: Links) -> list[dict[str, Any]]:
     ]
 
 
-def json_stream(entries: Iterable[EntryData], links: Links, generated: str) -> Iterator[str]:
-    head = {"generated": generated, "schema": links.schema}
+def json_stream(
+    entries: Iterable[EntryData], links: Links, generated: str, filters: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The register as one JSON document; ``filters`` (as query arguments) say which entries
+    it holds, empty for every current entry."""
+    head = {"generated": generated, "schema": links.schema, "filters": filters or {}}
     chunk = [json.dumps(head, ensure_ascii=False)[:-1] + ',"entries":[\n']
     size, separator = 0, ""
     for entry in entries:
@@ -200,6 +216,7 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
         "withdrawn": doc["withdrawn"] or "",
         "withdrawal_reason": doc["withdrawal_reason"] or "",
         "contact": doc["contact"] or "",
+        **{role: doc[role] or "" for role in ABOUT_ROLES},
         "report_url": report.get("url", ""),
         "report_sha256": report.get("sha256", ""),
         "report_language": report.get("language", ""),
@@ -220,8 +237,12 @@ def _csv_safe(value: str) -> str:
 
 
 def csv_stream(entries: Iterable[EntryData], links: Links) -> Iterator[str]:
+    """CSV as spreadsheets open it without asking: UTF-8 with a byte order mark (Excel
+    otherwise reads Arabic or emoji as another encoding), lines ending in CRLF (RFC 4180),
+    and no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
         writer.writerow(csv_row(entry, links))
@@ -249,6 +270,8 @@ def atom_feed(events, links: Links, updated: str) -> str:
             f"{verb}: revision {entry.revision_number} of {entry.name} "
             f"({entry.agency_name}), impact level {LEVEL_NUMERALS[entry.impact_level]}."
         )
+        if entry.state == "withdrawn":
+            summary += " The entry is withdrawn: its report, published before, still reads Published."
         if kind == "withdrawn" and entry.withdrawal_reason:
             summary += f" Reason: {entry.withdrawal_reason}"
         parts += [

@@ -92,8 +92,17 @@ class Feedback(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     message: Mapped[str] = mapped_column(sa.Text)
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
+    # What the sender can quote (services.new_reference), and the token of the form it came
+    # from: a form sent again is the message already received.
+    reference: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The language the sender wrote in (of the register's page): an answer is mailed in it.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     answer: Mapped[str | None] = mapped_column(sa.Text)
+    # The agency chose to show the message and its answer on the public entry (never the
+    # sender's address).
+    answer_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     received_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     handled_dt: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from ..accounts.models import Agency
 from ..db import Session
 from ..web_input import MAX_INT, has_unwanted
 from . import search as fulltext
-from .models import RegisterEntry
+from .models import Feedback, RegisterEntry
 
 PAGE_SIZE = 20
 # Above this many matches, a page is read along the sorting index rather than by sorting
@@ -190,10 +191,17 @@ def entry_for_revision(session: Session, system_uid: str, number: int) -> Regist
 def iter_current(session: Session, batch: int = 1000) -> Iterator[sa.Row]:
     """Every current entry as a plain row (same attribute names as RegisterEntry), in id
     order, a batch at a time: memory stays the same however large the register grows."""
+    return iter_matching(session, Filters(), batch)
+
+
+def iter_matching(session: Session, filters: Filters, batch: int = 1000) -> Iterator[sa.Row]:
+    """Every entry the register's page lists for ``filters`` (its search words, agency,
+    level, rating, state and dates), as plain rows in id order, a batch at a time."""
+    where = filters.conditions(session.get_bind().dialect.name)
     last_id = 0
     while True:
         rows = session.execute(
-            sa.select(*E.__table__.c).where(E.state == "current", E.id > last_id).order_by(E.id).limit(batch)
+            sa.select(*E.__table__.c).where(*where, E.id > last_id).order_by(E.id).limit(batch)
         ).all()
         if not rows:
             return
@@ -213,8 +221,30 @@ def feed_events(session: Session, limit: int = 50) -> list[tuple[str, dt.datetim
     return events[:limit]
 
 
-def agencies(session: Session) -> list[tuple[str, str]]:
-    """Agencies with at least one entry on the register, for the filter."""
-    listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(LISTED_STATES))
+def agencies(session: Session, state: str = "current") -> list[tuple[str, str]]:
+    """Agencies with at least one entry in ``state`` (current, withdrawn or all listed), for
+    the filter: one with nothing current is not offered among current entries."""
+    states = LISTED_STATES if state == "all" else (state,)
+    listed = sa.select(E.id).where(E.agency_id == Agency.id, E.state.in_(states))
     rows = session.execute(sa.select(Agency.slug, Agency.name).where(listed.exists()).order_by(Agency.name))
     return [(slug, name) for slug, name in rows]
+
+
+def count_withdrawn(session: Session, filters: Filters) -> int:
+    """How many withdrawn entries match ``filters`` otherwise: said when a search among
+    current entries finds nothing."""
+    others = dataclasses.replace(filters, state="withdrawn")
+    where = others.conditions(session.get_bind().dialect.name)
+    return session.scalar(sa.select(sa.func.count()).select_from(E).where(*where)) or 0
+
+
+def published_answers(session: Session, system_id: int) -> list[Feedback]:
+    """The messages about a system whose answer its agency chose to show, newest first."""
+    return list(
+        session.scalars(
+            sa.select(Feedback)
+            .where(Feedback.system_id == system_id, Feedback.answer_published.is_(True))
+            .order_by(Feedback.handled_dt.desc(), Feedback.id.desc())
+            .limit(50)
+        )
+    )

@@ -4,14 +4,18 @@ the caller commits (inside the same transaction as the lifecycle change it follo
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
+from ..accounts.notify import agency_people, notify_all
 from ..assessments.models import Revision, System
 from ..audit.queries import Anchor
 from ..db import Session, now_utc
 from ..engine import Definition, content_hash
+from ..engine.definition import answer_text
 from .models import Feedback, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -29,12 +33,47 @@ def _role_text(definition: Definition | None, role: str, answers: dict[str, Any]
     return (definition.text_for(role, answers) or None) if definition else None
 
 
+# The roles whose answers the entry shows about the system itself, as the UK and Dutch
+# registers do: its stage, when it went live, who built it, on what legal basis, and when its
+# assessment is next reviewed.
+ABOUT_ROLES = ("stage", "go_live", "built_by", "legal_basis", "next_review")
+
+
+def about(definition: Definition | None, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ABOUT_ROLES the questionnaire declares and the revision answers: the answer as
+    stored (``value``) and as a reader sees it (``text``, in the questionnaire's language)."""
+    found: dict[str, dict[str, Any]] = {}
+    for role in ABOUT_ROLES if definition else ():
+        assert definition is not None
+        keys = definition.roles.questions.get(role, ())
+        if keys and (text := answer_text(definition.questions[keys[0]], answers)):
+            found[role] = {"value": answers.get(keys[0]), "text": text}
+    return found
+
+
+def commitments(definition: Definition | None, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The charter commitments the questionnaire asks about, as the revision answers them."""
+    if definition is None:
+        return []
+    return [
+        {
+            "title": str(c.title),
+            "status": answers.get(c.status),
+            "status_text": answer_text(definition.questions[c.status], answers) or None,
+            "evidence": answer_text(definition.questions[c.evidence], answers) or None,
+        }
+        for c in definition.commitments
+    ]
+
+
 def entry_details(revision: Revision, definition: Definition | None) -> dict[str, Any]:
     """The parts of a published revision the public sees, as plain JSON-ready data. The
     answers themselves are not copied: they stay on the revision and in its published PDF."""
     scores = revision.scores
     answers = revision.answers
     return {
+        "about": about(definition, answers),
+        "commitments": commitments(definition, answers),
         "decision": _role_text(definition, "decision", answers),
         "summary": _role_text(definition, "purpose", answers),
         "contact": _role_text(definition, "contact_point", answers),
@@ -50,6 +89,17 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
         },
         "revision_sha256": revision.sha256,
         "submitted_dt": revision.submitted_dt.isoformat(),
+        # a fundamental rights impact assessment: whether it was required, and its rating
+        **(
+            {
+                "fria": {
+                    k: scores["fria"]["applicability"]["outcome"] if k == "outcome" else scores["fria"][k]
+                    for k in ("outcome", "rating")
+                }
+            }
+            if scores.get("method") == "eu-fria" and isinstance(scores.get("fria"), dict)
+            else {}
+        ),
     }
 
 
@@ -134,9 +184,52 @@ def current_entry(session: Session, system_id: int) -> RegisterEntry | None:
     )
 
 
+# Letters and digits that read back without doubt (no 0/O, 1/I/L, 5/S, 8/B): a reference a
+# person can read out on the phone.
+REFERENCE_ALPHABET = "2346789ACDEFGHJKMNPQRTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference(session: Session) -> str:
+    """A reference no message has yet, like ``MSG-7KQ3-M9XA``."""
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        reference = f"MSG-{code[:4]}-{code[4:]}"
+        if session.scalar(sa.select(Feedback.id).where(Feedback.reference == reference)) is None:
+            return reference
+
+
+def new_form_token() -> str:
+    """The token a feedback form carries, so that sending it twice makes one message."""
+    return secrets.token_urlsafe(24)
+
+
+def feedback_by_token(session: Session, form_token: str | None) -> Feedback | None:
+    if not form_token:
+        return None
+    return session.scalar(sa.select(Feedback).where(Feedback.form_token == form_token))
+
+
+def feedback_by_reference(session: Session, entry: RegisterEntry, reference: str) -> Feedback | None:
+    return session.scalar(
+        sa.select(Feedback).where(Feedback.reference == reference, Feedback.system_id == entry.system_id)
+    )
+
+
 def submit_feedback(
-    session: Session, entry: RegisterEntry, kind: str, message: str, reply_to: str | None
+    session: Session,
+    entry: RegisterEntry,
+    kind: str,
+    message: str,
+    reply_to: str | None,
+    form_token: str | None = None,
+    language: str | None = None,
 ) -> Feedback:
+    """Receive a message about ``entry``. A ``form_token`` already received returns the
+    message it brought, and nothing new is stored (a form sent twice is one message)."""
+    already = feedback_by_token(session, form_token)
+    if already is not None:
+        return already
     message = (message or "").strip()
     if kind not in ("question", "complaint"):
         raise RegisterError("Choose whether this is a question or a complaint.")
@@ -150,9 +243,22 @@ def submit_feedback(
         kind=kind,
         message=message,
         reply_to=(reply_to or "").strip()[:MAX_REPLY_TO] or None,
+        reference=new_reference(session),
+        form_token=form_token or None,
+        language=language,
     )
-    session.add(feedback)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same form sent at the same moment by a double click
+            session.add(feedback)
+            session.flush()
+    except IntegrityError:
+        already = feedback_by_token(session, form_token)
+        if already is None:
+            raise
+        return already
+    # The agency's staff hear of it (the sender's address is in the queue, not in the mail).
+    staff = agency_people(session, entry.agency_id, ("author", "approver"))
+    notify_all(session, staff, "feedback_received", {"system": entry.name, "kind": kind, "message": message})
     log.info("feedback %s received for %s", feedback.id, entry.system_uid)
     return feedback
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import object_session
 
 from ..assessments.models import Revision
 from ..audit.queries import Anchor
-from ..db import Session
+from ..db import Session, now_utc
 from ..engine import Definition, canonical_json
 from ..extensions import questionnaires
 from ..i18n import current_language
@@ -59,7 +59,12 @@ def build_pdf(
     ``anchor``), else a preview."""
     definition = definition_for(revision).in_language(current_language())
     context = report_context(
-        revision, definition, published=published, anchor=anchor, **review_record(session, revision)
+        revision,
+        definition,
+        published=published,
+        anchor=anchor,
+        published_dt=now_utc() if published else None,
+        **review_record(session, revision),
     )
     return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
 

@@ -7,6 +7,7 @@ those roles (engine.roles); a part it declares nothing for is left out, and the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..assessments.models import Revision
 from ..audit.queries import Anchor
 from ..engine import Definition, Resolution, answers_by_step, canonical_json, resolve
 from ..engine.definition import answer_text
+from ..engine.group import Group
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import answers_in_language
 from ..i18n import _, _l, current_language
@@ -113,9 +115,16 @@ def mitigation(definition: Definition, resolution: Resolution, scores: Mapping[s
 
 
 def sign_off(definition: Definition, resolution: Resolution) -> list[dict[str, str]]:
-    """Who stands behind the assessment, as the sign-off questions shown were answered."""
+    """Who stands behind the assessment, as the sign-off questions shown were answered. A
+    date there is what the author typed (a questionnaire may call it the date of approval):
+    it is marked so, since the approval the app recorded is in the review record beside it."""
     return [
-        {"label": q.label, "answer": answer_text(q, resolution.answers)}
+        {
+            "label": str(_("%(label)s (as typed in the assessment)", label=q.label))
+            if q.type_name == "date"
+            else q.label,
+            "answer": answer_text(q, resolution.answers),
+        }
         for q in definition.role_questions("sign_off")
         if q.key in resolution.visible
     ]
@@ -195,6 +204,42 @@ def method_url() -> str | None:
     return f"{base}/register/method" if base else None
 
 
+def fria_part(definition: Definition, scores: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The fundamental rights impact assessment's results in the report's words: the register
+    with its options' labels, and the matrix (likelihood down, severity across)."""
+    result = scores.get("fria") if scores.get("method") == "eu-fria" else None
+    register = definition.questions.get("risk_register")
+    if not isinstance(result, Mapping) or not isinstance(register, Group):
+        return None
+    asked = {q.key: q for q in register.questions}
+
+    def label(key: str, value: Any) -> str:
+        question = asked.get(key)
+        return question.display(value) if question is not None and value is not None else ""
+
+    matrix = result.get("matrix", [])
+    return {
+        "applicability": result.get("applicability", {}),
+        "rating": result.get("rating"),
+        "duties": result.get("duties", []),
+        "risks": [
+            {
+                **risk,
+                "right_text": label("right", risk.get("right")) or risk.get("right_text", ""),
+                "likelihood_text": label("likelihood", risk.get("likelihood")),
+                "severity_text": label("severity", risk.get("severity")),
+            }
+            for risk in result.get("risks", [])
+        ],
+        "severities": [label("severity", cell["severity"]) for cell in (matrix[0] if matrix else [])],
+        "matrix": [
+            {"likelihood": label("likelihood", line[0]["likelihood"]), "cells": line}
+            for line in matrix
+            if line
+        ],
+    }
+
+
 def report_context(
     revision: Revision,
     definition: Definition,
@@ -203,11 +248,13 @@ def report_context(
     reviews: Iterable[Mapping[str, Any]] | None = None,
     published: bool = False,
     anchor: Anchor | None = None,
+    published_dt: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The report of one revision. ``history`` and ``reviews`` are optional lists of dicts
     (keys in HISTORY_KEYS and REVIEW_KEYS); ``published`` makes the copy for the register,
     anything else is marked as a preview; ``anchor`` is the audit trail's head at publication,
-    printed in the report and written in its keywords, where `aia verify` reads it back."""
+    printed in the report and written in its keywords, where `aia verify` reads it back;
+    ``published_dt`` is when the copy goes on the register (the cover prints its day)."""
     check_size(revision)
     system = revision.system
     scores = scores_in_language(definition, revision.scores)  # the words in the report's language
@@ -237,6 +284,7 @@ def report_context(
             "submitted_date": format_date(submitted, "d MMMM y"),
             "submitted_iso": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "sha256": revision.sha256,
+            "published_date": format_date(published_dt, "d MMMM y") if published and published_dt else None,
         },
         "questionnaire": {
             "title": definition.title,
@@ -248,6 +296,7 @@ def report_context(
             "notice": str(definition.origin.notice) if definition.origin else None,
         },
         "scores": scores,
+        "fria": fria_part(definition, scores),
         "charter": {
             **charter,
             "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),
@@ -255,7 +304,10 @@ def report_context(
         }
         if charter
         else None,
-        "impact_chart_svgs": impact_chart_svgs(scores, risk_areas, mitigation_areas),
+        # a FRIA has its register and matrix instead of points (fria_part)
+        "impact_chart_svgs": []
+        if scores.get("method") == "eu-fria"
+        else impact_chart_svgs(scores, risk_areas, mitigation_areas),
         "risk_areas": risk_areas,
         "summary": summary(definition, resolution),
         "declared": sorted(declared),

@@ -3,7 +3,9 @@
 Each message is a row written in the transaction of the action that causes it, delivered by
 the job queue with its attempts and last error kept. A person may turn notifications about
 the work off (on for everyone at first); an account opened by an invitation says when it was
-invited until the invitation is accepted; an agency may be closed.
+invited until the invitation is accepted; an agency may be closed. A message from the public
+keeps the language it was written in, for the answer mailed back, and the agency may show
+its answer on the public entry.
 
 Revision ID: 0016
 Revises: 0013
@@ -55,9 +57,16 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("invited_dt", sa.DateTime(timezone=True), nullable=True))
     op.add_column("agency", sa.Column("closed_dt", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("feedback", sa.Column("language", sa.String(length=8), nullable=True))
+    op.add_column(
+        "feedback", sa.Column("answer_published", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feedback") as batch:
+        batch.drop_column("answer_published")
+        batch.drop_column("language")
     op.drop_column("agency", "closed_dt")
     with op.batch_alter_table("user_account") as batch:
         batch.drop_column("invited_dt")
