@@ -265,6 +265,9 @@ ROWS = [
         expect(author=403, approver=303, auditor=403),
     ),
     ("GET", SYS + "/history", "two", {}, expect()),
+    # the audit log across agencies (an approver's: their own agency's)
+    ("GET", "/audit", "two", {}, expect(author=403, admin=403, foreign=200)),
+    ("GET", "/audit.csv", "two", {}, expect(author=403, admin=403, foreign=200)),
     ("GET", SYS + "/compare", "two", {}, expect()),
     # static files and the public register
     ("GET", "/static/app.css", "none", {}, PUBLIC),
