@@ -154,6 +154,13 @@ class Config:
     PRODUCTION = True
     # The level of the app's own log lines (DEBUG, INFO, WARNING...), on standard error.
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # json: one JSON object a line, with the request's id (production); text: for a person.
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
+    # /metrics answers only a scrape that sends this token (Authorization: Bearer ...); unset,
+    # it answers 404 to everyone.
+    METRICS_TOKEN = _env("METRICS_TOKEN", "")
+    # /readyz says "not ready" when a publication has waited this long for a worker.
+    READY_QUEUE_MINUTES = float(_env("READY_QUEUE_MINUTES", "15"))
 
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret"  # nosec B105: refused in production
@@ -161,6 +168,7 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret"  # nosec B105: refused in pro
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
     PRODUCTION = False
     SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SESSION_COOKIE_SECURE = False
@@ -175,6 +183,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     ENV_NAME = "test"
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
     TESTING = True
     PRODUCTION = False
     SECRET_KEY = "test-secret"  # nosec B105

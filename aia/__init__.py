@@ -31,6 +31,7 @@ from .extensions import csrf, db
 from .i18n import _l
 from .jobs import jobs
 from .mail import delivery as mail_delivery
+from .ops import observe
 from .presentation import register as register_presentation
 from .security_log import security_event
 
@@ -47,6 +48,7 @@ BLUEPRINT_PACKAGES = (
     "publishing",
     "register",
     "messages",
+    "ops",
 )
 
 
@@ -60,6 +62,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_settings(app)
     _configure_logging(app)
+    observe.init_app(app)  # first of the request hooks: every later log line has the request's id
     web_input.init_app(app)  # first: the rules added below take its converters
     web_security.init_app(app)
     database.init_app(app)
@@ -140,14 +143,19 @@ def check_settings(app: Flask) -> None:
 
 def _configure_logging(app: Flask) -> None:
     """The app's own loggers (``aia.*``) reach the operator: on standard error unless the
-    process has configured logging itself (gunicorn's --log-config, a test runner)."""
+    process has configured logging itself (gunicorn's --log-config, a test runner). In
+    production (AIA_LOG_FORMAT=json) each line is a JSON object with the request's id."""
     logger = logging.getLogger(__name__)
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     if not logging.getLogger().handlers and not any(h.name == "aia" for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
-        )
+        if app.config.get("LOG_FORMAT", "json") == "json":
+            handler.setFormatter(observe.JSONLines())
+        else:
+            handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
+            )
+        handler.addFilter(observe.RequestIdFilter())
         handler.name = "aia"
         logger.addHandler(handler)
 

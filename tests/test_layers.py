@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aia"
 # Each floor may import its own floor's other packages only where listed in SIDEWAYS, and
 # any package of a lower floor.
 FLOORS = [
-    {"cli", "seed", "integrity", "backup"},
+    {"cli", "seed", "integrity", "backup", "ops"},
     {"publishing", "messages"},
     {"register", "review", "report"},
     {"assessments"},
@@ -33,6 +33,7 @@ FLOORS = [
         "web_input",
         "security_log",
         "jobs",
+        "metrics",
     },
 ]
 SIDEWAYS = {

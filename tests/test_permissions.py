@@ -251,6 +251,8 @@ ROWS = [
         {"decision": "", "overall": "Noted."},
         expect(author=403, approver=302, auditor=302),
     ),
+    # what becomes public, before publishing
+    ("GET", REV + "/publish", "approved", {}, expect(author=403, auditor=403)),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
     # a publication's progress: for those who may publish
     ("GET", REV + "/publication", "publication_failed", {}, expect(author=403, auditor=403)),
@@ -283,6 +285,10 @@ ROWS = [
     ("GET", "/register/feed.atom", "none", {}, PUBLIC),
     ("GET", "/register/schema.json", "none", {}, PUBLIC),
     ("GET", "/register/method", "none", {}, PUBLIC),
+    # the operator's probes; the counters answer a scrape with AIA_METRICS_TOKEN only
+    ("GET", "/healthz", "none", {}, PUBLIC),
+    ("GET", "/readyz", "none", {}, PUBLIC),
+    ("GET", "/metrics", "none", {}, expect(anonymous=404, author=404, approver=404, auditor=404)),
     # the agency's queue of messages from the register
     ("GET", "/feedback", "feedback", {}, expect(admin=403, foreign=200)),
     (

@@ -52,7 +52,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "accounts.accept_invitation",
     }
 )
-PUBLIC_BLUEPRINTS = frozenset({"register", "i18n"})
+PUBLIC_BLUEPRINTS = frozenset({"register", "i18n", "ops"})  # ops: probes; /metrics asks its token
 # Pages a signed-in person may use while the app waits for them to set up a second factor or
 # to choose their own password.
 WHILE_SETTING_UP = frozenset({"accounts.logout", "accounts.password", "accounts.mfa_setup"})

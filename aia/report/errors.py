@@ -47,3 +47,11 @@ class StoredReportMissing(StoredReportError):
 
 class StoredReportAltered(StoredReportError):
     pass
+
+
+class ReportStoreUnavailable(ReportError):
+    """The report store would not take a report: full, read-only or not writable. Nothing was
+    published; the message says which, without the store's path (the log has it)."""
+
+    status_code = 503
+    title = "The report could not be stored"

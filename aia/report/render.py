@@ -24,6 +24,7 @@ from flask import current_app, render_template
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..metrics import RENDER_SECONDS
 from .child import WarmChild, address_space_mb
 from .emoji import glyph_images
 from .errors import ReportUnsafe
@@ -166,9 +167,11 @@ def render_document(
     """The PDF of an HTML document, within the app's limits (a preview's, when ``preview``).
     Refuses to return a document for which the renderer tried to load anything but the app's
     own assets."""
+    started = time.monotonic()
     result = write_pdf_limited(
         html, attachments, RenderLimits.from_config(current_app.config, preview=preview)
     )
+    RENDER_SECONDS.labels("preview" if preview else "publication").observe(time.monotonic() - started)
     if result.refused:
         raise ReportUnsafe(
             "The report tried to load something other than its own assets: " + ", ".join(result.refused[:3])

@@ -7,6 +7,7 @@ missing or altered file is an error for an operator, never a reason to render ag
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -27,7 +28,7 @@ from ..extensions import questionnaires
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .build import build_pdf
 from .context import ANCHOR_KEYWORD
-from .errors import StoredReportAltered, StoredReportMissing
+from .errors import ReportStoreUnavailable, StoredReportAltered, StoredReportMissing
 from .models import ReportFile
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,30 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
+# What the approver is told when the store refuses a report (in the operator's terms too).
+STORE_PROBLEMS = {
+    errno.ENOSPC: "The report store is full",
+    errno.EDQUOT: "The report store is full (its quota is used up)",
+    errno.EROFS: "The report store is read-only",
+    errno.EACCES: "The report store may not be written to (permission denied)",
+    errno.EPERM: "The report store may not be written to (permission denied)",
+}
+
+
+def store_report(folder: Path, name: str, data: bytes) -> Path:
+    """write_atomically into the report store; a store that refuses the file raises
+    ReportStoreUnavailable, which says what happened in plain words."""
+    try:
+        return write_atomically(folder, name, data)
+    except OSError as error:
+        problem = STORE_PROBLEMS.get(error.errno or 0, "The report store could not take the report")
+        log.error("the report store %s refused %s: %s", folder, name, error)
+        raise ReportStoreUnavailable(
+            f"{problem}: the report could not be stored, so nothing was published. The operator "
+            "must fix the report store (AIA_REPORT_DIR); then try again."
+        ) from error
+
+
 def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
     """Render the register's copies of a revision, one per language of its questionnaire
     (report_languages), store each under its SHA-256 and record them (ReportFile rows, in the
@@ -99,7 +124,7 @@ def publish_reports(session: Session, revision: Revision, anchor: Anchor | None 
         with force_locale(language):
             pdf = build_pdf(session, revision, published=True, anchor=anchor)
         sha256 = hashlib.sha256(pdf).hexdigest()
-        write_atomically(report_dir(), f"{sha256}.pdf", pdf)
+        store_report(report_dir(), f"{sha256}.pdf", pdf)
         files.append(ReportFile(revision_id=revision.id, language=language, sha256=sha256))
         log.info(
             "report of revision %s of system %s in %s stored as %s",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.access import may, require, viewer
 from ..assessments import lifecycle
@@ -17,7 +18,7 @@ from ..extensions import csrf, db, questionnaires
 from ..i18n import current_language
 from ..web_input import bounded_int
 from . import bp, queries, services
-from .forms import comment_field_name, posted_comments, review_form
+from .forms import OVERALL, comment_field_name, posted_comments, review_form
 
 
 def _definition(key: str, version: int) -> Definition:
@@ -57,19 +58,39 @@ def review(uid: str, number: int):
     keys = [q["key"] for step in steps for q in step["questions"]]
     form = review_form(keys)
     status = 200
+    confirming = False
     if request.method == "POST":
         decision = request.form.get("decision") or None
         if form.validate_on_submit():
-            try:
-                added = services.review(db.session, user, revision, posted_comments(form, keys), decision)
-            except lifecycle.NotPermitted:
-                abort(403)
-            except lifecycle.TransitionRefused as refused:
-                flash(str(refused), "error")
-                status = 409
+            comments = posted_comments(form, keys)
+            if decision == "request_changes" and not any(body.strip() for body in comments.values()):
+                # Said at the field that needs it, which the page then focuses.
+                form[OVERALL].errors = [
+                    _(
+                        "Say what must change: write a comment on the whole revision here, or "
+                        "on at least one answer."
+                    )
+                ]
+                status = 400
+            elif decision == "cancel":
+                pass  # back from the confirmation, every comment typed still in the form
+            elif (
+                decision == "approve"
+                and request.form.get("confirmed") != "yes"
+                and "approve" in lifecycle.allowed_actions(db.session, user, revision)
+            ):
+                confirming = True  # the page asks once more, keeping every comment typed
             else:
-                flash(_review_message(revision, decision, len(added)), "success")
-                return redirect(url_for("assessments.revision", uid=uid, number=number))
+                try:
+                    added = services.review(db.session, user, revision, comments, decision)
+                except lifecycle.NotPermitted:
+                    abort(403)
+                except lifecycle.TransitionRefused as refused:
+                    flash(str(refused), "error")
+                    status = 409
+                else:
+                    flash(_review_message(revision, decision, len(added)), "success")
+                    return redirect(url_for("assessments.revision", uid=uid, number=number))
         else:
             flash(
                 _(
@@ -86,6 +107,8 @@ def review(uid: str, number: int):
         steps=steps,
         form=form,
         field_name=comment_field_name,
+        confirming=confirming,
+        publication_refusal=lifecycle.publication_refusal(revision),
         comments=queries.comments_by_question(db.session, revision.id),
         actions=lifecycle.allowed_actions(db.session, user, revision),
         approval_refusal=(
@@ -98,13 +121,18 @@ def review(uid: str, number: int):
 
 def _review_message(revision, decision: str | None, added: int) -> str:
     if decision == "approve":
-        return f"Revision {revision.number} approved. It can now be published."
+        if lifecycle.publication_refusal(revision):
+            return _("Revision %(number)s approved: its outcome is confirmed.", number=revision.number)
+        return _("Revision %(number)s approved. It can now be published.", number=revision.number)
     if decision == "request_changes":
-        return (
-            f"Changes requested on revision {revision.number}. The authors see your "
-            "comments next to the questions in their next draft."
+        return _(
+            "Changes requested on revision %(number)s. The authors see your comments next to "
+            "the questions in their next draft.",
+            number=revision.number,
         )
-    return f"{added} comment(s) saved." if added else "Nothing to save: every comment was empty."
+    if added:
+        return ngettext("%(num)d comment saved.", "%(num)d comments saved.", added)
+    return _("Nothing to save: every comment was empty.")
 
 
 @bp.route("/systems/<uid>/history")

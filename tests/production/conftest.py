@@ -39,6 +39,11 @@ class Site:
     accounts: dict[str, tuple[str, str]]  # role -> (email, password)
     database_url: str
     environment: dict[str, str]
+    app_port: int = 0  # gunicorn's own, on loopback: where the monitoring system scrapes
+
+    def scraper(self) -> Visitor:
+        """The monitoring system: straight to gunicorn, over plain HTTP, on loopback."""
+        return Visitor(self.app_port, self.certificate, address="127.0.0.1", scheme="http")
 
     @property
     def certificate(self) -> Path:
@@ -49,6 +54,7 @@ class Site:
 
 
 ROLES = ("author", "approver", "auditor", "admin")
+METRICS_TOKEN = os.urandom(16).hex()
 TO_PUBLISH = "Pothole reports, approved"
 TO_PREVIEW = "Claim review triage, approved"
 
@@ -135,6 +141,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "AIA_TRUSTED_PROXIES": "1",
             "AIA_PUBLIC_URL": f"https://127.0.0.1:{https_port}",
             "AIA_LOG_LEVEL": "WARNING",
+            "AIA_METRICS_TOKEN": METRICS_TOKEN,
             # The job queue in Redis, under this run's prefix; `aia worker` works it.
             "AIA_JOBS_URL": redis_url,
             "AIA_JOBS_NAME": prefix,
@@ -152,7 +159,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         try:
             nginx = start_nginx(folder, https_port, http_port, f"127.0.0.1:{app_port}")
             try:
-                yield Site(https_port, http_port, folder, accounts, database_url, environment)
+                yield Site(https_port, http_port, folder, accounts, database_url, environment, app_port)
             finally:
                 stop(nginx)
         finally:

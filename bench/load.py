@@ -1,0 +1,306 @@
+"""Load, measured: aia under gunicorn (deploy/gunicorn.conf.py, 4 workers) on PostgreSQL, and in
+the same run a bare Flask + SQLAlchemy app (bench/bare_app.py) that saves one form to one row,
+under the same server and database. Needs AIA_DATABASE_URL=postgresql+psycopg://...; works in
+databases of its own, dropped afterwards.
+
+Four cases, each SECONDS long: authors saving steps (GET the step, POST it) alone; the bare
+app's clients saving its form; citizens reading and searching the register alone; and the
+citizens while the authors save. Prints, for each, the throughput, p50/p95/p99 and the
+errors, then the ratios.
+
+    AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        nice -n 10 .venv/bin/python bench/load.py --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(HERE))
+
+from bench.bare_app import prepare as prepare_bare  # noqa: E402
+from tests.webform import HttpBrowser as Browser  # noqa: E402
+from tests.webform import submit_data  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+SETUP = """
+import json, sys
+from aia import create_app
+from aia.accounts import services as accounts
+from aia.assessments import services as assessments
+from aia.cli import upgrade_database
+from aia.extensions import db, questionnaires
+from aia.seed import load_demo
+app = create_app({"DATABASE_URL": sys.argv[1], "REPORT_DIR": sys.argv[2],
+                  "PASSWORD_HASH_PROFILE": "CHEAPEST", "JOBS_URL": "memory://", "JOBS_IMMEDIATE": True})
+people = []
+with app.app_context():
+    upgrade_database()
+    load_demo(db.session, questionnaires())  # the register's entries, with their reports
+    agency = accounts.create_agency(db.session, None, "works", "Public Works")
+    starter = questionnaires().latest("starter")
+    for n in range(int(sys.argv[3])):
+        user = accounts.create_user(db.session, None, f"author{n}@works.example", "", "author",
+                                    agency, sys.argv[4])
+        system = assessments.create_system(db.session, agency.id, f"System {n}", "", actor=user)
+        assessments.start_draft(db.session, system, starter, actor=user)
+        people.append((user.email, system.uid))
+    db.session.commit()
+print(json.dumps(people))
+"""
+REGISTER_PAGES = ("/register/", "/register/?q=claim", "/register/?q=review+tickets", "/register.json")
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seconds: list[float] = []
+        self.errors = 0
+
+    def add(self, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.seconds.append(seconds)
+            self.errors += not ok
+
+    def summary(self, elapsed: float) -> dict:
+        ordered = sorted(self.seconds) or [0.0]
+
+        def at(share: float) -> float:
+            return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+        return {
+            "per_s": (len(self.seconds) - self.errors) / elapsed,
+            "p50_ms": at(0.50),
+            "p95_ms": at(0.95),
+            "p99_ms": at(0.99),
+            "mean_ms": 1000 * statistics.fmean(ordered),
+            "requests": len(self.seconds),
+            "errors": self.errors,
+        }
+
+
+def timed(tally: Tally, call: Callable[[], bool]) -> None:
+    started = time.perf_counter()
+    try:
+        ok = call()
+    except OSError:
+        ok = False
+    tally.add(time.perf_counter() - started, ok)
+
+
+def own_database(label: str) -> tuple[str, Callable[[], None]]:
+    import sqlalchemy as sa
+
+    configured = os.environ.get("AIA_DATABASE_URL", "")
+    if not configured.startswith("postgresql"):
+        raise SystemExit(
+            "bench/load.py measures on PostgreSQL: set AIA_DATABASE_URL=postgresql+psycopg://..."
+        )
+    name = f"aia_load_{label}_{os.getpid()}"
+    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return sa.make_url(configured).set(database=name).render_as_string(hide_password=False), drop
+
+
+def serve(app: str, env: dict[str, str], workers: int, folder: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(HERE / "deploy" / "gunicorn.conf.py")]
+        + ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app],
+        cwd=HERE,
+        env=env,
+        stdout=(folder / f"{port}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            probe_path = "/healthz" if app.startswith("aia") else "/rows/1"
+            urllib.request.urlopen(base + probe_path, timeout=30).close()  # noqa: S310 (http, loopback)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{app} did not start: {(folder / f'{port}.log').read_text()[-2000:]}")
+
+
+def run_for(seconds: float, workers: list[Callable[[Callable[[], bool]], None]]) -> float:
+    """Run each worker loop until the time is up; returns the seconds measured."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=loop, args=(stop.is_set,)) for loop in workers]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def author(base: str, email: str, uid: str, tally: Tally) -> Callable[[Callable[[], bool]], None]:
+    browser = Browser(base)
+    _, page = browser.request("/login")
+    status, _ = browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))
+    assert status == 302, f"{email} could not sign in ({status})"
+    count = [0]
+
+    def loop(stopped: Callable[[], bool]) -> None:
+        while not stopped():
+            count[0] += 1
+            status, page = browser.request(f"/systems/{uid}/draft/about")
+            if status != 200:
+                tally.add(0.0, False)
+                continue
+            data = submit_data(page, {"q_decision": f"Save {count[0]} of {email}"}, "save")
+            timed(tally, lambda data=data: browser.request(f"/systems/{uid}/draft/about", data)[0] == 302)
+
+    return loop
+
+
+def bare_client(base: str, row: int, tally: Tally) -> Callable[[Callable[[], bool]], None]:
+    browser = Browser(base)
+
+    def loop(stopped: Callable[[], bool]) -> None:
+        number = 0
+        while not stopped():
+            number += 1
+            status, _ = browser.request(f"/rows/{row}")
+            if status != 200:
+                tally.add(0.0, False)
+                continue
+            data = {"text": f"Save {number} of row {row}", "action": "save"}
+            timed(tally, lambda data=data: browser.request(f"/rows/{row}", data)[0] == 302)
+
+    return loop
+
+
+def citizen(base: str, offset: int, tally: Tally) -> Callable[[Callable[[], bool]], None]:
+    browser = Browser(base)
+
+    def loop(stopped: Callable[[], bool]) -> None:
+        number = offset
+        while not stopped():
+            number += 1
+            path = REGISTER_PAGES[number % len(REGISTER_PAGES)]
+            timed(tally, lambda path=path: browser.request(path)[0] == 200)
+
+    return loop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20, help="length of each case")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--authors", type=int, default=8)
+    parser.add_argument("--citizens", type=int, default=4)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        aia_url, drop_aia = own_database("app")
+        bare_url, drop_bare = own_database("bare")
+        env = {
+            **os.environ,
+            "AIA_ENV": "development",
+            "AIA_SECRET_KEY": "load-bench-" + "x" * 32,
+            "AIA_PASSWORD_HASH_PROFILE": "CHEAPEST",
+            "AIA_REPORT_DIR": str(folder / "reports"),
+            "AIA_JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}",
+            "AIA_LOG_LEVEL": "WARNING",
+            "AIA_DATABASE_URL": aia_url,
+            "BARE_DATABASE_URL": bare_url,
+        }
+        try:
+            people = json.loads(
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        SETUP,
+                        aia_url,
+                        str(folder / "reports"),
+                        str(args.authors),
+                        PASSWORD,
+                    ],
+                    cwd=HERE,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.splitlines()[-1]
+            )
+            prepare_bare(bare_url, args.authors)
+            server, base = serve("aia:create_app()", env, args.workers, folder)
+            try:
+                saves = Tally()
+                loops = [author(base, email, uid, saves) for email, uid in people]
+                results["aia step save"] = saves.summary(run_for(args.seconds, loops))
+                reads = Tally()
+                readers = [citizen(base, n, reads) for n in range(args.citizens)]
+                results["register alone"] = reads.summary(run_for(args.seconds, readers))
+                saves, reads = Tally(), Tally()
+                loops = [author(base, email, uid, saves) for email, uid in people]
+                readers = [citizen(base, n, reads) for n in range(args.citizens)]
+                elapsed = run_for(args.seconds, loops + readers)
+                results["register while authors save"] = reads.summary(elapsed)
+                results["aia step save with readers"] = saves.summary(elapsed)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+            server, base = serve("bench.bare_app:create_app()", env, args.workers, folder)
+            try:
+                bare = Tally()
+                loops = [bare_client(base, n + 1, bare) for n in range(args.authors)]
+                results["bare save"] = bare.summary(run_for(args.seconds, loops))
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+        finally:
+            drop_aia()
+            drop_bare()
+    if args.json:
+        print(json.dumps(results))
+        return
+    print(
+        f"{args.workers} gunicorn workers, {args.authors} authors, {args.citizens} citizens, "
+        f"{args.seconds:g} s a case"
+    )
+    for name, figures in results.items():
+        print(
+            f"{name:32} {figures['per_s']:7.1f}/s  p50 {figures['p50_ms']:6.1f} ms  p95 "
+            f"{figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms  errors "
+            f"{figures['errors']} of {figures['requests']}"
+        )
+    ratio = results["aia step save"]["per_s"] / max(results["bare save"]["per_s"], 1e-9)
+    print(f"step save / bare save throughput: {ratio:.2f}")
+    print(
+        f"register p95 alone {results['register alone']['p95_ms']:.0f} ms, while authors save "
+        f"{results['register while authors save']['p95_ms']:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
