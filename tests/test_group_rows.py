@@ -145,3 +145,14 @@ def test_a_steps_rows_are_kept_across_an_ended_session_within_their_sizes(listed
     assert kept_step_fields(step, too_long) is None  # no page of this step sends that
     unknown = MultiDict([("q_register-0-q_colour", "red")])
     assert kept_step_fields(step, unknown) is None
+
+
+def test_the_review_page_lists_each_row(risks_step, client, db_session):
+    url, draft = risks_step
+    draft.answers = {"register": [{"right": "dignity", "measures": "<i>Asked</i>"}, {"right": "equality"}]}
+    db_session.flush()
+    page = client.get(url.replace("/draft/risks", "/review")).get_data(as_text=True)
+    assert '<ol class="group-answers">' in page
+    assert 'Risk 1: Right at stake: <span class="answer" dir="auto">Human dignity</span>' in page
+    assert_shown_escaped(page, "<i>Asked</i>", "a row on the review page")
+    assert "Risk 2: Right at stake:" in page
