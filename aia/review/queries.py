@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -82,22 +84,58 @@ def compare(
             return definition.questions[key].display(answers[key])
         return str(answers[key])
 
-    answers = [
-        {
-            "key": k,
-            "label": labels.get(k, k),
-            "old": shown(old_def, old.answers, k),
-            "new": shown(new_def, new.answers, k),
-            "changed": old.answers.get(k) != new.answers.get(k),
-        }
-        for k in order
-        if k in old.answers or k in new.answers
-    ]
+    answers = []
+    for k in order:
+        if k not in old.answers and k not in new.answers:
+            continue
+        before, after = shown(old_def, old.answers, k), shown(new_def, new.answers, k)
+        changed = old.answers.get(k) != new.answers.get(k)
+        answers.append(
+            {
+                "key": k,
+                "label": labels.get(k, k),
+                "old": before,
+                "new": after,
+                "changed": changed,
+                "words": word_changes(before, after) if changed else [],
+            }
+        )
     return {
         "answers": answers,
         "scores": _score_rows(old, new),
         "changed": sum(row["changed"] for row in answers),
     }
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+CONTEXT_WORDS = 6  # kept either side of a change in the "changes only" view
+
+
+def word_changes(old: str, new: str) -> list[dict[str, Any]]:
+    """How ``old`` became ``new``, word by word: runs of {"op": "same" | "deleted" |
+    "added", "text": ...}, spaces kept; a run of unchanged words also says how much of it
+    the "changes only" view leaves out ("cut": the text shown either side of the gap)."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append({"op": "same", "text": "".join(before[i1:i2])})
+            continue
+        if op in ("delete", "replace"):
+            runs.append({"op": "deleted", "text": "".join(before[i1:i2])})
+        if op in ("insert", "replace"):
+            runs.append({"op": "added", "text": "".join(after[j1:j2])})
+    for index, run in enumerate(runs):
+        if run["op"] != "same":
+            continue
+        words = _WORDS.findall(run["text"])
+        keep = 2 * CONTEXT_WORDS  # tokens: words and the spaces between them
+        head = keep if index > 0 else 0  # context after the change before it
+        tail = keep if index < len(runs) - 1 else 0  # context before the next change
+        if len(words) > head + tail + 2:
+            run["cut"] = ("".join(words[:head]), "".join(words[len(words) - tail :]))
+    return runs
 
 
 def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:

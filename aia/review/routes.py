@@ -175,7 +175,13 @@ def compare(uid: str):
         _definition(new.questionnaire_key, new.questionnaire_version),
     )
     return render_template(
-        "review/compare.html", system=system, old=old, new=new, numbers=numbers, comparison=comparison
+        "review/compare.html",
+        system=system,
+        old=old,
+        new=new,
+        numbers=numbers,
+        comparison=comparison,
+        changes_only=request.args.get("changes") == "only",
     )
 
 
