@@ -69,6 +69,22 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
         camera.shoot(page, "register")
     if page.goto(f"/register/{demo_name('Claim review triage 🧮')}").ok:
         camera.shoot(page, "register-entry")
+    if page.goto(f"/register/{demo_name('Social housing allocation score')}").ok:
+        camera.shoot(page, "register-entry-commitments")
+    if page.goto("/register/?q=school+transport").ok:
+        camera.shoot(page, "register-withdrawn-match")
+    if page.goto(f"/register/{demo_name('School transport eligibility')}").ok:
+        camera.shoot(page, "register-entry-withdrawn")
+    if page.goto("/register/method").ok:
+        camera.shoot(page, "register-method")
+    if page.goto(f"/register/{demo_name('Housing repair priority')}").ok and (
+        not camera.only or "feedback-sent" in camera.only
+    ):
+        page.get_by_label("A question about this system").check()
+        page.get_by_label("Your message").fill("Can I see the urgency given to my request?")
+        page.get_by_role("button", name="Send").click()
+        page.locator("#reference").wait_for()
+        camera.shoot(page, "feedback-sent")
 
     page = camera.page("author")
     page.goto("/systems/new")

@@ -80,7 +80,6 @@ FIELDS = [
     "message",
     "kind",
     "reply_to",
-    "form_token",
     "reason",
     "decision",
     "overall",

@@ -237,6 +237,7 @@ ROWS = [
     # nor is it a fundamental rights impact assessment: none of its documents, for anyone
     ("GET", REV + "/fria/notification.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     ("GET", REV + "/fria/registration.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("GET", REV + "/fria/notification.pdf", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     ("POST", REV + "/fria/notified", "submitted", {}, expect(author=404, approver=404, **EDITORS)),
     # no file chosen: the form says so (422), for those who may edit
     ("POST", SYS + "/answer-file", "sent_back", {}, expect(author=422, approver=422, **EDITORS)),

@@ -449,8 +449,8 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(
 ):
     uid = published.uid
     tax = published.agency
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
     for message in ("First <b>question</b>", "Second question"):
-        page = client.get(f"/register/{uid}").get_data(as_text=True)  # each from a form of its own
         client.post(
             f"/register/{uid}/feedback",
             data=submit_data(page, {"kind": "question", "message": message, "reply_to": "me@example.org"}),

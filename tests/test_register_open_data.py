@@ -171,10 +171,11 @@ def test_csv_opens_in_a_spreadsheet_with_arabic_and_emoji_intact(client, two_age
     assert {r["description"] for r in rows} >= {'\'=HYPERLINK("x") finds holes'}
 
 
-def test_a_message_is_confirmed_with_a_reference_and_sent_once(client, published, db_session):
+def test_a_message_is_confirmed_with_a_reference_and_sent_once(app, client, published, db_session):
     uid = published.uid
     page = client.get(f"/register/{uid}").get_data(as_text=True)
-    data = submit_data(page, {"kind": "question", "message": "Who checks the ranking?", "reply_to": ""})
+    changes = {"kind": "question", "message": "Who checks the ranking?", "reply_to": ""}
+    data = submit_data(page, changes)
     sent = client.post(f"/register/{uid}/feedback", data=data)
     assert sent.status_code == 302
     confirmation = client.get(sent.headers["Location"])
@@ -184,16 +185,25 @@ def test_a_message_is_confirmed_with_a_reference_and_sent_once(client, published
     assert sent.headers["Location"].endswith(f"/register/{uid}/feedback/{stored.reference}")
     assert "<h1>Your message was sent</h1>" in html and stored.reference in html
     assert "Who checks the ranking?" not in html  # the address shows nothing of the message
+    # The agency's name sits isolated in the sentence, which keeps the page's direction.
+    assert "<p>\u2068Tax Office\u2069 has received your question about this system.</p>" in html
     # The same form again (a double click, a reload, back and send): the same message.
     again = client.post(f"/register/{uid}/feedback", data=data)
     assert again.headers["Location"] == sent.headers["Location"]
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Feedback)) == 1
-    # A new form is a new message, with a reference of its own.
+    # Back to a fresh copy of the form and the same words again: still the same message.
     page = client.get(f"/register/{uid}").get_data(as_text=True)
-    client.post(f"/register/{uid}/feedback", data=submit_data(page, {"kind": "question", "message": "And?"}))
+    resent = client.post(f"/register/{uid}/feedback", data=submit_data(page, changes))
+    assert resent.headers["Location"] == sent.headers["Location"]
+    # Other words are a new message, with a reference of its own; so are the same words
+    # from someone else.
+    client.post(f"/register/{uid}/feedback", data=submit_data(page, {**changes, "message": "And?"}))
+    someone_else = app.test_client()
+    other_page = someone_else.get(f"/register/{uid}").get_data(as_text=True)
+    someone_else.post(f"/register/{uid}/feedback", data=submit_data(other_page, changes))
     references = set(db_session.scalars(sa.select(Feedback.reference)))
-    assert len(references) == 2
-    assert "2 messages received" in client.get(f"/register/{uid}").get_data(as_text=True)
+    assert len(references) == 3
+    assert "3 messages received" in client.get(f"/register/{uid}").get_data(as_text=True)
 
 
 def test_a_confirmation_is_found_only_with_its_system(client, published, make_system, make_revision, publish):

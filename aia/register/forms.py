@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, TextAreaField
+from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..i18n import _l
-from .services import MAX_FEEDBACK, MAX_REPLY_TO, new_form_token
+from .services import MAX_FEEDBACK, MAX_REPLY_TO
 
 
 class FeedbackForm(FlaskForm):
@@ -34,5 +34,3 @@ class FeedbackForm(FlaskForm):
             Length(max=MAX_REPLY_TO),
         ],
     )
-    # Made when the form is shown: the same form sent again is the message already received.
-    form_token = HiddenField(default=new_form_token, validators=[Optional(), Length(max=64)])

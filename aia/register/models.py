@@ -92,8 +92,8 @@ class Feedback(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     message: Mapped[str] = mapped_column(sa.Text)
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
-    # What the sender can quote (services.new_reference), and the token of the form it came
-    # from: a form sent again is the message already received.
+    # What the sender can quote (services.new_reference), and the key of its sending
+    # (services.sending_key): the same message sent again is the one already received.
     reference: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The language the sender wrote in (of the register's page): an answer is mailed in it.

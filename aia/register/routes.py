@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -163,13 +165,17 @@ def feedback(uid: str):
     entry = _latest_or_404(uid)
     form = FeedbackForm()
     if form.validate_on_submit():
+        sender = session.setdefault("sender", secrets.token_urlsafe(16))
+        key = services.sending_key(
+            sender, entry.system_uid, form.kind.data, form.message.data or "", form.reply_to.data
+        )
         received = services.submit_feedback(
             db.session,
             entry,
             form.kind.data,
             form.message.data or "",
             form.reply_to.data,
-            form.form_token.data,
+            key,
             current_language(),
         )
         return redirect(url_for(".feedback_sent", uid=uid, reference=received.reference))

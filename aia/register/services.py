@@ -3,6 +3,7 @@ the caller commits (inside the same transaction as the lifecycle change it follo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from typing import Any
@@ -199,9 +200,13 @@ def new_reference(session: Session) -> str:
             return reference
 
 
-def new_form_token() -> str:
-    """The token a feedback form carries, so that sending it twice makes one message."""
-    return secrets.token_urlsafe(24)
+def sending_key(sender: str, system_uid: str, kind: str, message: str, reply_to: str | None) -> str:
+    """What makes two sends the same message: the same browser (``sender``, a random value
+    its session keeps), about the same system, with the same words. A double click, a
+    reload, or back and send again all give the same key; the form needs no token that a
+    browser going back might not keep."""
+    parts = [sender, system_uid, kind, (message or "").strip(), (reply_to or "").strip().casefold()]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
 def feedback_by_token(session: Session, form_token: str | None) -> Feedback | None:
@@ -225,8 +230,9 @@ def submit_feedback(
     form_token: str | None = None,
     language: str | None = None,
 ) -> Feedback:
-    """Receive a message about ``entry``. A ``form_token`` already received returns the
-    message it brought, and nothing new is stored (a form sent twice is one message)."""
+    """Receive a message about ``entry``. A ``form_token`` already received (see
+    sending_key) returns the message it brought, and nothing new is stored: a message sent
+    twice is one message."""
     already = feedback_by_token(session, form_token)
     if already is not None:
         return already

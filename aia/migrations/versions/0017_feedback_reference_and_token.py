@@ -1,8 +1,8 @@
 """a message from the public has a reference and is received once
 
-Each message gets a short reference the sender can quote, and the token of the form it was
-sent from: the same form sent twice (a double click, a reload, back and send again) is one
-message. Messages received before have neither.
+Each message gets a short reference the sender can quote, and the key of its sending (the
+same browser, system and words): the same message sent twice (a double click, a reload, back
+and send again) is one message. Messages received before have neither.
 
 Revision ID: 0017
 Revises: 0016
