@@ -19,6 +19,8 @@ from ..assessments.models import Revision, System
 from ..audit.models import AuditEvent
 from ..db import Session
 from ..engine import Definition
+from ..engine.definition import LEVEL_NAMES
+from ..engine.scoring import impact_level, round_half_up
 from ..engine.translations import TRANSLATIONS
 from ..i18n import _
 from ..presentation import RATING_LABELS, check_outcome
@@ -289,3 +291,54 @@ def names_of(session: Session, user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))
     return {row.id: row.name for row in rows if row.name}
+
+
+def mitigation_cliff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """When mitigation crossed the line that reduces the score (either way) from the scores
+    ``old`` to ``new``: the levels before and after, whether the crossing alone moved the
+    level (the level ``new`` would have on the other side of the line), and the mitigation
+    answers whose points changed. None when it did not cross, or the scores give no level."""
+    try:
+        was, now = old["mitigation"], new["mitigation"]
+        if bool(was["strong"]) == bool(now["strong"]):
+            return None
+        bounds = tuple(new["level_bounds_pct"])
+        risk = new["risk"]
+    except (KeyError, TypeError):
+        return None
+    if now["strong"]:
+        other_side = risk["points"]  # without the reduction
+    else:
+        other_side = round_half_up(risk["points"] * (100 - int(old.get("reduction_pct") or 0)), 100)
+    level_other_side = impact_level(other_side, risk["max"], bounds)
+
+    def points(scores: dict[str, Any]) -> dict[str, tuple[str, int]]:
+        return {
+            row["question"]: (row["label"], row["points"])
+            for row in scores.get("breakdown", [])
+            if row.get("kind") == "mitigation"
+        }
+
+    before, after = points(old), points(new)
+    answers = [
+        {
+            "label": (after.get(key) or before[key])[0],
+            "old": before.get(key, ("", 0))[1],
+            "new": after.get(key, ("", 0))[1],
+        }
+        for key in list(after) + [k for k in before if k not in after]
+        if before.get(key, ("", 0))[1] != after.get(key, ("", 0))[1]
+    ]
+    return {
+        "over": bool(now["strong"]),
+        "threshold_pct": now.get("threshold_pct"),
+        "reduction_pct": new.get("reduction_pct") or old.get("reduction_pct"),
+        "old_points": was["points"],
+        "new_points": now["points"],
+        "max": now["max"],
+        "old_level": old.get("impact_level_numeral"),
+        "new_level": new.get("impact_level_numeral"),
+        "moved_level": level_other_side != new.get("impact_level"),
+        "level_other_side": LEVEL_NAMES[level_other_side - 1],
+        "answers": answers,
+    }

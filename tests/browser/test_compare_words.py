@@ -56,3 +56,26 @@ def test_changed_words_are_marked_and_changes_only_is_short(open_page, live_app)
     short = page.evaluate("document.documentElement.scrollHeight")
     assert short * 3 < full, (short, full)
     check_axe(page, "two revisions, changes only")
+
+
+def test_the_approver_is_warned_when_mitigation_crossed_the_line(open_page, live_app):
+    risky = {"uses_group_data": "yes", "harm_impact": "high", "appeal": "yes"}
+    with live_app.app_context():
+        agency = account_services.agency_by_slug(db.session, live.PEOPLE["approver"][1])
+        approver = db.session.scalar(sa.select(User).where(User.email == live.PEOPLE["approver"][0]))
+        system = services.create_system(db.session, agency.id, "Claim ranking, resubmitted", "")
+        definition = live_app.extensions["aia.questionnaires"].latest("starter")
+        for number, measures in enumerate((["bias_tests"], ["bias_tests", "logging"])):
+            draft = services.start_draft(
+                db.session, system, definition, {**STARTER_COMPLETE, **risky, "measures": measures}
+            )
+            revision = services.submit(db.session, draft, definition, draft.lock_version)
+            if number == 0:
+                lifecycle.change_status(db.session, approver, revision, "request_changes", "Log it.")
+        uid = db.session.get(System, system.id).uid
+        db.session.commit()
+    page = open_page(f"/systems/{uid}/revisions/2/review", as_role="approver")
+    warning = page.get_by_role("note")
+    expect(warning).to_contain_text("Mitigation crossed the 80 % line since revision 1")
+    expect(warning).to_contain_text("level II now, level III on the other side")
+    check_axe(page, "the review page warning that mitigation crossed the line")
