@@ -39,10 +39,10 @@ def test_compare_highlights_changed_answers_and_scores(client, login, two_revisi
     assert response.status_code == 200
     assert "2 answers changed" in html
     # the changed rows carry the mark; an unchanged answer does not
-    appeal = html[html.index("Can people affected appeal") :][:400]
-    assert "<mark>" in appeal and "<del>" in appeal
+    appeal = html[html.index("Can people affected appeal") :][:600]
+    assert "<ins>" in appeal and "<del>" in appeal
     decision = html[html.index("Which decision does the system take") :][:400]
-    assert "<mark>" not in decision
+    assert "<ins>" not in decision and "<del>" not in decision
     assert "Charter risk rating" in html
     assert client.get(f"/systems/{system.uid}/compare").status_code == 200  # last two
     assert client.get(f"/systems/{system.uid}/compare?from=1&to=9").status_code == 404

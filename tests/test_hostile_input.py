@@ -117,6 +117,7 @@ ARGS = [
     "kind",
     "system",
     "before",
+    "changes",
 ]
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
 ODD_JSON = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from ..assessments.models import Revision, System
 from ..audit.models import AuditEvent
 from ..db import Session
 from ..engine import Definition
+from ..engine.definition import LEVEL_NAMES
+from ..engine.scoring import impact_level, round_half_up
 from ..engine.translations import TRANSLATIONS
 from ..i18n import _
 from ..presentation import RATING_LABELS, check_outcome
@@ -82,22 +86,58 @@ def compare(
             return definition.questions[key].display(answers[key])
         return str(answers[key])
 
-    answers = [
-        {
-            "key": k,
-            "label": labels.get(k, k),
-            "old": shown(old_def, old.answers, k),
-            "new": shown(new_def, new.answers, k),
-            "changed": old.answers.get(k) != new.answers.get(k),
-        }
-        for k in order
-        if k in old.answers or k in new.answers
-    ]
+    answers = []
+    for k in order:
+        if k not in old.answers and k not in new.answers:
+            continue
+        before, after = shown(old_def, old.answers, k), shown(new_def, new.answers, k)
+        changed = old.answers.get(k) != new.answers.get(k)
+        answers.append(
+            {
+                "key": k,
+                "label": labels.get(k, k),
+                "old": before,
+                "new": after,
+                "changed": changed,
+                "words": word_changes(before, after) if changed else [],
+            }
+        )
     return {
         "answers": answers,
         "scores": _score_rows(old, new),
         "changed": sum(row["changed"] for row in answers),
     }
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+CONTEXT_WORDS = 6  # kept either side of a change in the "changes only" view
+
+
+def word_changes(old: str, new: str) -> list[dict[str, Any]]:
+    """How ``old`` became ``new``, word by word: runs of {"op": "same" | "deleted" |
+    "added", "text": ...}, spaces kept; a run of unchanged words also says how much of it
+    the "changes only" view leaves out ("cut": the text shown either side of the gap)."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append({"op": "same", "text": "".join(before[i1:i2])})
+            continue
+        if op in ("delete", "replace"):
+            runs.append({"op": "deleted", "text": "".join(before[i1:i2])})
+        if op in ("insert", "replace"):
+            runs.append({"op": "added", "text": "".join(after[j1:j2])})
+    for index, run in enumerate(runs):
+        if run["op"] != "same":
+            continue
+        words = _WORDS.findall(run["text"])
+        keep = 2 * CONTEXT_WORDS  # tokens: words and the spaces between them
+        head = keep if index > 0 else 0  # context after the change before it
+        tail = keep if index < len(runs) - 1 else 0  # context before the next change
+        if len(words) > head + tail + 2:
+            run["cut"] = ("".join(words[:head]), "".join(words[len(words) - tail :]))
+    return runs
 
 
 def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
@@ -251,3 +291,54 @@ def names_of(session: Session, user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))
     return {row.id: row.name for row in rows if row.name}
+
+
+def mitigation_cliff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """When mitigation crossed the line that reduces the score (either way) from the scores
+    ``old`` to ``new``: the levels before and after, whether the crossing alone moved the
+    level (the level ``new`` would have on the other side of the line), and the mitigation
+    answers whose points changed. None when it did not cross, or the scores give no level."""
+    try:
+        was, now = old["mitigation"], new["mitigation"]
+        if bool(was["strong"]) == bool(now["strong"]):
+            return None
+        bounds = tuple(new["level_bounds_pct"])
+        risk = new["risk"]
+    except (KeyError, TypeError):
+        return None
+    if now["strong"]:
+        other_side = risk["points"]  # without the reduction
+    else:
+        other_side = round_half_up(risk["points"] * (100 - int(old.get("reduction_pct") or 0)), 100)
+    level_other_side = impact_level(other_side, risk["max"], bounds)
+
+    def points(scores: dict[str, Any]) -> dict[str, tuple[str, int]]:
+        return {
+            row["question"]: (row["label"], row["points"])
+            for row in scores.get("breakdown", [])
+            if row.get("kind") == "mitigation"
+        }
+
+    before, after = points(old), points(new)
+    answers = [
+        {
+            "label": (after.get(key) or before[key])[0],
+            "old": before.get(key, ("", 0))[1],
+            "new": after.get(key, ("", 0))[1],
+        }
+        for key in list(after) + [k for k in before if k not in after]
+        if before.get(key, ("", 0))[1] != after.get(key, ("", 0))[1]
+    ]
+    return {
+        "over": bool(now["strong"]),
+        "threshold_pct": now.get("threshold_pct"),
+        "reduction_pct": new.get("reduction_pct") or old.get("reduction_pct"),
+        "old_points": was["points"],
+        "new_points": now["points"],
+        "max": now["max"],
+        "old_level": old.get("impact_level_numeral"),
+        "new_level": new.get("impact_level_numeral"),
+        "moved_level": level_other_side != new.get("impact_level"),
+        "level_other_side": LEVEL_NAMES[level_other_side - 1],
+        "answers": answers,
+    }

@@ -49,6 +49,14 @@ def review_comments_for(system: System) -> tuple[Revision | None, dict]:
     return queries.comments_for_draft(db.session, system)
 
 
+@bp.app_template_global("mitigation_cliff_for")
+def mitigation_cliff_for(revision: Revision) -> dict | None:
+    """For a revision's pages: whether mitigation crossed the line that reduces the score
+    since the system's revision before it (see queries.mitigation_cliff)."""
+    earlier = next((r for r in revision.system.revisions if r.number == revision.number - 1), None)
+    return queries.mitigation_cliff(earlier.scores, revision.scores) if earlier is not None else None
+
+
 @bp.route("/review")
 def queue():
     user = require("review")
@@ -175,7 +183,14 @@ def compare(uid: str):
         _definition(new.questionnaire_key, new.questionnaire_version),
     )
     return render_template(
-        "review/compare.html", system=system, old=old, new=new, numbers=numbers, comparison=comparison
+        "review/compare.html",
+        system=system,
+        old=old,
+        new=new,
+        numbers=numbers,
+        comparison=comparison,
+        cliff=queries.mitigation_cliff(old.scores, new.scores),
+        changes_only=request.args.get("changes") == "only",
     )
 
 
