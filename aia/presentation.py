@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_app_context, url_for
 from flask_babel import format_datetime
 from sqlalchemy.orm import object_session
 
@@ -52,6 +52,8 @@ def check_outcome(revision) -> str | None:
     """For a revision of a check that leads to another questionnaire (the threshold check):
     "needed" or "not needed"; None for an assessment, which has a level and a rating. Reads
     imported questionnaires with the revision's own session (a caller may hold one of its own)."""
+    if not has_app_context():
+        return None  # no registry to ask (a script working on the database alone)
     definition = questionnaires(object_session(revision)).get(
         revision.questionnaire_key, revision.questionnaire_version
     )
@@ -59,6 +61,12 @@ def check_outcome(revision) -> str | None:
         return None
     raised = {flag["key"] for flag in revision.scores.get("flags", [])}
     return "needed" if definition.follow_up.when_flag in raised else "not needed"
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (a leading =, +, -, @,
+    tab or carriage return gets a quote before it)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def in_language(text: str | None) -> str:

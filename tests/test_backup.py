@@ -72,7 +72,7 @@ class Place:
         }
         for entry in register["entries"]:
             page = client.get(f"/register/{entry['id']}").get_data(as_text=True)
-            seen[entry["id"]] = re.sub(r'name="csrf_token"[^>]*', "", page)  # a token per visitor
+            seen[entry["id"]] = re.sub(r'name="(csrf|form)_token"[^>]*', "", page)  # tokens per visitor
             for report in entry["reports"]:
                 link = report["url"].removeprefix("http://localhost")
                 response = client.get(link)

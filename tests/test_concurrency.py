@@ -30,6 +30,7 @@ from aia.extensions import questionnaires
 from aia.integrity.verify import verify_chain
 from config import TestConfig
 
+from .answers import STARTER_COMPLETE
 from .databases import own_database
 from .redis_store import forget, require_redis, run_prefix
 from .webform import HttpBrowser as Browser
@@ -332,4 +333,131 @@ def test_postgresql_connections_survive_the_server_dropping_them(database: str, 
     admin.dispose()
     assert ended >= 1
     assert client.get("/register/").status_code == 200
+    engine_of(app).dispose()
+
+
+DRAFTS_EACH = 5
+
+
+def gunicorn_workers(base: str) -> list[int]:
+    """The worker processes of the gunicorn serving ``base`` (children of its master)."""
+    bind = base.removeprefix("http://")
+    found: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"gunicorn" in b" ".join(command) and bind.encode() in command:
+            found[int(entry.name)] = parent
+    return [pid for pid, parent in found.items() if parent in found]
+
+
+def test_a_worker_killed_and_connections_dropped_mid_submit_leave_nothing_half_written(
+    server: str, people, database: str, tmp_path: Path
+):
+    """Authors submit complete drafts as fast as they can while one gunicorn worker is killed
+    (SIGKILL, as the kernel's out-of-memory killer would) and, on PostgreSQL, every database
+    connection is ended (what a server restart does): each draft became exactly one revision or
+    is still a draft, the audit trail and every revision verify, and every submit that failed
+    goes through when tried again, with no restart of anything."""
+    import signal
+
+    from aia.integrity.verify import verify_all
+
+    app = _app(database, tmp_path)
+    drafts: dict[str, list[str]] = {}
+    with app.app_context():
+        starter = questionnaires().latest("starter")
+        agency_id = db.session.scalar(sa.text("SELECT id FROM agency"))
+        for email, _ in people:
+            user = accounts.user_by_email(db.session, email)
+            drafts[email] = []
+            for number in range(DRAFTS_EACH):
+                system = assessments.create_system(db.session, agency_id, f"{email} {number}", "", actor=user)
+                assessments.start_draft(db.session, system, starter, dict(STARTER_COMPLETE), actor=user)
+                drafts[email].append(system.uid)
+        db.session.commit()
+    done = threading.Semaphore(0)
+    outcomes: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def author(email: str) -> None:
+        browser = Browser(server)
+        _, page = browser.request("/login")
+        browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))
+        for uid in drafts[email]:
+            try:
+                status, page = browser.request(f"/systems/{uid}/review")
+                if status == 200:
+                    status, _ = browser.request(f"/systems/{uid}/review", submit_data(page))
+            except OSError:  # the worker answering was killed
+                status = 0
+            with lock:
+                outcomes.append((uid, status))
+            done.release()
+
+    threads = [threading.Thread(target=author, args=(email,)) for email, _ in people]
+    for thread in threads:
+        thread.start()
+    for _ in range(len(people)):  # a first round of submits under way, then the first blow
+        done.acquire()
+    os.kill(gunicorn_workers(server)[0], signal.SIGKILL)
+    for _ in range(len(people)):
+        done.acquire()
+    if database.startswith("postgresql"):
+        admin = sa.create_engine(os.environ["AIA_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": sa.make_url(database).database},
+            )
+        admin.dispose()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == len(people) * DRAFTS_EACH
+    every_uid = [uid for uids in drafts.values() for uid in uids]
+    with app.app_context():
+        revisions = dict(
+            db.session.execute(
+                sa.select(System.uid, sa.func.count(Revision.id))
+                .join(Revision, Revision.system_id == System.id)
+                .where(System.uid.in_(every_uid))
+                .group_by(System.uid)
+            ).all()
+        )
+        still_drafts = set(
+            db.session.scalars(
+                sa.select(System.uid)
+                .join(Draft, Draft.system_id == System.id)
+                .where(System.uid.in_(every_uid))
+            )
+        )
+        for uid in every_uid:
+            assert (revisions.get(uid, 0), uid in still_drafts) in ((1, False), (0, True)), uid
+        for check in verify_all(db.session, tmp_path / "reports"):
+            assert check.ok, (check.name, check.problems)
+    # The app recovered by itself: each submit that did not go through goes through now.
+    first = people[0][0]
+    browser = Browser(server)
+    _, page = browser.request("/login")
+    assert browser.request("/login", submit_data(page, {"email": first, "password": PASSWORD}))[0] == 302
+    for uid in sorted(still_drafts):
+        status, page = browser.request(f"/systems/{uid}/review")
+        assert status == 200, page[:300]
+        assert browser.request(f"/systems/{uid}/review", submit_data(page))[0] == 302
+    with app.app_context():
+        assert db.session.scalar(
+            sa.select(sa.func.count(Revision.id))
+            .join(System, Revision.system_id == System.id)
+            .where(System.uid.in_(every_uid))
+        ) == len(every_uid)
+        for check in verify_all(db.session, tmp_path / "reports"):
+            assert check.ok, (check.name, check.problems)
     engine_of(app).dispose()

@@ -28,3 +28,30 @@ def test_the_report_shows_the_register_and_the_matrix(app, db_session, make_draf
     # The register among the answers, as text.
     assert "Risk 2: The right at stake (EU Charter of Fundamental Rights): Article 15" in text
     assert "Final score" not in text and "Levels end at" not in text
+
+
+def test_the_notification_pdf_holds_the_six_elements_and_the_register(
+    client, db_session, make_draft, make_system, make_agency, registry, login
+):
+    agency = make_agency()
+    login("author", agency)
+    system = make_system(agency=agency, name="Job matching")
+    draft = make_draft(JOB_MATCHING, system=system, key="eu-fria")
+    revision = services.submit(db_session, draft, registry.get("eu-fria", 1), draft.lock_version)
+    db_session.flush()
+    response = client.get(f"/systems/{system.uid}/revisions/{revision.number}/fria/notification.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = flat(pdf_text(response.data))
+    assert "Notification of a fundamental rights impact assessment" in text
+    assert "Public Employment Service" in text and "Sent on not recorded yet" in text
+    for title in (
+        "(a) The processes",
+        "(b) When and how often",
+        "(c) The people and groups",
+        "(d) The risks of harm",
+        "(e) Human oversight",
+        "(f) When a risk materialises",
+    ):
+        assert title in text
+    assert "Older jobseekers and jobseekers with disabilities Likely (3) x Serious (3) = 9 High" in text
+    assert "<b>No</b> vacancy" in text  # typed text, shown as typed (escaped in the HTML)

@@ -81,7 +81,12 @@ def test_an_approver_who_wrote_the_answers_cannot_approve_what_an_author_submitt
     # A colleague who wrote nothing approves; the approval names the same revision.
     page = colleague_browser.get(url).get_data(as_text=True)
     assert 'value="approve"' in page and "You wrote answers" not in page
-    assert colleague_browser.post(url, data=submit_data(page, {"decision": "approve"})).status_code == 302
+    assert (
+        colleague_browser.post(
+            url, data=submit_data(page, {"decision": "approve", "confirmed": "yes"})
+        ).status_code
+        == 302
+    )
     db_session.refresh(revision)
     assert revision.status == "approved"
     assert colleague.id not in services.writer_ids(db_session, revision.id)

@@ -119,3 +119,40 @@ def test_enter_in_a_field_presses_next_not_a_rows_button(risks_step, client):
     form = page[page.index("data-wizard") :]
     first_button = form[form.index("<button") : form.index("</button>")]
     assert 'value="next"' in first_button and 'tabindex="-1"' in first_button
+
+
+def test_a_steps_rows_are_kept_across_an_ended_session_within_their_sizes(listed):
+    from werkzeug.datastructures import MultiDict
+
+    from aia.assessments.wizard import kept_step_fields
+
+    step = listed.step("risks")
+    posted = MultiDict(
+        [
+            ("csrf_token", "secret"),
+            ("action", "remove:register:1"),
+            ("q_owner", "Ana"),
+            ("q_register-0-row", "1"),
+            ("q_register-0-q_right", "dignity"),
+            ("q_register-0-q_measures", "Asked twice."),
+            ("q_register-1-row", "1"),
+            ("q_elsewhere", "dropped"),
+        ]
+    )
+    kept = kept_step_fields(step, posted)
+    assert kept == [(k, v) for k, v in posted.items(multi=True) if k not in ("csrf_token", "q_elsewhere")]
+    too_long = MultiDict([("q_register-0-q_measures", "x" * 301)])
+    assert kept_step_fields(step, too_long) is None  # no page of this step sends that
+    unknown = MultiDict([("q_register-0-q_colour", "red")])
+    assert kept_step_fields(step, unknown) is None
+
+
+def test_the_review_page_lists_each_row(risks_step, client, db_session):
+    url, draft = risks_step
+    draft.answers = {"register": [{"right": "dignity", "measures": "<i>Asked</i>"}, {"right": "equality"}]}
+    db_session.flush()
+    page = client.get(url.replace("/draft/risks", "/review")).get_data(as_text=True)
+    assert '<ol class="group-answers">' in page
+    assert 'Risk 1: Right at stake: <span class="answer" dir="auto">Human dignity</span>' in page
+    assert_shown_escaped(page, "<i>Asked</i>", "a row on the review page")
+    assert "Risk 2: Right at stake:" in page

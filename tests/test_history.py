@@ -24,7 +24,9 @@ def test_history_lists_revisions_scores_and_who_did_what(client, login, two_revi
     html = client.get(f"/systems/{system.uid}/history").get_data(as_text=True)
     assert html.count("Revision 1") >= 1 and "Revision 2" in html
     assert "Changes requested" in html and "Submitted" in html
-    assert author.email in html and approver.email in html
+    # People by their names, not their addresses.
+    assert author.name in html and approver.name in html
+    assert author.email not in html and approver.email not in html
     assert "Say who hears appeals." in html
     assert "Requested changes" in html
 

@@ -101,7 +101,23 @@ FIELDS = [
     field_name("purpose"),
     "comment-" + "decision",
 ]
-ARGS = ["after", "q", "agency", "level", "rating", "state", "from", "to", "sort", "next", "lang", "return_to"]
+ARGS = [
+    "after",
+    "q",
+    "agency",
+    "level",
+    "rating",
+    "state",
+    "from",
+    "to",
+    "sort",
+    "next",
+    "lang",
+    "return_to",
+    "kind",
+    "system",
+    "before",
+]
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
 ODD_JSON = [
     DEEP_JSON,

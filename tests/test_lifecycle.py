@@ -257,8 +257,14 @@ def test_approve_then_publish_through_the_pages(
     revision = make_revision(system=system, submitted_by=people["author"])
     login(people["approver"])
     page = client.get(f"/systems/{system.uid}/revisions/1/review").get_data(as_text=True)
-    response = client.post(
+    confirm = client.post(
         f"/systems/{system.uid}/revisions/1/review", data=submit_data(page, {"decision": "approve"})
+    )
+    assert confirm.status_code == 200 and "Approve revision 1?" in confirm.get_data(as_text=True)
+    assert revision.status == "submitted"  # nothing decided before the confirmation
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/review",
+        data=submit_data(confirm.get_data(as_text=True), {"decision": "approve"}),
     )
     assert response.status_code == 302
     page = client.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)

@@ -82,7 +82,7 @@ def test_a_message_from_the_public_reaches_the_staff_and_the_answer_its_sender(
         db_session.commit()
         smtp.messages.clear()
         feedback = register.submit_feedback(
-            db_session, entry, "question", "Why <this>?", "citizen@example.org", "fr"
+            db_session, entry, "question", "Why <this>?", "citizen@example.org", language="fr"
         )
         db_session.commit()
     assert subjects(smtp, author) == ["Un message du public à propos de Benefits"]
@@ -109,8 +109,12 @@ def test_an_answer_the_agency_publishes_is_shown_on_the_entry(
     definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
     with app.app_context():
         entry = register.record_publication(db_session, revision, definition)
-        shown = register.submit_feedback(db_session, entry, "question", "Shown <q>?", "a@example.org", "en")
-        kept = register.submit_feedback(db_session, entry, "complaint", "Kept to us", "b@example.org", "en")
+        shown = register.submit_feedback(
+            db_session, entry, "question", "Shown <q>?", "a@example.org", language="en"
+        )
+        kept = register.submit_feedback(
+            db_session, entry, "complaint", "Kept to us", "b@example.org", language="en"
+        )
     login(approver)
     for feedback, publish in ((shown, True), (kept, False)):
         page = client.get("/feedback").get_data(as_text=True)

@@ -237,6 +237,7 @@ ROWS = [
     # nor is it a fundamental rights impact assessment: none of its documents, for anyone
     ("GET", REV + "/fria/notification.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     ("GET", REV + "/fria/registration.json", "submitted", {}, expect(author=404, approver=404, auditor=404)),
+    ("GET", REV + "/fria/notification.pdf", "submitted", {}, expect(author=404, approver=404, auditor=404)),
     ("POST", REV + "/fria/notified", "submitted", {}, expect(author=404, approver=404, **EDITORS)),
     # no file chosen: the form says so (422), for those who may edit
     ("POST", SYS + "/answer-file", "sent_back", {}, expect(author=422, approver=422, **EDITORS)),
@@ -250,6 +251,8 @@ ROWS = [
         {"decision": "", "overall": "Noted."},
         expect(author=403, approver=302, auditor=302),
     ),
+    # what becomes public, before publishing
+    ("GET", REV + "/publish", "approved", {}, expect(author=403, auditor=403)),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
     # a publication's progress: for those who may publish
     ("GET", REV + "/publication", "publication_failed", {}, expect(author=403, auditor=403)),
@@ -262,6 +265,9 @@ ROWS = [
         expect(author=403, approver=303, auditor=403),
     ),
     ("GET", SYS + "/history", "two", {}, expect()),
+    # the audit log across agencies (an approver's: their own agency's)
+    ("GET", "/audit", "two", {}, expect(author=403, admin=403, foreign=200)),
+    ("GET", "/audit.csv", "two", {}, expect(author=403, admin=403, foreign=200)),
     ("GET", SYS + "/compare", "two", {}, expect()),
     # static files and the public register
     ("GET", "/static/app.css", "none", {}, PUBLIC),

@@ -185,6 +185,8 @@ def test_a_message_is_confirmed_with_a_reference_and_sent_once(app, client, publ
     assert sent.headers["Location"].endswith(f"/register/{uid}/feedback/{stored.reference}")
     assert "<h1>Your message was sent</h1>" in html and stored.reference in html
     assert "Who checks the ranking?" not in html  # the address shows nothing of the message
+    # The agency's name sits isolated in the sentence, which keeps the page's direction.
+    assert "<p>\u2068Tax Office\u2069 has received your question about this system.</p>" in html
     # The same form again (a double click, a reload, back and send): the same message.
     again = client.post(f"/register/{uid}/feedback", data=data)
     assert again.headers["Location"] == sent.headers["Location"]

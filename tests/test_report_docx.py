@@ -13,13 +13,10 @@ import pytest
 
 from aia.report.editable import DOCX_MIMETYPE
 
-from . import test_register as register_tests
 from . import test_report_helpers as helpers
 
 make_report_revision = helpers.make_report_revision
 reader = helpers.reader
-publish = register_tests.publish
-approver_of = register_tests.approver_of
 
 AWKWARD = (
     "<w:p><w:r><w:t>injected</w:t></w:r></w:p> ]]> <b>bold</b> & <script>alert(1)</script> "

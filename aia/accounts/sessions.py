@@ -37,6 +37,7 @@ from ..db import Session, now_utc
 from ..extensions import db, limiter, login_manager
 from ..i18n import _l
 from ..security_log import security_event
+from .access import may
 from .models import PendingForm, User
 from .passwords import hasher_for
 
@@ -88,7 +89,15 @@ def init_app(app: Flask) -> None:
         session_idle_seconds=idle_seconds,
         session_warning_seconds=warning_seconds,
         session_idle_words=idle_words,
+        may_do=may_do,
     )
+
+
+def may_do(action: str, system=None) -> bool:
+    """For templates: whether the signed-in person may do ``action`` (to ``system``), so that
+    a page offers only the links that lead somewhere for them."""
+    user = current_user._get_current_object()
+    return isinstance(user, User) and bool(user.is_authenticated) and may(user, action, system)
 
 
 def idle_seconds() -> float:

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..engine import Definition, Resolution, Step, client_condition
 from ..engine.conditions import referenced_questions
 from ..engine.forms import field_name
-from ..engine.group import Group, apply_row_action, row_action
+from ..engine.group import ROW_MARK, Group, apply_row_action, row_action
 from ..engine.parsing import parse_date
 
 REVIEW = "review"  # the loader refuses a step of this key (engine.loader.RESERVED_STEP_KEYS)
@@ -76,7 +76,7 @@ def with_field_names(posted: MultiDict[str, Any], keys: list[str]) -> MultiDict[
 
 
 # The wizard's own fields a kept step form may carry, with the longest value each may have.
-KEPT_WIZARD_FIELDS = {"lock_version": 20, "action": 10}
+KEPT_WIZARD_FIELDS = {"lock_version": 20, "action": 120}  # a row button names its group and row
 # A value of a question without a length of its own (a number, a date or its parts).
 OTHER_VALUE_LIMIT = 100
 
@@ -87,16 +87,12 @@ def kept_step_fields(step: Step, posted: MultiDict[str, Any]) -> list[tuple[str,
     no larger than its question takes. None when any field is larger than that: a browser
     showing this step cannot have sent it."""
     limits: dict[str, tuple[int, int]] = {}  # field name -> (values allowed, characters each)
+    rows: dict[str, Group] = {}  # a group's field name -> the group, whose rows are kept too
     for question in step.questions:
-        options = getattr(question, "options", None)
-        if options is not None:
-            size = (
-                len(options) if question.type_name == "multiple_choice" else 1,
-                max(len(o.value) for o in options),
-            )
-        else:
-            size = (1, getattr(question, "max_length", OTHER_VALUE_LIMIT))
-        limits[field_name(question.key)] = limits[question.key] = size
+        if isinstance(question, Group):
+            rows[field_name(question.key)] = question
+            continue
+        limits[field_name(question.key)] = limits[question.key] = _kept_size(question)
     limits["shown"] = (1, sum(len(q.key) + 1 for q in step.questions))
     for name, length in KEPT_WIZARD_FIELDS.items():
         limits[name] = (1, length)
@@ -104,6 +100,15 @@ def kept_step_fields(step: Step, posted: MultiDict[str, Any]) -> list[tuple[str,
     counts: dict[str, int] = {}
     for name, value in posted.items(multi=True):
         if name == "csrf_token":  # checked already; a secret, never stored
+            continue
+        row_field = _row_field(rows, name)
+        if row_field is not None:  # a field of a group's row: q_<group>-<row>-<its field>
+            group, sub_name = row_field
+            size = _row_field_size(group, sub_name)
+            counts[name] = counts.get(name, 0) + 1
+            if size is None or counts[name] > size[0] or len(value.replace("\r\n", "\n")) > size[1]:
+                return None
+            kept.append((name, value))
             continue
         base = name if name in limits else name.rpartition("-")[0]  # a date's day, month, year
         if base not in limits or not isinstance(value, str):
@@ -116,6 +121,39 @@ def kept_step_fields(step: Step, posted: MultiDict[str, Any]) -> list[tuple[str,
             return None
         kept.append((name, value))
     return kept
+
+
+def _kept_size(question: Any) -> tuple[int, int]:
+    """(values allowed, characters each) of a question's field in a kept form."""
+    options = getattr(question, "options", None)
+    if options is not None:
+        return (
+            len(options) if question.type_name == "multiple_choice" else 1,
+            max(len(o.value) for o in options),
+        )
+    return (1, getattr(question, "max_length", OTHER_VALUE_LIMIT))
+
+
+def _row_field(rows: dict[str, Group], name: str) -> tuple[Group, str] | None:
+    for prefix, group in rows.items():
+        head, _, rest = name.partition("-")
+        number, _, sub_name = rest.partition("-")
+        if head == prefix and number.isdigit() and int(number) < group.max_rows and sub_name:
+            return group, sub_name
+    return None
+
+
+def _row_field_size(group: Group, sub_name: str) -> tuple[int, int] | None:
+    """The size of a row's field (its row mark, a question, a date's part), None if unknown."""
+    if sub_name == ROW_MARK:
+        return (1, 1)
+    for question in group.questions:
+        own = field_name(question.key)
+        if sub_name == own:
+            return _kept_size(question)
+        if question.type_name == "date" and sub_name in (f"{own}-day", f"{own}-month", f"{own}-year"):
+            return (1, OTHER_VALUE_LIMIT)
+    return None
 
 
 def past_review_dates(

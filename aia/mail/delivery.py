@@ -39,6 +39,8 @@ CLAIM_SECONDS = 600
 # The longest wait between two attempts.
 LONGEST_WAIT_SECONDS = 3600
 BATCH = 100
+# Seconds before a delivery that found the database busy tries again.
+BUSY_RETRY_SECONDS = 30.0
 # Values no one should read back once the message is sent (the token of a reset link).
 SECRET_VALUES = frozenset({"token"})
 
@@ -189,7 +191,15 @@ def next_due(session: Session) -> dt.datetime | None:
 def run_delivery() -> None:
     """Deliver what is due; when an attempt failed, come back when the next message is due."""
     session = db.session
-    _sent, failed = deliver_due(session)
+    try:
+        _sent, failed = deliver_due(session)
+    except sa.exc.OperationalError as error:
+        # The database was busy past its timeout (SQLite under a long write, such as the demo
+        # data being loaded): nothing is lost, the rows wait; come back shortly.
+        session.rollback()
+        log.warning("mail delivery postponed, the database is busy: %s", type(error.orig).__name__)
+        jobs.enqueue_later("deliver_mail", BUSY_RETRY_SECONDS)
+        return
     if failed:
         due = next_due(session)
         if due is not None:

@@ -89,7 +89,7 @@ def readiness() -> dict[str, bool]:
 
 def _by_state(column: sa.orm.InstrumentedAttribute[str]) -> dict[str, int]:
     try:
-        return dict(db.session.execute(sa.select(column, sa.func.count()).group_by(column)).tuples().all())
+        return dict(db.session.execute(sa.select(column, sa.func.count()).group_by(column)).all())
     except Exception:  # noqa: BLE001 (a table that cannot be read is left out of the scrape)
         log.warning("%s cannot be counted", column, exc_info=True)
         db.session.rollback()

@@ -17,6 +17,7 @@ from ..assessments.models import Revision
 from ..db import Session
 from ..extensions import csrf, db
 from ..jobs import jobs
+from ..report.store import report_languages
 from . import bp, services
 from .jobs import ACTIVE, job_of, request_publication
 
@@ -42,6 +43,31 @@ def _act(
         return back
     flash(f"Revision {revision.number} {lifecycle.PAST[action]}.", "success")
     return back
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["GET"])
+def confirm(uid: str, number: int):
+    """Before anything becomes public: what will be, and one button to go ahead. Reached from
+    the revision's page by a link, so it needs no script."""
+    system = assessment_queries.system_or_404(db.session, uid, viewer())
+    user = require("publish", system)
+    revision = assessment_queries.revision_or_404(db.session, system, number)
+    if "publish" not in lifecycle.allowed_actions(db.session, user, revision):
+        flash(
+            lifecycle.publication_refusal(revision)
+            or _("Revision %(number)s cannot be published now.", number=revision.number),
+            "error",
+        )
+        return redirect(url_for("assessments.revision", uid=uid, number=number), 303)
+    published = next((r for r in system.revisions if r.status == "published"), None)
+    return render_template(
+        "publishing/confirm.html",
+        system=system,
+        revision=revision,
+        replaces=published,
+        languages=report_languages(db.session, revision),
+        reason_form=ReasonForm(),
+    )
 
 
 @bp.route("/systems/<uid>/revisions/<int:number>/publish", methods=["POST"])

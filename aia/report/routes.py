@@ -8,13 +8,16 @@ from flask import Response, abort, current_app, render_template, request
 from limits import parse_many
 
 from ..accounts.access import viewer
-from ..assessments import queries
+from ..assessments import fria, queries
+from ..engine.scoring_texts import scores_in_language
 from ..extensions import db, limiter
 from ..i18n import current_language
 from . import bp
-from .build import preview_pdf
+from .build import definition_for, preview_pdf
+from .context import fria_part
 from .copies import docx_response, editable_copy
 from .errors import ReportError
+from .render import render_pdf
 from .scripts import script_runs, text_direction
 from .store import download_name, stored_file_for, stored_pdf_bytes, stored_report_bytes
 
@@ -90,3 +93,26 @@ def report_error(error: ReportError):
     return render_template(
         "errors/error.html", code=error.status_code, title=error.title, message=str(error)
     ), error.status_code
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/fria/notification.pdf")
+def fria_notification_pdf(uid: str, number: int):
+    """The notification of a fundamental rights impact assessment's results, as a PDF (the
+    content of its JSON document, fria.notification), made on each request."""
+    system = queries.system_or_404(db.session, uid, viewer())
+    revision = queries.revision_or_404(db.session, system, number)
+    definition = definition_for(revision).in_language(current_language())
+    if not fria.is_fria(revision):
+        abort(404)
+    document = fria.notification(db.session, revision, definition)
+    pdf = render_pdf(
+        "report/fria_notification.html",
+        notification=document,
+        fria=fria_part(definition, scores_in_language(definition, revision.scores)),
+    )
+    name = f"{system.uid}-revision-{revision.number}-fria-notification.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+    )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..accounts.access import visible_to
-from ..accounts.models import User
+from ..accounts.models import Agency, User
 from ..assessments.models import Revision, System
+from ..audit.models import AuditEvent
 from ..db import Session
 from ..engine import Definition
 from ..engine.translations import TRANSLATIONS
@@ -143,3 +146,108 @@ def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
         }
         for label, get in rows
     ]
+
+
+LOG_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """What the audit log is narrowed to; every value as typed in the page's address, those
+    that do not parse left out."""
+
+    agency: str = ""  # an agency's slug
+    kind: str = ""  # an event's code, e.g. "revision.approved"
+    system: str = ""  # part of a system's name, or its identifier
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> LogFilters:
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat((args.get(name) or "").strip()[:10])
+            except ValueError:
+                return None
+
+        def text(name: str, limit: int) -> str:
+            return (args.get(name) or "").replace("\x00", "").strip()[:limit]
+
+        return cls(text("agency", 64), text("kind", 48), text("system", 200), day("from"), day("to"))
+
+    def args(self) -> dict[str, str]:
+        values = {
+            "agency": self.agency,
+            "kind": self.kind,
+            "system": self.system,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class LogLine:
+    event: AuditEvent
+    who: str  # the person's name today, else the name or address recorded with the event
+    agency: str
+    system_uid: str
+    system_name: str
+    revision_number: int | None
+
+
+def audit_log(
+    session: Session, viewer: User, filters: LogFilters, before: int | None = None, limit: int | None = None
+) -> list[LogLine]:
+    """The audit events this person may read (an auditor: every agency's; an approver: their
+    agency's), newest first, as ``filters`` narrow them; ``before`` an event id to page on."""
+    query = (
+        sa.select(AuditEvent, User.name, Agency.name, System.uid, System.name, Revision.number)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Agency, Agency.id == AuditEvent.agency_id)
+        .outerjoin(System, System.id == AuditEvent.system_id)
+        .outerjoin(Revision, Revision.id == AuditEvent.revision_id)
+        .where(AuditEvent.agency_id.is_not(None), visible_to(viewer, cast(Any, AuditEvent.agency_id)))
+        .order_by(AuditEvent.id.desc())
+    )
+    if filters.agency:
+        query = query.where(Agency.slug == filters.agency)
+    if filters.kind:
+        query = query.where(AuditEvent.action == filters.kind)
+    if filters.system:
+        pattern = "%" + filters.system.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(System.uid == filters.system, System.name.ilike(pattern, escape="\\")))
+    if filters.date_from:
+        query = query.where(AuditEvent.created_dt >= _midnight(filters.date_from))
+    if filters.date_to and filters.date_to < dt.date.max:
+        query = query.where(AuditEvent.created_dt < _midnight(filters.date_to + dt.timedelta(days=1)))
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        LogLine(event, user_name or event.actor, agency or "", uid or "", system or "", number)
+        for event, user_name, agency, uid, system, number in session.execute(query)
+    ]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def log_agencies(session: Session, viewer: User) -> list[tuple[str, str]]:
+    """The agencies whose events this person may read: (slug, name), by name."""
+    return [
+        (row.slug, row.name)
+        for row in session.execute(
+            sa.select(Agency.slug, Agency.name).where(visible_to(viewer, Agency.id)).order_by(Agency.name)
+        )
+    ]
+
+
+def names_of(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """People's names by account id (those with a name)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))
+    return {row.id: row.name for row in rows if row.name}

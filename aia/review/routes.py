@@ -3,8 +3,14 @@ revisions side by side; and the reviewers' comments shown on the authors' pages.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.access import may, require, viewer
 from ..assessments import lifecycle
@@ -15,9 +21,10 @@ from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
 from ..extensions import csrf, db, questionnaires
 from ..i18n import current_language
+from ..presentation import spreadsheet_safe
 from ..web_input import bounded_int
 from . import bp, queries, services
-from .forms import comment_field_name, posted_comments, review_form
+from .forms import OVERALL, comment_field_name, posted_comments, review_form
 
 
 def _definition(key: str, version: int) -> Definition:
@@ -57,19 +64,39 @@ def review(uid: str, number: int):
     keys = [q["key"] for step in steps for q in step["questions"]]
     form = review_form(keys)
     status = 200
+    confirming = False
     if request.method == "POST":
         decision = request.form.get("decision") or None
         if form.validate_on_submit():
-            try:
-                added = services.review(db.session, user, revision, posted_comments(form, keys), decision)
-            except lifecycle.NotPermitted:
-                abort(403)
-            except lifecycle.TransitionRefused as refused:
-                flash(str(refused), "error")
-                status = 409
+            comments = posted_comments(form, keys)
+            if decision == "request_changes" and not any(body.strip() for body in comments.values()):
+                # Said at the field that needs it, which the page then focuses.
+                form[OVERALL].errors = [
+                    _(
+                        "Say what must change: write a comment on the whole revision here, or "
+                        "on at least one answer."
+                    )
+                ]
+                status = 400
+            elif decision == "cancel":
+                pass  # back from the confirmation, every comment typed still in the form
+            elif (
+                decision == "approve"
+                and request.form.get("confirmed") != "yes"
+                and "approve" in lifecycle.allowed_actions(db.session, user, revision)
+            ):
+                confirming = True  # the page asks once more, keeping every comment typed
             else:
-                flash(_review_message(revision, decision, len(added)), "success")
-                return redirect(url_for("assessments.revision", uid=uid, number=number))
+                try:
+                    added = services.review(db.session, user, revision, comments, decision)
+                except lifecycle.NotPermitted:
+                    abort(403)
+                except lifecycle.TransitionRefused as refused:
+                    flash(str(refused), "error")
+                    status = 409
+                else:
+                    flash(_review_message(revision, decision, len(added)), "success")
+                    return redirect(url_for("assessments.revision", uid=uid, number=number))
         else:
             flash(
                 _(
@@ -86,6 +113,8 @@ def review(uid: str, number: int):
         steps=steps,
         form=form,
         field_name=comment_field_name,
+        confirming=confirming,
+        publication_refusal=lifecycle.publication_refusal(revision),
         comments=queries.comments_by_question(db.session, revision.id),
         actions=lifecycle.allowed_actions(db.session, user, revision),
         approval_refusal=(
@@ -98,22 +127,29 @@ def review(uid: str, number: int):
 
 def _review_message(revision, decision: str | None, added: int) -> str:
     if decision == "approve":
-        return f"Revision {revision.number} approved. It can now be published."
+        if lifecycle.publication_refusal(revision):
+            return _("Revision %(number)s approved: its outcome is confirmed.", number=revision.number)
+        return _("Revision %(number)s approved. It can now be published.", number=revision.number)
     if decision == "request_changes":
-        return (
-            f"Changes requested on revision {revision.number}. The authors see your "
-            "comments next to the questions in their next draft."
+        return _(
+            "Changes requested on revision %(number)s. The authors see your comments next to "
+            "the questions in their next draft.",
+            number=revision.number,
         )
-    return f"{added} comment(s) saved." if added else "Nothing to save: every comment was empty."
+    if added:
+        return ngettext("%(num)d comment saved.", "%(num)d comments saved.", added)
+    return _("Nothing to save: every comment was empty.")
 
 
 @bp.route("/systems/<uid>/history")
 def history(uid: str):
     system = assessment_queries.system_or_404(db.session, uid, viewer())
+    events = system_trail(db.session, system.id)
     return render_template(
         "review/history.html",
         system=system,
-        events=system_trail(db.session, system.id),
+        events=events,
+        names=queries.names_of(db.session, {e.actor_id for e in events if e.actor_id}),
         event_labels=EVENT_LABELS,
         revision_numbers={r.id: r.number for r in system.revisions},
     )
@@ -141,3 +177,84 @@ def compare(uid: str):
     return render_template(
         "review/compare.html", system=system, old=old, new=new, numbers=numbers, comparison=comparison
     )
+
+
+@bp.route("/audit")
+def audit_log():
+    """Every agency's audit events for an auditor (their own agency's for an approver), newest
+    first, narrowed by agency, kind of event, system and dates; a hundred at a time."""
+    user = require("review")
+    filters = queries.LogFilters.from_args(request.args)
+    before = request.args.get("before", type=bounded_int)
+    lines = queries.audit_log(db.session, user, filters, before, queries.LOG_PAGE_SIZE + 1)
+    older = lines[queries.LOG_PAGE_SIZE].event.id + 1 if len(lines) > queries.LOG_PAGE_SIZE else None
+    return render_template(
+        "review/audit_log.html",
+        lines=lines[: queries.LOG_PAGE_SIZE],
+        filters=filters,
+        agencies=queries.log_agencies(db.session, user),
+        kinds=sorted(((code, str(label)) for code, label in EVENT_LABELS.items()), key=lambda kind: kind[1]),
+        event_labels=EVENT_LABELS,
+        older=older,
+        paged=before is not None,
+    )
+
+
+@bp.route("/audit.csv")
+def audit_log_csv():
+    """The same events as a spreadsheet: UTF-8 with a byte order mark, no cell a spreadsheet
+    would run as a formula."""
+    user = require("review")
+    filters = queries.LogFilters.from_args(request.args)
+    lines = queries.audit_log(db.session, user, filters)
+    response = Response(
+        stream_with_context(audit_csv(lines)),
+        mimetype="text/csv",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+    response.headers["Content-Disposition"] = "attachment; filename=audit-log.csv"
+    response.cache_control.no_store = True
+    return response
+
+
+CSV_HEADINGS = (
+    "event",
+    "when_utc",
+    "who",
+    "recorded_as",
+    "what",
+    "code",
+    "agency",
+    "system",
+    "system_name",
+    "revision",
+    "reason",
+    "hash",
+)
+
+
+def audit_csv(lines: list[queries.LogLine]) -> Iterator[str]:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADINGS)
+    for line in lines:
+        event = line.event
+        cells = (
+            str(event.id),
+            event.created_dt.astimezone(dt.UTC).isoformat(),
+            line.who,
+            event.actor,
+            str(EVENT_LABELS.get(event.action, event.action)),
+            event.action,
+            line.agency,
+            line.system_uid,
+            line.system_name,
+            "" if line.revision_number is None else str(line.revision_number),
+            event.reason or "",
+            event.hash,
+        )
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

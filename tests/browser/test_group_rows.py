@@ -4,6 +4,7 @@ passes axe; without it, every button posts the step and the page comes back with
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -146,5 +147,33 @@ def test_rows_change_by_posting_the_step_without_the_script(browser, rows_app):
         assert saved_rows(app, draft_id) == [{"right": "equality"}]
         page.get_by_role("button", name="Next", exact=True).click()
         page.wait_for_url(re.compile(r"/draft/end(#.*)?$"))  # a browser keeps the fragment it came with
+    finally:
+        context.close()
+
+
+def test_a_fria_revision_page_passes_axe(browser, rows_app):
+    """The register as a table, the risk matrix, the duties and the form for the date sent."""
+    from aia.seed import JOB_MATCHING
+
+    app, base_url = rows_app
+    with app.app_context():
+        agency = account_services.agency_by_slug(db.session, "rows")
+        system = services.create_system(db.session, agency.id, "A FRIA", "")
+        definition = app.extensions["aia.questionnaires"].get("eu-fria", 1)
+        draft = services.start_draft(db.session, system, definition, JOB_MATCHING)
+        revision = services.submit(db.session, draft, definition, draft.lock_version)
+        db.session.commit()
+        url = f"/systems/{system.uid}/revisions/{revision.number}"
+    context, page = signed_in_page(browser, base_url, javascript=True)
+    try:
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Risk matrix")).to_be_visible()
+        expect(page.get_by_role("region", name="Risk register")).to_contain_text("Article 21")
+        check_axe(page, "a FRIA revision")
+        today = dt.datetime.now(dt.UTC).date().isoformat()  # the day it was submitted, too
+        page.get_by_label("Date the notification was sent").fill(today)
+        page.get_by_role("button", name="Record the date").click()
+        expect(page.get_by_text(f"sent to the market surveillance authority on {today}")).to_be_visible()
+        check_axe(page, "a FRIA revision after the date is recorded")
     finally:
         context.close()

@@ -79,7 +79,11 @@ def test_the_progress_page_goes_on_by_itself_once_the_worker_published(browser, 
     base_url, app = queued_site
     context, page = open_approved_revision(browser, base_url)
     try:
-        page.get_by_role("button", name="Publish revision 1").click()
+        page.get_by_role("link", name="Publish revision 1…").click()
+        page.wait_for_url(re.compile(r"/revisions/1/publish$"))
+        assert page.get_by_role("heading", name="This becomes public").is_visible()
+        check_axe(page, "the confirmation before publishing")
+        page.get_by_role("button", name="Yes, publish revision 1 now").click()
         page.wait_for_url(re.compile(r"/revisions/1/publication$"))
         assert page.get_by_role("heading", name="Publishing revision 1").is_visible()
         assert "waiting its turn" in page.get_by_role("status").inner_text()
@@ -89,6 +93,13 @@ def test_the_progress_page_goes_on_by_itself_once_the_worker_published(browser, 
             # No click: the page's script sees the job done and loads the published revision.
             page.wait_for_url(re.compile(r"/revisions/1$"), timeout=120_000)
             assert page.get_by_text("Revision 1 published.").is_visible()
+            # The public entry is the thing to go to now; withdrawing is folded away.
+            public = page.get_by_role("link", name="Open the public entry")
+            assert public.is_visible()
+            assert page.get_by_label("Why is it withdrawn? (required, kept in the audit trail)").is_hidden()
+            check_axe(page, "a revision just published")
+            public.click()
+            page.wait_for_url(re.compile(r"/register/[^/]+$"))
         finally:
             consumer.stop(graceful=True)
     finally:
@@ -99,7 +110,8 @@ def test_without_scripts_check_again_shows_the_published_revision(browser, queue
     base_url, app = queued_site
     context, page = open_approved_revision(browser, base_url, NO_SCRIPT_SYSTEM, java_script_enabled=False)
     try:
-        page.get_by_role("button", name="Publish revision 1").click()
+        page.get_by_role("link", name="Publish revision 1…").click()
+        page.get_by_role("button", name="Yes, publish revision 1 now").click()
         page.wait_for_url(re.compile(r"/revisions/1/publication$"))
         page.get_by_role("button", name="Check again").click()  # nobody works the queue yet
         assert page.get_by_role("heading", name="Publishing revision 1").is_visible()

@@ -213,3 +213,16 @@ def test_no_row_is_added_past_the_maximum(definition):
 )
 def test_the_row_buttons_are_read(action, read):
     assert row_action(action) == read
+
+
+def test_rows_go_out_in_an_answer_file_and_come_back_checked(definition):
+    from aia.engine.answer_file import read_answer_file, write_answer_file
+
+    document = write_answer_file(definition, {"owner": "Ana", "register": ROWS})
+    assert document["answers"]["register"] == ROWS
+    read = read_answer_file(document, definition)
+    assert read.answers["register"] == ROWS and not read.invalid
+    document["answers"]["register"] = [{"right": "wealth"}]
+    assert read_answer_file(document, definition).invalid == {
+        "register": "row 1, right: 'wealth' is not one of the options"
+    }
