@@ -28,6 +28,9 @@ def test_the_report_shows_the_register_and_the_matrix(app, db_session, make_draf
     # The register among the answers, as text.
     assert "Risk 2: The right at stake (EU Charter of Fundamental Rights): Article 15" in text
     assert "Final score" not in text and "Levels end at" not in text
+    # No charter, triage or mitigation points in this method: the report does not list them.
+    assert "Fundamental rights risk Medium" in text and "Charter risk rating" not in text
+    assert "Triage flags" not in text and "Mitigation measures" not in text
 
 
 def test_the_notification_pdf_holds_the_six_elements_and_the_register(
