@@ -46,6 +46,18 @@ def test_a_message_is_sent_after_its_action_commits(app, db_session, smtp):
     assert "http://localhost:5000/systems/abc/revisions/2" in text
 
 
+def test_a_savepoint_released_sends_nothing_before_the_transaction_commits(app, db_session, smtp):
+    """A savepoint inside the action (submitting a revision uses one) is not the commit: a
+    delivery started then would wait for the transaction's write lock."""
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)
+        with db.session.begin_nested():
+            db.session.flush()
+        assert smtp.messages == [] and [row.state for row in outbox()] == ["queued"]
+        db.session.commit()
+        assert len(smtp.to("ada@agency.example")) == 1
+
+
 def test_nothing_is_sent_for_an_action_that_rolled_back(app, db_session, smtp):
     with app.app_context():
         services.queue(db.session, "revision_approved", "ada@agency.example", "en", VALUES)

@@ -15,8 +15,8 @@ from aia.audit.models import AuditEvent
 from aia.publishing import services as publication
 from aia.register.models import RegisterEntry
 from aia.report.context import report_context
+from aia.report.samples import minimal_answers
 
-from .test_threshold_follow_up import threshold_answers
 from .webform import submit_data
 
 
@@ -97,13 +97,12 @@ def test_register_and_report_read_the_name_role_and_a_new_publication_carries_a_
     app, client, login, make_system, make_user, tax_office, db_session, registry
 ):
     system = make_system("Letter sorter", agency=tax_office)
-    definition = registry.get("threshold", 3)
+    # The full assessment (a threshold check is never published) declares its name question.
+    definition = registry.get("ads-impact", 4)
     approver = make_user("approver", tax_office)
 
     def publish(name: str):
-        draft = services.start_draft(
-            db_session, system, definition, threshold_answers(registry, 3, system_name=name)
-        )
+        draft = services.start_draft(db_session, system, definition, minimal_answers(definition))
         draft.answers = {**draft.answers, "system_name": name}  # as typed in the name question
         revision = services.submit(db_session, draft, definition, draft.lock_version)
         with app.app_context():

@@ -53,6 +53,10 @@ def init_app(app: Flask) -> None:
 
 
 def _after_commit(session: orm.Session) -> None:
+    # SQLAlchemy calls this for a savepoint released too: the transaction around it still
+    # holds what was written (and, on SQLite, the write lock a delivery would wait for).
+    if session.in_nested_transaction():
+        return
     # The mark outlives a rollback on purpose: a delivery that finds nothing due costs little,
     # one never started would leave a message waiting for the next.
     if session.info.pop(PENDING, False) and has_app_context() and JOBS_EXTENSION in current_app.extensions:

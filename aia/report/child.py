@@ -121,6 +121,9 @@ class WarmChild:
         self._connection: Connection | None = None
         self._memory_mb = 0
         self._owner = 0  # the pid that started the child: a forked copy of this object has none
+        # Reports the current child has rendered: after RENDERS_PER_CHILD it ends itself, and
+        # a report sent to it then (before its end is seen) would get no answer.
+        self._rendered = 0
 
     def render(self, html: str, attachments: tuple, timeout: float, memory_mb: int) -> Any:
         """The result of rendering ``html`` in the child, within ``timeout`` seconds of wall
@@ -142,6 +145,7 @@ class WarmChild:
                 if not self._connection.poll(max(0.0, deadline - time.monotonic())):
                     raise _TimedOut
                 outcome, payload = self._connection.recv()
+                self._rendered += 1
             except _TimedOut:
                 self._stop()
                 raise ReportRenderFailed(
@@ -170,6 +174,7 @@ class WarmChild:
             self._process is not None
             and self._owner == os.getpid()
             and self._memory_mb == memory_mb
+            and self._rendered < RENDERS_PER_CHILD
             and self._process.is_alive()
         )
 
@@ -183,7 +188,7 @@ class WarmChild:
         process.start()
         child_end.close()
         self._process, self._connection = process, parent_end
-        self._memory_mb, self._owner = memory_mb, os.getpid()
+        self._memory_mb, self._owner, self._rendered = memory_mb, os.getpid(), 0
         if not parent_end.poll(max(0.0, deadline - time.monotonic())):
             raise _TimedOut
         outcome, payload = parent_end.recv()  # EOFError: it ended before it was ready
