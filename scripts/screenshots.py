@@ -43,17 +43,24 @@ class Camera:
             live.sign_in(page, role)
         return page
 
-    def shoot(self, page: Page, name: str) -> None:
+    def shoot(self, page: Page, name: str, around: str | None = None) -> None:
+        """The page from its top, or from a little above the element ``around`` (a CSS
+        selector) when what the picture is about lies further down than MAX_HEIGHT."""
         if self.only and name not in self.only:
             return
         page.wait_for_load_state("networkidle")
         page.mouse.move(0, 0)
-        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+        total = page.evaluate("document.documentElement.scrollHeight")
+        top = 0
+        if around:
+            box = page.locator(around).first.bounding_box()
+            top = max(0, int(box["y"] + page.evaluate("window.scrollY")) - 300) if box else 0
+        height = min(total - top, MAX_HEIGHT)
         width = page.viewport_size["width"]
         page.screenshot(
             path=self.out / f"{name}.png",
             full_page=True,
-            clip={"x": 0, "y": 0, "width": width, "height": height},
+            clip={"x": 0, "y": top, "width": width, "height": height},
             animations="disabled",
             caret="hide",
         )
@@ -112,7 +119,8 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
         press_next(page, then)
     camera.shoot(page, "review")
     page.get_by_role("button", name="Submit revision").click()
-    page.wait_for_url(f"**/systems/{uid}/revisions/1")
+    page.wait_for_url(f"**/systems/{uid}/revisions/1/submitted")
+    page.goto(f"/systems/{uid}/revisions/1")
     camera.shoot(page, "revision-results")
     page.goto("/systems/sys-doesnotexist")
     camera.shoot(page, "not-found")
@@ -140,9 +148,29 @@ def walk(camera: Camera, demo_name: Callable[[str], str]) -> None:
     page.goto(f"/systems/{demo_name('Library fine reminders')}/revisions/1")
     camera.shoot(page, "threshold-outcome")
 
+    page.goto("/audit")
+    camera.shoot(page, "audit-log")
+    page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/compare?from=1&to=2&changes=only")
+    camera.shoot(page, "compare-changes-only")
+
     page = camera.page("approver")
-    page.goto(f"/systems/{demo_name('Claim review triage 🧮')}/revisions/3/review")
-    camera.shoot(page, "review-decision")
+    triage = demo_name("Claim review triage 🧮")
+    page.goto(f"/systems/{triage}/revisions/2")
+    camera.shoot(page, "revision-published")
+    page.goto(f"/systems/{triage}/revisions/3/review")
+    camera.shoot(page, "review-decision", around="#overall-title")
+    # A request for changes without a comment, said at the field; then Approve, confirmed.
+    page.get_by_role("button", name="Request changes").click()
+    page.locator("#overall-error").wait_for()
+    camera.shoot(page, "review-request-changes-error", around="#overall-error")
+    page.get_by_role("button", name="Approve…").click()
+    page.locator("#approve-confirm").wait_for()
+    camera.shoot(page, "review-approve-confirm", around="#approve-confirm")
+    if not camera.only or "publish-confirm" in camera.only:
+        page.get_by_role("button", name="Yes, approve revision 3").click(timeout=90_000)
+        page.wait_for_url(f"**/systems/{triage}/revisions/3", timeout=90_000)
+        page.goto(f"/systems/{triage}/revisions/3/publish")
+        camera.shoot(page, "publish-confirm")
     page.goto("/feedback")
     camera.shoot(page, "feedback-queue")
 
