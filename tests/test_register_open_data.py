@@ -301,3 +301,29 @@ def test_each_entry_is_a_valid_atrs_and_algoritmeregister_record(
     )
     assert nl["status"] == "Buiten gebruik" and nl["end_date"] is not None
     assert uk["tier_1"]["contact_email"] == "team@agency.example"
+
+
+def test_a_moderate_level_beside_a_high_risk_explains_itself(client, make_system, make_revision, publish):
+    """Safeguards over the 80 % line lowered the level while the charter risk stayed high: the
+    entry says why the two differ, with the figures; an entry where they agree says nothing."""
+    risky = {"uses_group_data": "yes", "harm_impact": "high", "appeal": "yes"}
+    over = make_revision(
+        system=make_system("Claim ranking"), answers={**risky, "measures": ["bias_tests", "logging"]}
+    )
+    entry = publish(over)
+    assert (entry.impact_level, entry.charter_rating) == (2, "high")
+    page = client.get(f"/register/{entry.system_uid}").get_data(as_text=True)
+    assert "Why the impact level and the risk rating differ" in page
+    risk, mitigation = over.scores["risk"], over.scores["mitigation"]
+    assert (
+        f"Here: {risk['points']} of {risk['max']} risk points, reduced by 15 % because the "
+        f"safeguards reached {mitigation['points']} of {mitigation['max']} points, over the "
+        f"80 % line; the final score {over.scores['final_score']} gives level II."
+    ) in page
+    french = client.get(f"/register/{entry.system_uid}?lang=fr").get_data(as_text=True)
+    assert "Pourquoi le niveau d’impact et la cote de risque diffèrent" in french.replace("&#39;", "’")
+    plain = publish(make_revision(system=make_system("Letter sorting")))
+    if (plain.impact_level <= 2) == (plain.charter_rating != "high"):
+        assert "Why the impact level" not in client.get(f"/register/{plain.system_uid}").get_data(
+            as_text=True
+        )
