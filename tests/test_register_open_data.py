@@ -327,3 +327,26 @@ def test_a_moderate_level_beside_a_high_risk_explains_itself(client, make_system
         assert "Why the impact level" not in client.get(f"/register/{plain.system_uid}").get_data(
             as_text=True
         )
+
+
+def test_the_full_assessment_shows_its_next_review_on_the_entry(
+    client, db_session, make_draft, make_system, registry, publish
+):
+    """Version 5 of the full assessment declares its next-review question (role next_review):
+    the entry shows the date beside the stage, the go-live date and the legal basis."""
+    from aia.assessments import services
+    from aia.report.samples import minimal_answers
+
+    definition = registry.latest("ads-impact")
+    assert definition.version >= 5 and definition.roles.questions["next_review"] == ("next_review_date",)
+    answers = {
+        **minimal_answers(definition),
+        "legal_basis": "Social Security Act, section 12",
+        "next_review_date": "2027-03-31",
+    }
+    draft = make_draft(answers, system=make_system("Claim ranking"), key="ads-impact")
+    revision = services.submit(db_session, draft, definition, draft.lock_version)
+    entry = publish(revision)
+    page = client.get(f"/register/{entry.system_uid}").get_data(as_text=True)
+    assert re.search(r"<dt>Next review of the assessment</dt>\s*<dd[^>]*>[^<]*2027", page)
+    assert "Social Security Act, section 12" in page
