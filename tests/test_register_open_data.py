@@ -290,8 +290,12 @@ def test_each_entry_is_a_valid_atrs_and_algoritmeregister_record(
     assessment = uk["tier_2"]["risks_mitigations_and_impact_assessments"]["impact_assessments"][0]
     assert assessment["link"].endswith(f"/register/{full.uid}/revisions/1/report.pdf")
     assert (nl["status"], nl["begin_date"], nl["end_date"]) == ("In gebruik", "2023-01", None)
-    assert "Social Security Administration Act" in nl["legal_basis"]
-    assert nl["publication_category"] == "impactvolle algoritmes" and nl["iama"] is True
+    assert "Social Security Administration Act" in nl["lawful_basis"]
+    assert nl["publication_category"] == "Impactvolle algoritmes" and nl["standard_version"] == "1.0.0"
+    (assessment,) = nl["impacttoetsen_grouping"]
+    assert assessment["link"].endswith(f"/register/{full.uid}/revisions/1/report.pdf")
+    assert assessment["title"].startswith("Algorithmic impact assessment, Level")
+    assert (nl["lang"], nl["source_id"], nl["provider"]) == ("eng", full.uid, None)  # a supplier's system
     uk, nl = found["Reminders"]
     assert uk["tier_1"]["contact_email"] is None and uk["tier_1"]["website"] == "https://agency.example/ask"
     assert uk["tier_2"]["tool_specification"]["phase"] is None  # the starter questionnaire asks no stage
