@@ -642,9 +642,14 @@ def load_demo(session: Session, registry: Registry) -> str:
         draft = services.start_draft(session, library, check, answers, actor=users["chris@transport.example"])
         services.submit(session, draft, check, draft.lock_version, actor=users["chris@transport.example"])
 
-    # A fundamental rights impact assessment, its notification recorded as sent.
+    # A fundamental rights impact assessment, its notification recorded as sent, published so
+    # that the register shows what a FRIA entry says.
     if registry.latest("eu-fria") is not None:
-        load_fria_example(session, registry, agencies["benefits"], users["amira@benefits.example"])
+        job_matching = load_fria_example(
+            session, registry, agencies["benefits"], users["amira@benefits.example"]
+        )
+        publish(job_matching, approvers["benefits"])
+        published += 1
 
     # Just created, nothing answered.
     fresh = system(

@@ -59,6 +59,7 @@ def test_the_revision_page_shows_the_assessment(client, fria_revision):
     assert "Notify the market surveillance authority (Article 27(3)): <strong>To do</strong>" in page
     assert "Registration in the EU database (Article 49(3)): <strong>To do</strong>" in page
     assert "No date of notification is recorded yet." in page
+    assert "Charter risk rating" not in page  # it rates rights, not the charter's risk
     assert_shown_escaped(page, "Checks <script>by age</script>", "the risk register")
 
 
@@ -147,11 +148,12 @@ def test_documents_of_another_questionnaire_are_not_found(
 def test_the_register_entry_shows_the_fria_its_rating_and_the_notification_date(
     app, client, db_session, fria_revision, make_user
 ):
+    from aia.assessments import lifecycle
     from aia.publishing import services as publishing
 
-    fria_revision.status = "approved"
     approver = make_user("approver", fria_revision.system.agency)
-    with app.app_context():
+    with app.app_context():  # approved and published as an approver does
+        lifecycle.change_status(db_session, approver, fria_revision, "approve")
         publishing.publish(db_session, approver, fria_revision)
     db_session.flush()
     register_url = f"/register/{fria_revision.system.uid}"
@@ -160,6 +162,7 @@ def test_the_register_entry_shows_the_fria_its_rating_and_the_notification_date(
     assert "A fundamental rights impact assessment is required." in page
     assert "Rating (the worst remaining risk): <strong>Medium</strong>" in page
     assert "No date of notification is recorded yet." in page
+    assert "Charter risk rating" not in page  # it rates rights, not the charter's risk
     fria.record_notified(db_session, fria_revision, dt.date(2026, 11, 30), approver)
     page = client.get(register_url).get_data(as_text=True)
     assert "sent to the market surveillance authority on 2026-11-30" in page

@@ -28,7 +28,7 @@ def test_no_second_revision_starts_with_another_questionnaire(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "a new draft can start once it is published or sent back" in page
     token = submit_data(author.get("/systems/new").get_data(as_text=True))["csrf_token"]
-    for questionnaire in ("threshold:4", "ads-impact:4", "starter:4"):
+    for questionnaire in ("threshold:4", "ads-impact:5", "starter:4"):
         response = author.post(
             f"/systems/{system.uid}/draft", data={"csrf_token": token, "questionnaire": questionnaire}
         )

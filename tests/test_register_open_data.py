@@ -290,8 +290,12 @@ def test_each_entry_is_a_valid_atrs_and_algoritmeregister_record(
     assessment = uk["tier_2"]["risks_mitigations_and_impact_assessments"]["impact_assessments"][0]
     assert assessment["link"].endswith(f"/register/{full.uid}/revisions/1/report.pdf")
     assert (nl["status"], nl["begin_date"], nl["end_date"]) == ("In gebruik", "2023-01", None)
-    assert "Social Security Administration Act" in nl["legal_basis"]
-    assert nl["publication_category"] == "impactvolle algoritmes" and nl["iama"] is True
+    assert "Social Security Administration Act" in nl["lawful_basis"]
+    assert nl["publication_category"] == "Impactvolle algoritmes" and nl["standard_version"] == "1.0.0"
+    (assessment,) = nl["impacttoetsen_grouping"]
+    assert assessment["link"].endswith(f"/register/{full.uid}/revisions/1/report.pdf")
+    assert assessment["title"].startswith("Algorithmic impact assessment, Level")
+    assert (nl["lang"], nl["source_id"], nl["provider"]) == ("eng", full.uid, None)  # a supplier's system
     uk, nl = found["Reminders"]
     assert uk["tier_1"]["contact_email"] is None and uk["tier_1"]["website"] == "https://agency.example/ask"
     assert uk["tier_2"]["tool_specification"]["phase"] is None  # the starter questionnaire asks no stage
@@ -301,3 +305,52 @@ def test_each_entry_is_a_valid_atrs_and_algoritmeregister_record(
     )
     assert nl["status"] == "Buiten gebruik" and nl["end_date"] is not None
     assert uk["tier_1"]["contact_email"] == "team@agency.example"
+
+
+def test_a_moderate_level_beside_a_high_risk_explains_itself(client, make_system, make_revision, publish):
+    """Safeguards over the 80 % line lowered the level while the charter risk stayed high: the
+    entry says why the two differ, with the figures; an entry where they agree says nothing."""
+    risky = {"uses_group_data": "yes", "harm_impact": "high", "appeal": "yes"}
+    over = make_revision(
+        system=make_system("Claim ranking"), answers={**risky, "measures": ["bias_tests", "logging"]}
+    )
+    entry = publish(over)
+    assert (entry.impact_level, entry.charter_rating) == (2, "high")
+    page = client.get(f"/register/{entry.system_uid}").get_data(as_text=True)
+    assert "Why the impact level and the risk rating differ" in page
+    risk, mitigation = over.scores["risk"], over.scores["mitigation"]
+    assert (
+        f"Here: {risk['points']} of {risk['max']} risk points, reduced by 15 % because the "
+        f"safeguards reached {mitigation['points']} of {mitigation['max']} points, over the "
+        f"80 % line; the final score {over.scores['final_score']} gives level II."
+    ) in page
+    french = client.get(f"/register/{entry.system_uid}?lang=fr").get_data(as_text=True)
+    assert "Pourquoi le niveau d’impact et la cote de risque diffèrent" in french.replace("&#39;", "’")
+    plain = publish(make_revision(system=make_system("Letter sorting")))
+    if (plain.impact_level <= 2) == (plain.charter_rating != "high"):
+        assert "Why the impact level" not in client.get(f"/register/{plain.system_uid}").get_data(
+            as_text=True
+        )
+
+
+def test_the_full_assessment_shows_its_next_review_on_the_entry(
+    client, db_session, make_draft, make_system, registry, publish
+):
+    """Version 5 of the full assessment declares its next-review question (role next_review):
+    the entry shows the date beside the stage, the go-live date and the legal basis."""
+    from aia.assessments import services
+    from aia.report.samples import minimal_answers
+
+    definition = registry.latest("ads-impact")
+    assert definition.version >= 5 and definition.roles.questions["next_review"] == ("next_review_date",)
+    answers = {
+        **minimal_answers(definition),
+        "legal_basis": "Social Security Act, section 12",
+        "next_review_date": "2027-03-31",
+    }
+    draft = make_draft(answers, system=make_system("Claim ranking"), key="ads-impact")
+    revision = services.submit(db_session, draft, definition, draft.lock_version)
+    entry = publish(revision)
+    page = client.get(f"/register/{entry.system_uid}").get_data(as_text=True)
+    assert re.search(r"<dt>Next review of the assessment</dt>\s*<dd[^>]*>[^<]*2027", page)
+    assert "Social Security Act, section 12" in page

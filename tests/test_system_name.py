@@ -44,7 +44,7 @@ def test_the_name_and_description_are_the_first_answers(client, login, tax_offic
                 "name": "Parking permit sorter",
                 "agency": str(tax_office.id),
                 "description": "Sorts permit requests by urgency.",
-                "questionnaire": "ads-impact:4",
+                "questionnaire": "ads-impact:5",
             },
         ),
     )

@@ -111,5 +111,5 @@ def test_lists_show_a_check_by_its_outcome_and_offer_the_full_assessment(
     page = author.get(f"/systems/{system.uid}").get_data(as_text=True)
     assert "Threshold check: full assessment needed" in page
     assert "Level I" not in page
-    assert re.search(r'<input [^>]*checked[^>]*value="ads-impact:4"', page)  # starts the full assessment
+    assert re.search(r'<input [^>]*checked[^>]*value="ads-impact:5"', page)  # starts the full assessment
     assert "Threshold check: full assessment needed" in author.get("/").get_data(as_text=True)

@@ -3,8 +3,9 @@ Recording Standard (ATRS, version 3: tier 1 and tier 2) and the Dutch algorithm 
 (Algoritmeregister). Both are made from the entry's open-data document (exports.entry_document),
 so they say nothing the register does not already publish. A field we have nothing for is
 null; docs/open-data.md lists them. The shapes are checked against our own JSON Schemas of
-those standards (schema/atrs-record.schema.json, schema/algoritmeregister-record.schema.json),
-written from their published field lists."""
+those standards (schema/atrs-record.schema.json, written from the ATRS's published field list;
+schema/algoritmeregister-record.schema.json, following the Dutch register's field configuration
+for its publication standard 1.0.0)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ ATRS_SCHEMA = SCHEMA_DIR / "atrs-record.schema.json"
 ALGORITMEREGISTER_SCHEMA = SCHEMA_DIR / "algoritmeregister-record.schema.json"
 
 ATRS_VERSION = "3.0"
-ALGORITMEREGISTER_STANDARD = "1.0"
+ALGORITMEREGISTER_STANDARD = "1.0.0"
+# ISO 639-3, as the Dutch standard names a record's language (it lists only "nld" so far: our
+# records are in the entry's language, English or French, and say so).
+LANGUAGE_CODES = {"en": "eng", "fr": "fra", "nl": "nld"}
 
 # Our stages (the stage role's answers) as the ATRS names a tool's phase, and as the Dutch
 # register names its status.
@@ -134,51 +138,60 @@ def _supplier(built_by: Any) -> bool | None:
 
 
 def algoritmeregister_record(document: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The entry as a record of the Dutch algorithm register (its field names; the values in
-    the entry's own language); ``values`` are its answer_values."""
+    """The entry as a record of the Dutch algorithm register, in the field names of its
+    publication standard 1.0.0 (the values in the entry's own language, which ``lang`` names);
+    ``values`` are its answer_values."""
     withdrawn = document["status"] == "withdrawn"
     report = document.get("report") or {}
     oversight = _commitment(document, "Human oversight")
     privacy = _commitment(document, "Privacy, ethics and human rights")
+    goal = "\n\n".join(t for t in (document.get("summary"), document.get("decision")) if t) or None
+    flags = ", ".join(f["label"] for f in document.get("triage_flags", []))
+    assessment = f"Algorithmic impact assessment, {document['impact_level_label']}" + (
+        f", charter risk rating {document['charter_rating']}" if document.get("charter_rating") else ""
+    )
     return {
-        "standard_version": ALGORITMEREGISTER_STANDARD,
-        "source_id": document["id"],
-        "name": document["name"],
-        "organization": document["agency"]["name"],
-        "description_short": document["description"],
-        "category": None,
-        "website": _website(document.get("contact")) or document["url"],
+        "name": _cut(document["name"], 100),
+        "description_short": _cut(document["description"] or document["name"], 350),
+        "organization": _cut(document["agency"]["name"], 100),
+        "category": [],
         "status": "Buiten gebruik" if withdrawn else DUTCH_STATUS.get(str(values.get("stage")), "In gebruik"),
-        "goal": document.get("summary"),
-        "impact": document.get("decision"),
-        "proportionality": None,
-        "decision_making_process": document.get("decision"),
-        "human_intervention": (oversight or {}).get("evidence") or (oversight or {}).get("status_label"),
-        "risk_management": ", ".join(f["label"] for f in document.get("triage_flags", [])) or None,
-        "legal_basis": document.get("legal_basis"),
-        "lawful_basis": None,
-        "dpia": None,
-        "dpia_description": (privacy or {}).get("evidence"),
-        "iama": True,
-        "iama_description": (
-            f"Algorithmic impact assessment, {document['impact_level_label']}"
-            + (
-                f", charter risk rating {document['charter_rating']}"
-                if document.get("charter_rating")
-                else ""
-            )
-            + (f": {report['url']}" if report.get("url") else "")
-        ),
-        "provider": None,
         "begin_date": _month(values.get("go_live")),
         "end_date": _month(document.get("withdrawn")),
-        "contact_email": _email(document.get("contact")),
-        "publication_category": "impactvolle algoritmes"
+        "contact_email": _cut(document.get("contact") or document["url"], 500),
+        "website": _website(document.get("contact")),
+        "publication_category": "Impactvolle algoritmes"
         if document["impact_level"] >= 2
-        else "overige algoritmes",
-        "lang": None,
+        else "Overige algoritmes",
         "url": document["url"],
+        "goal": _cut(goal, 2500),
+        "proportionality": None,
+        "human_intervention": _cut(
+            (oversight or {}).get("evidence") or (oversight or {}).get("status_label"), 2500
+        ),
+        "risks": _cut(f"Concerns raised by the assessment: {flags}." if flags else None, 2500),
+        "lawful_basis": _cut(document.get("legal_basis"), 2500),
+        "lawful_basis_grouping": [],
+        "process_index_url": None,
+        "impacttoetsen_grouping": [{"title": assessment, "link": report["url"]}] if report.get("url") else [],
+        "impacttoetsen": _cut((privacy or {}).get("evidence"), 2500),
+        "source_data": None,
+        "source_data_grouping": [],
+        "methods_and_models": None,
+        "provider": "Intern ontwikkeld" if values.get("built_by") == "in_house" else None,
+        "publiccode": None,
+        "lang": LANGUAGE_CODES.get(str(report.get("language")), "eng"),
+        "standard_version": ALGORITMEREGISTER_STANDARD,
+        "source_id": document["id"],
+        "tags": None,
     }
+
+
+def _cut(text: str | None, most: int) -> str | None:
+    """A text within a field's length in the Dutch standard, cut at a word with an ellipsis."""
+    if not text or len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _month(value: Any) -> str | None:

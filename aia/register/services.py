@@ -83,6 +83,12 @@ def entry_details(revision: Revision, definition: Definition | None) -> dict[str
         "flags": [{"key": f["key"], "label": f["label"]} for f in scores.get("flags", [])],
         "final_score": scores.get("final_score"),
         "max_score": scores.get("risk", {}).get("max"),
+        # how the level was reached, for an entry whose level and risk rating seem to disagree
+        "risk_points": scores.get("risk", {}).get("points"),
+        "mitigation": {
+            k: scores.get("mitigation", {}).get(k) for k in ("points", "max", "threshold_pct", "strong")
+        },
+        "reduction_pct": scores.get("reduction_pct", 0),
         "questionnaire": {
             "key": revision.questionnaire_key,
             "version": revision.questionnaire_version,

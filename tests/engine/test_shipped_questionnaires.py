@@ -157,3 +157,16 @@ def test_threshold_answers_carry_over_to_ads_impact() -> None:
         # an answer valid in the check is valid in the assessment
         for value in getattr(here, "values", ["A name"]):
             assert there.check_value(value) is None
+
+
+def test_version_5_of_the_full_assessment_only_declares_its_next_review() -> None:
+    """ads-impact v5 is v4 with one more role: the same questions, rules and texts in both
+    languages, and its next-review question also declared as the next review's date."""
+    import yaml
+
+    v4, v5 = (
+        yaml.safe_load((QUESTIONNAIRES / f"ads-impact-v{n}.yaml").read_text(encoding="utf-8")) for n in (4, 5)
+    )
+    assert (v4.pop("version"), v5.pop("version")) == (4, 5)
+    assert v5["roles"].pop("next_review") == "next_review_date"
+    assert v5 == v4

@@ -81,7 +81,7 @@ def test_no_second_revision_awaits_a_decision_by_choosing_another_questionnaire(
     review = visitor.get(f"/systems/{uid}/review").body
     assert visitor.post(f"/systems/{uid}/review", form=submit_data(review)).status == 302
     token = form_values(visitor.get(f"/systems/{uid}").body)["csrf_token"][0]
-    for questionnaire in ("threshold:4", "ads-impact:4"):
+    for questionnaire in ("threshold:4", "ads-impact:5"):
         refused = visitor.post(
             f"/systems/{uid}/draft", form={"csrf_token": token, "questionnaire": questionnaire}
         )
