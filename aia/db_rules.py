@@ -15,7 +15,7 @@ from .assessments.models import REVISION_CONTENT, Revision
 from .audit.models import AuditEvent
 from .register.models import RegisterEntry
 from .report.models import ReportFile
-from .review.models import Comment
+from .review.models import Comment, CommentReply, CommentState
 
 _content = ", ".join(REVISION_CONTENT)
 _changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in REVISION_CONTENT)
@@ -175,3 +175,26 @@ _attach(AuditEvent.__table__, "audit_event")
 _attach(Comment.__table__, "review_comment")
 _attach(RegisterEntry.__table__, "register_entry_pdf")
 _attach(ReportFile.__table__, "report_file")
+
+
+# A reply to a comment, and a comment marked resolved or reopened, stay as written too.
+def _sealed(table: str) -> None:
+    SQLITE[table] = [
+        f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'a row of {table} cannot be changed'); END""",
+        f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'a row of {table} cannot be deleted'); END""",
+    ]
+    POSTGRESQL[table] = [
+        f"""CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger AS $$
+        BEGIN
+          RAISE EXCEPTION 'a row of {table} cannot be changed or deleted';
+        END $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER {table}_guard BEFORE UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {table}_guard()""",
+    ]
+
+
+for _model in (CommentReply, CommentState):
+    _sealed(_model.__tablename__)
+    _attach(_model.__table__, _model.__tablename__)

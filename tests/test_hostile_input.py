@@ -27,6 +27,7 @@ from aia.engine import field_name
 from aia.mail.models import OutboxMessage
 from aia.publishing import services as publishing
 from aia.register.models import Feedback
+from aia.review.models import Comment
 
 from .webform import form_values, submit_data
 
@@ -159,6 +160,9 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
     )
     db_session.add(failed_mail)
     db_session.flush()
+    comment = Comment(revision_id=revision.id, author_id=people["auditor"].id, body="Why so?")
+    db_session.add(comment)
+    db_session.flush()
     with app.test_request_context():
         reset_token = tokens.make_token(people["author"], tokens.RESET)
     real = {
@@ -175,6 +179,7 @@ def world(app, db_session, make_agency, make_user, make_system, make_draft, make
         "token": [reset_token],
         "agency_id": [str(agency.id)],
         "message_id": [str(failed_mail.id)],
+        "comment_id": [str(comment.id)],
     }
     return people, real
 

@@ -19,6 +19,7 @@ from aia.assessments.models import Revision
 from aia.extensions import limiter
 from aia.publishing.models import PublicationJob
 from aia.register.models import Feedback
+from aia.review import services as review_services
 
 from .answers import STARTER_COMPLETE
 
@@ -251,6 +252,22 @@ ROWS = [
         {"decision": "", "overall": "Noted."},
         expect(author=403, approver=302, auditor=302),
     ),
+    # answering a reviewer's comment: the agency's people and auditors; marking it resolved:
+    # who wrote it (here the approver) and the agency's authors and approvers
+    (
+        "POST",
+        REV + "/comments/{comment_id}/reply",
+        "commented",
+        {"body": "Done.", "back": "/"},
+        expect(author=303, approver=303, auditor=303),
+    ),
+    (
+        "POST",
+        REV + "/comments/{comment_id}/resolved",
+        "commented",
+        {"resolved": "yes", "back": "/"},
+        expect(author=303, approver=303, auditor=403),
+    ),
     # what becomes public, before publishing
     ("GET", REV + "/publish", "approved", {}, expect(author=403, auditor=403)),
     ("POST", REV + "/publish", "approved", {}, expect(author=403, approver=303, auditor=403)),
@@ -314,6 +331,7 @@ def _rule_of(url_template: str) -> str:
         .replace("{token}", "<token>")
         .replace("{agency_id}", "<int:agency_id>")
         .replace("{message_id}", "<int:message_id>")
+        .replace("{comment_id}", "<int:comment_id>")
         .replace("{lang}", "<lang>")
         .replace("{reference}", "<reference>")
         .replace("/static/app.css", "/static/<path:filename>")
@@ -361,6 +379,7 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
             "lang": "en",
             "token": "not-a-token",
             "message_id": 999999,
+            "comment_id": 999999,
         }
         if state == "draft":
             draft = make_draft(STARTER_COMPLETE, system=make_system(agency=home))
@@ -368,6 +387,12 @@ def world(db_session, make_agency, make_user, make_system, make_draft, make_revi
         elif state == "two":
             first = revision("changes_requested")
             values.update(uid=first.system.uid, number=revision("submitted", first.system).number)
+        elif state == "commented":
+            sent_back = revision("submitted")
+            (comment,) = review_services.review(
+                db_session, people["approver"], sent_back, {None: "Say more."}, "request_changes"
+            )
+            values.update(uid=sent_back.system.uid, number=sent_back.number, comment_id=comment.id)
         elif state == "feedback":
             system = revision("published").system
             feedback = Feedback(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from ..i18n import _l
@@ -40,3 +40,10 @@ def posted_comments(form: FlaskForm, question_keys: list[str]) -> dict[str | Non
     comments: dict[str | None, str] = {key: form[comment_field_name(key)].data or "" for key in question_keys}
     comments[None] = form[OVERALL].data or ""
     return comments
+
+
+class ReplyForm(FlaskForm):
+    """An answer to a comment, under it."""
+
+    body = TextAreaField(_l("Your reply"), validators=[Length(max=COMMENT_MAX)])
+    back = HiddenField()

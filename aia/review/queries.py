@@ -24,7 +24,7 @@ from ..engine.scoring import impact_level, round_half_up
 from ..engine.translations import TRANSLATIONS
 from ..i18n import _
 from ..presentation import RATING_LABELS, check_outcome
-from .models import Comment
+from .models import Comment, CommentReply, CommentState
 
 QUEUE_STATES = ("submitted", "approved")
 
@@ -53,6 +53,56 @@ def comments_by_question(session: Session, revision_id: int) -> dict[str | None,
     ):
         grouped[comment.question_key].append(comment)
     return dict(grouped)
+
+
+def latest_state(session: Session, comment_id: int) -> CommentState | None:
+    """The latest mark on a comment (resolved or reopened), None if never marked."""
+    return session.scalars(
+        sa.select(CommentState)
+        .where(CommentState.comment_id == comment_id)
+        .options(selectinload(CommentState.actor))
+        .order_by(CommentState.id.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A comment's replies, oldest first, and its state: resolved by whom and when, or open."""
+
+    replies: list[CommentReply]
+    state: CommentState | None
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.state and self.state.resolved)
+
+
+def thread(session: Session, comment_id: int) -> Thread:
+    replies = list(
+        session.scalars(
+            sa.select(CommentReply)
+            .where(CommentReply.comment_id == comment_id)
+            .options(selectinload(CommentReply.author))
+            .order_by(CommentReply.id)
+        )
+    )
+    return Thread(replies, latest_state(session, comment_id))
+
+
+def answered_comments(session: Session, revision: Revision) -> tuple[Revision | None, list[dict[str, Any]]]:
+    """For revision N+1: revision N and each of its comments, with its thread and, for a
+    comment on an answer, whether that answer changed in N+1."""
+    earlier = next((r for r in revision.system.revisions if r.number == revision.number - 1), None)
+    if earlier is None:
+        return None, []
+    rows: list[dict[str, Any]] = []
+    for key, comments in comments_by_question(session, earlier.id).items():
+        for comment in comments:
+            changed = None if key is None else earlier.answers.get(key) != revision.answers.get(key)
+            rows.append({"comment": comment, "key": key, "changed": changed})
+    rows.sort(key=lambda row: cast(Comment, row["comment"]).id)
+    return earlier, rows
 
 
 def comments_for_draft(session: Session, system: System) -> tuple[Revision | None, dict]:

@@ -8,11 +8,12 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..accounts.access import may, require, viewer
+from ..accounts.routes import safe_next
 from ..assessments import lifecycle
 from ..assessments import queries as assessment_queries
 from ..assessments.models import Revision, System
@@ -24,7 +25,8 @@ from ..i18n import current_language
 from ..presentation import spreadsheet_safe
 from ..web_input import bounded_int
 from . import bp, queries, services
-from .forms import OVERALL, comment_field_name, posted_comments, review_form
+from .forms import OVERALL, ReplyForm, comment_field_name, posted_comments, review_form
+from .models import Comment
 
 
 def _definition(key: str, version: int) -> Definition:
@@ -55,6 +57,93 @@ def mitigation_cliff_for(revision: Revision) -> dict | None:
     since the system's revision before it (see queries.mitigation_cliff)."""
     earlier = next((r for r in revision.system.revisions if r.number == revision.number - 1), None)
     return queries.mitigation_cliff(earlier.scores, revision.scores) if earlier is not None else None
+
+
+@bp.app_template_global("comment_thread")
+def comment_thread(comment: Comment) -> dict:
+    """For a comment shown on any page: its replies and state, and what the person reading
+    may do with it. The page then writes the forms those buttons belong to, outside any
+    other form (``comment_forms``)."""
+    user = viewer()
+    revision = db.session.get(Revision, comment.revision_id)
+    assert revision is not None  # noqa: S101  # a comment's revision is never deleted
+    shown = g.setdefault("comment_forms", {})
+    shown[comment.id] = revision
+    return {
+        "thread": queries.thread(db.session, comment.id),
+        "may_reply": services.may_reply(user, revision),
+        "may_resolve": services.may_resolve(user, comment, revision),
+    }
+
+
+@bp.app_template_global("comment_forms")
+def comment_forms() -> list[tuple[int, str, str]]:
+    """The comments shown on this page so far: their id and where their reply and resolve
+    forms post."""
+    shown = g.get("comment_forms", {})
+    return [
+        (
+            comment_id,
+            url_for("review.reply", uid=r.system.uid, number=r.number, comment_id=comment_id),
+            url_for("review.resolve", uid=r.system.uid, number=r.number, comment_id=comment_id),
+        )
+        for comment_id, r in shown.items()
+    ]
+
+
+def _comment(uid: str, number: int, comment_id: int):
+    user = viewer()
+    system = assessment_queries.system_or_404(db.session, uid, user)
+    revision = assessment_queries.revision_or_404(db.session, system, number)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.revision_id != revision.id:
+        abort(404)
+    return user, system, revision, comment
+
+
+def _back(form: ReplyForm, system: System, revision: Revision, comment: Comment):
+    target = safe_next(form.back.data)
+    if target is None:
+        target = (
+            url_for(".review", uid=system.uid, number=revision.number)
+            if may(viewer(), "review", system)
+            else url_for("assessments.system", uid=system.uid)
+        )
+    return redirect(target.split("#")[0] + f"#comment-{comment.id}", 303)
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/comments/<int:comment_id>/reply", methods=["POST"])
+def reply(uid: str, number: int, comment_id: int):
+    user, system, revision, comment = _comment(uid, number, comment_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(_("The reply is too long: nothing was saved."), "error")
+        return _back(form, system, revision, comment)
+    try:
+        services.reply(db.session, user, revision, comment, form.body.data or "")
+    except lifecycle.NotPermitted:
+        abort(403)
+    except lifecycle.TransitionRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(_("Your reply is saved."), "success")
+    return _back(form, system, revision, comment)
+
+
+@bp.route("/systems/<uid>/revisions/<int:number>/comments/<int:comment_id>/resolved", methods=["POST"])
+def resolve(uid: str, number: int, comment_id: int):
+    user, system, revision, comment = _comment(uid, number, comment_id)
+    form = ReplyForm()
+    resolved = request.form.get("resolved") == "yes"
+    try:
+        services.set_resolved(db.session, user, revision, comment, resolved)
+    except lifecycle.NotPermitted:
+        abort(403)
+    except lifecycle.TransitionRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(_("Comment marked resolved.") if resolved else _("Comment reopened."), "success")
+    return _back(form, system, revision, comment)
 
 
 @bp.route("/review")
@@ -124,6 +213,8 @@ def review(uid: str, number: int):
         confirming=confirming,
         publication_refusal=lifecycle.publication_refusal(revision),
         comments=queries.comments_by_question(db.session, revision.id),
+        answered=queries.answered_comments(db.session, revision),
+        labels={q["key"]: q["label"] for step in steps for q in step["questions"]},
         actions=lifecycle.allowed_actions(db.session, user, revision),
         approval_refusal=(
             lifecycle.approval_refusal(db.session, user, revision)

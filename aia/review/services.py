@@ -13,7 +13,8 @@ from ..assessments.models import Revision
 from ..db import Session
 from ..i18n import _
 from ..presentation import STATUS_LABELS
-from .models import Comment
+from . import queries
+from .models import Comment, CommentReply, CommentState
 
 log = logging.getLogger(__name__)
 
@@ -89,3 +90,59 @@ def _check_decision(session: Session, actor: User, revision: Revision, decision:
                 status=STATUS_LABELS[revision.status].lower(),
             )
         )
+
+
+def may_reply(actor: User, revision: Revision) -> bool:
+    """The authors and approvers of the revision's agency, and auditors, answer comments."""
+    return may(actor, "edit", revision.system) or may(actor, "review", revision.system)
+
+
+def may_resolve(actor: User, comment: Comment, revision: Revision) -> bool:
+    """Who wrote the comment, and the agency's authors and approvers (those who answer it in
+    the next draft), mark it resolved or reopen it."""
+    if not may(actor, "read", revision.system):
+        return False
+    return actor.id == comment.author_id or may(actor, "edit", revision.system)
+
+
+def reply(session: Session, actor: User, revision: Revision, comment: Comment, body: str) -> CommentReply:
+    if not may_reply(actor, revision):
+        raise lifecycle.NotPermitted(_("Your role does not allow replies."))
+    text = (body or "").strip()
+    if not text:
+        raise lifecycle.TransitionRefused(_("Write a reply first: it was empty."))
+    added = CommentReply(comment_id=comment.id, author_id=actor.id, body=text)
+    session.add(added)
+    session.flush()
+    record_event(
+        session,
+        "comment.replied",
+        actor,
+        revision=revision,
+        details={"comment": comment.id, "reply": added.id},
+    )
+    return added
+
+
+def set_resolved(
+    session: Session, actor: User, revision: Revision, comment: Comment, resolved: bool
+) -> CommentState:
+    """Mark the comment resolved, or open again; a new row each time, never an edit."""
+    if not may_resolve(actor, comment, revision):
+        raise lifecycle.NotPermitted(_("Only who wrote the comment, or the system's authors, may do this."))
+    current = queries.latest_state(session, comment.id)
+    if bool(current and current.resolved) == resolved:
+        raise lifecycle.TransitionRefused(
+            _("This comment is already resolved.") if resolved else _("This comment is already open.")
+        )
+    state = CommentState(comment_id=comment.id, actor_id=actor.id, resolved=resolved)
+    session.add(state)
+    session.flush()
+    record_event(
+        session,
+        "comment.resolved" if resolved else "comment.reopened",
+        actor,
+        revision=revision,
+        details={"comment": comment.id},
+    )
+    return state
