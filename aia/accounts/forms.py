@@ -16,10 +16,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice: through a link (a reset, an invitation accepted), or
+    changed while signed in (PasswordForm)."""
+
     new = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Choose a new password."))],
@@ -27,6 +27,14 @@ class PasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))]
+    )
+
+
+class PasswordForm(NewPasswordForm):
+    """Changing one's password while signed in: the current one first."""
+
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
 
 
@@ -87,19 +95,6 @@ class MfaDisableForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
-    )
-
-
-class NewPasswordForm(FlaskForm):
-    """Choosing one's password through a link: a reset, or an invitation accepted."""
-
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a new password."))],
-        description=_l("At least %(min)d characters; a long phrase is easiest to remember."),
-    )
-    confirm = PasswordField(
-        _l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))]
     )
 
 
