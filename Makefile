@@ -23,6 +23,7 @@ lock:            ## rewrite requirements.lock from pyproject.toml (after a depen
 bench:           ## print the benchmark figures
 	.venv/bin/python bench/wizard.py
 translations:    ## extract the interface's strings and bring every catalogue up to date with them
+	mkdir -p build
 	.venv/bin/pybabel extract --mapping-file babel.cfg --keyword _l --keyword N_ --add-location file --sort-output \
 	  --project aia --copyright-holder "aia contributors" --output-file build/messages.pot aia
 	.venv/bin/pybabel update --input-file build/messages.pot --output-dir aia/translations --ignore-obsolete

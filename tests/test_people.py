@@ -144,6 +144,35 @@ def test_an_invited_person_chooses_their_password_and_sets_up_a_second_factor(
     assert event.actor_id == admin.id
 
 
+def test_inviting_again_before_the_invitation_is_taken_up_sends_a_new_link_and_ends_the_old(
+    app, client, login, make_agency, smtp, db_session
+):
+    agency = make_agency()
+    login("admin")
+    fields = {"email": "bo@agency.example", "name": "Bo", "role": "author", "agency": str(agency.id)}
+    assert invite(client, fields).status_code == 302
+    assert invite(client, fields).status_code == 302  # not taken up: sent again
+    first, second = smtp.to("bo@agency.example")
+    old, new = link_in(first, "/invitation/"), link_in(second, "/invitation/")
+    assert old != new
+    browser = app.test_client()
+    assert browser.get(old).status_code == 404  # the first link stopped working
+    page = browser.get(new).get_data(as_text=True)
+    assert browser.post(new, data=submit_data(page, {"new": NEW, "confirm": NEW})).status_code == 302
+    assert actions(db_session).count("user.invitation_resent") == 1
+    # Another role while the invitation waits: said at the field, nothing sent.
+    other = {**fields, "email": "cy@agency.example"}
+    assert invite(client, other).status_code == 302
+    refused = invite(client, {**other, "role": "approver"})
+    assert refused.status_code == 422
+    assert "already invited as Author" in refused.get_data(as_text=True)
+    # Taken up: no invitation, a pointer to the password reset instead.
+    refused = invite(client, fields)
+    assert refused.status_code == 422
+    assert "ask for a new password" in refused.get_data(as_text=True)
+    assert len(smtp.to("bo@agency.example")) == 2 and len(smtp.to("cy@agency.example")) == 1
+
+
 def test_an_approver_invites_authors_and_approvers_of_their_own_agency_only(
     app, client, login, make_agency, smtp, db_session
 ):

@@ -219,18 +219,22 @@ def invite(session: Session, actor: User, email: str, name: str, role: str, agen
             raise AccountError(_("You may invite authors and approvers of your own agency only."))
     if agency is not None and agency.closed:
         raise AccountError(_("The agency %(name)s is closed.", name=agency.name))
-    user = create_user(
-        session, actor, email, name, role, agency, secrets.token_urlsafe(32), must_change_password=False
-    )
-    user.invited_dt = now_utc()
-    session.flush()
-    record(
-        session,
-        "user.invited",
-        actor,
-        agency_id=user.agency_id,
-        details={"user_id": user.id, "email": user.email, "role": role},
-    )
+    pending = user_by_email(session, normalise_email(email))
+    if pending is not None:
+        user = _invite_again(session, actor, pending, role, agency)
+    else:
+        user = create_user(
+            session, actor, email, name, role, agency, secrets.token_urlsafe(32), must_change_password=False
+        )
+        user.invited_dt = now_utc()
+        session.flush()
+        record(
+            session,
+            "user.invited",
+            actor,
+            agency_id=user.agency_id,
+            details={"user_id": user.id, "email": user.email, "role": role},
+        )
     notify(
         session,
         user,
@@ -242,6 +246,40 @@ def invite(session: Session, actor: User, email: str, name: str, role: str, agen
             "role": str(user.role_label),
             "days": f"{tokens.max_age(tokens.INVITATION) / 86400:g}",
         },
+    )
+    return user
+
+
+def _invite_again(session: Session, actor: User, user: User, role: str, agency: Agency | None) -> User:
+    """An invitation not taken up yet is sent again, with a new link (the one before stops
+    working) and a new period to accept it in. Someone who already has an account is not
+    invited: they can ask for a new password from the sign-in page."""
+    if user.invited_dt is None or not user.active:
+        raise AccountError(
+            _(
+                "There is already an account for %(email)s: they can ask for a new password "
+                "from the sign-in page.",
+                email=user.email,
+            )
+        )
+    if user.role != role or user.agency_id != (agency.id if agency else None):
+        raise AccountError(
+            _(
+                "%(email)s is already invited as %(role)s: invite them again with the same role "
+                "and agency, or change the account once it is taken up.",
+                email=user.email,
+                role=str(user.role_label),
+            )
+        )
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.invited_dt = now_utc()
+    session.flush()
+    record(
+        session,
+        "user.invitation_resent",
+        actor,
+        agency_id=user.agency_id,
+        details={"user_id": user.id, "email": user.email, "role": role},
     )
     return user
 

@@ -81,6 +81,7 @@ EVENT_LABELS = {
     "agency.closed": _l("Agency closed"),
     "user.changed": _l("Account changed"),
     "user.invited": _l("Invited"),
+    "user.invitation_resent": _l("Invitation sent again"),
     "user.invitation_accepted": _l("Invitation accepted"),
     "user.password_reset_requested": _l("Password reset asked for"),
     "user.password_reset": _l("Password reset"),
