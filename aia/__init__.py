@@ -9,10 +9,10 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from config import DEVELOPMENT_SECRET_KEY, config_from_env
@@ -173,13 +173,24 @@ def _register_request_boundary(app: Flask) -> None:
         try:
             db.session.commit()
         except SQLAlchemyError:
-            db.session.rollback()
             log.exception("commit failed at the end of %s %s", request.method, request.path)
-            title, message = ERROR_MESSAGES[503]
-            return app.make_response(
-                (render_template("errors/error.html", code=503, title=title, message=message), 503)
-            )
+            return app.make_response(not_saved_page())
         return response
+
+
+def not_saved_page() -> tuple[str, int, dict[str, str]]:
+    """The 503 page for a request whose transaction could not be completed. It reads nothing
+    from the database, which may be gone: the person's record is not read again (the page is
+    shown as to a visitor) and the session's objects are let go."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+    db.session.remove()
+    g._login_user = sessions.login_manager.anonymous_user()  # Flask-Login's per-request user
+    title, message = ERROR_MESSAGES[503]
+    page = render_template("errors/error.html", code=503, title=title, message=message)
+    return page, 503, {"Retry-After": "5"}
 
 
 ERROR_MESSAGES = {
@@ -245,6 +256,15 @@ def _register_error_pages(app: Flask) -> None:
         if isinstance(error, web_input.JSONRefused):
             message = error.description  # what was wrong with the body, in the person's language
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+
+    @app.errorhandler(DBAPIError)
+    def database_unreachable(error: DBAPIError):
+        """The database went away (restarted, failed over, the network cut): a 503 that says
+        nothing was kept, never a 500. Other database errors are the app's own: a 500."""
+        if not (error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)):
+            return server_error(error)
+        log.warning("database unreachable during %s %s: %s", request.method, request.path, error.orig)
+        return not_saved_page()
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
