@@ -2,16 +2,17 @@
 never be updated and a revision can never be deleted; an audit event and a review comment can
 be neither updated nor deleted; the hash of a published report, on its revision and on its
 register entry, is written once, and each stored report of a revision (report_file) can be
-neither updated nor deleted. Attached to table creation here; each migration carries its own
-copy of the statements as they were when it was written, and tests/test_migrations.py checks
-that the two agree."""
+neither updated nor deleted; the record of who saved which step (step_save) is never deleted
+and changes once only, when submission names the revision it went into. Attached to table
+creation here; each migration carries its own copy of the statements as they were when it was
+written, and tests/test_migrations.py checks that the two agree."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from .assessments.models import REVISION_CONTENT, Revision
+from .assessments.models import REVISION_CONTENT, Revision, StepSave
 from .audit.models import AuditEvent
 from .register.models import RegisterEntry
 from .report.models import ReportFile
@@ -198,3 +199,36 @@ def _sealed(table: str) -> None:
 for _model in (CommentReply, CommentState):
     _sealed(_model.__tablename__)
     _attach(_model.__table__, _model.__tablename__)
+
+
+# Who saved which step: written once, but for the revision submission names, set once.
+_STEP_SAVE_MESSAGE = "a row of step_save cannot be changed, but for its revision, set once"
+SQLITE["step_save"] = [
+    f"""CREATE TRIGGER step_save_no_update BEFORE UPDATE ON step_save
+    WHEN NOT (OLD.revision_id IS NULL AND NEW.revision_id IS NOT NULL
+              AND NEW.id = OLD.id AND NEW.system_id = OLD.system_id
+              AND NEW.step_key IS OLD.step_key AND NEW.user_id IS OLD.user_id
+              AND NEW.kind = OLD.kind AND NEW.saved_dt = OLD.saved_dt)
+    BEGIN SELECT RAISE(ABORT, '{_STEP_SAVE_MESSAGE}'); END""",
+    """CREATE TRIGGER step_save_no_delete BEFORE DELETE ON step_save
+    BEGIN SELECT RAISE(ABORT, 'a row of step_save cannot be deleted'); END""",
+]
+POSTGRESQL["step_save"] = [
+    f"""CREATE OR REPLACE FUNCTION step_save_guard() RETURNS trigger AS $$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'a row of step_save cannot be deleted';
+      END IF;
+      IF NOT (OLD.revision_id IS NULL AND NEW.revision_id IS NOT NULL
+              AND NEW.id = OLD.id AND NEW.system_id = OLD.system_id
+              AND NEW.step_key IS NOT DISTINCT FROM OLD.step_key
+              AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id
+              AND NEW.kind = OLD.kind AND NEW.saved_dt = OLD.saved_dt) THEN
+        RAISE EXCEPTION '{_STEP_SAVE_MESSAGE}';
+      END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER step_save_guard BEFORE UPDATE OR DELETE ON step_save
+    FOR EACH ROW EXECUTE FUNCTION step_save_guard()""",
+]
+_attach(StepSave.__table__, "step_save")

@@ -6,6 +6,7 @@ writers."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from aia.assessments import lifecycle, services
@@ -139,3 +140,31 @@ def test_answers_carried_from_an_earlier_revision_keep_its_writers(
         assert lifecycle.approval_refusal(db_session, approver, second) is None
         assert "approve" not in lifecycle.allowed_actions(db_session, writer, second)
         assert "approve" in lifecycle.allowed_actions(db_session, approver, second)
+
+
+def test_the_record_of_saves_is_written_once(app, login, make_agency, db_session):
+    """The database keeps step_save rows as written: no delete, and no change but the one
+    submission makes (the revision the draft became, set once)."""
+    agency = make_agency()
+    browser = app.test_client()
+    login("author", agency, on=browser)
+    uid, page = _new_system(browser, agency)
+    _write_every_step(browser, uid, page)
+    system = db_session.scalar(sa.select(System).where(System.uid == uid))
+    save = db_session.scalars(sa.select(StepSave).where(StepSave.system_id == system.id)).first()
+    for change in (
+        sa.update(StepSave).where(StepSave.id == save.id).values(user_id=None),
+        sa.update(StepSave).where(StepSave.id == save.id).values(step_key="other"),
+        sa.delete(StepSave).where(StepSave.id == save.id),
+    ):
+        with pytest.raises(sa.exc.DatabaseError, match="step_save cannot be"), db_session.begin_nested():
+            db_session.execute(change)
+    review = browser.get(f"/systems/{uid}/review").get_data(as_text=True)
+    assert browser.post(f"/systems/{uid}/review", data=submit_data(review)).status_code == 302
+    db_session.expire_all()
+    revision = db_session.scalar(sa.select(Revision).where(Revision.system_id == system.id))
+    assert {
+        s.revision_id for s in db_session.scalars(sa.select(StepSave).where(StepSave.system_id == system.id))
+    } == {revision.id}
+    with pytest.raises(sa.exc.DatabaseError, match="step_save cannot be"), db_session.begin_nested():
+        db_session.execute(sa.update(StepSave).where(StepSave.id == save.id).values(revision_id=None))
