@@ -3,10 +3,12 @@ the same run a bare Flask + SQLAlchemy app (bench/bare_app.py) that saves one fo
 under the same server and database. Needs AIA_DATABASE_URL=postgresql+psycopg://...; works in
 databases of its own, dropped afterwards.
 
-Four cases, each SECONDS long: authors saving steps (GET the step, POST it) alone; the bare
-app's clients saving its form; citizens reading and searching the register alone; and the
-citizens while the authors save. Prints, for each, the throughput, p50/p95/p99 and the
-errors, then the ratios.
+Five cases, each SECONDS long: authors saving steps (GET the step, POST it) alone; citizens
+reading and searching the register alone; the citizens while the authors save, on the same
+workers; the same with the register on workers of its own (--public-workers of the WORKERS,
+as deploy/nginx.conf routes it); and the bare app's clients saving its form. Prints, for each,
+the throughput, p50/p95/p99, the errors and the CPU the clients themselves used, then the
+ratios.
 
     AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         nice -n 10 .venv/bin/python bench/load.py --seconds 20
@@ -232,6 +234,13 @@ def main() -> None:
     )
     parser.add_argument("--authors", type=int, default=8)
     parser.add_argument("--citizens", type=int, default=4)
+    parser.add_argument(
+        "--public-workers",
+        type=int,
+        default=0,
+        help="also run the register on this many workers of its own beside WORKERS minus these "
+        "for the authors (0: skip that case)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results: dict[str, dict] = {}
@@ -287,6 +296,22 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=60)
+            if args.public_workers:
+                # The same app and database, the register served by workers of its own (what
+                # deploy/nginx.conf routes to aia-public.service): as many processes in all.
+                staff, staff_base = serve("aia:create_app()", env, args.workers - args.public_workers, folder)
+                public, public_base = serve("aia:create_app()", env, args.public_workers, folder)
+                try:
+                    saves, reads = Tally(), Tally()
+                    loops = [author(staff_base, email, uid, saves) for email, uid in people]
+                    readers = [citizen(public_base, n, reads) for n in range(args.citizens)]
+                    elapsed = run_for(args.seconds, loops + readers)
+                    results["register on its own workers, authors saving"] = reads.summary(elapsed)
+                    results["aia step save, register on its own workers"] = saves.summary(elapsed)
+                finally:
+                    for process in (staff, public):
+                        process.terminate()
+                        process.wait(timeout=60)
             server, base = serve("bench.bare_app:create_app()", env, args.workers, folder, args.threads)
             try:
                 bare = Tally()
@@ -318,6 +343,12 @@ def main() -> None:
         f"register p95 alone {results['register alone']['p95_ms']:.0f} ms, while authors save "
         f"{results['register while authors save']['p95_ms']:.0f} ms"
     )
+    if args.public_workers:
+        print(
+            f"register p95 on {args.public_workers} worker(s) of its own while authors save on "
+            f"{args.workers - args.public_workers}: "
+            f"{results['register on its own workers, authors saving']['p95_ms']:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from aia.review import queries, services
 from aia.review.models import CommentReply, CommentState
 
 from .answers import HTML_LIKE
+from .smtp import parts
 
 
 @pytest.fixture
@@ -176,3 +177,44 @@ def test_an_unchanged_answer_is_marked_so(db_session, sent_back, make_revision):
     second = make_revision(system=sent_back["system"])
     _, rows = queries.answered_comments(db_session, second)
     assert ("purpose", False) in {(r["key"], r["changed"]) for r in rows}
+
+
+def test_a_reply_mails_the_conversation_but_not_who_wrote_it(app, db_session, sent_back, make_user, smtp):
+    """The comment's writer hears of a reply, and so does each earlier replier, by mail with
+    both texts and a link to the comment; the replier does not hear of their own."""
+    approver, author = sent_back["approver"], sent_back["author"]
+    colleague = make_user("author", sent_back["agency"], name="Kim Colleague")
+    comment = sent_back["on_answer"]
+    with app.app_context():
+        db_session.commit()  # the submission's and the decision's mail go out
+        smtp.messages.clear()
+        services.reply(db_session, author, sent_back["first"], comment, "The <team> reads them & signs.")
+        db_session.commit()
+        [first] = smtp.to(approver.email)
+        assert (
+            first["Subject"] == f"Olu Author replied to a comment on revision 1 of {sent_back['system'].name}"
+        )
+        text, html = parts(first)
+        assert "Say who reads the sorted claims." in text and "The <team> reads them & signs." in text
+        assert "The &lt;team&gt; reads them &amp; signs." in html and "<team>" not in html
+        assert f"/systems/{sent_back['system'].uid}/revisions/1#comment-{comment.id}" in text
+        assert smtp.to(author.email) == []
+        services.reply(db_session, colleague, sent_back["first"], comment, "Agreed.")
+        db_session.commit()
+    assert len(smtp.to(approver.email)) == 2 and len(smtp.to(author.email)) == 1
+    assert smtp.to(colleague.email) == []
+
+
+def test_the_reply_mail_is_in_the_reader_s_language(app, db_session, sent_back, smtp):
+    sent_back["approver"].language = "fr"
+    with app.app_context():
+        db_session.commit()
+        smtp.messages.clear()
+        services.reply(
+            db_session, sent_back["author"], sent_back["first"], sent_back["overall"], "C'est fait."
+        )
+        db_session.commit()
+    [message] = smtp.to(sent_back["approver"].email)
+    assert message["Subject"].startswith("Olu Author a répondu à un commentaire sur la révision 1 de ")
+    text, _ = parts(message)
+    assert "Le commentaire :" in text and "La réponse :" in text and "C'est fait." in text

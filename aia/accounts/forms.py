@@ -132,7 +132,8 @@ class NotificationsForm(FlaskForm):
     mail_notifications = BooleanField(
         _l("Send me mail about the work"),
         description=_l(
-            "Revisions awaiting your decision, decisions on your revisions, messages from the public. "
+            "Revisions awaiting your decision, decisions on your revisions, replies to your comments "
+            "and to your replies, messages from the public. "
             "Mail about your own account (a password reset) is always sent."
         ),
     )

@@ -14,6 +14,7 @@ SUBJECTS = {
     "revision_approved": _l("Revision %(number)s of %(system)s approved"),
     "revision_published": _l("Revision %(number)s of %(system)s published"),
     "revision_withdrawn": _l("Revision %(number)s of %(system)s withdrawn"),
+    "comment_replied": _l("%(by)s replied to a comment on revision %(number)s of %(system)s"),
     "feedback_received": _l("A message from the public about %(system)s"),
     "feedback_answered": _l("%(agency)s answered your message about %(system)s"),
 }

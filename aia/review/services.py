@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from ..accounts.access import may
 from ..accounts.models import User
+from ..accounts.notify import notify_all
 from ..assessments import lifecycle
 from ..assessments.events import record_event
 from ..assessments.models import Revision
@@ -121,7 +122,26 @@ def reply(session: Session, actor: User, revision: Revision, comment: Comment, b
         revision=revision,
         details={"comment": comment.id, "reply": added.id},
     )
+    _tell_the_conversation(session, actor, revision, comment, text)
     return added
+
+
+def _tell_the_conversation(
+    session: Session, actor: User, revision: Revision, comment: Comment, text: str
+) -> None:
+    """Mail the comment's writer and everyone who replied before, except who replies now."""
+    earlier = queries.thread(session, comment.id).replies
+    people = [comment.author, *(r.author for r in earlier)]
+    values = {
+        "by": actor.name,
+        "system": revision.system.name,
+        "uid": revision.system.uid,
+        "number": revision.number,
+        "comment": comment.body,
+        "reply": text,
+        "anchor": f"comment-{comment.id}",
+    }
+    notify_all(session, people, "comment_replied", values, besides=actor)
 
 
 def set_resolved(
