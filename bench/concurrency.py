@@ -15,20 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
+from bench.serving import own_database, serve, stop  # noqa: E402
 from tests.webform import HttpBrowser as Browser  # noqa: E402
 from tests.webform import submit_data  # noqa: E402
 
@@ -58,27 +55,8 @@ print(json.dumps(people))
 """
 
 
-def database_url(folder: Path, label: str) -> tuple[str, object]:
-    configured = os.environ.get("AIA_DATABASE_URL", "")
-    if not configured.startswith("postgresql"):
-        return f"sqlite:///{folder / f'{label}.sqlite3'}", None
-    import sqlalchemy as sa
-
-    name = f"aia_bench_{label}_{os.getpid()}"
-    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return sa.make_url(configured).set(database=name).render_as_string(hide_password=False), drop
-
-
 def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dict:
-    url, drop = database_url(folder, f"w{workers}")
+    url, drop = own_database(folder, f"concurrency_w{workers}")
     env = {
         **os.environ,
         "AIA_ENV": "development",
@@ -99,35 +77,10 @@ def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dic
             text=True,
         ).stdout.splitlines()[-1]
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--control-socket",
-            str(folder / f"ctl{workers}"),
-            "aia:create_app()",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server, base = serve(
+        "aia:create_app()", env, workers, folder, probe="/login", production_config=False, root=root
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=30).close()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
         counts = {"saves": 0, "failed": 0, "requests": 0, "sign_in_failed": 0}
         lock = threading.Lock()
         ready = threading.Barrier(clients + 1)
@@ -162,10 +115,8 @@ def run(root: Path, workers: int, clients: int, saves: int, folder: Path) -> dic
             thread.join()
         elapsed = time.perf_counter() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if drop:
-            drop()
+        stop(server)
+        drop()
     return {
         "workers": workers,
         "clients": clients,

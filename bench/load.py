@@ -19,14 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +32,7 @@ HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
 from bench.bare_app import prepare as prepare_bare  # noqa: E402
+from bench.serving import own_database, serve, stop  # noqa: E402
 from tests.webform import HttpBrowser as Browser  # noqa: E402
 from tests.webform import submit_data  # noqa: E402
 
@@ -102,53 +101,6 @@ def timed(tally: Tally, call: Callable[[], bool]) -> None:
     except OSError:
         ok = False
     tally.add(time.perf_counter() - started, ok)
-
-
-def own_database(label: str) -> tuple[str, Callable[[], None]]:
-    import sqlalchemy as sa
-
-    configured = os.environ.get("AIA_DATABASE_URL", "")
-    if not configured.startswith("postgresql"):
-        raise SystemExit(
-            "bench/load.py measures on PostgreSQL: set AIA_DATABASE_URL=postgresql+psycopg://..."
-        )
-    name = f"aia_load_{label}_{os.getpid()}"
-    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return sa.make_url(configured).set(database=name).render_as_string(hide_password=False), drop
-
-
-def serve(
-    app: str, env: dict[str, str], workers: int, folder: Path, threads: int = 1
-) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(HERE / "deploy" / "gunicorn.conf.py")]
-        + ["--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}"]
-        + ["--access-logfile", "/dev/null", app],
-        cwd=HERE,
-        env=env,
-        stdout=(folder / f"{port}.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            probe_path = "/healthz" if app.startswith("aia") else "/rows/1"
-            urllib.request.urlopen(base + probe_path, timeout=30).close()  # noqa: S310 (http, loopback)
-            return server, base
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{app} did not start: {(folder / f'{port}.log').read_text()[-2000:]}")
 
 
 CLIENT_CPU: dict[float, float] = {}  # seconds measured -> CPU seconds this process spent in them
@@ -246,8 +198,8 @@ def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        aia_url, drop_aia = own_database("app")
-        bare_url, drop_bare = own_database("bare")
+        aia_url, drop_aia = own_database(folder, "load_app", postgresql_only=True)
+        bare_url, drop_bare = own_database(folder, "load_bare", postgresql_only=True)
         env = {
             **os.environ,
             "AIA_ENV": "development",
@@ -279,7 +231,7 @@ def main() -> None:
                 ).stdout.splitlines()[-1]
             )
             prepare_bare(bare_url, args.authors)
-            server, base = serve("aia:create_app()", env, args.workers, folder, args.threads)
+            server, base = serve("aia:create_app()", env, args.workers, folder, threads=args.threads)
             try:
                 saves = Tally()
                 loops = [author(base, email, uid, saves) for email, uid in people]
@@ -294,8 +246,7 @@ def main() -> None:
                 results["register while authors save"] = reads.summary(elapsed)
                 results["aia step save with readers"] = saves.summary(elapsed)
             finally:
-                server.terminate()
-                server.wait(timeout=60)
+                stop(server)
             if args.public_workers:
                 # The same app and database, the register served by workers of its own (what
                 # deploy/nginx.conf routes to aia-public.service): as many processes in all.
@@ -309,17 +260,22 @@ def main() -> None:
                     results["register on its own workers, authors saving"] = reads.summary(elapsed)
                     results["aia step save, register on its own workers"] = saves.summary(elapsed)
                 finally:
-                    for process in (staff, public):
-                        process.terminate()
-                        process.wait(timeout=60)
-            server, base = serve("bench.bare_app:create_app()", env, args.workers, folder, args.threads)
+                    stop(staff)
+                    stop(public)
+            server, base = serve(
+                "bench.bare_app:create_app()",
+                env,
+                args.workers,
+                folder,
+                threads=args.threads,
+                probe="/rows/1",
+            )
             try:
                 bare = Tally()
                 loops = [bare_client(base, n + 1, bare) for n in range(args.authors)]
                 results["bare save"] = bare.summary(run_for(args.seconds, loops))
             finally:
-                server.terminate()
-                server.wait(timeout=60)
+                stop(server)
         finally:
             drop_aia()
             drop_bare()
