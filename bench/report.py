@@ -98,7 +98,8 @@ def worst_answers(definition, answers: dict, most: int | None = None) -> tuple[d
         if count <= 0:
             break
         emoji = (WORST_EMOJI * (count // len(WORST_EMOJI) + 1))[:count]
-        # The rest of the answer's length in words too long for a line, which cost the most.
+        # The rest of the answer's length in long words (39 letters), which hyphenation and line
+        # breaking work hardest on.
         rest = (WORST_WORD * (question.max_length // len(WORST_WORD) + 1))[: question.max_length - count]
         answers[key] = emoji + rest[: max(0, room - 16 - count)]
         emoji_count += count
