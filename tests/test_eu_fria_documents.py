@@ -166,3 +166,34 @@ def test_the_register_entry_shows_the_fria_its_rating_and_the_notification_date(
     fria.record_notified(db_session, fria_revision, dt.date(2026, 11, 30), approver)
     page = client.get(register_url).get_data(as_text=True)
     assert "sent to the market surveillance authority on 2026-11-30" in page
+
+
+def test_the_open_data_carries_the_fria_outcome_and_rating(app, client, db_session, fria_revision, make_user):
+    """The entry's JSON, the register's JSON and its CSV say that a FRIA was required and its
+    rating; the entry's JSON stays valid against the published schema."""
+    import csv
+    import io
+
+    import jsonschema
+
+    from aia.assessments import lifecycle
+    from aia.publishing import services as publishing
+    from aia.register.exports import SCHEMA_PATH
+
+    approver = make_user("approver", fria_revision.system.agency)
+    with app.app_context():
+        lifecycle.change_status(db_session, approver, fria_revision, "approve")
+        publishing.publish(db_session, approver, fria_revision)
+    db_session.flush()
+    uid = fria_revision.system.uid
+    document = client.get(f"/register/{uid}.json").get_json()
+    assert document["fria"] == {"outcome": "required", "rating": "medium"}
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    [listed] = [e for e in client.get("/register.json").get_json()["entries"] if e["id"] == uid]
+    assert listed["fria"] == document["fria"]
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    [row] = [r for r in rows if r["id"] == uid]
+    assert (row["fria_outcome"], row["fria_rating"]) == ("required", "medium")

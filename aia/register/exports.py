@@ -43,6 +43,8 @@ CSV_COLUMNS = [
     "decision",
     "impact_level",
     "charter_rating",
+    "fria_outcome",
+    "fria_rating",
     "status",
     "published",
     "withdrawn",
@@ -112,6 +114,9 @@ def entry_document(entry: EntryData, links: Links, history: Iterable[RegisterEnt
         "impact_level_label": f"Level {LEVEL_NUMERALS[entry.impact_level]}",
         "impact_level_name": details.get("impact_level_name"),
         "charter_rating": entry.charter_rating,
+        # A fundamental rights impact assessment (eu-fria): whether one was required, and its
+        # rating (its worst remaining risk); null for the other questionnaires.
+        "fria": dict(details["fria"]) if details.get("fria") else None,
         "obligations": details.get("obligations", []),
         "triage_flags": details.get("flags", []),
         "status": "withdrawn"
@@ -211,6 +216,8 @@ def csv_row(entry: EntryData, links: Links) -> list[str]:
         "decision": doc["decision"] or "",
         "impact_level": doc["impact_level"],
         "charter_rating": doc["charter_rating"] or "",
+        "fria_outcome": (doc["fria"] or {}).get("outcome") or "",
+        "fria_rating": (doc["fria"] or {}).get("rating") or "",
         "status": doc["status"],
         "published": doc["published"],
         "withdrawn": doc["withdrawn"] or "",
