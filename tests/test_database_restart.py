@@ -19,14 +19,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from aia.accounts import services as accounts
-from aia.assessments import services as assessments
-from aia.assessments.models import Draft, Revision, System
-from aia.db import db, engine_of
-from aia.extensions import questionnaires
+from aia.db import engine_of
 
-from .answers import STARTER_COMPLETE
-from .test_concurrency import PASSWORD, _app, free_port, people, server  # noqa: F401 (fixtures)
+from .test_concurrency import (  # noqa: F401 (people and server are fixtures)
+    PASSWORD,
+    _app,
+    complete_drafts,
+    free_port,
+    nothing_half_written,
+    people,
+    server,
+    the_rest_goes_through,
+)
 from .webform import HttpBrowser as Browser
 from .webform import submit_data
 
@@ -120,22 +124,8 @@ def test_postgresql_restarted_mid_submit_leaves_nothing_half_written_and_answers
     database: str,
     tmp_path: Path,
 ):
-    from aia.integrity.verify import verify_all
-
     app = _app(database, tmp_path)
-    drafts: dict[str, list[str]] = {}
-    with app.app_context():
-        starter = questionnaires().latest("starter")
-        agency_id = db.session.scalar(sa.text("SELECT id FROM agency"))
-        for email, _ in people:
-            user = accounts.user_by_email(db.session, email)
-            drafts[email] = []
-            for number in range(DRAFTS_EACH):
-                system = assessments.create_system(db.session, agency_id, f"{email} {number}", "", actor=user)
-                assessments.start_draft(db.session, system, starter, dict(STARTER_COMPLETE), actor=user)
-                drafts[email].append(system.uid)
-        db.session.commit()
-    engine_of(app).dispose()
+    drafts = complete_drafts(app, people, DRAFTS_EACH)
     signed_in, done = threading.Semaphore(0), threading.Semaphore(0)
     outcomes: list[tuple[str, int]] = []
     lock = threading.Lock()
@@ -169,46 +159,9 @@ def test_postgresql_restarted_mid_submit_leaves_nothing_half_written_and_answers
     log = (tmp_path / "gunicorn.log").read_text(errors="replace")
     assert {status for _, status in outcomes} <= {302, 503}, log[-6000:]
     assert "unhandled error" not in log, log[-3000:]
-    every_uid = [uid for uids in drafts.values() for uid in uids]
-    with app.app_context():
-        revisions = dict(
-            db.session.execute(
-                sa.select(System.uid, sa.func.count(Revision.id))
-                .join(Revision, Revision.system_id == System.id)
-                .where(System.uid.in_(every_uid))
-                .group_by(System.uid)
-            ).all()
-        )
-        still_drafts = set(
-            db.session.scalars(
-                sa.select(System.uid)
-                .join(Draft, Draft.system_id == System.id)
-                .where(System.uid.in_(every_uid))
-            )
-        )
-        for uid in every_uid:
-            assert (revisions.get(uid, 0), uid in still_drafts) in ((1, False), (0, True)), uid
-        for check in verify_all(db.session, tmp_path / "reports"):
-            assert check.ok, (check.name, check.problems)
-    engine_of(app).dispose()
+    still_drafts = nothing_half_written(app, drafts, tmp_path / "reports")
     # The app recovered by itself: the submits that did not go through go through now.
-    browser = Browser(server)
-    _, page = browser.request("/login")
-    fields = {"email": people[0][0], "password": PASSWORD}
-    assert browser.request("/login", submit_data(page, fields))[0] == 302
-    for uid in sorted(still_drafts):
-        status, page = browser.request(f"/systems/{uid}/review")
-        assert status == 200, page[:300]
-        assert browser.request(f"/systems/{uid}/review", submit_data(page))[0] == 302
-    with app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count(Revision.id))
-            .join(System, Revision.system_id == System.id)
-            .where(System.uid.in_(every_uid))
-        ) == len(every_uid)
-        for check in verify_all(db.session, tmp_path / "reports"):
-            assert check.ok, (check.name, check.problems)
-    engine_of(app).dispose()
+    the_rest_goes_through(app, server, people[0][0], drafts, still_drafts, tmp_path / "reports")
 
 
 def test_while_the_database_is_down_pages_say_nothing_was_kept_and_work_again_after(
