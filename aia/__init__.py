@@ -188,9 +188,16 @@ def not_saved_page() -> tuple[str, int, dict[str, str]]:
         pass
     db.session.remove()
     g._login_user = sessions.login_manager.anonymous_user()  # Flask-Login's per-request user
-    title, message = ERROR_MESSAGES[503]
+    title, message = ERROR_MESSAGES[503] if request.method not in ("GET", "HEAD") else UNAVAILABLE
     page = render_template("errors/error.html", code=503, title=title, message=message)
     return page, 503, {"Retry-After": "5"}
+
+
+# A page that only reads, when the database cannot be reached: nothing was being saved.
+UNAVAILABLE = (
+    _l("Not available just now"),
+    _l("The database could not be reached to show this page. Try again in a moment."),
+)
 
 
 ERROR_MESSAGES = {
