@@ -218,3 +218,21 @@ def test_the_reply_mail_is_in_the_reader_s_language(app, db_session, sent_back, 
     assert message["Subject"].startswith("Olu Author a répondu à un commentaire sur la révision 1 de ")
     text, _ = parts(message)
     assert "Le commentaire :" in text and "La réponse :" in text and "C'est fait." in text
+
+
+def test_a_revision_s_threads_load_together_as_each_does_alone(db_session, sent_back):
+    """What a page reads in two queries for all its comments is what each comment's own
+    thread holds: replies in order, and the latest mark."""
+    first, on_answer, overall = sent_back["first"], sent_back["on_answer"], sent_back["overall"]
+    services.reply(db_session, sent_back["author"], first, on_answer, "One.")
+    services.reply(db_session, sent_back["approver"], first, on_answer, "Two.")
+    services.set_resolved(db_session, sent_back["approver"], first, on_answer, True)
+    services.set_resolved(db_session, sent_back["approver"], first, on_answer, False)
+    together = queries.threads_of_revision(db_session, first.id)
+    assert set(together) == {on_answer.id, overall.id}
+    for comment in (on_answer, overall):
+        alone = queries.thread(db_session, comment.id)
+        assert [r.id for r in together[comment.id].replies] == [r.id for r in alone.replies]
+        assert together[comment.id].state == alone.state
+    assert [r.body for r in together[on_answer.id].replies] == ["One.", "Two."]
+    assert together[on_answer.id].state is not None and not together[on_answer.id].resolved

@@ -90,6 +90,29 @@ def thread(session: Session, comment_id: int) -> Thread:
     return Thread(replies, latest_state(session, comment_id))
 
 
+def threads_of_revision(session: Session, revision_id: int) -> dict[int, Thread]:
+    """The thread of every comment on a revision, in two queries (a page shows them all)."""
+    of_revision = sa.select(Comment.id).where(Comment.revision_id == revision_id)
+    replies: dict[int, list[CommentReply]] = defaultdict(list)
+    for reply in session.scalars(
+        sa.select(CommentReply)
+        .where(CommentReply.comment_id.in_(of_revision))
+        .options(selectinload(CommentReply.author))
+        .order_by(CommentReply.id)
+    ):
+        replies[reply.comment_id].append(reply)
+    states: dict[int, CommentState] = {}
+    for state in session.scalars(
+        sa.select(CommentState)
+        .where(CommentState.comment_id.in_(of_revision))
+        .options(selectinload(CommentState.actor))
+        .order_by(CommentState.id)
+    ):
+        states[state.comment_id] = state  # the latest wins
+    ids = session.scalars(of_revision)
+    return {comment_id: Thread(replies[comment_id], states.get(comment_id)) for comment_id in ids}
+
+
 def answered_comments(session: Session, revision: Revision) -> tuple[Revision | None, list[dict[str, Any]]]:
     """For revision N+1: revision N and each of its comments, with its thread and, for a
     comment on an answer, whether that answer changed in N+1."""

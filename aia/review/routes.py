@@ -69,8 +69,11 @@ def comment_thread(comment: Comment) -> dict:
     assert revision is not None  # noqa: S101  # a comment's revision is never deleted
     shown = g.setdefault("comment_forms", {})
     shown[comment.id] = revision
+    threads = g.setdefault("comment_threads", {})  # per revision, loaded once per page
+    if revision.id not in threads:
+        threads[revision.id] = queries.threads_of_revision(db.session, revision.id)
     return {
-        "thread": queries.thread(db.session, comment.id),
+        "thread": threads[revision.id].get(comment.id) or queries.thread(db.session, comment.id),
         "may_reply": services.may_reply(user, revision),
         "may_resolve": services.may_resolve(user, comment, revision),
     }
