@@ -174,6 +174,16 @@ def citizen(base: str, offset: int, tally: Tally) -> Callable[[Callable[[], bool
     return loop
 
 
+def both_at_once(staff: str, public: str, people: list, citizens: int, seconds: float) -> tuple[dict, dict]:
+    """The citizens reading the register at ``public`` while the authors save at ``staff``
+    (the same server or two): the readers' figures, then the savers'."""
+    saves, reads = Tally(), Tally()
+    loops = [author(staff, email, uid, saves) for email, uid in people]
+    readers = [citizen(public, n, reads) for n in range(citizens)]
+    elapsed = run_for(seconds, loops + readers)
+    return reads.summary(elapsed), saves.summary(elapsed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20, help="length of each case")
@@ -239,26 +249,27 @@ def main() -> None:
                 reads = Tally()
                 readers = [citizen(base, n, reads) for n in range(args.citizens)]
                 results["register alone"] = reads.summary(run_for(args.seconds, readers))
-                saves, reads = Tally(), Tally()
-                loops = [author(base, email, uid, saves) for email, uid in people]
-                readers = [citizen(base, n, reads) for n in range(args.citizens)]
-                elapsed = run_for(args.seconds, loops + readers)
-                results["register while authors save"] = reads.summary(elapsed)
-                results["aia step save with readers"] = saves.summary(elapsed)
+                reading, saving = both_at_once(base, base, people, args.citizens, args.seconds)
+                results["register while authors save"] = reading
+                results["aia step save with readers"] = saving
             finally:
                 stop(server)
             if args.public_workers:
-                # The same app and database, the register served by workers of its own (what
-                # deploy/nginx.conf routes to aia-public.service): as many processes in all.
-                staff, staff_base = serve("aia:create_app()", env, args.workers - args.public_workers, folder)
-                public, public_base = serve("aia:create_app()", env, args.public_workers, folder)
+                # The same app and database, the register served by workers of its own (a second
+                # gunicorn, as a public pool behind nginx would be): as many processes in all.
+                staff_workers = args.workers - args.public_workers
+                staff, staff_base = serve(
+                    "aia:create_app()", env, staff_workers, folder, threads=args.threads
+                )
+                public, public_base = serve(
+                    "aia:create_app()", env, args.public_workers, folder, threads=args.threads
+                )
                 try:
-                    saves, reads = Tally(), Tally()
-                    loops = [author(staff_base, email, uid, saves) for email, uid in people]
-                    readers = [citizen(public_base, n, reads) for n in range(args.citizens)]
-                    elapsed = run_for(args.seconds, loops + readers)
-                    results["register on its own workers, authors saving"] = reads.summary(elapsed)
-                    results["aia step save, register on its own workers"] = saves.summary(elapsed)
+                    reading, saving = both_at_once(
+                        staff_base, public_base, people, args.citizens, args.seconds
+                    )
+                    results["register on its own workers, authors saving"] = reading
+                    results["aia step save, register on its own workers"] = saving
                 finally:
                     stop(staff)
                     stop(public)
