@@ -11,9 +11,9 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from .db import db
-from .engine import Registry
+from .engine import Definition, Registry
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "questionnaires", "talisman"]
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "questionnaire", "questionnaires", "talisman"]
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -32,3 +32,11 @@ def questionnaires(session: Any = None) -> Registry:
     registry: Registry = current_app.extensions["aia.questionnaires"]
     with_imported = current_app.extensions.get("aia.questionnaires.with_imported")
     return with_imported(registry, session) if with_imported is not None else registry
+
+
+def questionnaire(key: str, version: int, session: Any = None) -> Definition | None:
+    """One version of a questionnaire. A packaged one is found without asking the database
+    (an import never takes a packaged questionnaire's key); only another is looked up among
+    the imported ones."""
+    packaged: Registry = current_app.extensions["aia.questionnaires"]
+    return packaged.get(key, version) or questionnaires(session).get(key, version)

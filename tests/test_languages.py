@@ -146,3 +146,26 @@ def test_the_published_copy_is_in_the_questionnaire_language_whoever_publishes(
         publish_pdf(db_session, revision)
         stored = Path(app.config["REPORT_DIR"]) / f"{revision.pdf_sha256}.pdf"
         assert pdf_of(stored.read_bytes()).trailer["/Root"]["/Lang"] == language
+
+
+def test_the_messages_of_wtforms_itself_follow_the_page_language(app):
+    """A choice no form offers is refused in the page's language, also after a page in the
+    other language (the catalogue of each language is kept once read)."""
+    from wtforms import RadioField
+    from wtforms.fields.choices import SelectChoice
+
+    from aia.i18n import Form
+
+    class Choosing(Form):
+        class Meta:
+            csrf = False
+
+        colour = RadioField(choices=[SelectChoice("red", "Red")])
+
+    said = {}
+    for language in ("fr", "en", "fr"):
+        with app.test_request_context(f"/?lang={language}", method="POST", data={"colour": "blue"}):
+            form = Choosing()
+            assert not form.validate()
+            said.setdefault(language, set()).add(form.colour.errors[0])
+    assert said == {"fr": {"N'est pas un choix valide."}, "en": {"Not a valid choice."}}

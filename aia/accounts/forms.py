@@ -1,22 +1,21 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..i18n import _l
+from ..i18n import Form, _l
 from .models import ROLE_LABELS
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password typed twice: through a link (a reset, an invitation accepted), or
     changed while signed in (PasswordForm)."""
 
@@ -38,7 +37,7 @@ class PasswordForm(NewPasswordForm):
     )
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
     )
@@ -57,7 +56,7 @@ class NewUserForm(FlaskForm):
     )
 
 
-class NewAgencyForm(FlaskForm):
+class NewAgencyForm(Form):
     slug = StringField(
         _l("Short name"),
         validators=[DataRequired(_l("Give a short name.")), Length(max=64)],
@@ -66,11 +65,11 @@ class NewAgencyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the agency's name.")), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -80,7 +79,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class MfaSetupForm(FlaskForm):
+class MfaSetupForm(Form):
     code = StringField(
         _l("Code from the app"),
         validators=[DataRequired(_l("Enter the 6 digits the app shows.")), Length(max=32)],
@@ -88,17 +87,17 @@ class MfaSetupForm(FlaskForm):
     )
 
 
-class MfaDisableForm(FlaskForm):
+class MfaDisableForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
     )
@@ -107,7 +106,7 @@ class InviteForm(FlaskForm):
     agency = SelectField(_l("Agency"), coerce=int, validators=[Optional()])
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     agency = SelectField(
@@ -118,17 +117,17 @@ class EditUserForm(FlaskForm):
     )
 
 
-class RenameAgencyForm(FlaskForm):
+class RenameAgencyForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the agency's name.")), Length(max=200)])
 
 
-class CloseAgencyForm(FlaskForm):
+class CloseAgencyForm(Form):
     reason = StringField(
         _l("Reason"), validators=[Length(max=500)], description=_l("Kept in the audit trail.")
     )
 
 
-class NotificationsForm(FlaskForm):
+class NotificationsForm(Form):
     mail_notifications = BooleanField(
         _l("Send me mail about the work"),
         description=_l(

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 from limits import parse_many
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from ..db import Session, now_utc
@@ -134,7 +135,8 @@ def load_user(session_user_id: str) -> User | None:
     user_id, _, generation = session_user_id.partition(":")
     if not (user_id.isdigit() and generation.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # The agency comes in the same statement: every signed-in page names it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.agency)])
     if user is None or not user.active or user.session_generation != int(generation):
         return None
     return user
@@ -250,7 +252,8 @@ def _ended_session_owner() -> User | None:
     user_id = str(session.get("_user_id", "")).partition(":")[0]
     if not user_id.isdigit() or time.time() - session.get("seen", 0) > idle_seconds() + kept_seconds():
         return None
-    user = db.session.get(User, int(user_id))
+    # The agency comes in the same statement: every signed-in page names it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.agency)])
     return user if user is not None and user.active else None
 
 

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..i18n import _l
+from ..i18n import Form, _l
 
 
-class NewSystemForm(FlaskForm):
+class NewSystemForm(Form):
     name = StringField(
         _l("Name of the system"),
         validators=[DataRequired(_l("Give the system a name.")), Length(max=200)],
@@ -20,7 +19,7 @@ class NewSystemForm(FlaskForm):
     questionnaire = RadioField(_l("Questionnaire"), validators=[InputRequired(_l("Choose a questionnaire."))])
 
 
-class SystemForm(FlaskForm):
+class SystemForm(Form):
     """The system's name and description, as its authors correct them later."""
 
     name = StringField(
@@ -34,7 +33,7 @@ class SystemForm(FlaskForm):
     description = TextAreaField(_l("What it does, in one or two sentences"), validators=[Length(max=2000)])
 
 
-class StepMeta(FlaskForm):
+class StepMeta(Form):
     """Hidden fields every step form carries."""
 
     csrf_token: CSRFTokenField  # added by Flask-WTF; declared for the type checker
@@ -45,21 +44,21 @@ class StepMeta(FlaskForm):
     return_to = HiddenField()
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     lock_version = HiddenField()
 
 
-class StartDraftForm(FlaskForm):
+class StartDraftForm(Form):
     questionnaire = RadioField(_l("Questionnaire"), validators=[InputRequired(_l("Choose a questionnaire."))])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Why a revision moves on (withdrawal); kept in the audit trail."""
 
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
 
 
-class AnswerFileForm(FlaskForm):
+class AnswerFileForm(Form):
     """An answer file saved by Canada's AIA tool, to start a draft from."""
 
     answer_file = FileField(
@@ -68,7 +67,7 @@ class AnswerFileForm(FlaskForm):
     )
 
 
-class DraftAnswersForm(FlaskForm):
+class DraftAnswersForm(Form):
     """An answer file saved from a draft of this questionnaire (docs/answer-file.md)."""
 
     answer_file = FileField(
@@ -76,7 +75,7 @@ class DraftAnswersForm(FlaskForm):
     )
 
 
-class LoadAnswersForm(FlaskForm):
+class LoadAnswersForm(Form):
     """The file's content, read and shown, sent again to put it in the draft."""
 
     content = HiddenField()
@@ -84,7 +83,7 @@ class LoadAnswersForm(FlaskForm):
     lock_version = HiddenField()
 
 
-class FriaNotifiedForm(FlaskForm):
+class FriaNotifiedForm(Form):
     """The day the results of a fundamental rights impact assessment were sent to the market
     surveillance authority (Article 27(3))."""
 

@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 
 from ..accounts.access import require
 from ..db import now_utc
-from ..extensions import db
+from ..extensions import db, questionnaire
 from . import bp, fria, queries
 from .forms import FriaNotifiedForm
 from .models import Revision, System
-from .routes import _system, registry, revision_page
+from .routes import _system, revision_page
 
 REV = "/systems/<uid>/revisions/<int:number>/fria"
 
@@ -24,7 +24,7 @@ REV = "/systems/<uid>/revisions/<int:number>/fria"
 def _fria_revision(uid: str, number: int, action: str = "read") -> tuple[System, Revision, Any]:
     system = _system(uid, action)
     revision = queries.revision_or_404(db.session, system, number)
-    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or not fria.is_fria(revision):
         abort(404)
     return system, revision, definition

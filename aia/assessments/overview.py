@@ -9,7 +9,7 @@ from flask_babel import ngettext
 
 from ..accounts.access import require, viewer
 from ..engine import Definition, Resolution, resolve
-from ..extensions import db, questionnaires
+from ..extensions import db, questionnaire
 from ..i18n import current_language
 from . import bp, live_score, queries, tasks
 from .models import Draft, System
@@ -26,7 +26,7 @@ def task_list(uid: str):
     system, draft = _draft_of(uid)
     if draft is None:
         return redirect(url_for(".system", uid=uid))
-    definition = questionnaires().get(draft.questionnaire_key, draft.questionnaire_version)
+    definition = questionnaire(draft.questionnaire_key, draft.questionnaire_version)
     if definition is None:
         return redirect(url_for(".system", uid=uid))
     definition = definition.in_language(current_language())  # scored alike, worded for the page
@@ -45,7 +45,7 @@ def task_list(uid: str):
 def score_panel(uid: str):
     """The score panel alone (HTML), as the step page shows it, from the answers saved now."""
     system, draft = _draft_of(uid)
-    definition = questionnaires().get(draft.questionnaire_key, draft.questionnaire_version) if draft else None
+    definition = questionnaire(draft.questionnaire_key, draft.questionnaire_version) if draft else None
     if draft is None or definition is None:
         abort(404)
     definition = definition.in_language(current_language())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.access import visible_to
 from ..accounts.models import User
@@ -14,7 +14,13 @@ from .models import Revision, System
 
 
 def visible_system(session: Session, uid: str, viewer: User) -> System | None:
-    return session.scalar(sa.select(System).where(System.uid == uid, visible_to(viewer, System.agency_id)))
+    """The system of that uid, if ``viewer`` may see it, with its draft (which its pages
+    read) in the same statement."""
+    return session.scalar(
+        sa.select(System)
+        .where(System.uid == uid, visible_to(viewer, System.agency_id))
+        .options(joinedload(System.draft))
+    )
 
 
 def system_or_404(session: Session, uid: str, viewer: User) -> System:

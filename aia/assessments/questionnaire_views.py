@@ -10,9 +10,10 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 
 from ..engine import Definition, field_name, resolve
+from ..extensions import questionnaire
 from ..i18n import current_language
 from . import bp, explain
-from .routes import _draft_or_redirect, _system, definition_of, registry
+from .routes import _draft_or_redirect, _system, definition_of
 
 MAX_QUERY = 200
 MAX_RESULTS = 50
@@ -68,7 +69,7 @@ def scoring_effect(question: Any, definition: Definition) -> str:
 
 @bp.route("/questionnaires/<key>/<int:version>/print")
 def blank_questionnaire(key: str, version: int):
-    definition = registry().get(key, version)
+    definition = questionnaire(key, version)
     if definition is None:
         abort(404)
     definition = _localized(definition)

@@ -30,7 +30,7 @@ from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import other_languages, translatable, translations_of
-from ..extensions import csrf, db, questionnaires
+from ..extensions import csrf, db, questionnaire, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
 from ..web_input import bounded_int, clean_document
 from . import bp, choosing, fria, lifecycle, live_score, overview, queries, services, tasks, wizard
@@ -51,7 +51,7 @@ def registry() -> Registry:
 
 
 def definition_of(draft: Draft) -> Definition:
-    definition = registry().get(draft.questionnaire_key, draft.questionnaire_version)
+    definition = questionnaire(draft.questionnaire_key, draft.questionnaire_version)
     if definition is None:
         abort(
             500,
@@ -80,7 +80,7 @@ def questionnaire_choices() -> list[SelectChoice]:
 def chosen_definition(value: str) -> Definition:
     key, _, version = value.partition(":")
     try:
-        definition = registry().get(key, bounded_int(version))
+        definition = questionnaire(key, bounded_int(version))
     except ValueError:
         definition = None
     if definition is None:
@@ -144,7 +144,7 @@ def system_page(system: System, upload_form: AnswerFileForm | None = None, statu
     latest = system.latest_revision
     awaiting = latest if latest and latest.status in AWAITING_DECISION else None
     if latest is not None:
-        definition = registry().get(latest.questionnaire_key, latest.questionnaire_version)
+        definition = questionnaire(latest.questionnaire_key, latest.questionnaire_version)
         follow_up = definition.follow_up if definition else None
         if follow_up is not None:
             # After a check, what comes next is the questionnaire it leads to.
@@ -225,7 +225,7 @@ def start_draft(uid: str):
             definition,
             actor=viewer(),
             carried_from=previous,
-            follows_up=registry().get(previous.questionnaire_key, previous.questionnaire_version)
+            follows_up=questionnaire(previous.questionnaire_key, previous.questionnaire_version)
             if previous
             else None,
         )
@@ -412,7 +412,7 @@ def _kept_step_form(person: User) -> list[tuple[str, str]] | None:
     system = queries.visible_system(db.session, str(args.get("uid", "")), person)
     if system is None or system.draft is None or not may(person, "edit", system):
         return None
-    definition = registry().get(system.draft.questionnaire_key, system.draft.questionnaire_version)
+    definition = questionnaire(system.draft.questionnaire_key, system.draft.questionnaire_version)
     step_key = str(args.get("step_key", ""))
     if definition is None or not definition.has_step(step_key):
         return None
@@ -469,7 +469,7 @@ def _posted_after_submission(system: System, step_key: str, kept: Any):
     person typed is shown again with what happened (409), never dropped."""
     revision = system.latest_revision
     assert revision is not None  # what the draft became (see step)
-    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or not definition.has_step(step_key):
         abort(404)
     step = definition.step(step_key)
@@ -673,7 +673,7 @@ def revision_answer_file(uid: str, number: int):
     loads (its question names and values)."""
     system = _system(uid)
     revision = queries.revision_or_404(db.session, system, number)
-    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version)
     if definition is None or definition.origin is None or definition.origin.format != CANADA_FORMAT:
         abort(404)
     document = write_answer_file(definition, revision.answers)
@@ -686,7 +686,7 @@ def revision_answer_file(uid: str, number: int):
 
 
 def revision_page(system: System, revision: Revision, status: int = 200, fria_form: Any = None):
-    definition = registry().get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version)
     user = viewer()
     fria_part = None
     if fria.is_fria(revision):

@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.access import viewer
-from ..extensions import db
+from ..extensions import db, questionnaire
 from . import bp, services
 from .forms import SystemForm
 from .models import System
-from .routes import _system, registry
+from .routes import _system
 
 
 def published_name(system: System) -> str | None:
@@ -19,7 +19,7 @@ def published_name(system: System) -> str | None:
     published = next((r for r in reversed(system.revisions) if r.status == "published"), None)
     if published is None:
         return None
-    definition = registry().get(published.questionnaire_key, published.questionnaire_version)
+    definition = questionnaire(published.questionnaire_key, published.questionnaire_version)
     return (definition.text_for("system_name", published.answers) if definition else "") or None
 
 
@@ -30,9 +30,7 @@ def edit_system(uid: str):
     if form.validate_on_submit():
         draft = system.draft
         definition = (
-            registry().get(draft.questionnaire_key, draft.questionnaire_version)
-            if draft is not None
-            else None
+            questionnaire(draft.questionnaire_key, draft.questionnaire_version) if draft is not None else None
         )
         changes = services.edit_system(
             db.session,

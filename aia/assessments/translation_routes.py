@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
 from ..accounts.access import viewer
 from ..engine import resolve
 from ..engine.translations import other_languages, translatable, translations_of
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, Form
 from . import bp, services
 from .routes import _draft_or_redirect, _int, _submitted_meanwhile, _system, as_shown, definition_of
 
@@ -35,7 +34,7 @@ def draft_translations(uid: str):
     resolution = resolve(definition, draft.answers)
     questions = translatable(definition, resolution.answers)
     stored = translations_of(draft.answers)
-    form_class = type("TranslationsForm", (FlaskForm,), {"lock_version": HiddenField()})
+    form_class = type("TranslationsForm", (Form,), {"lock_version": HiddenField()})
     for question in questions:
         for language in languages:
             setattr(

@@ -7,13 +7,17 @@ switcher, the one saved on the signed-in person's account, the best the browser 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from babel import support
 from flask import Blueprint, Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 from ..extensions import babel
 
@@ -21,6 +25,7 @@ bp = Blueprint("i18n", __name__)
 
 __all__ = [
     "LANGUAGES",
+    "Form",
     "_",
     "_l",
     "bp",
@@ -42,6 +47,23 @@ def _l(text: str, **variables: Any) -> str:
     in the language of the page that shows it. Flask-Babel's lazy string behaves as a ``str``
     wherever text is expected; it is typed so."""
     return cast(str, lazy_gettext(text, **variables))
+
+
+@lru_cache(maxsize=len(LANGUAGES) + 1)
+def _wtforms_catalogue(language: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every form of the app: Flask-WTF's, whose WTForms messages ("Not a valid choice.")
+    are in the page's language. Flask-WTF reads WTForms' catalogue again for each request;
+    here it is read once per language and kept."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_catalogue(str(get_locale()))
 
 
 def translate_message(message: Any) -> Any:

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
-from ..i18n import _l
+from ..i18n import Form, _l
 from ..register.services import MAX_FEEDBACK
 
 
-class AnswerFeedbackForm(FlaskForm):
+class AnswerFeedbackForm(Form):
     answer = TextAreaField(
         _l("Answer"),
         validators=[Length(max=MAX_FEEDBACK)],

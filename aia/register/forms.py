@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..i18n import _l
+from ..i18n import Form, _l
 from .services import MAX_FEEDBACK, MAX_REPLY_TO
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     kind = RadioField(
         _l("What is it?"),
         choices=[

@@ -29,7 +29,7 @@ from ..db import now_utc
 from ..engine import Definition
 from ..engine.definition import answer_text
 from ..engine.scoring_texts import scores_in_language
-from ..extensions import db, limiter, questionnaires
+from ..extensions import db, limiter, questionnaire
 from ..i18n import current_language
 from ..presentation import public_url_for
 from ..report.copies import docx_response, editable_copy, published_revision
@@ -81,7 +81,7 @@ def entry(uid: str):
 def _entry_page(entry, form: FeedbackForm, status: int = 200):
     history = [e for e in queries.entry_history(db.session, entry.system_uid) if e.id != entry.id]
     answered = entry.details.get("questionnaire", {})
-    definition = questionnaires().get(answered.get("key", ""), answered.get("version", 0))
+    definition = questionnaire(answered.get("key", ""), answered.get("version", 0))
     return render_template(
         "register/entry.html",
         entry=entry,

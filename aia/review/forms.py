@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
-from ..i18n import _l
+from ..i18n import Form, _l
 
 COMMENT_MAX = 5000
 OVERALL = "overall"
@@ -14,10 +13,10 @@ def comment_field_name(question_key: str) -> str:
     return f"comment__{question_key}"
 
 
-def review_form(question_keys: list[str]) -> FlaskForm:
+def review_form(question_keys: list[str]) -> Form:
     """A form with a comment box for each answer shown, and one on the whole revision; built
     for this request (never a shared class patched)."""
-    form_class = type("ReviewForm", (FlaskForm,), {})
+    form_class = type("ReviewForm", (Form,), {})
     for key in question_keys:
         setattr(
             form_class,
@@ -36,13 +35,13 @@ def review_form(question_keys: list[str]) -> FlaskForm:
     return form_class()
 
 
-def posted_comments(form: FlaskForm, question_keys: list[str]) -> dict[str | None, str]:
+def posted_comments(form: Form, question_keys: list[str]) -> dict[str | None, str]:
     comments: dict[str | None, str] = {key: form[comment_field_name(key)].data or "" for key in question_keys}
     comments[None] = form[OVERALL].data or ""
     return comments
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """An answer to a comment, under it."""
 
     body = TextAreaField(_l("Your reply"), validators=[Length(max=COMMENT_MAX)])

@@ -20,7 +20,7 @@ from ..assessments.models import Revision, System
 from ..audit.models import EVENT_LABELS
 from ..audit.queries import system_trail
 from ..engine import Definition, answers_by_step
-from ..extensions import csrf, db, questionnaires
+from ..extensions import csrf, db, questionnaire
 from ..i18n import current_language
 from ..presentation import spreadsheet_safe
 from ..web_input import bounded_int
@@ -30,7 +30,7 @@ from .models import Comment
 
 
 def _definition(key: str, version: int) -> Definition:
-    definition = questionnaires().get(key, version)
+    definition = questionnaire(key, version)
     if definition is None:
         abort(500, f"questionnaire {key} v{version} is no longer installed")
     return definition.in_language(current_language())  # its texts in the page's language
