@@ -169,3 +169,21 @@ def test_the_messages_of_wtforms_itself_follow_the_page_language(app):
             assert not form.validate()
             said.setdefault(language, set()).add(form.colour.errors[0])
     assert said == {"fr": {"N'est pas un choix valide."}, "en": {"Not a valid choice."}}
+
+
+def test_a_page_written_in_another_language_for_a_while_comes_back_to_its_own(app):
+    """A mail or a report written in its reader's language in the middle of a French page:
+    the strings of templates follow each change of language, and come back."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    def words() -> str:
+        return render_template_string("{{ _('Next') }} / {{ _('Save draft') }}")
+
+    with app.test_request_context("/?lang=fr"):
+        french = words()
+        with force_locale("en"):
+            english = words()
+        again = words()
+    assert english == "Next / Save draft"
+    assert french == again != english

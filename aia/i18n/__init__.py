@@ -12,8 +12,8 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from babel import support
-from flask import Blueprint, Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, lazy_gettext
+from flask import Blueprint, Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -49,8 +49,21 @@ def _l(text: str, **variables: Any) -> str:
     return cast(str, lazy_gettext(text, **variables))
 
 
+def _catalogue() -> Any:
+    """The interface's catalogue in the language of the moment, kept on the request for as long
+    as that language holds (a mail written in its reader's language changes it for a while).
+    Flask-Babel finds it again for every string."""
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    kept = g.get("aia_catalogue")
+    if kept is None or kept[0] is not locale:
+        kept = g.aia_catalogue = (locale, get_translations())
+    return kept[1]
+
+
 @lru_cache(maxsize=len(LANGUAGES) + 1)
-def _wtforms_catalogue(language: str) -> support.Translations:
+def _wtforms_catalogue(language: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
@@ -120,6 +133,14 @@ def page_without_lang() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
+    # A page looks up dozens of strings: each finds the request's catalogue once kept.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda text: _catalogue().ugettext(text),
+        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: _catalogue().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(context, singular, plural, n),
+    )
     # {% trans %} blocks are written over several lines; their whitespace is not part of the text.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(

@@ -129,11 +129,19 @@ def answered_comments(session: Session, revision: Revision) -> tuple[Revision | 
 
 
 def comments_for_draft(session: Session, system: System) -> tuple[Revision | None, dict]:
-    """The revision sent back for changes that a new draft answers, and its comments."""
-    latest = system.latest_revision
+    """The revision sent back for changes that a new draft answers, and its comments. Every
+    step of a draft asks this: only the latest revision's state is read, not the revisions."""
+    latest = session.execute(
+        sa.select(Revision.id, Revision.status)
+        .where(Revision.system_id == system.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).first()
     if latest is None or latest.status != "changes_requested":
         return None, {}
-    return latest, comments_by_question(session, latest.id)
+    revision = session.get(Revision, latest.id)
+    assert revision is not None  # noqa: S101  # just read, and revisions are never deleted
+    return revision, comments_by_question(session, revision.id)
 
 
 def compare(
