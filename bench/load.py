@@ -3,12 +3,13 @@ the same run a bare Flask + SQLAlchemy app (bench/bare_app.py) that saves one fo
 under the same server and database. Needs AIA_DATABASE_URL=postgresql+psycopg://...; works in
 databases of its own, dropped afterwards.
 
-Five cases, each SECONDS long: authors saving steps (GET the step, POST it) alone; citizens
-reading and searching the register alone; the citizens while the authors save, on the same
-workers; the same with the register on workers of its own (--public-workers of the WORKERS,
-as deploy/nginx.conf routes it); and the bare app's clients saving its form. Prints, for each,
-the throughput, p50/p95/p99, the errors and the CPU the clients themselves used, then the
-ratios.
+Seven cases, each SECONDS long: authors saving steps (GET the step, POST it) alone; the same
+authors saving as the page's script does while they type (one POST each, answered with JSON);
+citizens reading and searching the register alone; the citizens while the authors save, on the
+same workers; the same with the register on workers of its own (--public-workers of the
+WORKERS, as deploy/nginx.conf routes it); and the bare app's clients saving its form, with a GET
+before each POST and without. Prints, for each, the throughput, p50/p95/p99, the errors and the
+CPU the clients themselves used, then the ratios.
 
     AIA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         nice -n 10 .venv/bin/python bench/load.py --seconds 20
@@ -144,6 +145,48 @@ def author(base: str, email: str, uid: str, tally: Tally) -> Callable[[Callable[
     return loop
 
 
+def autosaver(base: str, email: str, uid: str, tally: Tally) -> Callable[[Callable[[], bool]], None]:
+    """An author whose page's script saves as they type: the step is read once, then each
+    save is one POST (action "autosave") answered with JSON, which gives the next lock version."""
+    browser = Browser(base)
+    _, page = browser.request("/login")
+    status, _ = browser.request("/login", submit_data(page, {"email": email, "password": PASSWORD}))
+    assert status == 302, f"{email} could not sign in ({status})"
+    _, page = browser.request(f"/systems/{uid}/draft/about")
+    data = submit_data(page, {}, "autosave")
+    count = [0]
+
+    def save() -> bool:
+        count[0] += 1
+        data["q_decision"] = f"Autosave {count[0]} of {email}"
+        status, body = browser.request(f"/systems/{uid}/draft/about", data)
+        if status != 200:
+            return False
+        answer = json.loads(body)
+        data["lock_version"] = str(answer["lock_version"])
+        return bool(answer["saved"])
+
+    def loop(stopped: Callable[[], bool]) -> None:
+        while not stopped():
+            timed(tally, save)
+
+    return loop
+
+
+def bare_poster(base: str, row: int, tally: Tally) -> Callable[[Callable[[], bool]], None]:
+    """The bare app's counterpart of ``autosaver``: POSTs only."""
+    browser = Browser(base)
+
+    def loop(stopped: Callable[[], bool]) -> None:
+        number = 0
+        while not stopped():
+            number += 1
+            data = {"text": f"Save {number} of row {row}", "action": "save"}
+            timed(tally, lambda data=data: browser.request(f"/rows/{row}", data)[0] == 302)
+
+    return loop
+
+
 def bare_client(base: str, row: int, tally: Tally) -> Callable[[Callable[[], bool]], None]:
     browser = Browser(base)
 
@@ -246,6 +289,9 @@ def main() -> None:
                 saves = Tally()
                 loops = [author(base, email, uid, saves) for email, uid in people]
                 results["aia step save"] = saves.summary(run_for(args.seconds, loops))
+                autosaves = Tally()
+                loops = [autosaver(base, email, uid, autosaves) for email, uid in people]
+                results["aia autosave (posts only)"] = autosaves.summary(run_for(args.seconds, loops))
                 reads = Tally()
                 readers = [citizen(base, n, reads) for n in range(args.citizens)]
                 results["register alone"] = reads.summary(run_for(args.seconds, readers))
@@ -285,6 +331,9 @@ def main() -> None:
                 bare = Tally()
                 loops = [bare_client(base, n + 1, bare) for n in range(args.authors)]
                 results["bare save"] = bare.summary(run_for(args.seconds, loops))
+                posts = Tally()
+                loops = [bare_poster(base, n + 1, posts) for n in range(args.authors)]
+                results["bare save (posts only)"] = posts.summary(run_for(args.seconds, loops))
             finally:
                 stop(server)
         finally:
@@ -306,6 +355,10 @@ def main() -> None:
         )
     ratio = results["aia step save"]["per_s"] / max(results["bare save"]["per_s"], 1e-9)
     print(f"step save / bare save throughput: {ratio:.2f}")
+    posts_only = results["aia autosave (posts only)"]["per_s"] / max(
+        results["bare save (posts only)"]["per_s"], 1e-9
+    )
+    print(f"autosave / bare save, posts only: {posts_only:.2f}")
     print(
         f"register p95 alone {results['register alone']['p95_ms']:.0f} ms, while authors save "
         f"{results['register while authors save']['p95_ms']:.0f} ms"
