@@ -298,12 +298,14 @@ def lock_system(session: Session, system: System) -> None:
 
 def record_save(
     session: Session, system: System, step_key: str | None, user_id: int | None, kind: str
-) -> StepSave:
-    """Note that ``user_id`` (None: the command line) wrote answers into the system's draft."""
-    saved = StepSave(system_id=system.id, step_key=step_key, user_id=user_id, kind=kind, saved_dt=now_utc())
-    session.add(saved)
-    session.flush()
-    return saved
+) -> None:
+    """Note that ``user_id`` (None: the command line) wrote answers into the system's draft:
+    one INSERT, at once (every save writes one; nothing reads the row back)."""
+    session.execute(
+        sa.insert(StepSave).values(
+            system_id=system.id, step_key=step_key, user_id=user_id, kind=kind, saved_dt=now_utc()
+        )
+    )
 
 
 def writer_ids(session: Session, revision_id: int) -> list[int]:
