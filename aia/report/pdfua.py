@@ -27,6 +27,7 @@ the /Interpolate flag PDF/A forbids.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -293,24 +294,10 @@ class Finisher:
             chosen = self.artifacts.get(index)
             if not chosen:
                 continue
-            instructions = pikepdf.parse_content_stream(page)
-            for position, instruction in enumerate(instructions):
-                operands = instruction.operands
-                if (
-                    str(instruction.operator) == "BDC"
-                    and len(operands) == 2
-                    and isinstance(operands[1], Dictionary)
-                    and "/MCID" in operands[1]
-                    and int(operands[1].MCID) in chosen
-                ):
-                    properties = Dictionary(Type=Name.Pagination)
-                    if subtype := chosen[int(operands[1].MCID)]:
-                        properties.Subtype = Name(subtype)
-                    instructions[position] = pikepdf.ContentStreamInstruction(
-                        [Name.Artifact, properties], pikepdf.Operator("BDC")
-                    )
-            content = unambiguous_end(pikepdf.unparse_content_stream(instructions))
-            page.Contents = self.pdf.make_stream(content)
+            content = _artifacts_in_place(page, chosen)
+            if content is None:
+                content = _artifacts_parsed(page, chosen)
+            page.Contents = self.pdf.make_stream(unambiguous_end(content))
 
     def run(self) -> None:
         document = self.pdf.Root.StructTreeRoot.K
@@ -325,6 +312,65 @@ class Finisher:
         self.mark_artifacts()
         no_interpolation(self.pdf)
         declare_pdfua(self.pdf)
+
+
+# How WeasyPrint (pydyf) writes the start of a tagged piece of a page: the tag, its MCID and
+# the operator, one to a line. The text drawn in between is written as hexadecimal strings, so
+# these bytes occur nowhere else in a page of the report.
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\n<</MCID (\d+)>>\nBDC(?=\s)")
+
+
+def _artifact_properties(subtype: str) -> bytes:
+    """What replaces an MCID's ``BDC`` line: an artifact of the page's layout, of a subtype."""
+    subtype_entry = f" /Subtype {subtype}".encode() if subtype else b""
+    return b"/Artifact\n<</Type /Pagination" + subtype_entry + b">>\nBDC"
+
+
+def _artifacts_in_place(page: Any, chosen: dict[int, str]) -> bytes | None:
+    """The page's content with the chosen marked content turned into artifacts, by rewriting
+    only their ``BDC`` lines in the content as WeasyPrint wrote it; None when the page's content
+    is not in that form (then the caller parses it)."""
+    contents = page.obj.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream):
+        return None
+    content = contents.read_bytes()
+    found: set[int] = set()
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        mcid = int(match.group(1))
+        if mcid not in chosen:
+            return match.group()
+        if mcid in found:
+            raise ValueError("an MCID twice on one page")
+        found.add(mcid)
+        return _artifact_properties(chosen[mcid])
+
+    try:
+        rewritten = _MARKED.sub(replace, content)
+    except ValueError:
+        return None
+    return rewritten if len(found) == len(chosen) else None
+
+
+def _artifacts_parsed(page: Any, chosen: dict[int, str]) -> bytes:
+    """The same, for any content stream: parsed and written again by pikepdf."""
+    instructions = pikepdf.parse_content_stream(page)
+    for position, instruction in enumerate(instructions):
+        operands = instruction.operands
+        if (
+            str(instruction.operator) == "BDC"
+            and len(operands) == 2
+            and isinstance(operands[1], Dictionary)
+            and "/MCID" in operands[1]
+            and int(operands[1].MCID) in chosen
+        ):
+            properties = Dictionary(Type=Name.Pagination)
+            if subtype := chosen[int(operands[1].MCID)]:
+                properties.Subtype = Name(subtype)
+            instructions[position] = pikepdf.ContentStreamInstruction(
+                [Name.Artifact, properties], pikepdf.Operator("BDC")
+            )
+    return bytes(pikepdf.unparse_content_stream(instructions))
 
 
 PDFUA_SCHEMA = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
