@@ -50,7 +50,8 @@ LIST_PARTS = (Name.Lbl, Name.LBody)
 
 @contextmanager
 def trace_sources() -> Iterator[None]:
-    """While rendering, note on each structure element the HTML element it comes from."""
+    """While rendering, note on each structure element the HTML element it comes from (and
+    let pydyf build its list of page references once, not once per element)."""
     import pydyf
     from weasyprint.pdf import tags
 
@@ -78,10 +79,25 @@ def trace_sources() -> Iterator[None]:
             yield element
 
     tags._build_box_tree = traced
+    references = pydyf.PDF.page_references
+    pydyf.PDF.page_references = property(_page_references)  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:
         tags._build_box_tree = original
+        pydyf.PDF.page_references = references  # type: ignore[method-assign]
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf's ``PDF.page_references``, built once per page count: pydyf builds the tuple of
+    every page's reference each time it is asked, and WeasyPrint asks once per structure
+    element (10,000 times for a report of 90 pages)."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_aia_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_aia_page_references"] = cached
+    return cached[1]
 
 
 class _Element:
