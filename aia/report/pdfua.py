@@ -558,11 +558,17 @@ def unambiguous_end(content: bytes) -> bytes:
 
 
 def finish(data: bytes) -> bytes:
-    """The rendered PDF, finished for PDF/UA: same pages, same text, a truer structure."""
+    """The rendered PDF, finished for PDF/UA: same pages, same text, a truer structure; its
+    streams compressed and its objects in object streams (the renderer writes neither)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
-            return data
-        Finisher(pdf).run()
+        if "/StructTreeRoot" in pdf.Root:
+            Finisher(pdf).run()
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
         return out.getvalue()
