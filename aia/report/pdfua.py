@@ -45,7 +45,7 @@ LABEL = "/AIALabel"
 HIDDEN = "/AIAHidden"
 PRIVATE_KEYS = (SOURCE, TAG, CLASS, LANG, LABEL, HIDDEN)
 COPIED_ATTRIBUTES = (("class", "AIAClass"), ("lang", "AIALang"), ("aria-label", "AIALabel"))
-LIST_PARTS = (Name.Lbl, Name.LBody)
+LIST_PARTS = ("/Lbl", "/LBody")
 
 
 @contextmanager
