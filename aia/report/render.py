@@ -125,8 +125,12 @@ def write_pdf(html: str, attachments: tuple[DataAttachment, ...] = ()) -> Render
         )
         for a in attachments
     ]
+    # Written uncompressed: finish() opens the file again and compresses it when it saves it.
+    # (WeasyPrint's compression ran in Python, some streams twice, only to be undone by pikepdf.)
     with glyph_images(), trace_sources():
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files, uncompressed_pdf=True
+        )
     return RenderedPDF(pdf=finish(pdf), refused=list(fetcher.refused))
 
 
