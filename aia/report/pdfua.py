@@ -174,6 +174,10 @@ class _ObjectReference:
         self.target = raw.Obj.objgen
 
 
+# The private keys WeasyPrint's tagging was given that hold text, and where _Element keeps them.
+_TEXT_ATTRIBUTES = {TAG: "tag", CLASS: "css_class", LANG: "lang", LABEL: "label"}
+
+
 def _read(obj: Any, parent: _Element | None, nodes: list[_Element]) -> _Element:
     """The element ``obj`` and everything under it."""
     element = _Element(obj, parent)
@@ -190,16 +194,10 @@ def _read(obj: Any, parent: _Element | None, nodes: list[_Element]) -> _Element:
             element.private.append(key)
             if key == SOURCE:
                 element.source = int(value)
-            elif key == TAG:
-                element.tag = str(value)
-            elif key == CLASS:
-                element.css_class = str(value)
-            elif key == LANG:
-                element.lang = str(value)
-            elif key == LABEL:
-                element.label = str(value)
             elif key == HIDDEN:
                 element.hidden = bool(value)
+            else:
+                setattr(element, _TEXT_ATTRIBUTES[key], str(value))
     if kids is None:
         return element
     for kid in kids if isinstance(kids, Array) else (kids,):
