@@ -6,6 +6,9 @@ failing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -29,6 +32,9 @@ JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
 # Requests that only read: on SQLite their transactions begin DEFERRED (see sqlite_hooks).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Set while code outside a reading request only reads (read_only_transaction).
+_reading_only: ContextVar[bool] = ContextVar("aia_reading_only", default=False)
 
 
 def now_utc() -> dt.datetime:
@@ -128,8 +134,28 @@ def sqlite_hooks(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        reading = has_request_context() and request.method in READ_ONLY_METHODS
+        reading = _reading_only.get() or (has_request_context() and request.method in READ_ONLY_METHODS)
         conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def read_only_transaction(session: Session) -> Iterator[None]:
+    """A transaction that only reads, for work that must not hold SQLite's write lock while
+    it reads (a publication reads what it will render, then renders with no transaction
+    open). On SQLite it begins DEFERRED wherever it runs; on every database it is rolled back
+    at the end, so nothing written in it is kept. Refused when the session already has a
+    transaction: that one began as it began, and would go on holding what it holds."""
+    plain = session() if isinstance(session, orm.scoped_session) else session
+    if plain.in_transaction():
+        raise RuntimeError("read_only_transaction needs a session with no transaction open")
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        try:
+            session.rollback()
+        finally:
+            _reading_only.reset(token)
 
 
 def engine_of(app: Flask) -> sa.Engine:

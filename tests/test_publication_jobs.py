@@ -175,3 +175,92 @@ def people_for_publication(db_session, make_user, make_system, make_revision):
     revision = make_revision(system=system, submitted_by=make_user("author", approver.agency))
     lifecycle.change_status(db_session, approver, revision, "approve")
     return system, revision, approver
+
+
+def lock_probing_renderer(monkeypatch, database: str, during_render=None) -> list[str]:
+    """The real renderer, which first tries to take SQLite's write lock from a connection of
+    its own, without waiting (what another writer, an author saving a step, would need while
+    the report renders). Returns the list of what each render found: "free" or the error."""
+    import sqlite3
+
+    from aia.report import render
+
+    found: list[str] = []
+    real = render.write_pdf_limited
+
+    def probing(html, attachments, limits):
+        other = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            found.append("free")
+        except sqlite3.OperationalError as error:
+            found.append(str(error))
+        finally:
+            other.close()
+        if during_render is not None and len(found) == 1:
+            during_render()
+        return real(html, attachments, limits)
+
+    monkeypatch.setattr(render, "write_pdf_limited", probing)
+    return found
+
+
+def stored_copies(app, revision_id: int) -> list[str]:
+    from aia.report.models import ReportFile
+
+    with app.app_context():
+        query = sa.select(ReportFile.sha256).where(ReportFile.revision_id == revision_id)
+        return list(db.session.scalars(query))
+
+
+def test_a_publication_renders_without_holding_the_write_lock(queued_app, monkeypatch, tmp_path):
+    """Other writers can write while the reports render; the copies rendered before the
+    publication's transaction are the ones it records (nothing is rendered twice)."""
+    from aia.integrity.verify import verify_all
+
+    found = lock_probing_renderer(monkeypatch, str(tmp_path / "aia.sqlite3"))
+    revision_id, approver_id = approved_revision(queued_app)
+    job_id = ask_to_publish(queued_app, revision_id, approver_id)
+    queued_app.extensions["test.consumers"].append(start_consumer(queued_app))
+    job = wait_for(queued_app, job_id, ("done", "failed"))
+    assert (job.state, job.error) == ("done", None)
+    copies = stored_copies(queued_app, revision_id)
+    assert copies and found == ["free"] * len(copies)
+    with queued_app.app_context():
+        for check in verify_all(db.session, queued_app.config["REPORT_DIR"]):
+            assert check.ok, (check.name, check.problems)
+
+
+def test_a_change_during_the_render_is_in_the_published_copy(queued_app, monkeypatch, tmp_path):
+    """The agency is renamed (committed by another writer) while the first copy renders:
+    the publication sees that its copies no longer show what it publishes, renders them again
+    within its transaction, and the register's copy carries the new name."""
+    from pypdf import PdfReader
+
+    from aia.accounts.models import Agency
+    from aia.integrity.verify import verify_all
+
+    def rename():
+        with queued_app.app_context():
+            agency = db.session.scalar(sa.select(Agency).where(Agency.slug == "jobs"))
+            accounts.rename_agency(db.session, None, agency, "Renamed Meanwhile Agency")
+            db.session.commit()
+
+    found = lock_probing_renderer(monkeypatch, str(tmp_path / "aia.sqlite3"), during_render=rename)
+    revision_id, approver_id = approved_revision(queued_app)
+    job_id = ask_to_publish(queued_app, revision_id, approver_id)
+    queued_app.extensions["test.consumers"].append(start_consumer(queued_app))
+    job = wait_for(queued_app, job_id, ("done", "failed"))
+    assert (job.state, job.error) == ("done", None)
+    copies = stored_copies(queued_app, revision_id)
+    # Rendered ahead (the lock free), then again within the publication (the lock held).
+    assert found[: len(copies)] == ["free"] * len(copies)
+    assert len(found) == 2 * len(copies) and "free" not in found[len(copies) :]
+    reports = tmp_path / "reports"
+    with queued_app.app_context():
+        reference = db.session.get(Revision, revision_id).pdf_sha256
+        text = "".join(page.extract_text() for page in PdfReader(reports / f"{reference}.pdf").pages)
+        assert "Renamed Meanwhile Agency" in text
+        for check in verify_all(db.session, reports):
+            assert check.ok, (check.name, check.problems)

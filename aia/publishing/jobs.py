@@ -16,6 +16,7 @@ from ..db import Session, now_utc
 from ..extensions import db
 from ..jobs import jobs
 from ..report.errors import ReportTooLarge, ReportUnsafe
+from ..report.store import prepare_reports
 from . import services
 from .models import PublicationJob
 
@@ -65,12 +66,16 @@ def run_publication(job_id: int, attempts_allowed: int) -> None:
         return  # done, given up, or gone: nothing to do
     job.state = "running"
     job.attempts += 1
-    attempt = job.attempts
+    attempt, revision_id = job.attempts, job.revision_id
     session.commit()
     try:
+        # Render first, holding no write lock (on SQLite a writing transaction holds the
+        # database's lock from its start); then publish, which uses the copies if nothing
+        # they show changed meanwhile.
+        prepared = prepare_reports(session, revision_id)
         job = session.get(PublicationJob, job_id)
         assert job is not None
-        services.publish(session, job.requested_by, job.revision, job.reason)
+        services.publish(session, job.requested_by, job.revision, job.reason, prepared=prepared)
         job.state, job.error, job.finished_dt = "done", None, now_utc()
         session.commit()
         log.info("publication job %s done in %d attempt(s)", job_id, attempt)

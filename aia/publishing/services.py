@@ -19,23 +19,38 @@ from ..extensions import questionnaires
 from ..i18n import _
 from ..presentation import STATUS_LABELS
 from ..register.services import current_entry, record_publication, record_withdrawal
-from ..report.store import publish_reports
+from ..report.store import PreparedReports, publish_reports, reuse_prepared
 
 log = logging.getLogger(__name__)
 
 
 def publish(
-    session: Session, actor: User, revision: Revision, reason: str = "", *, registry: Registry | None = None
+    session: Session,
+    actor: User,
+    revision: Revision,
+    reason: str = "",
+    *,
+    registry: Registry | None = None,
+    prepared: PreparedReports | None = None,
 ) -> Revision:
     """Publish an approved revision: render its PDF once in each of its questionnaire's
     languages and store them, mark the system's earlier published revision superseded, and
     put it on the public register with every copy's hash, the audit trail's head at
-    publication (printed in each copy too) and the entry's seal."""
+    publication (printed in each copy too) and the entry's seal.
+
+    ``prepared``: the copies prepare_reports rendered before this transaction began. They are
+    used when they are still exactly what this publication would render, with the trail's head
+    they were rendered with as the anchor (an earlier head is as good an anchor: the events
+    after it stay unanchored until the next publication); otherwise everything is rendered
+    again here, with the head as this transaction sees it."""
     check_publishable(session, actor, revision)
-    anchor = chain_head(session)
-    reports = [
-        {"language": f.language, "sha256": f.sha256} for f in publish_reports(session, revision, anchor)
-    ]
+    files = reuse_prepared(session, revision, prepared)
+    if files is not None and prepared is not None:
+        anchor = prepared.anchor
+    else:
+        anchor = chain_head(session)
+        files = publish_reports(session, revision, anchor)
+    reports = [{"language": f.language, "sha256": f.sha256} for f in files]
     earlier = session.scalars(
         sa.select(Revision).where(
             Revision.system_id == revision.system_id,

@@ -3,6 +3,7 @@ its data attachment, the render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -57,16 +58,32 @@ def build_pdf(
     publication forces), with the questionnaire's texts in it where the questionnaire gives
     them: the register's copy when ``published`` (with the audit trail's head at publication,
     ``anchor``), else a preview."""
+    if published:
+        html, attachments = published_document(session, revision, anchor, now_utc())
+        return render_document(html, attachments)
+    definition = definition_for(revision).in_language(current_language())
+    context = report_context(revision, definition, published=False, **review_record(session, revision))
+    return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
+
+
+def published_document(
+    session: Session, revision: Revision, anchor: Anchor | None, published_dt: dt.datetime
+) -> tuple[str, tuple[DataAttachment, ...]]:
+    """What the register's copy of a revision is made of, in the language of the moment: its
+    HTML and its attachment. The PDF is a function of these alone (its dates are the
+    attachment's), so the same HTML and attachment give the same bytes: a publication may
+    render first, with no transaction open, and keep the result if this is unchanged when it
+    publishes."""
     definition = definition_for(revision).in_language(current_language())
     context = report_context(
         revision,
         definition,
-        published=published,
+        published=True,
         anchor=anchor,
-        published_dt=now_utc() if published else None,
+        published_dt=published_dt,
         **review_record(session, revision),
     )
-    return render_pdf(TEMPLATE, attachments=(revision_attachment(revision),), report=context)
+    return render_html(TEMPLATE, report=context), (revision_attachment(revision),)
 
 
 def preview_pdf(

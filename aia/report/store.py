@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,13 +24,15 @@ from pypdf.errors import PyPdfError
 
 from ..assessments.models import Revision
 from ..audit.queries import Anchor, chain_head
-from ..db import Session
+from ..db import Session, now_utc, read_only_transaction
 from ..extensions import questionnaires
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .build import build_pdf
+from .build import published_document
+from .cache import cache_key
 from .context import ANCHOR_KEYWORD
 from .errors import ReportStoreUnavailable, StoredReportAltered, StoredReportMissing
 from .models import ReportFile
+from .render import DataAttachment, render_document
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,97 @@ def store_report(folder: Path, name: str, data: bytes) -> Path:
         ) from error
 
 
+@dataclass(frozen=True)
+class Source:
+    """One register copy to render: its language, HTML and attachment, and the key that names
+    this very document (cache.cache_key)."""
+
+    language: str
+    html: str
+    attachments: tuple[DataAttachment, ...]
+
+    @property
+    def key(self) -> str:
+        return cache_key(self.html, (a.data for a in self.attachments))
+
+
+@dataclass(frozen=True)
+class RenderedCopy:
+    """A register copy rendered and stored ahead of its publication."""
+
+    language: str
+    key: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PreparedReports:
+    """A revision's register copies rendered and stored before its publication took the
+    database's write lock, with the audit trail's head they print (prepare_reports)."""
+
+    revision_id: int
+    anchor: Anchor | None
+    copies: tuple[RenderedCopy, ...]
+
+
+def published_sources(session: Session, revision: Revision, anchor: Anchor | None) -> list[Source]:
+    """The register's copies of a revision as they would be published now, one per language
+    of its questionnaire (report_languages), the reference copy first."""
+    published_dt = now_utc()
+    sources = []
+    for language in report_languages(session, revision):
+        with force_locale(language):
+            html, attachments = published_document(session, revision, anchor, published_dt)
+        sources.append(Source(language, html, attachments))
+    return sources
+
+
+def _render_and_store(source: Source) -> str:
+    pdf = render_document(source.html, source.attachments)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    store_report(report_dir(), f"{sha256}.pdf", pdf)
+    return sha256
+
+
+def prepare_reports(session: Session, revision_id: int) -> PreparedReports | None:
+    """Render and store a revision's register copies before its publication, holding no
+    transaction while rendering: on SQLite a publication's transaction holds the write lock
+    from its start, and every other writer would wait for the render. Reads what it renders in
+    a read-only transaction (ended before rendering); the session must have none open.
+    Returns None when the revision is not approved (publish then says why). A stored copy
+    that the publication does not use (its revision changed meanwhile) is left unrecorded:
+    nothing reads a report file that no record names."""
+    with read_only_transaction(session):
+        revision = session.get(Revision, revision_id)
+        if revision is None or revision.status != "approved":
+            return None
+        anchor = chain_head(session)
+        sources = published_sources(session, revision, anchor)
+    copies = tuple(RenderedCopy(s.language, s.key, _render_and_store(s)) for s in sources)
+    log.info("reports of revision id %s rendered ahead of publication: %d copies", revision_id, len(copies))
+    return PreparedReports(revision_id, anchor, copies)
+
+
+def reuse_prepared(
+    session: Session, revision: Revision, prepared: PreparedReports | None
+) -> list[ReportFile] | None:
+    """Record the copies ``prepared`` rendered ahead (ReportFile rows and the revision's
+    ``pdf_sha256``, in the caller's transaction) if they are still what publishing now would
+    render: the same languages, each the same HTML and attachment, and each file still in the
+    store. Else records nothing and returns None (the caller renders again)."""
+    if prepared is None or prepared.revision_id != revision.id:
+        return None
+    sources = published_sources(session, revision, prepared.anchor)
+    copies = prepared.copies
+    same = [s.language for s in sources] == [c.language for c in copies] and all(
+        s.key == c.key and _path_for(c.sha256).is_file() for s, c in zip(sources, copies, strict=True)
+    )
+    if not same:
+        log.info("revision %s changed while its reports were rendered: rendering again", revision.number)
+        return None
+    return _record(session, revision, [(c.language, c.sha256) for c in prepared.copies])
+
+
 def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
     """Render the register's copies of a revision, one per language of its questionnaire
     (report_languages), store each under its SHA-256 and record them (ReportFile rows, in the
@@ -119,19 +213,19 @@ def publish_reports(session: Session, revision: Revision, anchor: Anchor | None 
     the audit trail's head, is printed in each (by default, the head as this transaction sees
     it)."""
     anchor = anchor or chain_head(session)
-    files = []
-    for language in report_languages(session, revision):
-        with force_locale(language):
-            pdf = build_pdf(session, revision, published=True, anchor=anchor)
-        sha256 = hashlib.sha256(pdf).hexdigest()
-        store_report(report_dir(), f"{sha256}.pdf", pdf)
-        files.append(ReportFile(revision_id=revision.id, language=language, sha256=sha256))
+    sources = published_sources(session, revision, anchor)
+    return _record(session, revision, [(s.language, _render_and_store(s)) for s in sources])
+
+
+def _record(session: Session, revision: Revision, stored: list[tuple[str, str]]) -> list[ReportFile]:
+    files = [ReportFile(revision_id=revision.id, language=lang, sha256=sha256) for lang, sha256 in stored]
+    for file in files:
         log.info(
             "report of revision %s of system %s in %s stored as %s",
             revision.number,
             revision.system.uid,
-            language,
-            sha256,
+            file.language,
+            file.sha256,
         )
     session.add_all(files)
     revision.pdf_sha256 = files[0].sha256
