@@ -214,18 +214,24 @@ def stored_copies(app, revision_id: int) -> list[str]:
         return list(db.session.scalars(query))
 
 
+def published_by_a_worker(app) -> tuple[int, list[str]]:
+    """An approved revision published through the queue by a consumer: its id and the
+    hashes of its stored copies."""
+    revision_id, approver_id = approved_revision(app)
+    job_id = ask_to_publish(app, revision_id, approver_id)
+    app.extensions["test.consumers"].append(start_consumer(app))
+    job = wait_for(app, job_id, ("done", "failed"))
+    assert (job.state, job.error) == ("done", None)
+    return revision_id, stored_copies(app, revision_id)
+
+
 def test_a_publication_renders_without_holding_the_write_lock(queued_app, monkeypatch, tmp_path):
     """Other writers can write while the reports render; the copies rendered before the
     publication's transaction are the ones it records (nothing is rendered twice)."""
     from aia.integrity.verify import verify_all
 
     found = lock_probing_renderer(monkeypatch, str(tmp_path / "aia.sqlite3"))
-    revision_id, approver_id = approved_revision(queued_app)
-    job_id = ask_to_publish(queued_app, revision_id, approver_id)
-    queued_app.extensions["test.consumers"].append(start_consumer(queued_app))
-    job = wait_for(queued_app, job_id, ("done", "failed"))
-    assert (job.state, job.error) == ("done", None)
-    copies = stored_copies(queued_app, revision_id)
+    revision_id, copies = published_by_a_worker(queued_app)
     assert copies and found == ["free"] * len(copies)
     with queued_app.app_context():
         for check in verify_all(db.session, queued_app.config["REPORT_DIR"]):
@@ -248,12 +254,7 @@ def test_a_change_during_the_render_is_in_the_published_copy(queued_app, monkeyp
             db.session.commit()
 
     found = lock_probing_renderer(monkeypatch, str(tmp_path / "aia.sqlite3"), during_render=rename)
-    revision_id, approver_id = approved_revision(queued_app)
-    job_id = ask_to_publish(queued_app, revision_id, approver_id)
-    queued_app.extensions["test.consumers"].append(start_consumer(queued_app))
-    job = wait_for(queued_app, job_id, ("done", "failed"))
-    assert (job.state, job.error) == ("done", None)
-    copies = stored_copies(queued_app, revision_id)
+    revision_id, copies = published_by_a_worker(queued_app)
     # Rendered ahead (the lock free), then again within the publication (the lock held).
     assert found[: len(copies)] == ["free"] * len(copies)
     assert len(found) == 2 * len(copies) and "free" not in found[len(copies) :]
