@@ -265,3 +265,31 @@ def test_a_change_during_the_render_is_in_the_published_copy(queued_app, monkeyp
         assert "Renamed Meanwhile Agency" in text
         for check in verify_all(db.session, reports):
             assert check.ok, (check.name, check.problems)
+
+
+def test_a_publication_renders_each_copy_once(
+    app, client, db_session, login, people_for_publication, monkeypatch
+):
+    """On either database kind, through the web (the job runs within the request): the copies
+    rendered before the publication's transaction are the ones it records."""
+    from aia.report import render
+
+    system, revision, approver = people_for_publication
+    renders = []
+    real = render.write_pdf_limited
+
+    def counted(html, attachments, limits):
+        renders.append(len(html))
+        return real(html, attachments, limits)
+
+    monkeypatch.setattr(render, "write_pdf_limited", counted)
+    login(approver)
+    page = client.get(f"/systems/{system.uid}/revisions/1").get_data(as_text=True)
+    response = client.post(
+        f"/systems/{system.uid}/revisions/1/publish", data={"csrf_token": submit_data(page)["csrf_token"]}
+    )
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Revision, revision.id).status == "published"
+    copies = stored_copies(app, revision.id)
+    assert copies and len(renders) == len(copies)
