@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from sqlalchemy.orm import object_session
 
 from .engine import text_in
-from .extensions import questionnaires
+from .extensions import questionnaire
 from .i18n import LANGUAGES, _l, current_language
 
 # Lazy: each is put into words in the language of the page or report that shows it.
@@ -54,9 +54,8 @@ def check_outcome(revision) -> str | None:
     imported questionnaires with the revision's own session (a caller may hold one of its own)."""
     if not has_app_context():
         return None  # no registry to ask (a script working on the database alone)
-    definition = questionnaires(object_session(revision)).get(
-        revision.questionnaire_key, revision.questionnaire_version
-    )
+    key, version = revision.questionnaire_key, revision.questionnaire_version
+    definition = questionnaire(key, version, object_session(revision))
     if definition is None or definition.follow_up is None:
         return None
     raised = {flag["key"] for flag in revision.scores.get("flags", [])}

@@ -15,7 +15,7 @@ from ..assessments.models import Revision
 from ..audit.queries import Anchor
 from ..db import Session, now_utc
 from ..engine import Definition, canonical_json
-from ..extensions import questionnaires
+from ..extensions import questionnaire
 from ..i18n import current_language
 from .cache import cache_key, cached, keep
 from .context import report_context
@@ -31,8 +31,8 @@ ATTACHMENT_NAME = "revision.json"
 
 def definition_for(revision: Revision) -> Definition:
     # Read with the revision's own session, which may not be the request's (a job, a test).
-    registry = questionnaires(object_session(revision))
-    definition = registry.get(revision.questionnaire_key, revision.questionnaire_version)
+    key, version = revision.questionnaire_key, revision.questionnaire_version
+    definition = questionnaire(key, version, object_session(revision))
     if definition is None:
         raise ReportError(
             f"The questionnaire {revision.questionnaire_key} version "

@@ -25,7 +25,7 @@ from pypdf.errors import PyPdfError
 from ..assessments.models import Revision
 from ..audit.queries import Anchor, chain_head
 from ..db import Session, now_utc, read_only_transaction
-from ..extensions import questionnaires
+from ..extensions import questionnaire
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .build import published_document
 from .cache import cache_key
@@ -242,7 +242,7 @@ def report_languages(session: Session, revision: Revision) -> list[str]:
     """The languages a revision's report is published in: its questionnaire's own first, then
     every other language the questionnaire is written in that the interface speaks (a
     questionnaire in one language gives one report)."""
-    definition = questionnaires(session).get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version, session)
     own = published_language(session, revision)
     written = definition.languages() if definition is not None else []
     others = sorted({code for tag in written if (code := interface_language(tag)) and code != own})
@@ -259,7 +259,7 @@ def published_language(session: Session, revision: Revision) -> str:
     """The language of a revision's reference report: its questionnaire's (read with the
     caller's session, which may hold the publication's uncommitted work), as the interface
     speaks it."""
-    definition = questionnaires(session).get(revision.questionnaire_key, revision.questionnaire_version)
+    definition = questionnaire(revision.questionnaire_key, revision.questionnaire_version, session)
     return interface_language(definition.language if definition is not None else "") or DEFAULT_LANGUAGE
 
 
