@@ -19,11 +19,11 @@ from .accounts.models import Agency, User
 from .assessments import fria, lifecycle, services
 from .assessments.models import Revision, System
 from .db import Session
-from .engine import Definition, Registry, missing_required, resolve
-from .engine.questions import ChoiceQuestion
+from .engine import Definition, Registry
 from .messages import services as message_services
 from .publishing import services as publishing
 from .register import services as register_services
+from .report.samples import with_required_answered
 from .review import services as review_services
 
 AWKWARD_LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
@@ -453,24 +453,7 @@ SCOPE = {"auditor": "(reads every agency)", "admin": "(people and agencies only)
 def complete_answers(definition: Definition, answers: dict[str, Any]) -> dict[str, Any]:
     """``answers`` with every required question still open answered plainly: the lowest
     choice, or a sentence saying the demonstration does not record it."""
-    answers = dict(answers)
-    for _ in range(len(definition.questions) + 1):
-        missing = missing_required(definition, resolve(definition, answers))
-        if not missing:
-            break
-        for key in missing:
-            question = definition.questions[key]
-            if isinstance(question, ChoiceQuestion):
-                low = min(question.options, key=lambda o: o.points).value
-                low = "no" if question.type_name == "yes_no_unsure" else low
-                answers[key] = [low] if question.multiple else low
-            elif question.type_name == "number":
-                answers[key] = 1
-            elif question.type_name == "date":
-                answers[key] = "2025-01-01"
-            else:
-                answers[key] = "Not recorded in this demonstration."
-    return answers
+    return with_required_answered(definition, answers, "Not recorded in this demonstration.")
 
 
 def load_demo(session: Session, registry: Registry) -> str:

@@ -101,7 +101,15 @@ def rich_answers(definition: Definition, chars: int = 1800) -> dict[str, Any]:
 
 def minimal_answers(definition: Definition) -> dict[str, Any]:
     """Only the required answers, choosing options that raise nothing where it can."""
-    answers: dict[str, Any] = {}
+    return with_required_answered(definition, {}, "x")
+
+
+def with_required_answered(definition: Definition, answers: dict[str, Any], text: str) -> dict[str, Any]:
+    """``answers`` with every required question still open answered plainly: the choice of
+    fewest points ("no" for yes/no/unsure), the fewest rows a group allows, 1, 1 January 2025,
+    or ``text``. Answering one may make others required (show_if): it goes on until none is
+    open."""
+    answers = dict(answers)
     for _ in range(len(definition.questions) + 1):
         missing = missing_required(definition, resolve(definition, answers))
         if not missing:
@@ -119,7 +127,7 @@ def minimal_answers(definition: Definition) -> dict[str, Any]:
             elif question.type_name == "date":
                 answers[key] = "2025-01-01"
             else:
-                answers[key] = "x"
+                answers[key] = text
     return answers
 
 
