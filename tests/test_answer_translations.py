@@ -110,3 +110,69 @@ def test_a_questionnaire_in_one_language_offers_no_translations(client, login, m
     review = client.get(f"/systems/{draft.system.uid}/review").get_data(as_text=True)
     assert "/review/translations" not in review
     assert client.get(f"/systems/{draft.system.uid}/review/translations").status_code == 404
+
+
+def test_a_text_in_a_row_is_translated_and_its_translation_follows_the_row(
+    app, client, login, make_draft, make_user, db_session, registry
+) -> None:
+    """The texts of a group's rows (the FRIA's risk register) are translated like any written
+    answer; moved to another place, a row keeps its translation; rewritten, it loses it."""
+    from aia.assessments import services
+    from aia.engine.translations import answers_in_language, cell_key
+    from aia.seed import JOB_MATCHING
+
+    definition = registry.latest("eu-fria")
+    draft = make_draft(JOB_MATCHING, key="eu-fria")
+    system = draft.system
+    rows = JOB_MATCHING["risk_register"]
+    first_group, second_measures = rows[0]["group"], rows[1]["measures"]
+    login("author", system.agency)
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert "The risk register, Risk 1: The group affected" in page
+    assert "The risk register, Risk 2: The measures taken" in page
+    group_field = f"t_fr_{cell_key('risk_register', 'group', first_group)}"
+    measures_field = f"t_fr_{cell_key('risk_register', 'measures', second_measures)}"
+    assert f'name="{group_field}"' in page and f'name="{measures_field}"' in page
+    saved = client.post(
+        f"/systems/{system.uid}/review/translations",
+        data=submit_data(
+            page,
+            {
+                group_field: "Demandeurs d’emploi âgés ou handicapés",
+                measures_field: "Les interruptions de carrière ne sont pas une donnée d’entrée.",
+            },
+        ),
+    )
+    assert saved.status_code == 302
+    db_session.refresh(draft)
+    assert len(draft.answers["_translations"]["fr"]) == 2
+
+    # The rows moved: each translation goes with its own text.
+    moved = {**draft.answers, "risk_register": [rows[1], rows[0], *rows[2:]]}
+    french = answers_in_language(definition, moved, "fr")["risk_register"]
+    assert french[0]["measures"] == "Les interruptions de carrière ne sont pas une donnée d’entrée."
+    assert french[1]["group"] == "Demandeurs d’emploi âgés ou handicapés"
+    assert french[0]["group"] == rows[1]["group"]  # not translated: as written
+    assert answers_in_language(definition, moved, "en")["risk_register"] == moved["risk_register"]
+
+    # The first risk's group rewritten (a real save of its step): its translation is dropped at
+    # submission, the other one kept; the French report shows each row as it now reads.
+    rewritten = [{**rows[0], "group": "Jobseekers over 55"}, *rows[1:]]
+    services.save_answers(db_session, draft, {"risk_register": rewritten}, "risks", draft.lock_version)
+    revision = services.submit(db_session, draft, definition, draft.lock_version)
+    db_session.flush()
+    assert list(revision.answers["_translations"]["fr"]) == [
+        cell_key("risk_register", "measures", second_measures)
+    ]
+    approver = make_user("approver", system.agency)
+    with app.test_request_context("/"):
+        lifecycle.change_status(db_session, approver, revision, "approve")
+        publication.publish(db_session, approver, revision, "Ready.")
+    files = {
+        f.language: f.sha256
+        for f in db_session.scalars(sa.select(ReportFile).filter_by(revision_id=revision.id))
+    }
+    text, english = (" ".join(pdf_text(app, files[lang]).split()) for lang in ("fr", "en"))
+    assert "Les interruptions de carrière ne sont pas une donnée" not in english
+    assert "Les interruptions de carrière ne sont pas une donnée" in text
+    assert "Jobseekers over 55" in text and "Demandeurs d’emploi âgés" not in text

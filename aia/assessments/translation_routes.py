@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from wtforms import HiddenField, TextAreaField
 
 from ..accounts.access import viewer
-from ..engine import resolve
-from ..engine.translations import other_languages, translatable, translations_of
+from ..engine import Definition, resolve
+from ..engine.group import Group
+from ..engine.translations import Written, other_languages, translatable, translations_of
 from ..extensions import db
 from ..i18n import LANGUAGES, Form
 from . import bp, services
@@ -19,6 +20,24 @@ from .routes import _draft_or_redirect, _int, _submitted_meanwhile, _system, as_
 
 def field_for(language: str, key: str) -> str:
     return f"t_{language}_{key}"
+
+
+def label_of(shown: Definition, item: Written) -> str:
+    """What a written answer answers, in the page's language: its question's label; for a text
+    in a group's row, the group's, the row's and the question's ("The risk register, Risk 2:
+    The measures taken")."""
+    if item.group is None:
+        return shown.questions[item.key].label
+    group = shown.questions[item.group.key]
+    assert isinstance(group, Group)
+    column = next(q for q in group.questions if q.key == item.question.key)
+    return _(
+        "%(group)s, %(row)s %(number)s: %(question)s",
+        group=group.label,
+        row=group.row_label,
+        number=item.row,
+        question=column.label,
+    )
 
 
 @bp.route("/systems/<uid>/review/translations", methods=["GET", "POST"])
@@ -32,21 +51,21 @@ def draft_translations(uid: str):
     if not languages:
         abort(404)  # a questionnaire in one language has nothing to translate into
     resolution = resolve(definition, draft.answers)
-    questions = translatable(definition, resolution.answers)
+    written = translatable(definition, resolution.answers)
     stored = translations_of(draft.answers)
     form_class = type("TranslationsForm", (Form,), {"lock_version": HiddenField()})
-    for question in questions:
+    for item in written:
         for language in languages:
             setattr(
                 form_class,
-                field_for(language, question.key),
-                TextAreaField(default=stored.get(language, {}).get(question.key, "")),
+                field_for(language, item.key),
+                TextAreaField(default=stored.get(language, {}).get(item.key, "")),
             )
     form = form_class()
     status = 200
     if form.validate_on_submit():
         posted = {
-            lang: {q.key: form[field_for(lang, q.key)].data or "" for q in questions} for lang in languages
+            lang: {w.key: form[field_for(lang, w.key)].data or "" for w in written} for lang in languages
         }
         try:
             services.save_translations(
@@ -81,8 +100,7 @@ def draft_translations(uid: str):
         "assessments/translations.html",
         system=system,
         definition=shown,
-        questions=[shown.questions[q.key] for q in questions],
-        answers=resolution.answers,
+        written=[(item, label_of(shown, item)) for item in written],
         languages=languages,
         form=form,
         field_for=field_for,

@@ -2,15 +2,22 @@
 give the text of a written answer in the questionnaire's other languages too, so that the
 report in each language reads in that language. They are stored with the answers, under a key
 no question can have (question keys start with a letter), so that they are hashed with the
-revision like any answer: ``answers["_translations"] = {language: {question key: text}}``.
-A revision without translations has no such key, and its hash is what it always was."""
+revision like any answer: ``answers["_translations"] = {language: {key: text}}``. A written
+answer's key is its question's; a text in a row of a group (a risk register's measures) is
+kept under its group's and question's keys and a digest of the text as written
+(``risk_register.measures@1a2b3c4d5e6f``), so that its translation follows the text when rows
+are moved or removed, and no longer applies once the text is changed. A revision without
+translations has no such key, and its hash is what it always was."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .definition import Definition
+from .group import Group
 from .parsing import primary_language
 from .questions import Question
 
@@ -25,14 +32,46 @@ def other_languages(definition: Definition) -> list[str]:
     return sorted({primary_language(tag) for tag in definition.languages()} - {own})
 
 
-def translatable(definition: Definition, answers: Mapping[str, Any]) -> list[Question]:
+@dataclass(frozen=True)
+class Written:
+    """A written answer that can be translated: where its translations are kept (``key``),
+    its question (a row's question, for a text in a group), and the text as written; for a
+    text in a group, the group and the row's number (from 1) where it stands."""
+
+    key: str
+    question: Question
+    text: str
+    group: Group | None = None
+    row: int | None = None
+
+
+def cell_key(group_key: str, question_key: str, text: str) -> str:
+    """The key of the translations of a text written in a group's row."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{group_key}.{question_key}@{digest}"
+
+
+def translatable(definition: Definition, answers: Mapping[str, Any]) -> list[Written]:
     """The written answers (short and long texts) given among ``answers`` (those of visible
-    questions), in the questionnaire's order."""
-    return [
-        q
-        for q in definition.questions.values()
-        if q.type_name in TEXT_TYPES and isinstance(answers.get(q.key), str)
-    ]
+    questions), in the questionnaire's order, a group's texts row by row (a text written in
+    several rows once, at its first)."""
+    found: list[Written] = []
+    seen: set[str] = set()
+    for question in definition.questions.values():
+        value = answers.get(question.key)
+        if question.type_name in TEXT_TYPES and isinstance(value, str):
+            found.append(Written(question.key, question, value))
+        elif isinstance(question, Group) and isinstance(value, list):
+            for number, row in enumerate(value, 1):
+                for column in question.questions if isinstance(row, Mapping) else ():
+                    text = row.get(column.key)
+                    if column.type_name not in TEXT_TYPES or not isinstance(text, str) or not text.strip():
+                        continue
+                    key = cell_key(question.key, column.key, text)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(Written(key, column, text, question, number))
+    return found
 
 
 def translations_of(answers: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -45,13 +84,13 @@ def kept_translations(
 ) -> dict[str, dict[str, str]]:
     """The translations worth keeping: into a language the questionnaire is written in, of a
     written answer that is given, not blank, and within the question's length."""
-    questions = {q.key: q for q in translatable(definition, answers)}
+    written = {w.key: w for w in translatable(definition, answers)}
     kept: dict[str, dict[str, str]] = {}
     for language in other_languages(definition):
         texts = {}
         for key, text in (translations.get(language) or {}).items():
             text = (text or "").replace("\r\n", "\n").strip() if isinstance(text, str) else ""
-            if key in questions and text and questions[key].check_value(text) is None:
+            if key in written and text and written[key].question.check_value(text) is None:
                 texts[key] = text
         if texts:
             kept[language] = texts
@@ -78,4 +117,18 @@ def answers_in_language(
     if not language:
         return plain
     translated = translations_of(answers).get(primary_language(language), {})
-    return {**plain, **{k: v for k, v in translated.items() if isinstance(plain.get(k), str)}}
+    shown = {**plain, **{k: v for k, v in translated.items() if isinstance(plain.get(k), str)}}
+    for group in definition.questions.values():
+        if isinstance(group, Group) and isinstance(plain.get(group.key), list):
+            shown[group.key] = [_row_in(group, row, translated) for row in plain[group.key]]
+    return shown
+
+
+def _row_in(group: Group, row: Any, translated: Mapping[str, str]) -> Any:
+    if not isinstance(row, Mapping):
+        return row
+    shown = dict(row)
+    for key, text in row.items():
+        if isinstance(text, str) and (translation := translated.get(cell_key(group.key, key, text))):
+            shown[key] = translation
+    return shown
