@@ -27,9 +27,19 @@ FRENCH_DECISION = "Qui est convoqué à un entretien de contrôle"
 
 def pdf_text(app, sha256: str) -> str:
     data = (Path(app.config["REPORT_DIR"]) / f"{sha256}.pdf").read_bytes()
-    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).replace(
-        "\n", " "
-    )
+    return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def published_texts(app, db_session, approver, revision) -> tuple[str, str]:
+    """The revision approved and published: the text of its French and English copies."""
+    with app.test_request_context("/"):
+        lifecycle.change_status(db_session, approver, revision, "approve")
+        publication.publish(db_session, approver, revision, "Ready.")
+    files = {
+        f.language: f.sha256
+        for f in db_session.scalars(sa.select(ReportFile).filter_by(revision_id=revision.id))
+    }
+    return pdf_text(app, files["fr"]), pdf_text(app, files["en"])
 
 
 def test_a_translated_answer_is_stored_hashed_and_shown_in_the_french_report(
@@ -62,15 +72,7 @@ def test_a_translated_answer_is_stored_hashed_and_shown_in_the_french_report(
     assert revision.answers[TRANSLATIONS]["fr"]["purpose"] == FRENCH_PURPOSE
     assert revision.sha256 == content_hash(revision.hashed_document())  # hashed with the answers
 
-    approver = make_user("approver", system.agency)
-    with app.test_request_context("/"):
-        lifecycle.change_status(db_session, approver, revision, "approve")
-        publication.publish(db_session, approver, revision, "Ready.")
-    files = {
-        f.language: f.sha256
-        for f in db_session.scalars(sa.select(ReportFile).filter_by(revision_id=revision.id))
-    }
-    french, english = pdf_text(app, files["fr"]), pdf_text(app, files["en"])
+    french, english = published_texts(app, db_session, make_user("approver", system.agency), revision)
     assert "Trie les demandes pour que les contrôleurs" in french
     assert "Sorts claims so that reviewers see the riskiest first." not in french
     assert "Sorts claims so that reviewers see the riskiest first." in english
@@ -164,15 +166,7 @@ def test_a_text_in_a_row_is_translated_and_its_translation_follows_the_row(
     assert list(revision.answers["_translations"]["fr"]) == [
         cell_key("risk_register", "measures", second_measures)
     ]
-    approver = make_user("approver", system.agency)
-    with app.test_request_context("/"):
-        lifecycle.change_status(db_session, approver, revision, "approve")
-        publication.publish(db_session, approver, revision, "Ready.")
-    files = {
-        f.language: f.sha256
-        for f in db_session.scalars(sa.select(ReportFile).filter_by(revision_id=revision.id))
-    }
-    text, english = (" ".join(pdf_text(app, files[lang]).split()) for lang in ("fr", "en"))
+    text, english = published_texts(app, db_session, make_user("approver", system.agency), revision)
     assert "Les interruptions de carrière ne sont pas une donnée" not in english
     assert "Les interruptions de carrière ne sont pas une donnée" in text
     assert "Jobseekers over 55" in text and "Demandeurs d’emploi âgés" not in text
