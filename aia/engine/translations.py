@@ -12,7 +12,7 @@ translations has no such key, and its hash is what it always was."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,16 +62,24 @@ def translatable(definition: Definition, answers: Mapping[str, Any]) -> list[Wri
         if question.type_name in TEXT_TYPES and isinstance(value, str):
             found.append(Written(question.key, question, value))
         elif isinstance(question, Group) and isinstance(value, list):
-            for number, row in enumerate(value, 1):
-                for column in question.questions if isinstance(row, Mapping) else ():
-                    text = row.get(column.key)
-                    if column.type_name not in TEXT_TYPES or not isinstance(text, str) or not text.strip():
-                        continue
-                    key = cell_key(question.key, column.key, text)
-                    if key not in seen:
-                        seen.add(key)
-                        found.append(Written(key, column, text, question, number))
+            for number, column, text in _row_texts(question, value):
+                key = cell_key(question.key, column.key, text)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Written(key, column, text, question, number))
     return found
+
+
+def _row_texts(group: Group, rows: list[Any]) -> Iterator[tuple[int, Question, str]]:
+    """The texts written in a group's rows, not blank: the row's number (from 1), the row's
+    question, the text."""
+    columns = [q for q in group.questions if q.type_name in TEXT_TYPES]
+    for number, row in enumerate(rows, 1):
+        if isinstance(row, Mapping):
+            for column in columns:
+                text = row.get(column.key)
+                if isinstance(text, str) and text.strip():
+                    yield number, column, text
 
 
 def translations_of(answers: Mapping[str, Any]) -> dict[str, dict[str, str]]:

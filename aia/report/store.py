@@ -201,7 +201,7 @@ def reuse_prepared(
     if not same:
         log.info("revision %s changed while its reports were rendered: rendering again", revision.number)
         return None
-    return _record(session, revision, [(c.language, c.sha256) for c in prepared.copies])
+    return _record(session, revision, [(c.language, c.sha256) for c in copies])
 
 
 def publish_reports(session: Session, revision: Revision, anchor: Anchor | None = None) -> list[ReportFile]:
