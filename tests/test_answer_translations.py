@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdf
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from aia.assessments import lifecycle
 from aia.assessments.models import Revision
@@ -166,6 +167,13 @@ def test_a_text_in_a_row_is_translated_and_its_translation_follows_the_row(
     assert list(revision.answers["_translations"]["fr"]) == [
         cell_key("risk_register", "measures", second_measures)
     ]
+    # The register's table reads the rows in the report's language too.
+    with app.test_request_context("/"), force_locale("fr"):
+        from aia.report.context import report_context
+
+        risks = report_context(revision, definition.in_language("fr"), published=True)["fria"]["risks"]
+    assert risks[1]["measures"] == "Les interruptions de carrière ne sont pas une donnée d’entrée."
+    assert risks[0]["group"] == "Jobseekers over 55"
     text, english = published_texts(app, db_session, make_user("approver", system.agency), revision)
     assert "Les interruptions de carrière ne sont pas une donnée" not in english
     assert "Les interruptions de carrière ne sont pas une donnée" in text

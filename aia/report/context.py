@@ -204,18 +204,31 @@ def method_url() -> str | None:
     return f"{base}/register/method" if base else None
 
 
-def fria_part(definition: Definition, scores: Mapping[str, Any]) -> dict[str, Any] | None:
+def fria_part(
+    definition: Definition, scores: Mapping[str, Any], answers: Mapping[str, Any]
+) -> dict[str, Any] | None:
     """The fundamental rights impact assessment's results in the report's words: the register
-    with its options' labels, and the matrix (likelihood down, severity across)."""
+    with its options' labels and its rows' texts as ``answers`` give them (the answers in the
+    report's language: answers_in_language), and the matrix (likelihood down, severity
+    across)."""
     result = scores.get("fria") if scores.get("method") == "eu-fria" else None
     register = definition.questions.get("risk_register")
     if not isinstance(result, Mapping) or not isinstance(register, Group):
         return None
     asked = {q.key: q for q in register.questions}
+    rows = answers.get(register.key)
+    rows = rows if isinstance(rows, list) else []
 
     def label(key: str, value: Any) -> str:
         question = asked.get(key)
         return question.display(value) if question is not None and value is not None else ""
+
+    def written(risk: Mapping[str, Any], key: str) -> Any:
+        # A risk is the register's row of its number (scoring_fria.rated_risks).
+        number = risk.get("number")
+        row = rows[number - 1] if isinstance(number, int) and 0 < number <= len(rows) else None
+        text = row.get(key) if isinstance(row, Mapping) else None
+        return text or risk.get(key, "")
 
     matrix = result.get("matrix", [])
     return {
@@ -228,6 +241,8 @@ def fria_part(definition: Definition, scores: Mapping[str, Any]) -> dict[str, An
                 "right_text": label("right", risk.get("right")) or risk.get("right_text", ""),
                 "likelihood_text": label("likelihood", risk.get("likelihood")),
                 "severity_text": label("severity", risk.get("severity")),
+                "group": written(risk, "group"),
+                "measures": written(risk, "measures"),
             }
             for risk in result.get("risks", [])
         ],
@@ -296,7 +311,7 @@ def report_context(
             "notice": str(definition.origin.notice) if definition.origin else None,
         },
         "scores": scores,
-        "fria": fria_part(definition, scores),
+        "fria": fria_part(definition, scores, answers),
         "charter": {
             **charter,
             "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),

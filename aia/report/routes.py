@@ -10,6 +10,7 @@ from limits import parse_many
 from ..accounts.access import viewer
 from ..assessments import fria, queries
 from ..engine.scoring_texts import scores_in_language
+from ..engine.translations import answers_in_language
 from ..extensions import db, limiter
 from ..i18n import current_language
 from . import bp
@@ -108,7 +109,11 @@ def fria_notification_pdf(uid: str, number: int):
     pdf = render_pdf(
         "report/fria_notification.html",
         notification=document,
-        fria=fria_part(definition, scores_in_language(definition, revision.scores)),
+        fria=fria_part(
+            definition,
+            scores_in_language(definition, revision.scores),
+            answers_in_language(definition, revision.answers, current_language()),
+        ),
     )
     name = f"{system.uid}-revision-{revision.number}-fria-notification.pdf"
     return Response(
