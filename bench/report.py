@@ -29,6 +29,7 @@ With ``--json`` the last line is one JSON object of the figures (seconds are med
 from __future__ import annotations
 
 import argparse
+import gc
 import html as html_lib
 import io
 import json
@@ -189,13 +190,17 @@ def fair_plain_html(report_html: str) -> tuple[str, int]:
 def interleaved(rounds: int, cases: dict[str, tuple[int, Callable[[], object]]]) -> dict[str, list[float]]:
     """Run each case once per round, in turn; ``cases`` maps a name to (rounds, action).
     Wall seconds under each name; under ``<name>_cpu``, this process's CPU seconds (which
-    waiting for a busy machine does not inflate: meaningful for the cases rendered in process)."""
+    waiting for a busy machine does not inflate: meaningful for the cases rendered in process).
+    Each case starts with no garbage left by the one before it."""
     samples: dict[str, list[float]] = {}
     for name in cases:
         samples[name], samples[f"{name}_cpu"] = [], []
     for number in range(rounds):
         for name, (its_rounds, action) in cases.items():
             if number < its_rounds:
+                # The garbage an earlier case left is collected now, not in this case's time
+                # (cases rendered in this process would otherwise pay for each other's).
+                gc.collect()
                 start, start_cpu = time.perf_counter(), time.process_time()
                 action()
                 samples[name].append(time.perf_counter() - start)
