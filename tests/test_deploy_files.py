@@ -14,21 +14,28 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ROOT / "deploy" / "systemd"
 BIN = Path(sys.executable).parent
+NGINX_SITE = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
 
 
 def unit(name: str) -> str:
     return (UNITS / name).read_text(encoding="utf-8")
 
 
-def test_the_units_run_gunicorn_the_worker_and_a_nightly_backup():
+def test_the_units_run_the_two_gunicorn_pools_the_worker_and_a_nightly_backup():
     assert "ExecStart=/srv/aia/venv/bin/gunicorn -c /srv/aia/app/deploy/gunicorn.conf.py" in unit(
         "aia-web.service"
     )
+    # The public register's own pool, on the port nginx passes /register to, above the staff's
+    # pool in CPU priority.
+    public = unit("aia-public.service")
+    assert "--bind 127.0.0.1:8001" in public and "server 127.0.0.1:8001;" in NGINX_SITE
+    assert "location /register {\n        proxy_pass http://aia_public;" in NGINX_SITE
+    assert "\nNice=10\n" in unit("aia-web.service") and "\nNice=" not in public
     assert "ExecStart=/srv/aia/venv/bin/aia worker" in unit("aia-worker.service")
     assert "KillSignal=SIGINT" in unit("aia-worker.service")  # the jobs running finish
     assert "/srv/aia/venv/bin/aia backup " in unit("aia-backup.service")
     assert "OnCalendar=*-*-* 02:30:00" in unit("aia-backup.timer")
-    for name in ("aia-web.service", "aia-worker.service", "aia-backup.service"):
+    for name in ("aia-web.service", "aia-public.service", "aia-worker.service", "aia-backup.service"):
         assert "EnvironmentFile=/etc/aia/aia.env" in unit(name)
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from ..databases import own_database
 from ..redis_store import forget, require_redis, run_prefix
-from .site import Visitor, free_port, start_gunicorn, start_nginx, start_worker, stop
+from .site import PUBLIC_WORKERS, Visitor, free_port, start_gunicorn, start_nginx, start_worker, stop
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
@@ -40,6 +40,7 @@ class Site:
     database_url: str
     environment: dict[str, str]
     app_port: int = 0  # gunicorn's own, on loopback: where the monitoring system scrapes
+    public_port: int = 0  # the public register's gunicorn (nginx's location /register)
 
     def scraper(self) -> Visitor:
         """The monitoring system: straight to gunicorn, over plain HTTP, on loopback."""
@@ -130,7 +131,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     prefix = run_prefix()
     with own_database(folder / "unused.sqlite3", prefix="aia_production") as database_url:
         accounts = load_data(database_url, folder / "reports")
-        app_port, https_port, http_port = free_port(), free_port(), free_port()
+        app_port, public_port, https_port, http_port = free_port(), free_port(), free_port(), free_port()
         environment = {
             "AIA_ENV": "production",
             "AIA_SECRET_KEY": os.urandom(32).hex(),
@@ -155,15 +156,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "AIA_REPORT_CACHE_DIR": str(folder / "preview-cache"),
         }
         gunicorn = start_gunicorn(environment, app_port, folder / "gunicorn.log")
+        public = start_gunicorn(environment, public_port, folder / "gunicorn-public.log", PUBLIC_WORKERS)
         worker = start_worker(environment, folder / "worker.log")
         try:
-            nginx = start_nginx(folder, https_port, http_port, f"127.0.0.1:{app_port}")
+            nginx = start_nginx(
+                folder, https_port, http_port, f"127.0.0.1:{app_port}", f"127.0.0.1:{public_port}"
+            )
             try:
-                yield Site(https_port, http_port, folder, accounts, database_url, environment, app_port)
+                yield Site(
+                    https_port, http_port, folder, accounts, database_url, environment, app_port, public_port
+                )
             finally:
                 stop(nginx)
         finally:
             stop(worker)
+            stop(public)
             stop(gunicorn)
             forget(prefix)
     failures = [

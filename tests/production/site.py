@@ -1,6 +1,7 @@
 """The app as an agency runs it, started for the production tests: gunicorn with three
-workers (deploy/gunicorn.conf.py), AIA_ENV=production, PostgreSQL and Redis, behind nginx
-(deploy/nginx.conf) with TLS on a certificate made here, each on a free loopback port.
+workers (deploy/gunicorn.conf.py) for the staff and a second one with two for the public
+register (deploy/systemd/aia-public.service), AIA_ENV=production, PostgreSQL and Redis, behind
+nginx (deploy/nginx.conf) with TLS on a certificate made here, each on a free loopback port.
 
 ``Visitor`` is an HTTPS client that speaks from a loopback address of its own choosing
 (127.0.0.2, 127.0.0.3...), so the app sees several clients as it would on the internet."""
@@ -24,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
+PUBLIC_WORKERS = 2  # as deploy/systemd/aia-public.service starts it
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 
@@ -46,11 +48,15 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
-def nginx_site(https_port: int, http_port: int, upstream: str, certificate: Path, key: Path) -> str:
-    """deploy/nginx.conf with this run's ports, certificate and upstream put in."""
+def nginx_site(
+    https_port: int, http_port: int, upstream: str, public_upstream: str, certificate: Path, key: Path
+) -> str:
+    """deploy/nginx.conf with this run's ports, certificate and upstreams (the staff's pool and
+    the public register's) put in."""
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     for example, real in [
         ("server 127.0.0.1:8000;", f"server {upstream};"),
+        ("server 127.0.0.1:8001;", f"server {public_upstream};"),
         ("listen 80;", f"listen 127.0.0.1:{http_port};"),
         ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;"),
         ("/etc/ssl/certs/algorithms.example.gov.pem", str(certificate)),
@@ -133,10 +139,12 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     return process
 
 
-def start_nginx(folder: Path, https_port: int, http_port: int, upstream: str) -> subprocess.Popen:
+def start_nginx(
+    folder: Path, https_port: int, http_port: int, upstream: str, public_upstream: str
+) -> subprocess.Popen:
     certificate, key = make_certificate(folder)
     site = folder / "aia-site.conf"
-    site.write_text(nginx_site(https_port, http_port, upstream, certificate, key))
+    site.write_text(nginx_site(https_port, http_port, upstream, public_upstream, certificate, key))
     main = folder / "nginx.conf"
     main.write_text(nginx_main(folder, site))
     log = folder / "nginx.out"

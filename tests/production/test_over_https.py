@@ -4,6 +4,7 @@ taking ``site``; every request already fails on a 5xx."""
 
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,6 +33,19 @@ def test_plain_http_is_sent_to_https(site):
     assert answer.header("Location").startswith("https://127.0.0.1") and answer.header("Location").endswith(
         "/register/?page=2"
     )
+
+
+def test_nginx_passes_the_register_to_its_own_pool_and_the_rest_to_the_staffs(site):
+    """deploy/nginx.conf's two upstreams: what each gunicorn wrote in its access log."""
+    mark = os.urandom(6).hex()
+    visitor = site.visitor("127.0.0.40")
+    for path in (f"/register/?q={mark}", f"/register.json?mark={mark}", f"/login?mark={mark}"):
+        assert visitor.get(path).status == 200
+    public_log = (site.folder / "gunicorn-public.log").read_text()
+    staff_log = (site.folder / "gunicorn.log").read_text()
+    assert f"GET /register/?q={mark} " in public_log and f"GET /register.json?mark={mark} " in public_log
+    assert f"GET /login?mark={mark} " in staff_log
+    assert f"/register/?q={mark}" not in staff_log and f"/login?mark={mark}" not in public_log
 
 
 def test_security_headers_over_https(site):
