@@ -7,7 +7,8 @@ Seven cases, each SECONDS long: authors saving steps (GET the step, POST it) alo
 authors saving as the page's script does while they type (one POST each, answered with JSON);
 citizens reading and searching the register alone; the citizens while the authors save, on the
 same workers; the same with the register on workers of its own (--public-workers of the
-WORKERS, as deploy/nginx.conf routes it); and the bare app's clients saving its form, with a GET
+WORKERS, as deploy/nginx.conf routes it, the authors' at nice --staff-nice as deploy/systemd
+runs them); and the bare app's clients saving its form, with a GET
 before each POST and without. Prints, for each, the throughput, p50/p95/p99, the errors and the
 CPU the clients themselves used, then the ratios.
 
@@ -246,6 +247,13 @@ def main() -> None:
         help="also run the register on this many workers of its own beside WORKERS minus these "
         "for the authors (0: skip that case)",
     )
+    parser.add_argument(
+        "--staff-nice",
+        type=int,
+        default=10,
+        help="with --public-workers, the authors' gunicorn at this CPU priority, as "
+        "deploy/systemd/aia-web.service runs it beside aia-public (0: the same as the register's)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results: dict[str, dict] = {}
@@ -302,10 +310,11 @@ def main() -> None:
                 stop(server)
             if args.public_workers:
                 # The same app and database, the register served by workers of its own (a second
-                # gunicorn, as a public pool behind nginx would be): as many processes in all.
+                # gunicorn, as deploy/ runs aia-public behind nginx), the authors' at a lower CPU
+                # priority (--staff-nice, as aia-web's Nice=): as many processes in all.
                 staff_workers = args.workers - args.public_workers
                 staff, staff_base = serve(
-                    "aia:create_app()", env, staff_workers, folder, threads=args.threads
+                    "aia:create_app()", env, staff_workers, folder, threads=args.threads, nice=args.staff_nice
                 )
                 public, public_base = serve(
                     "aia:create_app()", env, args.public_workers, folder, threads=args.threads
@@ -366,7 +375,7 @@ def main() -> None:
     if args.public_workers:
         print(
             f"register p95 on {args.public_workers} worker(s) of its own while authors save on "
-            f"{args.workers - args.public_workers}: "
+            f"{args.workers - args.public_workers} at nice {args.staff_nice}: "
             f"{results['register on its own workers, authors saving']['p95_ms']:.0f} ms"
         )
 

@@ -59,13 +59,16 @@ def serve(
     probe: str = "/healthz",
     production_config: bool = True,
     root: Path = HERE,
+    nice: int = 0,
 ) -> tuple[subprocess.Popen, str]:
     """gunicorn serving ``app`` with ``workers`` (of ``threads`` each), with the repository's
-    deploy/gunicorn.conf.py unless told otherwise, from the checkout ``root``; returns it and its
-    address once ``probe`` answers. Its output goes to a log file in ``folder``."""
+    deploy/gunicorn.conf.py unless told otherwise, from the checkout ``root``, at the CPU
+    priority ``nice`` (as systemd's Nice= sets it); returns it and its address once ``probe``
+    answers. Its output goes to a log file in ``folder``."""
     port = free_port()
     config = ["-c", str(HERE / "deploy" / "gunicorn.conf.py"), "--access-logfile", "/dev/null"]
-    command = [sys.executable, "-m", "gunicorn", *(config if production_config else [])]
+    command = ["nice", "-n", str(nice)] if nice else []
+    command += [sys.executable, "-m", "gunicorn", *(config if production_config else [])]
     command += ["--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}"]
     command += ["--control-socket", str(folder / f"gunicorn-{port}.ctl"), app]
     log = folder / f"gunicorn-{port}.log"
