@@ -1,6 +1,6 @@
 """Issue 11's points, tried over HTTPS as an attacker would, against gunicorn with three
-workers, PostgreSQL and Redis behind nginx (see conftest.py). A new check is one small test
-taking ``site``; every request already fails on a 5xx."""
+workers (and the public register's two), PostgreSQL and Redis behind nginx (see conftest.py).
+A new check is one small test taking ``site``; every request already fails on a 5xx."""
 
 from __future__ import annotations
 
