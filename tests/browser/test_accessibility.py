@@ -179,20 +179,29 @@ def test_axe_on_every_step_of_an_assessment(open_page):
     check_axe(page, "a system with a revision")
 
 
+def follow(page, name: str) -> None:
+    """Click the link and wait until its page has loaded (axe run during the navigation would
+    find no document)."""
+    before = page.url
+    page.get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(lambda url: url != before)
+    page.wait_for_load_state("load")
+
+
 def test_axe_on_demo_pages_with_awkward_text(open_page):
     page = open_page("/")
-    page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
+    follow(page, RTL_SYSTEM)
     check_axe(page, "a system with a right-to-left name and a draft")
-    page.get_by_role("link", name="Resume the draft").click()
+    follow(page, "Resume the draft")
     check_axe(page, "a step of that draft")
-    page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
-    page.get_by_role("link", name="Review answers").click()
+    follow(page, RTL_SYSTEM)
+    follow(page, "Review answers")
     check_axe(page, "review of that draft")
 
     page = open_page("/", as_role="auditor")
     check_axe(page, "the list of every agency's systems")
-    page.get_by_role("link", name="Claim review triage 🧮").click()
-    page.get_by_role("link", name="Revision 2", exact=True).click()
+    follow(page, "Claim review triage 🧮")
+    follow(page, "Revision 2")
     check_axe(page, "results with flags and HTML-like text")
 
 

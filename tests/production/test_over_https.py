@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -41,11 +42,24 @@ def test_nginx_passes_the_register_to_its_own_pool_and_the_rest_to_the_staffs(si
     visitor = site.visitor("127.0.0.40")
     for path in (f"/register/?q={mark}", f"/register.json?mark={mark}", f"/login?mark={mark}"):
         assert visitor.get(path).status == 200
-    public_log = (site.folder / "gunicorn-public.log").read_text()
-    staff_log = (site.folder / "gunicorn.log").read_text()
-    assert f"GET /register/?q={mark} " in public_log and f"GET /register.json?mark={mark} " in public_log
-    assert f"GET /login?mark={mark} " in staff_log
-    assert f"/register/?q={mark}" not in staff_log and f"/login?mark={mark}" not in public_log
+    # A worker writes its access line once the answer has gone: wait for the lines to appear.
+    public_log = logged(
+        site.folder / "gunicorn-public.log", f"GET /register/?q={mark} ", f"GET /register.json?mark={mark} "
+    )
+    staff_log = logged(site.folder / "gunicorn.log", f"GET /login?mark={mark} ")
+    assert f"/register/?q={mark}" not in staff_log and f"/register.json?mark={mark}" not in staff_log
+    assert f"/login?mark={mark}" not in public_log
+
+
+def logged(path, *lines: str, within_s: float = 30) -> str:
+    """The log's text once it holds every one of ``lines``."""
+    deadline = time.monotonic() + within_s
+    while True:
+        text = path.read_text()
+        if all(line in text for line in lines) or time.monotonic() > deadline:
+            assert all(line in text for line in lines), f"{path.name} lacks {lines}:\n{text[-2000:]}"
+            return text
+        time.sleep(0.05)
 
 
 def test_security_headers_over_https(site):
