@@ -40,7 +40,6 @@ class Site:
     database_url: str
     environment: dict[str, str]
     app_port: int = 0  # gunicorn's own, on loopback: where the monitoring system scrapes
-    public_port: int = 0  # the public register's gunicorn (nginx's location /register)
 
     def scraper(self) -> Visitor:
         """The monitoring system: straight to gunicorn, over plain HTTP, on loopback."""
@@ -163,9 +162,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 folder, https_port, http_port, f"127.0.0.1:{app_port}", f"127.0.0.1:{public_port}"
             )
             try:
-                yield Site(
-                    https_port, http_port, folder, accounts, database_url, environment, app_port, public_port
-                )
+                yield Site(https_port, http_port, folder, accounts, database_url, environment, app_port)
             finally:
                 stop(nginx)
         finally:
