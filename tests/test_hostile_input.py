@@ -362,7 +362,7 @@ def test_control_characters_are_removed_before_they_are_stored(app, client, logi
     )
     assert response.status_code == 302
     system = db_session.scalar(sa.select(System).where(System.agency_id == agency.id))
-    assert (system.name, system.description) == ("Triage of\tfiles", "Line one\r\nline two")
+    assert (system.name, system.description) == ("Triage of\tfiles", "Line one\nline two")
 
 
 def test_a_control_character_stored_before_does_not_break_the_feed(

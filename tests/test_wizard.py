@@ -206,6 +206,34 @@ def test_an_answer_of_more_emoji_than_allowed_is_refused_and_kept(client, starte
     assert draft.answers["purpose"] == "😀" * 50
 
 
+def test_a_line_break_counts_as_one_character_as_the_browser_counts_it(
+    client, started, tax_office, db_session
+):
+    """A browser stops typing at a text box's maxlength counting each line break once, and
+    sends each as CR LF: an answer of exactly the limit is taken, and stored with LF."""
+    uid, page = started
+    lines = ["x" * 49] * 100  # 100 lines of 49 letters: 4,900 letters, 99 line breaks
+    typed = "\r\n".join(lines) + "y"  # 5,000 characters as typed, 5,099 as sent
+    assert len(typed.replace("\r\n", "\n")) == 5000 and len(typed) == 5099
+    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"], "purpose": typed})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    draft = db_session.scalar(sa.select(Draft).join(System).where(System.uid == uid))
+    assert draft.answers["purpose"] == typed.replace("\r\n", "\n")
+    # One character more is refused, counted as the browser counts.
+    page = client.get(f"/systems/{uid}/draft/about").get_data(as_text=True)
+    response = post_step(client, uid, "about", page, {**STEP_ANSWERS["about"], "purpose": typed + "z"})
+    assert response.status_code == 422
+    assert "Keep this under 5000 characters (now 5001)." in response.get_data(as_text=True)
+    # The app's other text boxes count the same way: a new system's description holds 2,000.
+    page = client.get("/systems/new").get_data(as_text=True)
+    description = "\r\n".join(["d" * 9] * 200)  # 1,999 characters as typed, 2,198 as sent
+    fields = {"name": "Line breaks", "agency": str(tax_office.id), "questionnaire": "starter:4"}
+    response = client.post("/systems/new", data=submit_data(page, {**fields, "description": description}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    made = db_session.scalar(sa.select(System).where(System.name == "Line breaks"))
+    assert made.description == description.replace("\r\n", "\n")
+
+
 def test_format_and_required_errors_come_in_one_round(client, started):
     """A number in error and required answers left empty: all named on the first Next, and a
     label ending in "?" joins its message without a colon."""

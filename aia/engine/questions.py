@@ -283,7 +283,9 @@ class TextQuestion(Question):
         return kwargs
 
     def _validate_length(self, form: Any, field: fields.Field) -> None:
-        length = len(field.data or "")
+        # A browser counts a line break as one character against maxlength, and sends it as
+        # two (CR LF); the answer is stored with one (from_form), so it is counted as one.
+        length = len((field.data or "").replace("\r\n", "\n"))
         if length > self.max_length:
             message = N_("Keep this under %(max)s characters (now %(length)s).")
             raise ValidationError(Message(message, max=self.max_length, length=length))

@@ -17,6 +17,8 @@ from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields import TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.i18n import messages_path
 
 from ..extensions import babel
@@ -67,16 +69,32 @@ def _wtforms_catalogue(language: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
+def one_character_line_breaks(value: Any) -> Any:
+    """A text box's line breaks as the browser counted them against its maxlength: one
+    character each (it sends them as CR LF)."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """Every form of the app: Flask-WTF's, whose WTForms messages ("Not a valid choice.")
     are in the page's language. Flask-WTF reads WTForms' catalogue again for each request;
-    here it is read once per language and kept."""
+    here it is read once per language and kept. A text box's line breaks are one character
+    each, so that its length limit says what the browser's did."""
 
     class Meta:
         def get_translations(self, form: Any) -> Any:
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return None
             return _wtforms_catalogue(str(get_locale()))
+
+        def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, TextAreaField):
+                kwargs = dict(unbound_field.kwargs)
+                kwargs["filters"] = (*kwargs.get("filters", ()), one_character_line_breaks)
+                unbound_field = UnboundField(
+                    unbound_field.field_class, *unbound_field.args, name=unbound_field.name, **kwargs
+                )
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
 
 
 def translate_message(message: Any) -> Any:
