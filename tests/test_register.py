@@ -172,6 +172,19 @@ def test_search_and_filters_give_the_right_rows(client, make_agency, make_system
     assert names("sort=oldest") == ["Waiting list triage", "Rent subsidy check", "Ambulance routing"]
     assert names("q=nothing-matches") == []
     assert "1 entry found" in client.get("/register/?agency=housing").get_data(as_text=True)
+    # A query of no word (signs, emoji) finds nothing, and says why, in the page and the open data.
+    for wordless in ("%F0%9F%91%AA", "%25", "%22%3F%21"):
+        assert names(f"q={wordless}") == []
+        html = client.get(f"/register/?q={wordless}").get_data(as_text=True)
+        assert 'id="wordless-query"' in html and "has no word to search for" in html
+        assert client.get(f"/register.json?q={wordless}").get_json()["entries"] == []
+    # A date that is not one is left out of the search, and said; dates the wrong way round too.
+    html = client.get("/register/?from=31/12/2024").get_data(as_text=True)
+    assert "is not a date: give one as 2026-03-27" in html and "3 entries found" in html
+    assert "31/12/2024" in html
+    html = client.get("/register/?from=2025-01-01&to=2024-01-01").get_data(as_text=True)
+    assert 'id="dates-crossed"' in html and "0 entries found" in html
+    assert "is not a date" not in client.get("/register/?q=triage").get_data(as_text=True)
     assert levels["Waiting list triage"] != levels["Rent subsidy check"]
     for level in set(levels.values()):
         expected = sorted(n for n, lv in levels.items() if lv == level)
@@ -485,6 +498,35 @@ def test_agency_answers_its_queue_and_the_entry_counts_it(
     auditor = app.test_client()
     login("auditor", on=auditor)
     assert "First &lt;b&gt;question" in auditor.get("/feedback?state=answered").get_data(as_text=True)
+
+
+def test_the_queue_says_how_the_sender_gets_the_answer(app, client, published, login):
+    """A sender who left an address is mailed the answer; one who did not can read it only
+    on the public entry, and the queue says which, by each message's choice to publish."""
+    uid = published.uid
+    page = client.get(f"/register/{uid}").get_data(as_text=True)
+    for message, address in (("With an address", "me@example.org"), ("Without one", "")):
+        client.post(
+            f"/register/{uid}/feedback",
+            data=submit_data(page, {"kind": "question", "message": message, "reply_to": address}),
+        )
+    staff = app.test_client()
+    login("author", published.agency, on=staff)
+    queue = staff.get("/feedback").get_data(as_text=True)
+    cards = {
+        name: card
+        for card in queue.split('<article class="card feedback"')[1:]
+        for name in ("With an address", "Without one")
+        if name in card
+    }
+    assert "The sender is mailed the answer either way." in cards["With an address"]
+    assert "left no address" not in cards["With an address"]
+    assert "The sender left no address: the public entry is the only place" in cards["Without one"]
+    assert "mailed the answer either way" not in cards["Without one"]
+    # The box and its label are on one line, as every other choice of the app.
+    for card in cards.values():
+        box = re.search(r'<div class="choice"><input[^>]*type="checkbox"[^>]*> <label for="([^"]+)"', card)
+        assert box is not None and box.group(1).endswith("-publish")
 
 
 def test_the_scoring_method_is_served_in_french_to_a_french_reader(client):

@@ -15,5 +15,5 @@ class AnswerFeedbackForm(Form):
     )
     publish = BooleanField(
         _l("Show the message and this answer on the public entry"),
-        description=_l("The sender's address is never shown. The sender is mailed the answer either way."),
+        description=_l("The sender's address is never shown."),
     )

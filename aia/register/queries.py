@@ -44,13 +44,20 @@ class Filters:
     published_from: dt.date | None = None
     published_to: dt.date | None = None
     sort: str = "newest"
+    # The date arguments given that are not dates (from, to): left out of the search, and said.
+    unread_dates: list[str] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args) -> Filters:
+        unread: list[str] = []
+
         def date(name: str) -> dt.date | None:
+            given = args.get(name, "")
             try:
-                return dt.date.fromisoformat(args.get(name, ""))
+                return dt.date.fromisoformat(given)
             except ValueError:
+                if given.strip():
+                    unread.append(given[:40])
                 return None
 
         level = args.get("level", "")
@@ -64,7 +71,18 @@ class Filters:
             published_from=date("from"),
             published_to=date("to"),
             sort=args.get("sort") if args.get("sort") in SORTS else "newest",
+            unread_dates=unread,
         )
+
+    @property
+    def wordless(self) -> bool:
+        """A query with nothing to search for (only signs, emoji or punctuation): it matches
+        nothing, rather than every entry as no query would."""
+        return bool(self.q) and not fulltext.terms(self.q)
+
+    @property
+    def dates_crossed(self) -> bool:
+        return bool(self.published_from and self.published_to and self.published_from > self.published_to)
 
     def conditions(self, dialect: str, many: bool = False) -> list[sa.ColumnElement[bool]]:
         states = LISTED_STATES if self.state == "all" else (self.state,)
@@ -72,6 +90,8 @@ class Filters:
         words = fulltext.terms(self.q)
         if words:
             where.append(fulltext.condition(dialect, words, many))
+        elif self.wordless:
+            where.append(sa.false())
         if self.agency:
             where.append(E.agency_slug == self.agency)
         if self.level:
