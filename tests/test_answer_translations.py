@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pypdf
+import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
@@ -178,3 +179,110 @@ def test_a_text_in_a_row_is_translated_and_its_translation_follows_the_row(
     assert "Les interruptions de carrière ne sont pas une donnée" not in english
     assert "Les interruptions de carrière ne sont pas une donnée" in text
     assert "Jobseekers over 55" in text and "Demandeurs d’emploi âgés" not in text
+
+
+FRENCH_HARM = "Les paiements pourraient être retardés."
+REWRITTEN_HARM = "Payments could be delayed by up to a month."
+
+
+def end_first_revision(app, db_session, approver, revision, how: str) -> None:
+    """Revision 1 sent back for changes, or published, or published and then withdrawn."""
+    with app.test_request_context("/"):
+        if how == "changes_requested":
+            lifecycle.change_status(db_session, approver, revision, "request_changes", "Say more.")
+        else:
+            lifecycle.change_status(db_session, approver, revision, "approve")
+            publication.publish(db_session, approver, revision, "Ready.")
+            if how == "withdrawn":
+                publication.withdraw(db_session, approver, revision, "Out of date.")
+    db_session.flush()
+
+
+@pytest.mark.parametrize("how", ["changes_requested", "published", "withdrawn"])
+def test_a_new_draft_carries_the_translations_and_holds_back_those_of_a_rewritten_answer(
+    app, client, login, make_draft, make_user, db_session, how
+) -> None:
+    """A draft started from an earlier revision (however that one ended) starts with its
+    translations. The author rewrites one translated answer: its translation stays in the
+    draft, marked for checking, but is not submitted, and the French report shows the answer
+    as now written; the others are published in French."""
+    draft = make_draft(STARTER_COMPLETE)
+    system = draft.system
+    login("author", system.agency)
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    french = {"t_fr_decision": FRENCH_DECISION, "t_fr_harm_description": FRENCH_HARM}
+    client.post(f"/systems/{system.uid}/review/translations", data=submit_data(page, french))
+    review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
+    assert client.post(f"/systems/{system.uid}/review", data=submit_data(review)).status_code == 302
+    first = db_session.scalars(sa.select(Revision).filter_by(system_id=system.id)).one()
+    assert first.answers[TRANSLATIONS] == {
+        "fr": {"decision": FRENCH_DECISION, "harm_description": FRENCH_HARM}
+    }
+    approver = make_user("approver", system.agency)
+    end_first_revision(app, db_session, approver, first, how)
+
+    # The author starts a new draft from the system's page: the translations came with it.
+    page = client.get(f"/systems/{system.uid}").get_data(as_text=True)
+    assert client.post(f"/systems/{system.uid}/draft", data=submit_data(page)).status_code == 302
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert FRENCH_DECISION in page and FRENCH_HARM in page
+    assert "was changed after it was translated" not in page
+
+    # One translated answer rewritten on its step: its translation is kept, marked for checking.
+    step = client.get(f"/systems/{system.uid}/draft/risks").get_data(as_text=True)
+    saved = client.post(
+        f"/systems/{system.uid}/draft/risks",
+        data=submit_data(step, {"q_harm_description": REWRITTEN_HARM}, action="save"),
+    )
+    assert saved.status_code == 302
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert page.count("was changed after it was translated") == 1
+    assert FRENCH_HARM in page and FRENCH_DECISION in page  # the old text, to check
+    review = client.get(f"/systems/{system.uid}/review").get_data(as_text=True)
+    assert "1 translation given." in review
+    assert "1 written answer was changed after it was translated" in review
+
+    assert client.post(f"/systems/{system.uid}/review", data=submit_data(review)).status_code == 302
+    second = db_session.scalars(sa.select(Revision).filter_by(system_id=system.id, number=2)).one()
+    assert second.answers["harm_description"] == REWRITTEN_HARM
+    assert second.answers[TRANSLATIONS] == {"fr": {"decision": FRENCH_DECISION}}
+    assert "_translated_from" not in second.answers  # the draft's own record
+    assert second.sha256 == content_hash(second.hashed_document())
+    text, english = published_texts(app, db_session, approver, second)
+    assert "Qui est convoqué à un entretien de contrôle" in text
+    assert "Who is invited to a review interview" not in text
+    assert REWRITTEN_HARM in text and "Les paiements pourraient" not in text
+    assert "Who is invited to a review interview" in english
+
+
+def test_a_translation_checked_and_saved_again_is_current(
+    client, login, make_draft, db_session, registry
+) -> None:
+    """Saving the translations page again takes each translation on it as made from the
+    answer as it now reads: it is no longer held back."""
+    from aia.assessments import services
+    from aia.engine.translations import stale_keys
+
+    definition = registry.latest("starter")
+    draft = make_draft({**STARTER_COMPLETE, TRANSLATIONS: {"fr": {"harm_description": FRENCH_HARM}}})
+    system = draft.system
+    assert draft.answers[TRANSLATIONS] == {"fr": {"harm_description": FRENCH_HARM}}
+    services.save_answers(
+        db_session, draft, {"harm_description": REWRITTEN_HARM}, "risks", draft.lock_version
+    )
+    assert stale_keys(definition, draft.answers) == {"harm_description"}
+    login("author", system.agency)
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert "was changed after it was translated" in page
+    new_french = "Les paiements pourraient être retardés d’un mois."
+    client.post(
+        f"/systems/{system.uid}/review/translations",
+        data=submit_data(page, {"t_fr_harm_description": new_french}),
+    )
+    db_session.refresh(draft)
+    assert stale_keys(definition, draft.answers) == set()
+    assert draft.answers[TRANSLATIONS] == {"fr": {"harm_description": new_french}}
+    page = client.get(f"/systems/{system.uid}/review/translations").get_data(as_text=True)
+    assert "was changed after it was translated" not in page
+    revision = services.submit(db_session, draft, definition, draft.lock_version)
+    assert revision.answers[TRANSLATIONS] == {"fr": {"harm_description": new_french}}

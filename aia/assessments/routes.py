@@ -29,7 +29,7 @@ from ..engine.group import ROW_MARK, Group
 from ..engine.importers.canada import FORMAT as CANADA_FORMAT
 from ..engine.importers.canada_answers import parse_json, read_answer_file, write_answer_file
 from ..engine.scoring_texts import scores_in_language
-from ..engine.translations import other_languages, translatable, translations_of
+from ..engine.translations import current_translations, other_languages, stale_keys, translatable
 from ..extensions import csrf, db, questionnaire, questionnaires
 from ..i18n import LANGUAGES, current_language, translate_errors
 from ..web_input import bounded_int, clean_document
@@ -639,7 +639,8 @@ def review(uid: str):
         translation_languages=[lang for lang in other_languages(definition) if lang in LANGUAGES]
         if translatable(definition, resolution.answers)
         else [],
-        translations=translations_of(draft.answers),
+        translations=current_translations(definition, draft.answers),
+        stale_translations=len(stale_keys(definition, draft.answers)),
     ), status
 
 

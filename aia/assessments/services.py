@@ -15,7 +15,15 @@ from ..accounts.models import User
 from ..db import Session, now_utc
 from ..engine import Definition, content_hash, is_answered, missing_required, resolve, score
 from ..engine.importers.canada_answers import AnswerFile
-from ..engine.translations import translations_of, with_translations
+from ..engine.translations import (
+    TRANSLATED_FROM,
+    TRANSLATIONS,
+    current_translations,
+    kept_translations,
+    made_from,
+    translations_of,
+    with_translations,
+)
 from . import notifications
 from .events import record_event
 from .models import AWAITING_DECISION, Draft, Revision, StepSave, System
@@ -208,7 +216,8 @@ def start_draft(
     kind: str = "start",
     follows_up: Definition | None = None,
 ) -> Draft:
-    """A new draft, empty or starting from answers (those the definition still knows): the
+    """A new draft, empty or starting from answers (those the definition still knows, with
+    the translations of the written ones among them: engine.translations): the
     answers of ``carried_from``, an earlier revision, whose writers stay the writers of the
     answers carried over; or answers ``actor`` gives (an answer file, demo data), recorded as
     written by them (``kind`` says how). The system's name and description are the answers
@@ -237,6 +246,13 @@ def start_draft(
         wins = system_fields_win and name is not None and key == name.key
         if wins or not is_answered(known.get(key)):
             known[key] = value
+    # The translations come with the answers they translate, recorded as made from the texts
+    # they were given for: an answer that reads differently here (the system's name changed
+    # since) has stale translations, as one the author rewrites later.
+    translations = kept_translations(definition, known, translations_of(answers or {}))
+    if translations:
+        known[TRANSLATIONS] = translations
+        known[TRANSLATED_FROM] = made_from(definition, answers or {}, translations)
     draft = Draft(
         system=system,
         questionnaire_key=definition.key,
@@ -372,11 +388,13 @@ def save_translations(
     actor: User | None = None,
 ) -> Draft:
     """Keep the translations of the draft's written answers (engine.translations), unless
-    someone else saved the draft in between; a translation left blank is removed. Whoever
+    someone else saved the draft in between; a translation left blank is removed. Each one
+    saved is taken as made from its answer as it now reads (it is no longer stale). Whoever
     translates is one of the revision's writers (the report prints their words)."""
-    _write_draft(
-        session, draft, expected_lock, answers=with_translations(definition, draft.answers, translations)
-    )
+    answers = with_translations(definition, draft.answers, translations)
+    if TRANSLATIONS in answers:
+        answers[TRANSLATED_FROM] = made_from(definition, answers, answers[TRANSLATIONS])
+    _write_draft(session, draft, expected_lock, answers=answers)
     record_save(session, draft.system, None, actor.id if actor else None, "translation")
     return draft
 
@@ -458,8 +476,11 @@ def submit(
         questionnaire_key=definition.key,
         questionnaire_version=definition.version,
         questionnaire_hash=definition.content_hash,
-        # the visible answers, and the translations of the written ones among them
-        answers=with_translations(definition, resolution.answers, translations_of(draft.answers)),
+        # the visible answers, and the translations of the written ones among them (not those
+        # made from an answer since rewritten: the report shows it as written)
+        answers=with_translations(
+            definition, resolution.answers, current_translations(definition, draft.answers)
+        ),
         scores=scores,
         impact_level=scores["impact_level"],
         charter_rating=(scores["charter"] or {}).get("rating"),

@@ -11,7 +11,7 @@ from wtforms import HiddenField, TextAreaField
 from ..accounts.access import viewer
 from ..engine import Definition, resolve
 from ..engine.group import Group
-from ..engine.translations import Written, other_languages, translatable, translations_of
+from ..engine.translations import Written, other_languages, stale_keys, translatable, translations_of
 from ..extensions import db
 from ..i18n import LANGUAGES, Form
 from . import bp, services
@@ -53,6 +53,7 @@ def draft_translations(uid: str):
     resolution = resolve(definition, draft.answers)
     written = translatable(definition, resolution.answers)
     stored = translations_of(draft.answers)
+    stale = stale_keys(definition, draft.answers)
     form_class = type("TranslationsForm", (Form,), {"lock_version": HiddenField()})
     for item in written:
         for language in languages:
@@ -104,4 +105,5 @@ def draft_translations(uid: str):
         languages=languages,
         form=form,
         field_for=field_for,
+        stale=stale,
     ), status

@@ -22,6 +22,7 @@ from .parsing import primary_language
 from .questions import Question
 
 TRANSLATIONS = "_translations"
+TRANSLATED_FROM = "_translated_from"
 TEXT_TYPES = ("short_text", "long_text")
 
 
@@ -45,10 +46,13 @@ class Written:
     row: int | None = None
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def cell_key(group_key: str, question_key: str, text: str) -> str:
     """The key of the translations of a text written in a group's row."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return f"{group_key}.{question_key}@{digest}"
+    return f"{group_key}.{question_key}@{text_digest(text)}"
 
 
 def translatable(definition: Definition, answers: Mapping[str, Any]) -> list[Written]:
@@ -105,11 +109,46 @@ def kept_translations(
     return kept
 
 
+def made_from(
+    definition: Definition, answers: Mapping[str, Any], translations: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """The record of what ``translations`` were made from: for each written answer of
+    ``answers`` that has one, the digest of its text as it stands in ``answers``."""
+    translated = {key for texts in translations.values() for key in texts}
+    return {w.key: text_digest(w.text) for w in translatable(definition, answers) if w.key in translated}
+
+
+def stale_keys(definition: Definition, answers: Mapping[str, Any]) -> set[str]:
+    """The written answers of a draft whose text changed since their translations were made
+    (or last saved). A translation with no record (a draft from before the record was kept)
+    is taken as current."""
+    recorded = answers.get(TRANSLATED_FROM)
+    if not isinstance(recorded, Mapping):
+        return set()
+    translated = {key for texts in translations_of(answers).values() for key in texts}
+    return {
+        w.key
+        for w in translatable(definition, answers)
+        if w.key in translated and w.key in recorded and recorded[w.key] != text_digest(w.text)
+    }
+
+
+def current_translations(definition: Definition, answers: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """A draft's translations without the stale ones (stale_keys): those it may submit."""
+    stale = stale_keys(definition, answers)
+    current = {
+        language: {key: text for key, text in texts.items() if key not in stale}
+        for language, texts in translations_of(answers).items()
+    }
+    return {language: texts for language, texts in current.items() if texts}
+
+
 def with_translations(
     definition: Definition, answers: Mapping[str, Any], translations: Mapping[str, Mapping[str, str]]
 ) -> dict[str, Any]:
-    """``answers`` holding the translations kept (kept_translations), or none at all."""
-    result = {k: v for k, v in answers.items() if k != TRANSLATIONS}
+    """``answers`` holding the translations kept (kept_translations), or none at all (and no
+    record of what they were made from)."""
+    result = {k: v for k, v in answers.items() if k not in (TRANSLATIONS, TRANSLATED_FROM)}
     kept = kept_translations(definition, result, translations)
     if kept:
         result[TRANSLATIONS] = kept
@@ -121,7 +160,7 @@ def answers_in_language(
 ) -> dict[str, Any]:
     """The answers as a reader of ``language`` reads them: each written answer in their
     language where it was translated, as written elsewhere; without the translations."""
-    plain = {k: v for k, v in answers.items() if k != TRANSLATIONS}
+    plain = {k: v for k, v in answers.items() if k not in (TRANSLATIONS, TRANSLATED_FROM)}
     if not language:
         return plain
     translated = translations_of(answers).get(primary_language(language), {})
