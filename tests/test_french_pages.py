@@ -48,6 +48,35 @@ def pdf_text(data: bytes) -> str:
     return plain(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages))
 
 
+def test_the_french_report_speaks_french(client, shown):
+    response = client.get(f"/register/{shown.system.uid}/revisions/1/report.fr.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "les engagements de la Charte doivent être appliqués" in text
+    assert "commitments must be applied" not in text
+    assert "Réponse : Oui" in text and "Réponse : Je ne sais pas" in text
+    assert "Réponse : Yes" not in text and "Not sure" not in text
+    assert "5 mars 2026" in text and "March" not in text
+    assert "12 000" in text and "12,000" not in text
+
+
+def test_the_english_report_is_as_it_was(client, shown):
+    text = pdf_text(client.get(f"/register/{shown.system.uid}/revisions/1/report.en.pdf").data)
+    assert "the charter's commitments must be applied" in text
+    assert "Answer: Yes" in text and "Answer: Not sure" in text
+    assert "5 March 2026" in text and "12,000" in text
+
+
+def test_the_french_revision_page_speaks_french(client, login, shown):
+    login("auditor")
+    html = plain(client.get(f"/systems/{shown.system.uid}/revisions/1?lang=fr").get_data(as_text=True))
+    assert "les engagements de la Charte doivent être appliqués" in html
+    assert "must be applied" not in html
+    assert '(<span dir="auto">Oui</span>)' in html
+    assert '(<span dir="auto">Je ne sais pas</span>)' in html
+    assert ">Yes<" not in html and "Not sure" not in html
+
+
 def test_the_french_review_page_and_register_entry_write_dates_and_numbers_in_french(client, login, shown):
     uid = shown.system.uid
     entry = plain(client.get(f"/register/{uid}?lang=fr").get_data(as_text=True))
@@ -58,6 +87,14 @@ def test_the_french_review_page_and_register_entry_write_dates_and_numbers_in_fr
     assert "12 000" in review and "12,000" not in review
     english = plain(client.get(f"/systems/{uid}/revisions/1/review?lang=en").get_data(as_text=True))
     assert "5 March 2026" in english and "12,000" in english
+
+
+def test_the_french_comparison_names_the_flags_in_french(client, login, shown, make_revision):
+    make_revision({**SHOWN, "black_box": "yes"}, system=shown.system)
+    login("auditor")
+    html = client.get(f"/systems/{shown.system.uid}/compare?lang=fr").get_data(as_text=True)
+    assert "Tort possible aux personnes" in html
+    assert "Possible harm to people" not in html and "Unequal treatment" not in html
 
 
 @pytest.fixture
