@@ -97,6 +97,20 @@ def test_the_french_comparison_names_the_flags_in_french(client, login, shown, m
     assert "Possible harm to people" not in html and "Unequal treatment" not in html
 
 
+def test_the_withdrawal_says_so_in_french(client, login, shown, approver_of):
+    login(approver_of(shown.system.agency))
+    page = client.get(f"/systems/{shown.system.uid}/revisions/1?lang=fr").get_data(as_text=True)
+    token = form_values(page)["csrf_token"][0]
+    response = client.post(
+        f"/systems/{shown.system.uid}/revisions/1/withdraw",
+        data={"csrf_token": token, "reason": "Le système est arrêté."},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Révision 1 retirée." in html
+    assert "Revision 1" not in html
+
+
 @pytest.fixture
 def french_about_page(client, login, make_agency, make_system, make_draft):
     """An author's draft and its first step, in French: (system uid, the page)."""
