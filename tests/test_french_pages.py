@@ -111,6 +111,33 @@ def test_the_withdrawal_says_so_in_french(client, login, shown, approver_of):
     assert "Revision 1" not in html
 
 
+def test_the_outbox_shows_kinds_and_states_in_words(client, login, db_session):
+    from aia.db import now_utc
+    from aia.mail.models import OutboxMessage
+
+    for kind, state in (("password_reset", "sent"), ("invitation", "queued")):
+        sent_dt = now_utc() if state == "sent" else None
+        db_session.add(
+            OutboxMessage(
+                kind=kind,
+                recipient="x@agency.example",
+                language="en",
+                values={},
+                state=state,
+                sent_dt=sent_dt,
+            )
+        )
+    db_session.flush()
+    login("admin")
+    french = client.get("/admin/mail?lang=fr").get_data(as_text=True)
+    assert "Lien de réinitialisation du mot de passe" in french and "Accepté par le serveur" in french
+    english = client.get("/admin/mail?lang=en").get_data(as_text=True)
+    assert "Password reset link" in english and "Accepted by the server" in english
+    for html in (french, english):
+        assert ">password_reset<" not in html and ">sent<" not in html and ">queued<" not in html
+        assert 'data-kind="password_reset"' in html  # the code stays in the page, for searching
+
+
 @pytest.fixture
 def french_about_page(client, login, make_agency, make_system, make_draft):
     """An author's draft and its first step, in French: (system uid, the page)."""
