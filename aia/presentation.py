@@ -34,6 +34,12 @@ TASK_STATES = {
     "needs_attention": _l("Needs attention"),
     "completed": _l("Completed"),
 }
+# What a charter rating means (the engine stores these words in English, with the scores).
+CHARTER_MEANINGS = {
+    "low": _l("the charter's commitments could be applied"),
+    "moderate": _l("the charter's commitments should be applied"),
+    "high": _l("the charter's commitments must be applied"),
+}
 LIKELIHOOD_LABELS = {
     "probable": _l("Probable"),
     "occasional": _l("Occasional"),
@@ -84,6 +90,7 @@ def register(app: Flask) -> None:
         RISK_LABELS=RISK_LABELS,
         KIND_LABELS=KIND_LABELS,
         LIKELIHOOD_LABELS=LIKELIHOOD_LABELS,
+        CHARTER_MEANINGS=CHARTER_MEANINGS,
         TASK_STATES=TASK_STATES,
     )
 

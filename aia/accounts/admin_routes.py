@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..extensions import db
 from ..mail import queries as mail_queries
 from ..mail import services as mail_services
+from ..mail.kinds import KIND_LABELS, STATE_LABELS
 from ..mail.models import STATES as MAIL_STATES
 from . import bp, queries, services
 from .access import require, viewer
@@ -126,6 +127,8 @@ def mail_outbox():
         messages=mail_queries.messages(db.session, state),
         counts=mail_queries.counts(db.session),
         state=state,
+        kind_labels=KIND_LABELS,
+        state_labels=STATE_LABELS,
         confirm=ConfirmForm(),
     )
 

@@ -703,7 +703,9 @@ def revision_page(system: System, revision: Revision, status: int = 200, fria_fo
         revision=revision,
         definition=as_shown(definition) if definition else None,
         # the stored figures, in the words of the page's language
-        scores=scores_in_language(as_shown(definition), revision.scores) if definition else revision.scores,
+        scores=scores_in_language(as_shown(definition), revision.scores, revision.answers)
+        if definition
+        else revision.scores,
         actions=lifecycle.allowed_actions(db.session, user, revision),
         publication_refusal=lifecycle.publication_refusal(revision),
         may_review=may(user, "review", system),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import Condition, is_answered
+from .parsing import NUMBER_FORMATS, primary_language
 from .questions import Question
 from .roles import ROLES, Commitment, Roles
 from .texts import Text, localized
@@ -131,6 +132,7 @@ class Definition:
         if language not in self._in_languages:
             twin = localized(dataclasses.replace(self, _in_languages={}), language)
             twin._in_languages = {}
+            _write_numbers_in(twin, language)
             self._in_languages[language] = twin
         return self._in_languages[language]
 
@@ -182,6 +184,19 @@ class Definition:
     def max_points(self, kind: str) -> int:
         """Fixed per version: every question of that kind counts, shown or not."""
         return sum(q.max_points() for q in self.questions.values() if q.scoring == kind)
+
+
+def _write_numbers_in(definition: Definition, language: str) -> None:
+    """Make the questions of ``definition`` (a twin made for a language) read and show numbers
+    and dates as ``language`` writes them, when the engine knows how: a page in French reads
+    "1,5" as one and a half, whatever the file's language. Answers are stored as plain numbers,
+    so a revision reads the same in every language."""
+    if primary_language(language) not in NUMBER_FORMATS:
+        return
+    for question in definition.questions.values():
+        question.language = language
+        for row_question in getattr(question, "questions", ()):  # a group's
+            row_question.language = language
 
 
 def answer_text(question: Question, answers: Mapping[str, Any]) -> str:

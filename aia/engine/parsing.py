@@ -28,6 +28,9 @@ class NumberFormat:
     display_group: str  # the separator numbers are shown with
     confusable_mark: str  # a mark other languages write decimals with
     wrong_mark_message: str  # why a number holding that mark the wrong way is refused
+    # Where the decimal mark is another language's thousands separator, why a whole number
+    # written with it ("12,000": twelve in French, twelve thousand in English) is refused.
+    whole_with_mark_message: str | None = None
 
     def pattern(self) -> re.Pattern[str]:
         group = f"[{re.escape(self.group_separators)}]"
@@ -44,15 +47,18 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
         "," + SPACES,
         ",",
         ",",
-        "Write decimals with a point, as in 1.5; a comma only separates "
-        "thousands, in groups of three, as in 125,000.",
+        N_(
+            "Write decimals with a point, as in 1.5; a comma only separates "
+            "thousands, in groups of three, as in 125,000."
+        ),
     ),
     "fr": NumberFormat(
         ",",
         SPACES,
         "\u202f",
         ".",
-        "Write decimals with a comma, as in 1,5; thousands are separated by a space, as in 125 000.",
+        N_("Write decimals with a comma, as in 1,5; thousands are separated by a space, as in 125 000."),
+        N_("Enter a whole number without a comma; thousands are separated by a space, as in 12 000."),
     ),
 }
 _PATTERNS = {language: written.pattern() for language, written in NUMBER_FORMATS.items()}
@@ -78,7 +84,7 @@ def parse_number(text: str, language: str) -> Decimal:
     match = _PATTERNS[primary_language(language)].fullmatch(text)
     if match is None or not (match["whole"] or match["fraction"]):
         if wanted.confusable_mark in text and any(c.isdigit() for c in text):
-            raise ValueError(wanted.wrong_mark_message)
+            raise ValueError(Message(wanted.wrong_mark_message))
         raise ValueError(Message(NOT_A_NUMBER))
     sign = "-" if match["sign"] in ("-", MINUS) else ""
     digits = re.sub(r"\D", "", match["whole"] or "0")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, overload
 
+from babel.dates import format_date
 from wtforms import fields, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import Optional, ValidationError
@@ -15,7 +16,7 @@ from wtforms.validators import Optional, ValidationError
 from .conditions import Condition, is_answered
 from .date_field import DatePartsField
 from .messages import N_, Message
-from .parsing import NOT_A_NUMBER, format_number, parse_date, parse_number
+from .parsing import NOT_A_NUMBER, format_number, number_format, parse_date, parse_number, primary_language
 from .pictographs import emoji_count
 from .texts import Text, read_text
 
@@ -369,16 +370,31 @@ class Number(Question):
             )
         return number
 
+    def _read(self, text: str) -> Decimal:
+        """The number typed, if this question accepts it; ValueError with a message if not."""
+        number = parse_number(text, self.language)
+        written = number_format(self.language)
+        if (
+            self.whole
+            and written.whole_with_mark_message
+            and written.decimal_mark in text
+            and number == number.to_integral_value()
+        ):
+            # "12,000" is twelve here but twelve thousand elsewhere: asked for a whole
+            # number, nobody means twelve by it, so it is refused rather than guessed at.
+            raise ValueError(Message(written.whole_with_mark_message))
+        return self._check(number)
+
     def _validate(self, form: Any, field: fields.Field) -> None:
         try:
-            self._check(parse_number(field.data or "", self.language))
+            self._read(field.data or "")
         except ValueError as error:
             raise ValidationError(error.args[0]) from None  # a Message, kept for the web layer
 
     def from_form(self, data: Any) -> Any:
         if not is_answered((data or "").strip()):
             return None
-        number = self._check(parse_number(data, self.language))
+        number = self._read(data)
         return int(number) if self.whole else float(number)
 
     def to_form(self, value: Any) -> Any:
@@ -424,7 +440,10 @@ class Date(Question):
         return None
 
     def display(self, value: Any) -> str:
-        return "" if value is None else parse_date(value).strftime("%-d %B %Y")
+        if value is None:
+            return ""
+        # Day, month's name and year as the language writes them: "5 March 2026", "5 mars 2026".
+        return format_date(parse_date(value), "d MMMM y", locale=primary_language(self.language))
 
 
 @overload

@@ -19,3 +19,22 @@ SUBJECTS = {
     "feedback_answered": _l("%(agency)s answered your message about %(system)s"),
 }
 ACCOUNT_KINDS = frozenset({"password_reset", "invitation"})
+# What the administrators' outbox calls each kind and each state of a message.
+KIND_LABELS = {
+    "password_reset": _l("Password reset link"),
+    "invitation": _l("Invitation"),
+    "revision_submitted": _l("Revision submitted"),
+    "changes_requested": _l("Changes requested"),
+    "revision_approved": _l("Revision approved"),
+    "revision_published": _l("Revision published"),
+    "revision_withdrawn": _l("Revision withdrawn"),
+    "comment_replied": _l("Reply to a comment"),
+    "feedback_received": _l("Message from the public"),
+    "feedback_answered": _l("Answer to a message from the public"),
+}
+STATE_LABELS = {
+    "queued": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Accepted by the server"),
+    "failed": _l("Failed"),
+}

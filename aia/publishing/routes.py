@@ -15,11 +15,16 @@ from ..assessments import queries as assessment_queries
 from ..assessments.forms import ReasonForm
 from ..assessments.models import Revision
 from ..db import Session
+from ..engine.messages import N_
 from ..extensions import csrf, db
 from ..jobs import jobs
 from ..report.store import report_languages
 from . import bp, services
 from .jobs import ACTIVE, job_of, request_publication
+
+# What a revision's page says once the action is done: whole sentences, so that each language
+# can put the words in its own order and agree them with "revision".
+DONE = {"withdraw": N_("Revision %(number)s withdrawn.")}
 
 
 def _act(
@@ -41,7 +46,7 @@ def _act(
     except lifecycle.TransitionRefused as refused:
         flash(str(refused), "error")
         return back
-    flash(f"Revision {revision.number} {lifecycle.PAST[action]}.", "success")
+    flash(_(DONE[action], number=revision.number), "success")  # noqa: INT001  # marked in DONE
     return back
 
 

@@ -23,7 +23,7 @@ from ..engine.group import Group
 from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import answers_in_language
 from ..i18n import _, _l, current_language
-from ..presentation import RATING_LABELS, STATUS_LABELS, format_dt
+from ..presentation import CHARTER_MEANINGS, RATING_LABELS, STATUS_LABELS, format_dt
 from .charts import area_totals, impact_chart_svgs, risk_matrix_svg
 from .errors import ReportTooLarge
 
@@ -272,7 +272,8 @@ def report_context(
     ``published_dt`` is when the copy goes on the register (the cover prints its day)."""
     check_size(revision)
     system = revision.system
-    scores = scores_in_language(definition, revision.scores)  # the words in the report's language
+    # the words in the report's language
+    scores = scores_in_language(definition, revision.scores, revision.answers)
     # the written answers in the report's language where they were translated
     answers = answers_in_language(definition, revision.answers, current_language())
     resolution = resolve(definition, answers)
@@ -315,6 +316,7 @@ def report_context(
         "charter": {
             **charter,
             "label": str(RATING_LABELS.get(charter.get("rating") or "", "")),
+            "meaning": str(CHARTER_MEANINGS.get(charter.get("rating") or "", charter.get("meaning") or "")),
             "matrix_svg": risk_matrix_svg(charter.get("likelihood"), charter.get("impact")),
         }
         if charter

@@ -111,7 +111,7 @@ def fria_notification_pdf(uid: str, number: int):
         notification=document,
         fria=fria_part(
             definition,
-            scores_in_language(definition, revision.scores),
+            scores_in_language(definition, revision.scores, revision.answers),
             answers_in_language(definition, revision.answers, current_language()),
         ),
     )

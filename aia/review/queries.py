@@ -21,6 +21,7 @@ from ..db import Session
 from ..engine import Definition
 from ..engine.definition import LEVEL_NAMES
 from ..engine.scoring import impact_level, round_half_up
+from ..engine.scoring_texts import scores_in_language
 from ..engine.translations import TRANSLATIONS
 from ..i18n import _
 from ..presentation import RATING_LABELS, check_outcome
@@ -185,7 +186,7 @@ def compare(
         )
     return {
         "answers": answers,
-        "scores": _score_rows(old, new),
+        "scores": _score_rows(old, new, old_def, new_def),
         "changed": sum(row["changed"] for row in answers),
     }
 
@@ -221,9 +222,14 @@ def word_changes(old: str, new: str) -> list[dict[str, Any]]:
     return runs
 
 
-def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
-    """The figures of both revisions. A threshold check gives no level, rating or score: its
-    one figure is its outcome."""
+def _score_rows(
+    old: Revision, new: Revision, old_def: Definition | None, new_def: Definition | None
+) -> list[dict[str, Any]]:
+    """The figures of both revisions, in the words of each one's questionnaire as given (read
+    in the page's language). A threshold check gives no level, rating or score: its one figure
+    is its outcome."""
+    old_scores = scores_in_language(old_def, old.scores) if old_def else old.scores
+    new_scores = scores_in_language(new_def, new.scores) if new_def else new.scores
 
     def outcome(revision: Revision) -> str:
         found = check_outcome(revision)
@@ -261,9 +267,9 @@ def _score_rows(old: Revision, new: Revision) -> list[dict[str, Any]]:
     return [{**first, "changed": first["old"] != first["new"]}] + [
         {
             "label": label,
-            "old": get(old.scores),
-            "new": get(new.scores),
-            "changed": get(old.scores) != get(new.scores),
+            "old": get(old_scores),
+            "new": get(new_scores),
+            "changed": get(old_scores) != get(new_scores),
         }
         for label, get in rows
     ]

@@ -236,3 +236,18 @@ def test_dates_both_refuse(text):
 def test_a_date_is_stored_as_written():
     assert accepted(ENGLISH, "since", " 2025-03-31 ") == "2025-03-31"
     assert ENGLISH.questions["since"].display("2025-03-31") == "31 March 2025"
+
+
+def test_a_questionnaire_read_in_french_reads_and_shows_numbers_and_dates_the_french_way():
+    """A page in French reads and writes numbers the French way, whatever the file's language;
+    what it stores is the same plain number, and the English reading is unchanged."""
+    shown = ENGLISH.in_language("fr")
+    assert accepted(shown, "share", "1 200,5") == accepted(ENGLISH, "share", "1,200.5") == 1200.5
+    assert refused(shown, "share", "1.5").startswith("Write decimals with a comma, as in 1,5")
+    assert refused(shown, "people", "12,000").startswith("Enter a whole number without a comma")
+    assert accepted(ENGLISH, "people", "12,000") == 12000
+    assert shown.questions["share"].display(1500.25) == "1\u202f500,25"
+    assert shown.questions["share"].to_form(1500.25) == "1500,25"
+    assert shown.questions["since"].display("2026-03-05") == "5 mars 2026"
+    assert ENGLISH.questions["since"].display("2026-03-05") == "5 March 2026"
+    assert FRENCH.in_language("en").questions["people"].display(125000) == "125,000"
