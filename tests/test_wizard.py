@@ -644,7 +644,11 @@ def test_a_month_typed_in_french_is_read(client, started, db_session):
         f"/systems/{uid}/draft/about",
         data=submit_data(
             page,
-            {**as_fields(STEP_ANSWERS["about"]), "q_go_live": None, **date_boxes("3", "févr.", "2026")},
+            {
+                **as_fields({**STEP_ANSWERS["about"], "people_per_year": "5 000"}),  # as French writes it
+                "q_go_live": None,
+                **date_boxes("3", "févr.", "2026"),
+            },
             "next",
         ),
     )
