@@ -7,6 +7,7 @@ import email
 import email.policy
 import http.cookiejar
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -50,7 +51,7 @@ def test_on_another_port_the_links_in_mail_name_that_port(tmp_path):
         AIA_MAIL_DIR=str(tmp_path / "mail"),
     )
     server = subprocess.Popen(
-        ["bash", "scripts/dev"],
+        [shutil.which("bash") or "/bin/bash", "scripts/dev"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -63,7 +64,9 @@ def test_on_another_port_the_links_in_mail_name_that_port(tmp_path):
         _wait_for(lambda: _answers(opener, f"{base}/login"), 240, "answer from scripts/dev")
         page = opener.open(f"{base}/login/forgot", timeout=10).read().decode()
         fields = submit_data(page, {"email": "admin@aia.example"})
-        opener.open(f"{base}/login/forgot", data=urllib.parse.urlencode(fields, doseq=True).encode(), timeout=10).close()
+        opener.open(
+            f"{base}/login/forgot", data=urllib.parse.urlencode(fields, doseq=True).encode(), timeout=10
+        ).close()
         # The demo data sends mail of its own: the reset is the one asked for here.
         [written] = _wait_for(
             lambda: list((tmp_path / "mail").glob("*-password_reset.eml")), 30, "mail written"
