@@ -8,12 +8,12 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 
-from aia.accounts.models import User
+from aia.accounts.models import Agency, User
 from aia.accounts.passwords import WeakPassword, check_strength, common_passwords
 from aia.audit.models import AuditEvent
 
 from .conftest import PASSWORD
-from .webform import submit_data
+from .webform import field_error, submit_data
 
 
 def sign_in(client, email, password):
@@ -274,3 +274,53 @@ def test_create_user_command(app, db_session, make_agency):
     )
     assert result.exit_code == 1 and "no agency nowhere" in result.output
     assert agency.id
+
+
+def test_an_address_that_is_not_one_is_refused_where_staff_type_it(
+    app, client, login, make_agency, db_session
+):
+    agency = make_agency(slug="tax")
+    login("admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    response = client.post(
+        "/admin/users",
+        data=submit_data(
+            page,
+            {"email": "bad@", "role": "author", "agency": str(agency.id), "password": "a long enough phrase"},
+        ),
+    )
+    assert response.status_code == 422
+    assert (
+        field_error(response.get_data(as_text=True), "email")
+        == "Enter an email address like name@example.org."
+    )
+    assert db_session.scalar(sa.select(User).where(User.email == "bad@")) is None
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "bad@", "--agency", "tax", "--role", "author", "--password-stdin"],
+        input="a long enough phrase\n",
+    )
+    assert result.exit_code == 1 and "Enter an email address like name@example.org." in result.output
+    assert db_session.scalar(sa.select(User).where(User.email == "bad@")) is None
+
+
+def test_asking_for_a_reset_with_an_address_that_is_not_one_says_so(client, smtp):
+    page = client.get("/login/forgot").get_data(as_text=True)
+    response = client.post("/login/forgot", data=submit_data(page, {"email": "bad@"}))
+    assert response.status_code == 422
+    assert "Enter an email address like name@example.org." in response.get_data(as_text=True)
+    assert smtp.messages == []
+
+
+def test_an_agency_s_short_name_is_lower_case_letters_digits_and_hyphens(app, client, login, db_session):
+    login("admin")
+    page = client.get("/admin/agencies").get_data(as_text=True)
+    response = client.post("/admin/agencies", data=submit_data(page, {"slug": "Bad Slug!", "name": "Bad"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Use only lower case letters, digits and hyphens" in field_error(html, "slug")
+    assert 'value="Bad Slug!"' in html  # what was typed is kept
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Agency)) == 0
+    result = app.test_cli_runner().invoke(args=["create-agency", "Bad Slug!", "Bad"])
+    assert result.exit_code == 1 and "lower case letters, digits and hyphens" in result.output
+    response = client.post("/admin/agencies", data=submit_data(page, {"slug": "tax-office-2", "name": "Tax"}))
+    assert response.status_code == 302

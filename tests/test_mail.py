@@ -4,6 +4,8 @@ real SMTP server these tests start, kept and tried again while the server is dow
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -206,3 +208,58 @@ def test_a_worker_delivers_after_the_commit_and_comes_back_when_the_server_is_up
         assert [m["To"] for m in inbox.messages] == ["ada@agency.example"]
     finally:
         consumer.stop(graceful=True)
+
+
+def test_an_address_that_is_not_one_fails_at_once_with_the_reason(app, db_session, smtp):
+    with app.app_context():
+        services.queue(db.session, "revision_approved", "bad@", "en", VALUES)
+        db.session.commit()
+        [row] = outbox()
+        assert (row.state, row.attempts) == ("failed", 1)
+        assert "IndexError" not in (row.last_error or "")
+        assert "The address 'bad@' cannot receive mail" in (row.last_error or "")
+        assert "not tried again" in (row.last_error or "")
+        # Nothing is due any more: no attempt after a wait.
+        assert delivery.deliver_due(db.session, now=now_utc() + dt.timedelta(days=1)) == (0, 0)
+    assert smtp.messages == []
+
+
+MIXED_SCRIPT_NAME = "Tri des demandes 🚀نظام فرز الطلباتשלום"
+
+
+def test_a_long_subject_in_mixed_scripts_reads_back_exactly(app, db_session, smtp, tmp_path, monkeypatch):
+    """Folded at 78 characters into whole encoded words: a strict reader gets every character
+    and every space back, from the server and from the mail folder alike."""
+    values = {**VALUES, "system": f"{MIXED_SCRIPT_NAME}{MIXED_SCRIPT_NAME} ⚖️ ✓"}
+    with app.app_context():
+        for language in ("en", "fr"):
+            services.queue(db.session, "changes_requested", "ada@agency.example", language, values)
+        db.session.commit()
+        expected = [
+            " ".join(str(delivery.compose(row)["Subject"]).split()) for row in outbox()
+        ]  # as composed, before any folding
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+        monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
+        services.queue(db.session, "changes_requested", "ada@agency.example", "fr", values)
+        db.session.commit()
+    assert values["system"] in expected[0] and values["system"] in expected[1]
+    [written] = tmp_path.glob("*.eml")
+    raw_messages = [m.as_bytes(policy=email.policy.SMTP) for m in smtp.messages] + [written.read_bytes()]
+    raw_messages.append(bytes(smtp.messages[0]))
+    for raw, subject in zip(raw_messages, [*expected, expected[1], expected[0]], strict=True):
+        head = raw.split(b"\n\n")[0].split(b"\r\n\r\n")[0]
+        assert head.isascii()
+        assert all(len(line) <= 78 for line in raw.splitlines()), head.decode()
+        read = BytesParser(policy=email.policy.default).parsebytes(raw)
+        assert str(read["Subject"]) == subject
+        assert not read["Subject"].defects
+
+
+def test_every_line_of_a_quoted_text_is_indented(app, db_session, smtp):
+    values = {**VALUES, "reason": "First line\nsecond line\r\nthird line"}
+    with app.app_context():
+        services.queue(db.session, "changes_requested", "ada@agency.example", "en", values)
+        db.session.commit()
+    [message] = smtp.messages
+    text = parts(message)[0].replace("\r\n", "\n")
+    assert "    First line\n    second line\n    third line\n" in text

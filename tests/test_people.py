@@ -12,7 +12,7 @@ from aia.audit.models import AuditEvent
 
 from .conftest import PASSWORD
 from .smtp import parts
-from .webform import submit_data
+from .webform import field_error, submit_data
 
 NEW = "a new long phrase for the reset"
 
@@ -218,11 +218,9 @@ def test_an_administrator_changes_a_person_and_their_sessions_end(
     assert elsewhere.get("/account/password").status_code == 302
     event = db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.changed"))
     assert event.details["role"] == {"from": "author", "to": "approver"}
-    # An auditor belongs to no agency, whatever was chosen.
+    # An auditor belongs to no agency: chosen with none, they have none.
     page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
-    client.post(
-        f"/admin/users/{person.id}", data=submit_data(page, {"role": "auditor", "agency": str(target.id)})
-    )
+    client.post(f"/admin/users/{person.id}", data=submit_data(page, {"role": "auditor", "agency": "0"}))
     db_session.refresh(person)
     assert (person.role, person.agency_id) == ("auditor", None)
 
@@ -298,3 +296,42 @@ def test_the_outbox_page_shows_attempts_and_errors_to_administrators(
     assert "x@agency.example" in page and "ConnectionRefusedError: &lt;refused&gt;" in page
     login("author", on=(other := app.test_client()))
     assert other.get("/admin/mail").status_code == 403
+
+
+def test_an_invitation_to_an_address_that_is_not_one_is_refused(client, login, make_agency, smtp, db_session):
+    login("admin")
+    agency = make_agency(name="Benefits")
+    response = invite(client, {"email": "bad@", "name": "X", "role": "author", "agency": str(agency.id)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_error(html, "email") == "Enter an email address like name@example.org."
+    assert "Invitation sent" not in html
+    assert db_session.scalar(sa.select(User).where(User.email == "bad@")) is None
+    assert smtp.messages == []
+
+
+def test_a_role_and_an_agency_that_do_not_go_together_are_said_at_the_agency(
+    client, login, make_agency, make_user, smtp, db_session
+):
+    login("admin")
+    agency = make_agency(name="Benefits")
+    response = invite(client, {"email": "ana@benefits.example", "role": "author", "agency": "0"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error(html, "agency") == "An author must belong to an agency."
+    assert field_error(html, "email") == ""
+    response = invite(client, {"email": "ana@benefits.example", "role": "auditor", "agency": str(agency.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "works across agencies" in field_error(html, "agency") and field_error(html, "email") == ""
+    assert smtp.messages == []
+    # Changing a person: an auditor with an agency is refused the same way, nothing changes.
+    person = make_user("author", agency)
+    page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    response = client.post(
+        f"/admin/users/{person.id}", data=submit_data(page, {"role": "auditor", "agency": str(agency.id)})
+    )
+    assert response.status_code == 422
+    assert "works across agencies" in field_error(response.get_data(as_text=True), "agency")
+    db_session.refresh(person)
+    assert (person.role, person.agency_id) == ("author", agency.id)

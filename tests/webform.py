@@ -4,6 +4,7 @@ text is shown escaped; and the step forms' field names for answers given by ques
 from __future__ import annotations
 
 import http.cookiejar
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -125,6 +126,15 @@ def submit_data(html: str, changes: dict | None = None, action: str | None = Non
     if action:
         data["action"] = action
     return data
+
+
+def field_error(html: str, field: str) -> str:
+    """The message shown at the field named ``field`` (empty when it shows none)."""
+    found = re.search(rf'id="{re.escape(field)}-error"[^>]*>(.*?)</p>', html, re.S)
+    if not found:
+        return ""
+    text = " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+    return text.removeprefix("Error:").strip()
 
 
 def assert_shown_escaped(html: str, text: str, where: str) -> None:

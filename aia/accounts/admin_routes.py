@@ -45,7 +45,7 @@ def invite():
                 db.session, actor, form.email.data or "", form.name.data or "", form.role.data, agency
             )
         except services.AccountError as error:
-            form.email.errors = [str(error)]
+            form[error.field or "email"].errors = [str(error)]
         else:
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".invite"))
@@ -65,7 +65,9 @@ def edit_user(user_id: int):
             changes = services.change_user(
                 db.session, actor, user, form.name.data or "", form.role.data, agency
             )
-        except (services.AccountError, WeakPassword) as error:
+        except services.AccountError as error:
+            form[error.field or "role"].errors = [str(error)]
+        except WeakPassword as error:
             form.role.errors = [str(error)]
         else:
             if changes:

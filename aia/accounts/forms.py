@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from ..i18n import Form, _l
-from .models import ROLE_LABELS
+from .models import ROLE_LABELS, SLUG_PATTERN
+
+# A person's address typed by staff is checked as the public register's form checks one.
+EMAIL_CHECK = Email(_l("Enter an email address like name@example.org."))
 
 
 class LoginForm(Form):
@@ -39,7 +42,8 @@ class PasswordForm(NewPasswordForm):
 
 class NewUserForm(Form):
     email = EmailField(
-        _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter an email address.")), Length(max=254), EMAIL_CHECK],
     )
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
@@ -59,7 +63,14 @@ class NewUserForm(Form):
 class NewAgencyForm(Form):
     slug = StringField(
         _l("Short name"),
-        validators=[DataRequired(_l("Give a short name.")), Length(max=64)],
+        validators=[
+            DataRequired(_l("Give a short name.")),
+            Length(max=64),
+            Regexp(
+                SLUG_PATTERN,
+                message=_l("Use only lower case letters, digits and hyphens, e.g. tax-office."),
+            ),
+        ],
         description=_l("Lower case letters, digits and hyphens, e.g. tax-office."),
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the agency's name.")), Length(max=200)])
@@ -93,13 +104,15 @@ class MfaDisableForm(Form):
 
 class ForgotPasswordForm(Form):
     email = EmailField(
-        _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254), EMAIL_CHECK],
     )
 
 
 class InviteForm(Form):
     email = EmailField(
-        _l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter an email address.")), Length(max=254), EMAIL_CHECK],
     )
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"))

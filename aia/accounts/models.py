@@ -21,6 +21,9 @@ ROLE_LABELS = {
     "auditor": _l("Auditor"),
     "admin": _l("Administrator"),
 }
+# An agency's short name (slug), as it appears in addresses: lower case letters and digits,
+# hyphens between them.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:

@@ -238,7 +238,7 @@ def users():
         except WeakPassword as error:
             form.password.errors = [str(error)]
         except services.AccountError as error:
-            form.email.errors = [str(error)]
+            form[error.field or "email"].errors = [str(error)]
         else:
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for(".users"))

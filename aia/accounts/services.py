@@ -4,6 +4,7 @@ audit event; the caller commits."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -12,9 +13,10 @@ from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..db import Session, now_utc
+from ..mail.addresses import address_problem
 from ..security_log import security_event
 from . import tokens
-from .models import AGENCY_ROLES, ROLES, Agency, User
+from .models import AGENCY_ROLES, ROLES, SLUG_PATTERN, Agency, User
 from .notify import notify
 from .passwords import WeakPassword, check_strength, hash_password, needs_rehash, verify_password
 
@@ -22,7 +24,12 @@ log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
-    """A request that cannot be done, with a message for the person who made it."""
+    """A request that cannot be done, with a message for the person who made it; ``field``
+    names what the message is about (``role``, ``agency``), when a form should show it there."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -41,6 +48,8 @@ def create_agency(session: Session, actor: User | None, slug: str, name: str) ->
     slug, name = slug.strip(), name.strip()
     if not slug or not name:
         raise AccountError(_("An agency needs a short name (slug) and a name."))
+    if not re.fullmatch(SLUG_PATTERN, slug):
+        raise AccountError(_("Use only lower case letters, digits and hyphens, e.g. tax-office."))
     if agency_by_slug(session, slug) is not None:
         raise AccountError(_("There is already an agency %(slug)s.", slug=slug))
     agency = Agency(slug=slug, name=name)
@@ -49,6 +58,22 @@ def create_agency(session: Session, actor: User | None, slug: str, name: str) ->
     record(session, "agency.created", actor, agency_id=agency.id, details={"slug": slug, "name": name})
     security_event("admin.agency_created", "done", user=actor, agency=slug)
     return agency
+
+
+def _check_role_and_agency(role: str, agency: Agency | None) -> None:
+    """Authors and approvers belong to one agency; auditors and administrators to none."""
+    if role not in ROLES:
+        raise AccountError(
+            _("Unknown role %(role)s: choose one of %(roles)s.", role=role, roles=", ".join(ROLES)),
+            field="role",
+        )
+    if (role in AGENCY_ROLES) != (agency is not None):
+        raise AccountError(
+            _("An %(role)s must belong to an agency.", role=role)
+            if role in AGENCY_ROLES
+            else _("An %(role)s works across agencies and belongs to none.", role=role),
+            field="agency",
+        )
 
 
 def create_user(
@@ -64,18 +89,9 @@ def create_user(
     """A new account. A password chosen by an administrator (``actor`` is one) must be
     changed at first sign-in, unless ``must_change_password`` says otherwise."""
     email = normalise_email(email)
-    if "@" not in email:
-        raise AccountError(_("Give an email address."))
-    if role not in ROLES:
-        raise AccountError(
-            _("Unknown role %(role)s: choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
-        )
-    if (role in AGENCY_ROLES) != (agency is not None):
-        raise AccountError(
-            _("An %(role)s must belong to an agency.", role=role)
-            if role in AGENCY_ROLES
-            else _("An %(role)s works across agencies and belongs to none.", role=role)
-        )
+    if address_problem(email) is not None:
+        raise AccountError(_("Enter an email address like name@example.org."))
+    _check_role_and_agency(role, agency)
     if user_by_email(session, email) is not None:
         raise AccountError(_("There is already an account for %(email)s.", email=email))
     check_strength(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
@@ -217,8 +233,9 @@ def invite(session: Session, actor: User, email: str, name: str, role: str, agen
             or role not in AGENCY_ROLES
         ):
             raise AccountError(_("You may invite authors and approvers of your own agency only."))
+    _check_role_and_agency(role, agency)
     if agency is not None and agency.closed:
-        raise AccountError(_("The agency %(name)s is closed.", name=agency.name))
+        raise AccountError(_("The agency %(name)s is closed.", name=agency.name), field="agency")
     pending = user_by_email(session, normalise_email(email))
     if pending is not None:
         user = _invite_again(session, actor, pending, role, agency)
@@ -296,18 +313,11 @@ def change_user(
 ) -> dict:
     """An administrator changes a person's name, role or agency. A new role or agency ends
     the person's sessions (what they may do changed). Returns the changes."""
-    if role not in ROLES:
-        raise AccountError(
-            _("Unknown role %(role)s: choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
-        )
-    if role not in AGENCY_ROLES:
-        agency = None
-    elif agency is None:
-        raise AccountError(_("An %(role)s must belong to an agency.", role=role))
-    elif agency.closed:
-        raise AccountError(_("The agency %(name)s is closed.", name=agency.name))
+    _check_role_and_agency(role, agency)
+    if agency is not None and agency.closed:
+        raise AccountError(_("The agency %(name)s is closed.", name=agency.name), field="agency")
     if actor.id == user.id and role != user.role:
-        raise AccountError(_("You cannot change your own role."))
+        raise AccountError(_("You cannot change your own role."), field="role")
     name = (name or "").strip() or user.name
     changes: dict = {}
     for field, value in (("name", name), ("role", role), ("agency_id", agency.id if agency else None)):

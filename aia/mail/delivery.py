@@ -3,7 +3,9 @@ row), put into words in its recipient's language (a text part and an HTML part, 
 escaped), and handed to the SMTP server of ``AIA_MAIL_SERVER``; without one it is written as
 a file in ``AIA_MAIL_DIR`` for a developer to read. A failed attempt is kept with its error
 and tried again after a wait that doubles each time (``AIA_MAIL_RETRY_SECONDS`` first, an
-hour at most), up to ``AIA_MAIL_ATTEMPTS``; then it is marked failed for an administrator.
+hour at most), up to ``AIA_MAIL_ATTEMPTS``; then it is marked failed for an administrator. A message to an
+address that is not one (``bad@``) can never be sent: it is marked failed at its first attempt,
+with the reason.
 
 Delivery is at least once: a worker that dies between the server's acceptance and marking the
 row sent leaves it to be claimed again once its claim is stale (``CLAIM_SECONDS``)."""
@@ -14,7 +16,9 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +32,7 @@ from ..db import Session, now_utc
 from ..extensions import db
 from ..jobs import EXTENSION as JOBS_EXTENSION
 from ..jobs import jobs
+from .addresses import address_problem
 from .kinds import SUBJECTS
 from .models import OutboxMessage
 from .services import PENDING
@@ -43,6 +48,36 @@ BATCH = 100
 BUSY_RETRY_SECONDS = 30.0
 # Values no one should read back once the message is sent (the token of a reset link).
 SECRET_VALUES = frozenset({"token"})
+
+
+class Undeliverable(ValueError):
+    """A message that no attempt could ever send (its address is not one)."""
+
+
+class MailPolicy(EmailPolicy):
+    """The standard policy, except for a subject outside ASCII where no UTF-8 is allowed in
+    headers: Python 3.11's folder can put the space between two words outside the encoded
+    words it splits them into, where a reader must ignore it (RFC 2047), so the subject read
+    back lacks a space. The older ``Header`` encoder keeps every character, spaces included,
+    inside whole encoded words and folds between them."""
+
+    def _encodes_subject(self, name: str, value: str) -> bool:
+        return name.lower() == "subject" and not self.utf8 and not str(value).isascii()
+
+    def fold(self, name: str, value: str) -> str:
+        if not self._encodes_subject(name, value):
+            return super().fold(name, value)
+        header = Header(str(value), "utf-8", header_name=name)
+        encoded = header.encode(linesep=self.linesep, maxlinelen=self.max_line_length or 78)
+        return f"{name}: {encoded}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if not self._encodes_subject(name, value):
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+MAIL_POLICY = MailPolicy()
 
 
 def init_app(app: Flask) -> None:
@@ -89,7 +124,11 @@ def _claim(session: Session, message_id: int, now: dt.datetime) -> bool:
 
 
 def compose(message: OutboxMessage) -> EmailMessage:
-    """The message in its recipient's language: subject, text part and HTML part."""
+    """The message in its recipient's language: subject, text part and HTML part. Raises
+    ``Undeliverable`` for an address no server could take."""
+    problem = address_problem(message.recipient)
+    if problem is not None:
+        raise Undeliverable(f"The address {message.recipient!r} cannot receive mail: {problem}")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     base_url = config.get("PUBLIC_URL") or "http://localhost:5000"
@@ -100,7 +139,7 @@ def compose(message: OutboxMessage) -> EmailMessage:
         text = render_template(f"mail/{message.kind}.txt", subject=subject, **values)
         html = render_template(f"mail/{message.kind}.html", subject=subject, **values)
     sender = config.get("MAIL_SENDER") or "aia@localhost"
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["Subject"] = subject
     email["From"] = sender
     email["To"] = message.recipient
@@ -147,6 +186,10 @@ def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, 
         session.refresh(message)
         try:
             send(compose(message), f"{message.id:08d}-{message.kind}.eml")
+        except Undeliverable as error:
+            failed += 1
+            message.state, message.last_error = "failed", f"{error} It is not tried again."[:1000]
+            log.error("mail %s failed for good: %s", message.id, message.last_error)
         except Exception as error:  # the server's refusals, a connection that fails, a template's bug
             failed += 1
             message.last_error = f"{type(error).__name__}: {error}"[:1000]
