@@ -300,6 +300,16 @@ def seed_demo() -> None:
     summary = load_demo(db.session, questionnaires())
     db.session.commit()
     click.echo(summary)
+    # The demo's mail is delivered here (into AIA_MAIL_DIR without a mail server): a queue in
+    # memory, or a worker not yet started, would leave it waiting for the app's next action.
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_due(db.session)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if not batch_sent:
+            break
+    if sent or failed:
+        click.echo(f"demo mail: {sent} message(s) delivered, {failed} attempt(s) failed")
 
 
 @click.command("import-questionnaire")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from aia.accounts.models import Agency, User
 from aia.assessments.models import Draft, Revision, System
+from aia.mail.models import OutboxMessage
 from aia.register.models import RegisterEntry
 
 
@@ -38,7 +39,13 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     config = type(
         "Own",
         (TestConfig,),
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}", "REPORT_DIR": str(tmp_path / "reports")},
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}",
+            "REPORT_DIR": str(tmp_path / "reports"),
+            # As `scripts/dev` runs it: a queue in memory, whose consumer ends with the command.
+            "JOBS_IMMEDIATE": False,
+            "MAIL_DIR": str(tmp_path / "mail"),
+        },
     )
     own = create_app(config)
     with own.app_context():
@@ -48,6 +55,16 @@ def test_seed_demo_fills_every_state_with_awkward_text(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Demo accounts (for demonstration only" in result.output
     assert re.search(r"auditor +olu@oversight.example +\S{16}", result.output)
+    # Its mail is written where a developer reads it, none left waiting.
+    delivered = int(re.search(r"demo mail: (\d+) message\(s\) delivered, 0 attempt", result.output).group(1))
+    assert delivered > 0 and len(list((tmp_path / "mail").glob("*.eml"))) == delivered
+    with engine_of(own).connect() as c:
+        assert (
+            c.scalar(
+                sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.state != "sent")
+            )
+            == 0
+        )
     assert runner.invoke(args=["seed-demo"]).output.strip() == "demo data already loaded"
     engine = engine_of(own)
     with engine.connect() as c:
