@@ -38,9 +38,30 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
+class RefusingInbox(Inbox):
+    """A server that answers some recipients, or every message, with a reply of its choosing
+    (``"550 5.1.1 No such user"``, ``"451 4.3.0 Try later"``); it takes the rest."""
+
+    def __init__(self, recipients: dict[str, str] | None = None, data: str | None = None) -> None:
+        super().__init__()
+        self.recipients = recipients or {}
+        self.data = data
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address in self.recipients:
+            return self.recipients[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        if self.data:
+            return self.data
+        return await super().handle_DATA(server, session, envelope)
+
+
 @contextmanager
-def smtp_server(port: int | None = None) -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
+def smtp_server(port: int | None = None, inbox: Inbox | None = None) -> Iterator[tuple[Inbox, int]]:
+    inbox = inbox or Inbox()
     port = port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

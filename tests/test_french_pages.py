@@ -4,6 +4,8 @@ number fields, and the administrators' outbox. The English pages are as they wer
 
 from __future__ import annotations
 
+import html
+
 import io
 import re
 
@@ -204,3 +206,33 @@ def test_an_english_number_field_keeps_the_english_rule(client, db_session, fren
     response = post_people(client, uid, page, "1,5")
     assert response.status_code == 422
     assert "Write decimals with a point, as in 1.5" in response.get_data(as_text=True)
+
+
+def test_the_outbox_says_why_a_message_failed_in_the_readers_language(client, login, db_session):
+    """The failure is kept as a kind, worded on the page in its reader's language; what the
+    server said follows in its own words."""
+    from aia.mail.models import OutboxMessage
+
+    db_session.add(
+        OutboxMessage(
+            kind="revision_approved",
+            recipient="gone@agency.example",
+            language="en",
+            values={},
+            state="failed",
+            attempts=1,
+            failure="recipient_refused",
+            last_error="SMTPRecipientsRefused: 550 5.1.1 <No such user>",
+        )
+    )
+    db_session.flush()
+    login("admin")
+    def text(page: str) -> str:
+        return plain(html.unescape(re.sub(r"<[^>]+>", "", page)))
+
+    french = text(client.get("/admin/mail?lang=fr").get_data(as_text=True))
+    assert "Le serveur de courrier a refusé cette adresse définitivement. Le message n’est pas réessayé." in french
+    assert "Ce qu’il a répondu : SMTPRecipientsRefused: 550 5.1.1 <No such user>" in french
+    english = text(client.get("/admin/mail?lang=en").get_data(as_text=True))
+    assert "The mail server refused this address for good. It is not tried again." in english
+    assert "refusé" not in english

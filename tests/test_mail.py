@@ -15,7 +15,7 @@ from aia.jobs import queue_of
 from aia.mail import delivery, services
 from aia.mail.models import OutboxMessage
 
-from .smtp import free_port, parts, smtp_server
+from .smtp import RefusingInbox, free_port, parts, smtp_server
 
 VALUES = {
     "name": "Ada",
@@ -215,10 +215,9 @@ def test_an_address_that_is_not_one_fails_at_once_with_the_reason(app, db_sessio
         services.queue(db.session, "revision_approved", "bad@", "en", VALUES)
         db.session.commit()
         [row] = outbox()
-        assert (row.state, row.attempts) == ("failed", 1)
+        assert (row.state, row.attempts, row.failure) == ("failed", 1, "address")
         assert "IndexError" not in (row.last_error or "")
-        assert "The address 'bad@' cannot receive mail" in (row.last_error or "")
-        assert "not tried again" in (row.last_error or "")
+        assert (row.last_error or "").startswith("'bad@': ")
         # Nothing is due any more: no attempt after a wait.
         assert delivery.deliver_due(db.session, now=now_utc() + dt.timedelta(days=1)) == (0, 0)
     assert smtp.messages == []
@@ -263,3 +262,84 @@ def test_every_line_of_a_quoted_text_is_indented(app, db_session, smtp):
     [message] = smtp.messages
     text = parts(message)[0].replace("\r\n", "\n")
     assert "    First line\n    second line\n    third line\n" in text
+
+
+def refused(app, monkeypatch, inbox: RefusingInbox, recipient: str = "ada@agency.example") -> None:
+    """A message queued to ``recipient`` while ``inbox``'s server answers: its first attempt."""
+    with smtp_server(inbox=inbox) as (_, port):
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        with app.app_context():
+            services.queue(db.session, "revision_approved", recipient, "en", VALUES)
+            db.session.commit()
+
+
+def test_an_address_the_server_refuses_for_good_fails_at_once_with_its_words(app, db_session, monkeypatch):
+    inbox = RefusingInbox(recipients={"gone@agency.example": "550 5.1.1 No such user here"})
+    refused(app, monkeypatch, inbox, "gone@agency.example")
+    with app.app_context():
+        [row] = outbox()
+        assert (row.state, row.attempts, row.failure) == ("failed", 1, "recipient_refused")
+        assert "550 5.1.1 No such user here" in (row.last_error or "")
+        # Not tried again, however long one waits.
+        assert delivery.deliver_due(db.session, now=now_utc() + dt.timedelta(days=1)) == (0, 0)
+    assert inbox.messages == []
+
+
+def test_a_message_the_server_refuses_for_good_fails_at_once(app, db_session, monkeypatch):
+    refused(app, monkeypatch, RefusingInbox(data="554 5.6.0 Message refused"))
+    with app.app_context():
+        [row] = outbox()
+        assert (row.state, row.failure) == ("failed", "message_refused")
+        assert "554 5.6.0 Message refused" in (row.last_error or "")
+
+
+def test_a_refusal_for_now_is_tried_again_and_goes_through(app, db_session, monkeypatch):
+    inbox = RefusingInbox(recipients={"ada@agency.example": "451 4.3.0 Mailbox busy, try later"})
+    refused(app, monkeypatch, inbox)
+    with app.app_context():
+        [row] = outbox()
+        assert (row.state, row.attempts, row.failure) == ("queued", 1, "refused_for_now")
+        assert "451 4.3.0 Mailbox busy" in (row.last_error or "")
+        with smtp_server(app.config["MAIL_PORT"]) as (good, _):
+            assert delivery.deliver_due(db.session, now=row.next_attempt_dt) == (1, 0)
+        db.session.refresh(row)
+        assert (row.state, row.attempts, row.failure, row.last_error) == ("sent", 2, None, None)
+    assert [m["To"] for m in good.messages] == ["ada@agency.example"]
+
+
+def test_a_refused_sender_is_a_matter_of_settings_and_is_tried_again(app, db_session, monkeypatch):
+    """The server refuses this server's sender address: no message could go until the settings
+    change, so none is given up for it."""
+
+    class SenderRefused(RefusingInbox):
+        async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: N802
+            return "553 5.7.1 Sender address rejected"
+
+    refused(app, monkeypatch, SenderRefused())
+    with app.app_context():
+        [row] = outbox()
+        assert (row.state, row.failure) == ("queued", "server_setup")
+        assert "553 5.7.1 Sender address rejected" in (row.last_error or "")
+
+
+def test_kinds_of_failure_are_told_apart():
+    import smtplib
+
+    from aia.mail.kinds import FAILURE_LABELS
+
+    cases = [
+        (delivery.Undeliverable("x"), "address"),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"no")}), "recipient_refused"),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (452, b"full")}), "refused_for_now"),
+        (smtplib.SMTPDataError(552, b"too big"), "message_refused"),
+        (smtplib.SMTPDataError(451, b"later"), "refused_for_now"),
+        (smtplib.SMTPConnectError(554, b"no service"), "unreachable"),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), "server_setup"),
+        (smtplib.SMTPResponseException(454, b"TLS not available now"), "refused_for_now"),
+        (smtplib.SMTPServerDisconnected("gone"), "unreachable"),
+        (TimeoutError(), "unreachable"),
+        (KeyError("name"), "error"),
+    ]
+    assert [delivery.failure_of(error) for error, _ in cases] == [kind for _, kind in cases]
+    assert {kind for _, kind in cases} == set(FAILURE_LABELS)

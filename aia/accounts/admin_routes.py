@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..extensions import db
 from ..mail import queries as mail_queries
 from ..mail import services as mail_services
-from ..mail.kinds import KIND_LABELS, STATE_LABELS
+from ..mail.kinds import FAILURE_LABELS, KIND_LABELS, STATE_LABELS
 from ..mail.models import STATES as MAIL_STATES
 from . import bp, queries, services
 from .access import require, viewer
@@ -131,6 +131,7 @@ def mail_outbox():
         state=state,
         kind_labels=KIND_LABELS,
         state_labels=STATE_LABELS,
+        failure_labels=FAILURE_LABELS,
         confirm=ConfirmForm(),
     )
 

@@ -3,9 +3,12 @@ row), put into words in its recipient's language (a text part and an HTML part, 
 escaped), and handed to the SMTP server of ``AIA_MAIL_SERVER``; without one it is written as
 a file in ``AIA_MAIL_DIR`` for a developer to read. A failed attempt is kept with its error
 and tried again after a wait that doubles each time (``AIA_MAIL_RETRY_SECONDS`` first, an
-hour at most), up to ``AIA_MAIL_ATTEMPTS``; then it is marked failed for an administrator. A message to an
-address that is not one (``bad@``) can never be sent: it is marked failed at its first attempt,
-with the reason.
+hour at most), up to ``AIA_MAIL_ATTEMPTS``; then it is marked failed for an administrator. A
+message that no attempt could ever send is marked failed at its first: an address that is not
+one (``bad@``), and an address or a message the server refuses for good (a 5xx reply to RCPT
+or DATA). A refusal of this server's sender or sign-in is a matter of settings, not of the
+message: it is tried again, as a server out of reach is. Each failure is kept as a kind
+(``failure``, which the outbox words in the reader's language) and the server's own words.
 
 Delivery is at least once: a worker that dies between the server's acceptance and marking the
 row sent leaves it to be claimed again once its claim is stale (``CLAIM_SECONDS``)."""
@@ -33,7 +36,7 @@ from ..extensions import db
 from ..jobs import EXTENSION as JOBS_EXTENSION
 from ..jobs import jobs
 from .addresses import address_problem
-from .kinds import SUBJECTS
+from .kinds import PERMANENT_FAILURES, SUBJECTS
 from .models import OutboxMessage
 from .services import PENDING
 
@@ -51,7 +54,52 @@ SECRET_VALUES = frozenset({"token"})
 
 
 class Undeliverable(ValueError):
-    """A message that no attempt could ever send (its address is not one)."""
+    """A message that no attempt could ever send: its address is not one (the reason is what
+    email-validator says of it)."""
+
+
+def failure_of(error: BaseException) -> str:
+    """The kind of failure ``error`` is (a key of kinds.FAILURE_LABELS)."""
+    if isinstance(error, Undeliverable):
+        return "address"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # Every recipient refused (one message has one): for good when every refusal is 5xx.
+        codes = [code for code, _reply in error.recipients.values()]
+        return "recipient_refused" if codes and all(500 <= c < 600 for c in codes) else "refused_for_now"
+    if isinstance(error, smtplib.SMTPDataError):  # the message itself: its content, its size
+        return "message_refused" if 500 <= error.smtp_code < 600 else "refused_for_now"
+    if isinstance(error, smtplib.SMTPConnectError):
+        return "unreachable"
+    setup = (
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPAuthenticationError,
+        smtplib.SMTPHeloError,
+        smtplib.SMTPNotSupportedError,
+    )
+    if isinstance(error, setup):
+        return "server_setup"
+    if isinstance(error, smtplib.SMTPResponseException):  # another command refused (STARTTLS)
+        return "refused_for_now" if 400 <= error.smtp_code < 500 else "server_setup"
+    if isinstance(error, OSError):  # refused or lost connections, time-outs, TLS (smtplib's own too)
+        return "unreachable"
+    return "error"
+
+
+def error_text(error: BaseException) -> str:
+    """What the server or the library said, for the administrator (kept, at most 1,000 chars)."""
+    if isinstance(error, Undeliverable):
+        return str(error)[:1000]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        said = "; ".join(
+            f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
+            for code, reply in error.recipients.values()
+        )
+        return f"{type(error).__name__}: {said}"[:1000]
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        return f"{type(error).__name__}: {error.smtp_code} {text}"[:1000]
+    return f"{type(error).__name__}: {error}"[:1000]
 
 
 class MailPolicy(EmailPolicy):
@@ -128,7 +176,7 @@ def compose(message: OutboxMessage) -> EmailMessage:
     ``Undeliverable`` for an address no server could take."""
     problem = address_problem(message.recipient)
     if problem is not None:
-        raise Undeliverable(f"The address {message.recipient!r} cannot receive mail: {problem}")
+        raise Undeliverable(f"{message.recipient!r}: {problem}")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     base_url = config.get("PUBLIC_URL") or "http://localhost:5000"
@@ -186,14 +234,13 @@ def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, 
         session.refresh(message)
         try:
             send(compose(message), f"{message.id:08d}-{message.kind}.eml")
-        except Undeliverable as error:
-            failed += 1
-            message.state, message.last_error = "failed", f"{error} It is not tried again."[:1000]
-            log.error("mail %s failed for good: %s", message.id, message.last_error)
         except Exception as error:  # the server's refusals, a connection that fails, a template's bug
             failed += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            if message.attempts >= int(config.get("MAIL_ATTEMPTS", 12)):
+            message.failure, message.last_error = failure_of(error), error_text(error)
+            if message.failure in PERMANENT_FAILURES:
+                message.state = "failed"
+                log.error("mail %s failed for good (%s): %s", message.id, message.failure, message.last_error)
+            elif message.attempts >= int(config.get("MAIL_ATTEMPTS", 12)):
                 message.state = "failed"
                 log.error(
                     "mail %s failed for good after %d attempts: %s",
@@ -214,7 +261,8 @@ def deliver_due(session: Session, now: dt.datetime | None = None) -> tuple[int, 
                 )
         else:
             sent += 1
-            message.state, message.sent_dt, message.last_error = "sent", now_utc(), None
+            message.state, message.sent_dt = "sent", now_utc()
+            message.failure = message.last_error = None
             # A link that lets someone choose a password is kept no longer than it is needed.
             if SECRET_VALUES & message.values.keys():
                 message.values = {k: v for k, v in message.values.items() if k not in SECRET_VALUES}

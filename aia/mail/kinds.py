@@ -38,3 +38,17 @@ STATE_LABELS = {
     "sent": _l("Accepted by the server"),
     "failed": _l("Failed"),
 }
+# What went wrong with a message's last attempt, as the outbox says it (``failure``); the
+# server's own words follow. The kinds marked permanent are not tried again.
+FAILURE_LABELS = {
+    "address": _l("The address is not one that can receive mail. It is not tried again."),
+    "recipient_refused": _l("The mail server refused this address for good. It is not tried again."),
+    "message_refused": _l("The mail server refused this message for good. It is not tried again."),
+    "refused_for_now": _l("The mail server refused the message for now. It is tried again."),
+    "unreachable": _l("The mail server could not be reached. It is tried again."),
+    "server_setup": _l(
+        "The mail server refused this server's sender or sign-in: check the mail settings. It is tried again."
+    ),
+    "error": _l("The message could not be put together. It is tried again."),
+}
+PERMANENT_FAILURES = frozenset({"address", "recipient_refused", "message_refused"})

@@ -26,6 +26,9 @@ class OutboxMessage(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSONType)
     state: Mapped[str] = mapped_column(sa.String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
+    # The kind of the last failure (a key of kinds.FAILURE_LABELS), and what the server or the
+    # library said about it, in its own words.
+    failure: Mapped[str | None] = mapped_column(sa.String(24))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     next_attempt_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
