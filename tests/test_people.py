@@ -335,3 +335,68 @@ def test_a_role_and_an_agency_that_do_not_go_together_are_said_at_the_agency(
     assert "works across agencies" in field_error(response.get_data(as_text=True), "agency")
     db_session.refresh(person)
     assert (person.role, person.agency_id) == ("author", agency.id)
+
+
+def test_moving_or_disabling_an_agencys_last_approver_warns_the_administrator(
+    client, login, make_agency, make_user, db_session
+):
+    login("admin")
+    agency = make_agency(name="Benefits")
+    first, second = make_user("approver", agency), make_user("approver", agency)
+    author = make_user("author", agency)
+
+    def change(person, role: str) -> str:
+        page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+        response = client.post(
+            f"/admin/users/{person.id}",
+            data=submit_data(page, {"role": role, "agency": str(agency.id)}),
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def disable(person) -> str:
+        page = client.get("/admin/users").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert token is not None
+        response = client.post(
+            f"/admin/users/{person.id}/active",
+            data={"csrf_token": token.group(1), "active": "0"},
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    warning = "Benefits has no approver now"
+    # Another approver is left: no warning.
+    page = change(first, "author")
+    assert f"{first.email} changed." in page and warning not in page
+    # The last one made an author: the change is made, and the administrator is told.
+    page = change(second, "author")
+    assert f"{second.email} changed." in page and warning in page
+    assert "notice-warning" in page
+    db_session.refresh(second)
+    assert second.role == "author"
+    # An approver again, then disabled: told too. Disabling an author tells nothing.
+    change(second, "approver")
+    assert warning not in disable(author)
+    page = disable(second)
+    assert "disabled and signed out" in page and warning in page
+
+
+def test_a_role_that_needs_an_agency_is_named_in_the_sentence_in_each_language(client, login, db_session):
+    login("admin")
+    for role, english, french in (
+        ("author", "An author must belong to an agency.", "Un rédacteur doit être rattaché à un organisme."),
+        ("approver", "An approver must belong to an agency.", "Un approbateur doit être rattaché à un organisme."),
+    ):
+        for language, expected in (("en", english), ("fr", french)):
+            page = client.get(f"/invitations?lang={language}").get_data(as_text=True)
+            response = client.post(
+                "/invitations",
+                data=submit_data(
+                    page, {"email": f"{role}-{language}@x.example", "name": "X", "role": role, "agency": "0"}
+                ),
+            )
+            assert response.status_code == 422
+            assert field_error(response.get_data(as_text=True), "agency") == expected

@@ -134,7 +134,7 @@ def field_error(html: str, field: str) -> str:
     if not found:
         return ""
     text = " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
-    return text.removeprefix("Error:").strip()
+    return text.removeprefix("Error:").removeprefix("Erreur :").strip()
 
 
 def assert_shown_escaped(html: str, text: str, where: str) -> None:

@@ -61,6 +61,7 @@ def edit_user(user_id: int):
     form.agency.choices = _agency_choices(agencies)
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.id == form.agency.data), None)
+        was_approving = user.agency_id if user.role == "approver" and user.active else None
         try:
             changes = services.change_user(
                 db.session, actor, user, form.name.data or "", form.role.data, agency
@@ -72,8 +73,24 @@ def edit_user(user_id: int):
         else:
             if changes:
                 flash(_("%(email)s changed.", email=user.email), "success")
+                warn_if_left_without_approver(was_approving)
             return redirect(url_for(".users"))
     return render_template("accounts/user_edit.html", form=form, user=user), 422 if form.errors else 200
+
+
+def warn_if_left_without_approver(agency_id: int | None) -> None:
+    """After a change to a person who could approve for ``agency_id``: say so when the agency
+    has no one left who can."""
+    agency = services.left_without_approver(db.session, agency_id)
+    if agency is not None:
+        flash(
+            _(
+                "%(agency)s has no approver now: its revisions cannot be approved or published "
+                "until someone there is made an approver.",
+                agency=agency.name,
+            ),
+            "warning",
+        )
 
 
 def _agency_or_404(agency_id: int) -> Agency:

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..extensions import db, limiter
 from ..security_log import security_event
 from . import (
-    admin_routes,  # noqa: F401  (its views register on the blueprint)
+    admin_routes,  # its views register on the blueprint
     bp,
     mfa,
     people_routes,  # noqa: F401  (its views register on the blueprint)
@@ -258,6 +258,7 @@ def set_active(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         active = request.form.get("active") == "1"
+        was_approving = user.agency_id if user.role == "approver" and user.active else None
         try:
             services.set_active(db.session, actor, user, active)
         except services.AccountError as error:
@@ -265,6 +266,8 @@ def set_active(user_id: int):
         else:
             message = _("%(email)s enabled.") if active else _("%(email)s disabled and signed out.")
             flash(message % {"email": user.email}, "success")
+            if not active:
+                admin_routes.warn_if_left_without_approver(was_approving)
     return redirect(url_for(".users"))
 
 

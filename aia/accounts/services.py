@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..db import Session, now_utc
+from ..i18n import _l
 from ..mail.addresses import address_problem
 from ..security_log import security_event
 from . import tokens
@@ -60,6 +61,31 @@ def create_agency(session: Session, actor: User | None, slug: str, name: str) ->
     return agency
 
 
+# Why a role does not go with the agency chosen (one sentence a role, each translated whole).
+ROLE_AND_AGENCY = {
+    "author": _l("An author must belong to an agency."),
+    "approver": _l("An approver must belong to an agency."),
+    "auditor": _l("An auditor works across agencies and belongs to none."),
+    "admin": _l("An administrator works across agencies and belongs to none."),
+}
+
+
+def left_without_approver(session: Session, agency_id: int | None) -> Agency | None:
+    """The agency, when it is open and no active account of it may approve any more (after a
+    person was moved, changed or disabled): its revisions would wait for no one."""
+    if agency_id is None:
+        return None
+    agency = session.get(Agency, agency_id)
+    if agency is None or agency.closed:
+        return None
+    approvers = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.agency_id == agency_id, User.role == "approver", User.active)
+    )
+    return agency if not approvers else None
+
+
 def _check_role_and_agency(role: str, agency: Agency | None) -> None:
     """Authors and approvers belong to one agency; auditors and administrators to none."""
     if role not in ROLES:
@@ -68,12 +94,7 @@ def _check_role_and_agency(role: str, agency: Agency | None) -> None:
             field="role",
         )
     if (role in AGENCY_ROLES) != (agency is not None):
-        raise AccountError(
-            _("An %(role)s must belong to an agency.", role=role)
-            if role in AGENCY_ROLES
-            else _("An %(role)s works across agencies and belongs to none.", role=role),
-            field="agency",
-        )
+        raise AccountError(str(ROLE_AND_AGENCY[role]), field="agency")
 
 
 def create_user(
