@@ -24,8 +24,10 @@
   }
 
   function clock() {
+    // In UTC, on a 24-hour clock, as every time the pages show.
     var now = new Date();
-    return now.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+    return now.toLocaleTimeString(document.documentElement.lang || undefined,
+      { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }) + " UTC";
   }
 
   function postAsSaveDraft() {

@@ -35,8 +35,10 @@
 
   function clock(secondsFromNow) {
     var at = new Date(Date.now() + secondsFromNow * 1000);
+    // In UTC, on a 24-hour clock, as every time the pages show.
     return at.toLocaleTimeString(document.documentElement.lang || undefined,
-      { hour: "2-digit", minute: "2-digit", second: idle < 120 ? "2-digit" : undefined });
+      { hour: "2-digit", minute: "2-digit", second: idle < 120 ? "2-digit" : undefined,
+        hourCycle: "h23", timeZone: "UTC" }) + " UTC";
   }
 
   function left() {

@@ -5,6 +5,7 @@ and dates in three boxes, with JavaScript and without."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -25,7 +26,9 @@ def autosave_status(page):
 
 
 def test_typing_is_saved_as_one_goes_and_a_link_saves_before_leaving(open_page):
-    page = open_page("/")
+    # A browser fourteen hours ahead of UTC: the time it shows is UTC all the same, as on
+    # every other page.
+    page = open_page("/", timezone_id="Pacific/Kiritimati")
     uid = create_system(page, "Saved as typed")
     page.evaluate(
         "window.savedVersions = [];"
@@ -35,6 +38,11 @@ def test_typing_is_saved_as_one_goes_and_a_link_saves_before_leaving(open_page):
     purpose.press_sequentially("Typed and never sent by a button.")
     expect(autosave_status(page)).to_have_text(SAVED)  # a real wait on the announcement
     expect(autosave_status(page)).to_have_attribute("aria-live", "polite")
+    shown = re.fullmatch(r"Saved automatically at (\d\d):(\d\d) UTC\.", autosave_status(page).inner_text())
+    assert shown, autosave_status(page).inner_text()
+    now = dt.datetime.now(dt.UTC)
+    at = now.replace(hour=int(shown.group(1)), minute=int(shown.group(2)), second=0, microsecond=0)
+    assert abs((now - at).total_seconds()) < 180 or abs((now - at).total_seconds()) > 86_400 - 180
     versions = page.evaluate("window.savedVersions")
     assert versions and page.locator("input[name=lock_version]").input_value() == str(versions[-1])
     check_axe(page, "a step saved automatically")

@@ -72,7 +72,10 @@ def test_warned_before_the_end_stay_signed_in_then_signed_out_with_the_typing_ke
     browser, warned_app, monkeypatch
 ):
     app, base_url = warned_app
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    # The browser's clock is fourteen hours ahead of UTC; the dialog says the time in UTC.
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, timezone_id="Pacific/Kiritimati"
+    )
     context.set_default_timeout(IDLE_SECONDS * 1000)
     try:
         page = context.new_page()
@@ -85,7 +88,7 @@ def test_warned_before_the_end_stay_signed_in_then_signed_out_with_the_typing_ke
 
         # Half the limit before its end, the dialog opens by itself with the focus on Stay.
         expect(dialog).to_be_visible(timeout=WAIT_MS)
-        expect(dialog).to_contain_text("you will be signed out at")
+        expect(dialog).to_contain_text(re.compile(r"you will be signed out at \d\d:\d\d(:\d\d)? UTC,"))
         expect(stay).to_be_focused()
         expect(dialog.get_by_role("link", name="Sign in again")).to_be_hidden()
         expect(dialog.get_by_role("button", name="Back to the page")).to_be_hidden()
