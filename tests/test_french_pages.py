@@ -4,8 +4,7 @@ number fields, and the administrators' outbox. The English pages are as they wer
 
 from __future__ import annotations
 
-import html
-
+import html as html_text
 import io
 import re
 
@@ -227,11 +226,13 @@ def test_the_outbox_says_why_a_message_failed_in_the_readers_language(client, lo
     )
     db_session.flush()
     login("admin")
+
     def text(page: str) -> str:
-        return plain(html.unescape(re.sub(r"<[^>]+>", "", page)))
+        return plain(html_text.unescape(re.sub(r"<[^>]+>", "", page)))
 
     french = text(client.get("/admin/mail?lang=fr").get_data(as_text=True))
-    assert "Le serveur de courrier a refusé cette adresse définitivement. Le message n’est pas réessayé." in french
+    said = "Le serveur de courrier a refusé cette adresse définitivement. Le message n’est pas réessayé."
+    assert said in french
     assert "Ce qu’il a répondu : SMTPRecipientsRefused: 550 5.1.1 <No such user>" in french
     english = text(client.get("/admin/mail?lang=en").get_data(as_text=True))
     assert "The mail server refused this address for good. It is not tried again." in english

@@ -388,7 +388,11 @@ def test_a_role_that_needs_an_agency_is_named_in_the_sentence_in_each_language(c
     login("admin")
     for role, english, french in (
         ("author", "An author must belong to an agency.", "Un rédacteur doit être rattaché à un organisme."),
-        ("approver", "An approver must belong to an agency.", "Un approbateur doit être rattaché à un organisme."),
+        (
+            "approver",
+            "An approver must belong to an agency.",
+            "Un approbateur doit être rattaché à un organisme.",
+        ),
     ):
         for language, expected in (("en", english), ("fr", french)):
             page = client.get(f"/invitations?lang={language}").get_data(as_text=True)
