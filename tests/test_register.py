@@ -536,7 +536,7 @@ def test_the_scoring_method_is_served_in_french_to_a_french_reader(client):
     assert '<article class="method" lang="fr">' in french
     assert "<h1>Comment une évaluation est notée</h1>" in french
     assert "52 × 0,85 = 44,2, arrondi à <strong>44</strong>" in french
-    assert "<h3>Risque et impact</h3>" in french
+    assert re.search(r"<h3[^>]*>Risque et impact</h3>", french)
     english = client.get("/register/method?lang=en").get_data(as_text=True)
     assert '<article class="method" lang="en">' in english and "How an assessment is scored" in english
     docs = Path(__file__).parents[1] / "aia" / "docs"

@@ -372,6 +372,19 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
             f"{url} scrolls sideways at {viewport['width']} px: "
             f"{page.evaluate('document.documentElement.scrollWidth')} px wide"
         )
+    # The public register: its list, an entry with earlier revisions and commitments, the
+    # scoring method's tables, in English and in French (longer words).
+    citizen = open_page("/register/", as_role=None, viewport=viewport, device_scale_factor=2)
+    citizen.get_by_role("link", name="Claim review triage 🧮").first.click()
+    entry = citizen.url.split("?")[0]
+    expect(citizen.get_by_role("heading", name="Earlier published revisions")).to_be_visible()
+    for url in ("/register/", entry, "/register/method"):
+        for language in ("en", "fr"):
+            citizen.goto(f"{url}?lang={language}")
+            assert citizen.evaluate(NO_SIDEWAYS_SCROLL), (
+                f"{url} in {language} scrolls sideways at {viewport['width']} px: "
+                f"{citizen.evaluate('document.documentElement.scrollWidth')} px wide"
+            )
     create_system(page, "Narrow")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()
