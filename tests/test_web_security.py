@@ -7,6 +7,8 @@ and Redis, in tests/production/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aia import create_app
@@ -56,6 +58,21 @@ def test_signed_in_pages_are_never_stored(client, login):
     static = client.get("/static/app.css")
     assert "no-store" not in static.headers.get("Cache-Control", "")
     static.close()
+
+
+def test_every_page_names_an_icon_the_app_serves(client, login):
+    """Without one, a browser asks for /favicon.ico on every first visit and logs the 404."""
+    pages = [client.get("/register/"), client.get("/login")]
+    login("author")
+    pages.append(client.get("/"))
+    for page in pages:
+        html = page.get_data(as_text=True)
+        found = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+        assert found, page.request.path
+        icon = client.get(found.group(1))
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.get_data(as_text=True).startswith("<svg ")
+        icon.close()
 
 
 def production(**settings) -> type[Config]:
