@@ -342,6 +342,12 @@ def test_right_to_left_text_reads_right_to_left(open_page):
 
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+# Each answer of a review is as tall as its text (a flex basis once made a one-line answer
+# 20rem tall on narrow screens): the answers taller than their text by more than a line.
+BLANK_UNDER_ANSWERS = """() => Array.from(document.querySelectorAll('.answers dd > .answer')).filter(el => {
+  const text = document.createRange(); text.selectNodeContents(el);
+  return el.getBoundingClientRect().height - text.getBoundingClientRect().height > 30;
+}).map(el => el.textContent.slice(0, 40))"""
 
 
 @pytest.mark.parametrize(
@@ -372,6 +378,8 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
             f"{url} scrolls sideways at {viewport['width']} px: "
             f"{page.evaluate('document.documentElement.scrollWidth')} px wide"
         )
+        assert page.evaluate(BLANK_UNDER_ANSWERS) == [], f"{url}: answers with a blank under them"
+    assert page.locator(".answers dd > .answer").count() > 0  # the review page was looked at
     # The public register: its list, an entry with earlier revisions and commitments, the
     # scoring method's tables, in English and in French (longer words).
     citizen = open_page("/register/", as_role=None, viewport=viewport, device_scale_factor=2)
