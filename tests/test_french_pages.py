@@ -237,3 +237,14 @@ def test_the_outbox_says_why_a_message_failed_in_the_readers_language(client, lo
     english = text(client.get("/admin/mail?lang=en").get_data(as_text=True))
     assert "The mail server refused this address for good. It is not tried again." in english
     assert "refusé" not in english
+
+
+def test_the_report_buttons_name_each_copys_language_with_french_punctuation(client, shown):
+    """Each copy's button names its language in that language; the colon before it follows
+    the page's typography (a no-break space before it in French)."""
+    uid = shown.system.uid
+    french = client.get(f"/register/{uid}?lang=fr").get_data(as_text=True)
+    assert 'Télécharger le rapport (PDF)&nbsp;: <span lang="en">English</span>' in french
+    assert 'Télécharger le rapport (PDF)&nbsp;: <span lang="fr">Français</span>' in french
+    english = client.get(f"/register/{uid}?lang=en").get_data(as_text=True)
+    assert 'Download the report (PDF):&nbsp;<span lang="en">English</span>' in english
