@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context, url_for
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy.orm import object_session
 
 from .engine import text_in
@@ -79,8 +80,15 @@ def in_language(text: str | None) -> str:
     return text_in(text, current_language())
 
 
+def quoted(text: Any) -> str:
+    """``text`` between the quotation marks of the page's language (“…” in English, « … » in
+    French)."""
+    return _("“%(text)s”", text=text)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["in_language"] = in_language
     app.jinja_env.filters["language_name"] = lambda code: LANGUAGES.get(code, code)
     app.jinja_env.globals["check_outcome"] = check_outcome

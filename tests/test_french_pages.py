@@ -248,3 +248,19 @@ def test_the_report_buttons_name_each_copys_language_with_french_punctuation(cli
     assert 'Télécharger le rapport (PDF)&nbsp;: <span lang="fr">Français</span>' in french
     english = client.get(f"/register/{uid}?lang=en").get_data(as_text=True)
     assert 'Download the report (PDF):&nbsp;<span lang="en">English</span>' in english
+
+
+def test_quoted_answers_and_questions_take_the_pages_quotation_marks(
+    client, login, make_agency, make_system, make_draft
+):
+    """What an answer counts for, and which answers raise a flag, quote them as the page's
+    language does: « … » in French, “…” in English."""
+    agency = make_agency(slug="tax", name="Tax Office")
+    system = make_system("Threshold", agency=agency)
+    make_draft({}, system=system, key="threshold")
+    login("author", agency=agency)
+    french = plain(client.get(f"/systems/{system.uid}/draft/check?lang=fr").get_data(as_text=True))
+    assert "« Oui » ou « Je ne sais pas » déclenche le signal" in french
+    assert "“" not in french and "”" not in french
+    english = plain(client.get(f"/systems/{system.uid}/draft/check?lang=en").get_data(as_text=True))
+    assert "“Yes” or “Not sure” raises the flag" in english

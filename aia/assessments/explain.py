@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from ..engine import Definition
 from ..engine.conditions import Condition
 from ..engine.questions import ChoiceQuestion, Question
-from ..presentation import in_language
+from ..presentation import in_language, quoted
 
 
 def option_effects(question: Question) -> list[dict[str, Any]]:
@@ -62,7 +62,7 @@ def scoring_effect(question: Question, definition: Definition) -> str:
             )
     if question.flag and question.flag in definition.flags:
         labels = {o.value: in_language(o.label) for o in getattr(question, "options", [])}
-        answers = _(" or ").join(f"“{labels.get(v, v)}”" for v in question.flag_on)
+        answers = _(" or ").join(quoted(labels.get(v, v)) for v in question.flag_on)
         sentences.append(
             _(
                 "%(answers)s raises the flag “%(flag)s”, which brings the questions about that concern.",
@@ -104,7 +104,7 @@ def condition_words(condition: Condition | None, definition: Definition) -> str:
             question=label,
             value=labels.get(condition["has"], condition["has"]),
         )
-    values = _(" or ").join(f"“{labels.get(v, v)}”" for v in condition["in"])
+    values = _(" or ").join(quoted(labels.get(v, v)) for v in condition["in"])
     return _("the answer to “%(question)s” is %(values)s", question=label, values=values)
 
 

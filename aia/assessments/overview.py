@@ -11,6 +11,7 @@ from ..accounts.access import require, viewer
 from ..engine import Definition, Resolution, resolve
 from ..extensions import db, questionnaire
 from ..i18n import current_language
+from ..presentation import quoted
 from . import bp, live_score, queries, tasks
 from .models import Draft, System
 
@@ -68,7 +69,7 @@ def say_changed_path(definition: Definition, before: list[str], resolution: Reso
     by_reasons: dict[str, list[str]] = {}
     for step in added:
         reasons = tasks.added_because(definition, resolution, step)
-        because = "; ".join(f"“{r.label}” {r.answer}" for r in reasons)
+        because = "; ".join(f"{quoted(r.label)} {r.answer}" for r in reasons)
         by_reasons.setdefault(because, []).append(step.title)
     for because, titles in by_reasons.items():
         names = ", ".join(titles)
