@@ -248,6 +248,10 @@ def test_the_report_buttons_name_each_copys_language_with_french_punctuation(cli
     assert 'Télécharger le rapport (PDF)&nbsp;: <span lang="fr">Français</span>' in french
     english = client.get(f"/register/{uid}?lang=en").get_data(as_text=True)
     assert 'Download the report (PDF):&nbsp;<span lang="en">English</span>' in english
+    # The line of the entry's data is one sentence, with French punctuation in French.
+    said = plain(re.sub(r"<[^>]+>", "", french))
+    assert "Données de cette fiche : JSON ; sous forme de fiche de la norme britannique" in said
+    assert "fiche ATRS (JSON) ; sous forme de fiche du registre néerlandais des algorithmes :" in said
 
 
 def test_quoted_answers_and_questions_take_the_pages_quotation_marks(
