@@ -268,3 +268,14 @@ def test_quoted_answers_and_questions_take_the_pages_quotation_marks(
     assert "“" not in french and "”" not in french
     english = plain(client.get(f"/systems/{system.uid}/draft/check?lang=en").get_data(as_text=True))
     assert "“Yes” or “Not sure” raises the flag" in english
+
+
+def test_a_link_followed_by_a_colon_keeps_french_punctuation(app, client, login):
+    login("admin")
+    users = plain(re.sub(r"<[^>]+>", "", client.get("/admin/users?lang=fr").get_data(as_text=True)))
+    assert "Inviter une personne par courriel : la personne choisit son propre mot de passe." in users
+    login("author", on=(author := app.test_client()))
+    password = plain(re.sub(r"<[^>]+>", "", author.get("/account/password?lang=fr").get_data(as_text=True)))
+    assert "Second facteur : désactivé." in password
+    english = plain(re.sub(r"<[^>]+>", "", author.get("/account/password?lang=en").get_data(as_text=True)))
+    assert "Second factor: off." in english
