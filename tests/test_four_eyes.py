@@ -91,6 +91,11 @@ def test_an_approver_who_wrote_the_answers_cannot_approve_what_an_author_submitt
     db_session.refresh(revision)
     assert revision.status == "approved"
     assert colleague.id not in services.writer_ids(db_session, revision.id)
+    # Approved: the review page no longer speaks of approving, and says where it is published.
+    page = colleague_browser.get(url).get_data(as_text=True)
+    assert 'value="approve"' not in page and "Approving asks you to confirm first" not in page
+    assert "is approved: it is published from" in page
+    assert f'href="/systems/{uid}/revisions/{revision.number}">its page</a>' in page
 
 
 def test_every_save_path_records_its_writer(app, login, make_agency, db_session, registry):
