@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, has_app_context, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -80,6 +81,13 @@ def in_language(text: str | None) -> str:
     return text_in(text, current_language())
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language, for a sentence ("anglais, français" on a French
+    page). A switcher names each language in itself instead (``LANGUAGES``)."""
+    names = Locale.parse(current_language()).languages
+    return str(names.get(code) or LANGUAGES.get(code, code))
+
+
 def quoted(text: Any) -> str:
     """``text`` between the quotation marks of the page's language (“…” in English, « … » in
     French)."""
@@ -90,7 +98,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["in_language"] = in_language
-    app.jinja_env.filters["language_name"] = lambda code: LANGUAGES.get(code, code)
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["check_outcome"] = check_outcome
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,

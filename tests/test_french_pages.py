@@ -279,3 +279,12 @@ def test_a_link_followed_by_a_colon_keeps_french_punctuation(app, client, login)
     assert "Second facteur : désactivé." in password
     english = plain(re.sub(r"<[^>]+>", "", author.get("/account/password?lang=en").get_data(as_text=True)))
     assert "Second factor: off." in english
+
+
+def test_languages_named_in_a_sentence_are_named_in_the_pages_language(app):
+    from aia.presentation import language_name
+
+    with app.test_request_context("/?lang=fr"):
+        assert [language_name(code) for code in ("en", "fr")] == ["anglais", "français"]
+    with app.test_request_context("/?lang=en"):
+        assert [language_name(code) for code in ("en", "fr")] == ["English", "French"]
