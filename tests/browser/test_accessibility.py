@@ -399,6 +399,10 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
                 f"{url} in {language} scrolls sideways at {viewport['width']} px: "
                 f"{citizen.evaluate('document.documentElement.scrollWidth')} px wide"
             )
+            if url == entry:  # the earlier revisions stack as cards
+                region = citizen.locator(".table-scroll", has=citizen.locator(".table-stack"))
+                widths = region.evaluate_all("rs => rs.map(r => [r.scrollWidth, r.clientWidth])")
+                assert widths and all(inner <= outer + 1 for inner, outer in widths), f"{url}: {widths}"
     create_system(page, "Narrow")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()
