@@ -404,3 +404,25 @@ def test_a_role_that_needs_an_agency_is_named_in_the_sentence_in_each_language(c
             )
             assert response.status_code == 422
             assert field_error(response.get_data(as_text=True), "agency") == expected
+
+
+def test_an_invitation_names_the_role_in_the_language_it_is_written_in(
+    client, login, make_agency, smtp, db_session
+):
+    """The administrator's page is French; the message goes out in the invitee's language
+    (English, as nothing else is known of them): the role is named in English too, and an
+    auditor's invitation says what they work for in the same language."""
+    agency = make_agency(name="Tax Office")
+    login("admin")
+    page = client.get("/invitations?lang=fr").get_data(as_text=True)
+    fields = {"email": "ana@tax.example", "name": "Ana", "role": "approver", "agency": str(agency.id)}
+    assert client.post("/invitations", data=submit_data(page, fields)).status_code == 302
+    page = client.get("/invitations?lang=fr").get_data(as_text=True)
+    fields = {"email": "olu@oversight.example", "name": "Olu", "role": "auditor", "agency": "0"}
+    assert client.post("/invitations", data=submit_data(page, fields)).status_code == 302
+    [approver] = smtp.to("ana@tax.example")
+    [auditor] = smtp.to("olu@oversight.example")
+    text = " ".join(parts(approver)[0].split())
+    assert "for Tax Office, as approver." in text and "pprobateur" not in text
+    text = " ".join(parts(auditor)[0].split())
+    assert "for the oversight of agencies, as auditor." in text and "organismes" not in text

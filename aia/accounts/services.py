@@ -280,8 +280,9 @@ def invite(session: Session, actor: User, email: str, name: str, role: str, agen
         {
             "token": tokens.make_token(user, tokens.INVITATION),
             "inviter": actor.name,
-            "agency": agency.name if agency else _("the oversight of agencies"),
-            "role": str(user.role_label),
+            # Keys, not words: the message is put into words in the invitee's language.
+            "agency": agency.name if agency else "",
+            "role": user.role,
             "days": f"{tokens.max_age(tokens.INVITATION) / 86400:g}",
         },
     )

@@ -39,7 +39,7 @@ from ..extensions import db, limiter, login_manager
 from ..i18n import _l
 from ..security_log import security_event
 from .access import may
-from .models import PendingForm, User
+from .models import ROLE_LABELS, PendingForm, User
 from .passwords import hasher_for
 
 # Pages anyone may open; every other endpoint needs a signed-in person.
@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
         session_warning_seconds=warning_seconds,
         session_idle_words=idle_words,
         may_do=may_do,
+        ROLE_LABELS=ROLE_LABELS,
     )
 
 
