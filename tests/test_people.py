@@ -426,3 +426,21 @@ def test_an_invitation_names_the_role_in_the_language_it_is_written_in(
     assert "for Tax Office, as approver." in text and "pprobateur" not in text
     text = " ".join(parts(auditor)[0].split())
     assert "for the oversight of agencies, as auditor." in text and "organismes" not in text
+
+
+def test_a_french_invitation_names_the_role_without_an_elision_to_get_wrong(
+    app, client, login, make_agency, smtp, db_session
+):
+    """« en tant que approbateur » would need « qu’ »: the French sentence says « comme »."""
+    agency = make_agency(name="Office des impôts")
+    login("admin")
+    page = client.get("/invitations").get_data(as_text=True)
+    fields = {"email": "ines@impots.example", "name": "Inès", "role": "approver", "agency": str(agency.id)}
+    assert client.post("/invitations", data=submit_data(page, fields)).status_code == 302
+    person = db_session.scalar(sa.select(User).where(User.email == "ines@impots.example"))
+    person.language = "fr"
+    db_session.commit()
+    page = client.get("/invitations").get_data(as_text=True)
+    assert client.post("/invitations", data=submit_data(page, fields)).status_code == 302  # again, in French
+    text = " ".join(parts(smtp.to("ines@impots.example")[-1])[0].split())
+    assert "pour Office des impôts, comme approbateur." in text
