@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel import Locale
 from flask import Flask, current_app, has_app_context, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import object_session
 
@@ -84,7 +83,8 @@ def in_language(text: str | None) -> str:
 def language_name(code: str) -> str:
     """A language's name in the page's language, for a sentence ("anglais, français" on a French
     page). A switcher names each language in itself instead (``LANGUAGES``)."""
-    names = Locale.parse(current_language()).languages
+    locale = get_locale()
+    names = locale.languages if locale is not None else {}
     return str(names.get(code) or LANGUAGES.get(code, code))
 
 

@@ -36,6 +36,11 @@ def plain(text: str) -> str:
     return SPACES.sub(" ", text)
 
 
+def words(page: str) -> str:
+    """What a page reads: its text without the markup, entities read, spaces made plain."""
+    return plain(html_text.unescape(re.sub(r"<[^>]+>", "", page)))
+
+
 @pytest.fixture
 def shown(make_agency, make_system, make_revision, publish):
     """A published revision answered with SHOWN."""
@@ -227,14 +232,11 @@ def test_the_outbox_says_why_a_message_failed_in_the_readers_language(client, lo
     db_session.flush()
     login("admin")
 
-    def text(page: str) -> str:
-        return plain(html_text.unescape(re.sub(r"<[^>]+>", "", page)))
-
-    french = text(client.get("/admin/mail?lang=fr").get_data(as_text=True))
+    french = words(client.get("/admin/mail?lang=fr").get_data(as_text=True))
     said = "Le serveur de courrier a refusé cette adresse définitivement. Le message n’est pas réessayé."
     assert said in french
     assert "Ce qu’il a répondu : SMTPRecipientsRefused: 550 5.1.1 <No such user>" in french
-    english = text(client.get("/admin/mail?lang=en").get_data(as_text=True))
+    english = words(client.get("/admin/mail?lang=en").get_data(as_text=True))
     assert "The mail server refused this address for good. It is not tried again." in english
     assert "refusé" not in english
 
@@ -249,7 +251,7 @@ def test_the_report_buttons_name_each_copys_language_with_french_punctuation(cli
     english = client.get(f"/register/{uid}?lang=en").get_data(as_text=True)
     assert 'Download the report (PDF):&nbsp;<span lang="en">English</span>' in english
     # The line of the entry's data is one sentence, with French punctuation in French.
-    said = plain(re.sub(r"<[^>]+>", "", french))
+    said = words(french)
     assert "Données de cette fiche : JSON ; sous forme de fiche de la norme britannique" in said
     assert "fiche ATRS (JSON) ; sous forme de fiche du registre néerlandais des algorithmes :" in said
 
@@ -272,12 +274,12 @@ def test_quoted_answers_and_questions_take_the_pages_quotation_marks(
 
 def test_a_link_followed_by_a_colon_keeps_french_punctuation(app, client, login):
     login("admin")
-    users = plain(re.sub(r"<[^>]+>", "", client.get("/admin/users?lang=fr").get_data(as_text=True)))
+    users = words(client.get("/admin/users?lang=fr").get_data(as_text=True))
     assert "Inviter une personne par courriel : la personne choisit son propre mot de passe." in users
     login("author", on=(author := app.test_client()))
-    password = plain(re.sub(r"<[^>]+>", "", author.get("/account/password?lang=fr").get_data(as_text=True)))
+    password = words(author.get("/account/password?lang=fr").get_data(as_text=True))
     assert "Second facteur : désactivé." in password
-    english = plain(re.sub(r"<[^>]+>", "", author.get("/account/password?lang=en").get_data(as_text=True)))
+    english = words(author.get("/account/password?lang=en").get_data(as_text=True))
     assert "Second factor: off." in english
 
 

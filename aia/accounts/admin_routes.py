@@ -61,7 +61,7 @@ def edit_user(user_id: int):
     form.agency.choices = _agency_choices(agencies)
     if form.validate_on_submit():
         agency = next((a for a in agencies if a.id == form.agency.data), None)
-        was_approving = user.agency_id if user.role == "approver" and user.active else None
+        was_approving = services.approving_for(user)
         try:
             changes = services.change_user(
                 db.session, actor, user, form.name.data or "", form.role.data, agency

@@ -258,7 +258,7 @@ def set_active(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         active = request.form.get("active") == "1"
-        was_approving = user.agency_id if user.role == "approver" and user.active else None
+        was_approving = services.approving_for(user)
         try:
             services.set_active(db.session, actor, user, active)
         except services.AccountError as error:

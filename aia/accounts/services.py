@@ -70,6 +70,11 @@ ROLE_AND_AGENCY = {
 }
 
 
+def approving_for(user: User) -> int | None:
+    """The agency this person may approve for now, if any (before a change that may end it)."""
+    return user.agency_id if user.role == "approver" and user.active else None
+
+
 def left_without_approver(session: Session, agency_id: int | None) -> Agency | None:
     """The agency, when it is open and no active account of it may approve any more (after a
     person was moved, changed or disabled): its revisions would wait for no one."""

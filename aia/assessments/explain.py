@@ -40,7 +40,8 @@ def scoring_effect(question: Question, definition: Definition) -> str:
     sentences = []
     scored = [o for o in option_effects(question) if o["effect"]]
     if scored:
-        parts = "; ".join(_("“%(answer)s” %(effect)s", answer=o["label"], effect=o["effect"]) for o in scored)
+        effects = (_("“%(answer)s” %(effect)s", answer=o["label"], effect=o["effect"]) for o in scored)
+        parts = _("; ").join(effects)
         if question.scoring == "risk":
             sentences.append(
                 _(

@@ -5,6 +5,7 @@ just saved change the steps on the path."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..accounts.access import require, viewer
@@ -69,7 +70,7 @@ def say_changed_path(definition: Definition, before: list[str], resolution: Reso
     by_reasons: dict[str, list[str]] = {}
     for step in added:
         reasons = tasks.added_because(definition, resolution, step)
-        because = "; ".join(f"{quoted(r.label)} {r.answer}" for r in reasons)
+        because = _("; ").join(f"{quoted(r.label)} {r.answer}" for r in reasons)
         by_reasons.setdefault(because, []).append(step.title)
     for because, titles in by_reasons.items():
         names = ", ".join(titles)

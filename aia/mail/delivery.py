@@ -85,21 +85,21 @@ def failure_of(error: BaseException) -> str:
     return "error"
 
 
+def _reply(code: int, reply: bytes | str) -> str:
+    return f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
+
+
 def error_text(error: BaseException) -> str:
     """What the server or the library said, for the administrator (kept, at most 1,000 chars)."""
     if isinstance(error, Undeliverable):
         return str(error)[:1000]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        said = "; ".join(
-            f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
-            for code, reply in error.recipients.values()
-        )
-        return f"{type(error).__name__}: {said}"[:1000]
-    if isinstance(error, smtplib.SMTPResponseException):
-        reply = error.smtp_error
-        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-        return f"{type(error).__name__}: {error.smtp_code} {text}"[:1000]
-    return f"{type(error).__name__}: {error}"[:1000]
+        said = "; ".join(_reply(code, reply) for code, reply in error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        said = _reply(error.smtp_code, error.smtp_error)
+    else:
+        said = str(error)
+    return f"{type(error).__name__}: {said}"[:1000]
 
 
 class MailPolicy(EmailPolicy):

@@ -40,8 +40,14 @@ def queue_again(session: Session, message: OutboxMessage) -> None:
     session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.state == "failed")
-        .values(state="queued", attempts=0, next_attempt_dt=now_utc(), claimed_dt=None)
-        .values(failure=None, last_error=None)
+        .values(
+            state="queued",
+            attempts=0,
+            next_attempt_dt=now_utc(),
+            claimed_dt=None,
+            failure=None,
+            last_error=None,
+        )
         .execution_options(synchronize_session=False)
     )
     session.refresh(message)
