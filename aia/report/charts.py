@@ -171,9 +171,9 @@ def area_bars_svg(heading: str, areas: list[dict[str, Any]], colour: str) -> Mar
         )
         y += 13
     title = (
-        heading
-        + ": "
-        + "; ".join(
+        _("%(area)s:", area=heading)
+        + " "
+        + _("; ").join(
             _("%(area)s %(points)s of %(max)s", area=a["area"], points=a["points"], max=a["max"])
             for a in areas
         )
