@@ -33,7 +33,9 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 def check_axe(page, what: str) -> list[dict]:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    """Run axe-core on the page as it is now; fail on any serious or critical violation.
+    A caller that has just submitted a form first waits for what the answer shows."""
+    page.wait_for_load_state("load")
     violations = _axe.run(page).response["violations"]
     if violations:
         print(f"axe on {what} ({page.url}):\n{describe_violations(violations)}")
