@@ -266,7 +266,7 @@ def test_skip_link_is_first_and_moves_to_the_content(page):
     box = skip.bounding_box()
     assert box and box["y"] >= 0 and box["width"] > 20, "the focused skip link must be seen"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
@@ -335,6 +335,7 @@ def test_right_to_left_text_reads_right_to_left(open_page):
     field.fill("من يحصل على شقة أولاً؟")
     assert field.evaluate("el => el.matches(':dir(rtl)')")
     page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
     page.goto(f"/systems/{uid}/review")
     answer = page.locator(".answer").first
     expect(answer).to_have_attribute("dir", "auto")
