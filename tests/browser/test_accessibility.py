@@ -162,6 +162,7 @@ def test_axe_on_every_step_of_an_assessment(open_page):
         answer_step(page, here)
         if here == "risks":  # with the questions it reveals shown
             group(page, "Which kinds of data").get_by_label("Biometric data").check()
+            expect(page.get_by_label("On what legal basis")).to_be_visible()
             check_axe(page, "step risks with a revealed question")
             page.get_by_label("On what legal basis").fill("Statute 12.")
         press_next(page, then)
@@ -362,6 +363,7 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
     urls = []
     page = open_page("/", as_role="auditor", viewport=viewport, device_scale_factor=2)
     page.get_by_role("link", name="Claim review triage 🧮").click()
+    page.wait_for_url(re.compile(r"/systems/[^/]+$"))
     urls += ["/", page.url, page.url + "/revisions/2", page.url + "/history", "/systems/sys-doesnotexist"]
     for url in urls:
         page.goto(url)
@@ -378,6 +380,7 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
 
     page = open_page("/", viewport=viewport, device_scale_factor=2)
     page.get_by_role("link", name=RTL_SYSTEM, exact=True).click()
+    page.wait_for_url(re.compile(r"/systems/[^/]+$"))
     urls = ["/systems/new", page.url, page.url + "/draft/about", page.url + "/review"]
     for url in urls:
         page.goto(url)
@@ -391,8 +394,8 @@ def test_pages_reflow_without_sideways_scrolling(open_page, viewport):
     # scoring method's tables, in English and in French (longer words).
     citizen = open_page("/register/", as_role=None, viewport=viewport, device_scale_factor=2)
     citizen.get_by_role("link", name="Claim review triage 🧮").first.click()
-    entry = citizen.url.split("?")[0]
     expect(citizen.get_by_role("heading", name="Earlier published revisions")).to_be_visible()
+    entry = citizen.url.split("?")[0]
     for url in ("/register/", entry, "/register/method"):
         for language in ("en", "fr"):
             citizen.goto(f"{url}?lang={language}")
