@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 # The axe impacts that fail a test; moderate and minor ones are printed only.
 FAILING_IMPACTS = {"serious", "critical"}
@@ -104,10 +105,17 @@ def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
         date.get_by_label(label, exact=True).fill(value)
 
 
-def press_next(page, then: str) -> None:
-    """Press Next and wait for the page ``then`` (a step key or "review")."""
-    page.get_by_role("button", name="Next", exact=True).click()
+def press_next(page, then: str, button: str = "Next") -> None:
+    """Press Next (``button``, in the page's language) and wait for the page ``then`` (a step
+    key or "review")."""
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(re.compile(rf"/(draft/)?{then}$"))
+
+
+def save_draft(page) -> None:
+    """Press Save draft and wait for the page that says it is saved."""
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved")
 
 
 def step_url(uid: str, step_key: str) -> str:

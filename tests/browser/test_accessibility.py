@@ -24,6 +24,7 @@ from .pages import (
     fill_date,
     group,
     press_next,
+    save_draft,
     step_url,
 )
 
@@ -151,8 +152,7 @@ def test_axe_on_every_step_of_an_assessment(open_page):
     expect(page.locator(".error-summary")).to_be_visible()
     check_axe(page, "a step with errors")
     fill_date(page, "When did or will the system go live?", "15", "1", "2025")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(page)
 
     for here, then in zip(STEP_ORDER, STEP_ORDER[1:] + ["review"], strict=True):
         expect(page).to_have_title(
@@ -335,8 +335,7 @@ def test_right_to_left_text_reads_right_to_left(open_page):
     field = page.get_by_label("Which decision does the system take or support?")
     field.fill("من يحصل على شقة أولاً؟")
     assert field.evaluate("el => el.matches(':dir(rtl)')")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(page)
     page.goto(f"/systems/{uid}/review")
     answer = page.locator(".answer").first
     expect(answer).to_have_attribute("dir", "auto")

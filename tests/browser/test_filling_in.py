@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from aia.engine import field_name
 
 from . import keyboard
-from .pages import check_axe, create_system, fill_date, group, step_url
+from .pages import check_axe, create_system, fill_date, group, save_draft, step_url
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +72,7 @@ def test_a_colleagues_save_met_with_the_keyboard_alone(open_page):
     uid = create_system(mine, "Two at once")
     theirs = open_page(step_url(uid, "about"))
     theirs.get_by_label("What is the system for").fill("Their purpose.")
-    theirs.get_by_role("button", name="Save draft").click()
-    expect(theirs.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(theirs)
 
     # I type into the page opened before their save: the autosave finds the conflict and the
     # page shows both versions, my typing kept.
@@ -121,8 +120,7 @@ def test_without_javascript_save_draft_and_the_date_boxes(open_page):
     expect(autosave_status(page)).to_have_text("")  # nothing claims a save that cannot happen
     page.get_by_label("What is the system for").fill("Kept by Save draft.")
     fill_date(page, "When did or will the system go live?", "1", "3", "2026")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(page)
     expect(page.get_by_label("What is the system for")).to_have_value("Kept by Save draft.")
     date = group(page, "When did or will the system go live?")
     expect(date.get_by_label("Day", exact=True)).to_have_value("1")

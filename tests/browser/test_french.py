@@ -111,8 +111,7 @@ def test_a_questionnaire_in_french_its_messages_and_the_translations_page(open_p
     check_axe(page, "a step of the questionnaire with an error, in French")
 
     page.get_by_label("Environ combien de personnes").fill("5000")
-    page.get_by_role("button", name="Suivant", exact=True).click()
-    page.wait_for_url(re.compile(r"/draft/triage$"))  # saved before the review is read
+    press_next(page, "triage", button="Suivant")  # saved before the review is read
     page.goto(f"/systems/{uid}/review")
     expect(page.get_by_role("heading", name="Traductions")).to_be_visible()
     page.get_by_role("link", name="Ajouter ou modifier les traductions de vos réponses écrites").click()

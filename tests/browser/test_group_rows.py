@@ -24,7 +24,7 @@ from config import TestConfig
 
 from ..group_questionnaire import LISTED
 from . import live
-from .pages import check_axe
+from .pages import check_axe, save_draft
 
 pytestmark = pytest.mark.browser
 
@@ -140,8 +140,7 @@ def test_rows_change_by_posting_the_step_without_the_script(browser, rows_app):
         expect(row(page, 1).get_by_text("Enter a number", exact=False)).to_be_visible()
         expect(row(page, 1).get_by_label("Human dignity")).to_be_checked()
         row(page, 1).get_by_label("People affected each year").fill("300")
-        page.get_by_role("button", name="Save draft").click()
-        expect(page.get_by_role("status")).to_contain_text("Draft saved")
+        save_draft(page)
         assert saved_rows(app, draft_id) == [{"right": "dignity", "people": 300}, {"right": "equality"}]
         row(page, 1).get_by_role("button", name="Remove Risk 1").click()
         page.wait_for_url(re.compile(r"#q_register$"))

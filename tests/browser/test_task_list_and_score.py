@@ -17,7 +17,7 @@ from aia.engine import score
 from aia.extensions import db, questionnaires
 
 from . import keyboard
-from .pages import answer_step, check_axe, choose, create_system, press_next, step_url
+from .pages import answer_step, check_axe, choose, create_system, press_next, save_draft, step_url
 
 pytestmark = pytest.mark.browser
 
@@ -173,7 +173,6 @@ def test_without_javascript_the_step_shows_the_score_of_its_saved_answers(open_p
     uid = create_system(page, "Scored without a script")
     bare = open_page(step_url(uid, "about"), java_script_enabled=False)
     choose(bare, "In which area are the decisions taken?", "Access to public services or benefits")
-    bare.get_by_role("button", name="Save draft").click()
-    expect(bare.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(bare)
     panel = bare.get_by_role("complementary", name="Score so far")
     expect(panel.locator("[data-score-risk]")).to_have_text("3 of 17")

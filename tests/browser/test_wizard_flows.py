@@ -23,6 +23,7 @@ from .pages import (
     create_system,
     group,
     press_next,
+    save_draft,
     step_url,
 )
 
@@ -71,8 +72,7 @@ def test_leave_halfway_and_resume(open_page):
     answer_step(page, "about")
     press_next(page, "triage")
     choose(page, "Can a decision take away a benefit", "Not sure")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status")).to_contain_text("Draft saved")
+    save_draft(page)
     page.context.close()  # interrupted: the tab is gone
 
     page = open_page("/")
